@@ -1,0 +1,1326 @@
+//! An in-memory bridge for native unit tests (feature `mock`).
+//!
+//! With the feature enabled every SDK function talks to the [`MockBridge`] installed on the
+//! current thread instead of the host. The mock applies the host's rules: a call to an
+//! interface that was not granted returns [`Error::PermissionDenied`] and changes nothing;
+//! arguments are validated with the host's limits (storage key 1..=1024 bytes, value ≤ 1 MiB,
+//! quota 10 MiB by default, payment amount > 0 and currency of three upper-case letters, order
+//! ids idempotent, toast 1..=500 bytes, modal 1..=4 buttons, routes starting with `/`, title ≤
+//! 100 bytes, vibrate ≤ 1000 ms, clipboard ≤ 64 KiB, share urls http(s), token requests narrowed
+//! to the allowed scopes). Everything that happened can be inspected afterwards.
+//!
+//! The bridge is thread-local, so tests running in parallel do not see each other.
+//!
+//! ```
+//! use miniapp_sdk::mock::{MockBridge, PaymentOutcome};
+//! use miniapp_sdk::{Error, PaymentRequest, Permission, payment, storage, ui};
+//!
+//! let bridge = MockBridge::new()
+//!     .grant(&[Permission::Storage, Permission::Payment])
+//!     .payment_outcome(PaymentOutcome::Paid)
+//!     .install();
+//!
+//! storage::set("k", b"v").unwrap();
+//! let receipt = payment::pay(PaymentRequest::new("o-1", 100, "EUR", "tea")).unwrap();
+//! // The same order id again: the first receipt, charged once.
+//! assert_eq!(payment::pay(PaymentRequest::new("o-1", 100, "EUR", "tea")).unwrap(), receipt);
+//! // `ui` was not granted.
+//! assert_eq!(ui::toast("hi"), Err(Error::PermissionDenied));
+//!
+//! assert_eq!(bridge.payments().len(), 1);
+//! assert!(bridge.toasts().is_empty());
+//! assert_eq!(bridge.storage_snapshot()["k"], b"v");
+//! assert_eq!(bridge.calls().len(), 4);
+//! ```
+//!
+//! # Recordings and replay
+//!
+//! [`MockBridge::recording_json`] writes the calls made so far as a JSON array of
+//! `{"method", "params", "result"}` or `{"method", "params", "error": {"code", "message"}}`
+//! (method and field names as on the JSON bridge: `"storage.set"`, `"orderId"`; storage values
+//! as strings when they are UTF-8, otherwise as arrays of bytes). [`MockBridge::replay`] loads
+//! such an array: each call then must match the next fixture (method, and params when the
+//! fixture has them) and gets the fixture's answer; grants are not checked in this mode since
+//! the recording already holds the host's answers.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Value, json};
+
+use crate::{
+    DeviceInfo, Error, ErrorBody, Level, PaymentRequest, Permission, Position, Receipt, Screen,
+    Token, Usage,
+};
+
+/// Host limits the mock enforces, as in the WIT docs.
+pub mod limits {
+    pub const STORAGE_KEY_BYTES: usize = 1024;
+    pub const STORAGE_VALUE_BYTES: usize = 1024 * 1024;
+    pub const DEFAULT_QUOTA_BYTES: u64 = 10 * 1024 * 1024;
+    pub const ORDER_ID_BYTES: usize = 128;
+    pub const TOAST_BYTES: usize = 500;
+    pub const MODAL_BUTTONS_MAX: usize = 4;
+    pub const TITLE_BYTES: usize = 100;
+    pub const VIBRATE_MILLIS_MAX: u32 = 1000;
+    pub const CLIPBOARD_TEXT_BYTES: usize = 64 * 1024;
+    pub const LOG_MESSAGE_BYTES: usize = 4096;
+    pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
+}
+
+/// How the mock's payment sheet answers a new order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentOutcome {
+    /// The user pays: a receipt is issued and recorded.
+    Paid,
+    /// The user closes the payment sheet: [`Error::Cancelled`], nothing charged.
+    Cancelled,
+    /// The processor cannot be reached: [`Error::Unavailable`] with this reason.
+    Unavailable(String),
+}
+
+/// One dialog the mini-program showed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Modal {
+    pub title: String,
+    pub message: String,
+    pub buttons: Vec<String>,
+}
+
+/// One log line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogLine {
+    pub level: Level,
+    pub message: String,
+}
+
+/// One completed share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shared {
+    pub text: String,
+    pub url: Option<String>,
+}
+
+/// One bridge call as the mock saw it; serializes to the recording format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// JSON-bridge method name, for example `"payment.pay"`.
+    pub method: String,
+    /// The arguments, with JSON-bridge field names.
+    pub params: Value,
+    /// The answer: the result as JSON, or the error.
+    pub outcome: Result<Value, Error>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallRepr {
+    method: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    params: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    result: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorBody>,
+}
+
+/// A field that is present is `Some`, even when it is `null`.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+impl Serialize for Call {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (result, error) = match &self.outcome {
+            Ok(v) => (Some(v.clone()), None),
+            Err(e) => (None, Some(e.to_body())),
+        };
+        CallRepr {
+            method: self.method.clone(),
+            params: Some(self.params.clone()),
+            result,
+            error,
+        }
+        .serialize(s)
+    }
+}
+
+/// A fixture of a replay: `params` of `None` matches any arguments.
+#[derive(Debug, Clone)]
+struct Fixture {
+    method: String,
+    params: Option<Value>,
+    outcome: Result<Value, Error>,
+}
+
+impl TryFrom<CallRepr> for Fixture {
+    type Error = String;
+
+    fn try_from(repr: CallRepr) -> Result<Self, String> {
+        let outcome = match (repr.result, repr.error) {
+            (Some(v), None) => Ok(v),
+            (None, Some(e)) => Err(Error::from(e)),
+            (None, None) => Ok(Value::Null),
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "fixture for {} has both a result and an error",
+                    repr.method
+                ));
+            }
+        };
+        Ok(Fixture {
+            method: repr.method,
+            params: repr.params,
+            outcome,
+        })
+    }
+}
+
+/// Bytes in recordings: a string when they are UTF-8, otherwise an array of numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Bytes(Vec<u8>);
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => s.serialize_str(text),
+            Err(_) => self.0.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Text(String),
+            Raw(Vec<u8>),
+        }
+        Ok(Bytes(match Repr::deserialize(d)? {
+            Repr::Text(t) => t.into_bytes(),
+            Repr::Raw(b) => b,
+        }))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Config {
+    grants: BTreeSet<Permission>,
+    allowed_scopes: Vec<String>,
+    position: Option<Position>,
+    payment_outcome: PaymentOutcome,
+    quota_bytes: u64,
+    signed_in: bool,
+    now: u64,
+    device: DeviceInfo,
+    vibrator: bool,
+    share_cancels: bool,
+}
+
+#[derive(Debug, Default)]
+struct World {
+    storage: BTreeMap<String, Vec<u8>>,
+    /// Buttons the user will press in the next dialogs.
+    modal_answers: VecDeque<u32>,
+    /// Charged payments in order; `receipt_index` finds them by order id.
+    payments: Vec<Receipt>,
+    receipt_index: BTreeMap<String, usize>,
+    tokens: Vec<Token>,
+    toasts: Vec<String>,
+    modals: Vec<Modal>,
+    navigations: Vec<String>,
+    titles: Vec<String>,
+    vibrations: Vec<u32>,
+    clipboard: Option<String>,
+    shares: Vec<Shared>,
+    logs: Vec<LogLine>,
+}
+
+#[derive(Debug)]
+struct State {
+    config: Config,
+    world: World,
+    calls: Vec<Call>,
+    replay: Option<VecDeque<Fixture>>,
+}
+
+/// The in-memory bridge: build it, [`install`](MockBridge::install) it on the test's thread,
+/// run the code under test, then inspect it. Cloning gives another handle to the same bridge.
+#[derive(Debug, Clone)]
+pub struct MockBridge {
+    state: Rc<RefCell<State>>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<MockBridge>> = const { RefCell::new(None) };
+}
+
+impl Default for MockBridge {
+    fn default() -> Self {
+        MockBridge::new()
+    }
+}
+
+impl MockBridge {
+    /// A bridge that grants nothing but `log`, allows no token scope, has no position fix,
+    /// answers no dialog (they are dismissed), approves payments, has an empty storage with a
+    /// 10 MiB quota, a signed-in user, and a clock fixed at 1 700 000 000 (Unix seconds).
+    pub fn new() -> Self {
+        let config = Config {
+            grants: BTreeSet::new(),
+            allowed_scopes: Vec::new(),
+            position: None,
+            payment_outcome: PaymentOutcome::Paid,
+            quota_bytes: limits::DEFAULT_QUOTA_BYTES,
+            signed_in: true,
+            now: 1_700_000_000,
+            device: DeviceInfo {
+                platform: "linux".into(),
+                host_version: "1.0.0".into(),
+                locale: "en-US".into(),
+                screen: Screen {
+                    width: 390,
+                    height: 844,
+                    scale: 3.0,
+                },
+            },
+            vibrator: true,
+            share_cancels: false,
+        };
+        MockBridge {
+            state: Rc::new(RefCell::new(State {
+                config,
+                world: World::default(),
+                calls: Vec::new(),
+                replay: None,
+            })),
+        }
+    }
+
+    fn configure(self, f: impl FnOnce(&mut State)) -> Self {
+        f(&mut self.state.borrow_mut());
+        self
+    }
+
+    /// Grants these permissions (in addition to any granted before).
+    pub fn grant(self, permissions: &[Permission]) -> Self {
+        self.configure(|s| s.config.grants.extend(permissions.iter().copied()))
+    }
+
+    /// Grants every permission.
+    pub fn grant_all(self) -> Self {
+        self.grant(Permission::ALL)
+    }
+
+    /// The token scopes the host allows this mini-program; requests are narrowed to them.
+    pub fn allowed_scopes<S: AsRef<str>>(self, scopes: &[S]) -> Self {
+        let scopes = scopes.iter().map(|s| s.as_ref().to_owned()).collect();
+        self.configure(|s| s.config.allowed_scopes = scopes)
+    }
+
+    /// The position fix; without one, a granted `current_position` returns `Unavailable`.
+    pub fn position(self, position: Position) -> Self {
+        self.configure(|s| s.config.position = Some(position))
+    }
+
+    /// The buttons the user will press in the next dialogs, in order; once they run out,
+    /// dialogs are dismissed (`Cancelled`).
+    pub fn modal_answers(self, answers: impl IntoIterator<Item = u32>) -> Self {
+        let answers: Vec<u32> = answers.into_iter().collect();
+        self.configure(|s| s.world.modal_answers.extend(answers))
+    }
+
+    /// How new payments end (default [`PaymentOutcome::Paid`]).
+    pub fn payment_outcome(self, outcome: PaymentOutcome) -> Self {
+        self.configure(|s| s.config.payment_outcome = outcome)
+    }
+
+    /// The storage quota in bytes; usage counts key plus value bytes.
+    pub fn quota_bytes(self, quota: u64) -> Self {
+        self.configure(|s| s.config.quota_bytes = quota)
+    }
+
+    /// Puts `value` under `key` before the test starts (no permission or quota check).
+    pub fn stored(self, key: &str, value: &[u8]) -> Self {
+        let (key, value) = (key.to_owned(), value.to_vec());
+        self.configure(|s| {
+            s.world.storage.insert(key, value);
+        })
+    }
+
+    /// No user is signed in: `auth::token` returns `Unavailable`.
+    pub fn signed_out(self) -> Self {
+        self.configure(|s| s.config.signed_in = false)
+    }
+
+    /// The mock's clock, seconds since the Unix epoch (token expiry, receipt time).
+    pub fn now(self, unix_seconds: u64) -> Self {
+        self.configure(|s| s.config.now = unix_seconds)
+    }
+
+    /// What `device::info` answers.
+    pub fn device_info(self, info: DeviceInfo) -> Self {
+        self.configure(|s| s.config.device = info)
+    }
+
+    /// The device has no vibrator: `device::vibrate` returns `Unavailable`.
+    pub fn no_vibrator(self) -> Self {
+        self.configure(|s| s.config.vibrator = false)
+    }
+
+    /// The clipboard's text at the start.
+    pub fn clipboard_text(self, text: &str) -> Self {
+        let text = text.to_owned();
+        self.configure(|s| s.world.clipboard = Some(text))
+    }
+
+    /// The user closes the share sheet: `share::share` returns `Cancelled`.
+    pub fn share_cancelled(self) -> Self {
+        self.configure(|s| s.config.share_cancels = true)
+    }
+
+    /// Answers calls from a recording (see the module docs) instead of simulating the host.
+    ///
+    /// Errors: [`Error::Json`] if `recording` is not an array of fixtures.
+    pub fn replay(self, recording: &str) -> Result<Self, Error> {
+        let reprs: Vec<CallRepr> = serde_json::from_str(recording)?;
+        let fixtures = reprs
+            .into_iter()
+            .map(Fixture::try_from)
+            .collect::<Result<VecDeque<_>, _>>()
+            .map_err(Error::Json)?;
+        Ok(self.configure(|s| s.replay = Some(fixtures)))
+    }
+
+    /// Makes this the bridge of the current thread (replacing any other) and returns it.
+    pub fn install(self) -> Self {
+        CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
+        self
+    }
+
+    /// The bridge installed on this thread.
+    ///
+    /// # Panics
+    /// If none is installed: bridge calls in a test need `MockBridge::new()...install()` first.
+    pub fn current() -> MockBridge {
+        CURRENT.with(|c| c.borrow().clone()).expect(
+            "no MockBridge installed on this thread: call MockBridge::new()...install() first",
+        )
+    }
+
+    /// Removes the bridge of this thread, if any.
+    pub fn uninstall() {
+        CURRENT.with(|c| *c.borrow_mut() = None);
+    }
+
+    /// Every bridge call so far, denied ones included, in order.
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.borrow().calls.clone()
+    }
+
+    /// [`calls`](MockBridge::calls) as a JSON recording that [`replay`](MockBridge::replay) loads.
+    pub fn recording_json(&self) -> String {
+        serde_json::to_string_pretty(&self.state.borrow().calls)
+            .expect("recorded calls are plain JSON values")
+    }
+
+    /// Fixtures of a replay not consumed yet (0 when not replaying).
+    pub fn replay_remaining(&self) -> usize {
+        self.state.borrow().replay.as_ref().map_or(0, VecDeque::len)
+    }
+
+    /// Receipts of the payments charged, in order (each order id once).
+    pub fn payments(&self) -> Vec<Receipt> {
+        self.state.borrow().world.payments.clone()
+    }
+
+    /// Tokens minted, in order.
+    pub fn tokens(&self) -> Vec<Token> {
+        self.state.borrow().world.tokens.clone()
+    }
+
+    /// Toasts shown, in order.
+    pub fn toasts(&self) -> Vec<String> {
+        self.state.borrow().world.toasts.clone()
+    }
+
+    /// Dialogs shown, in order (answered or dismissed).
+    pub fn modals(&self) -> Vec<Modal> {
+        self.state.borrow().world.modals.clone()
+    }
+
+    /// Routes navigated to, in order.
+    pub fn navigations(&self) -> Vec<String> {
+        self.state.borrow().world.navigations.clone()
+    }
+
+    /// Titles set, in order.
+    pub fn titles(&self) -> Vec<String> {
+        self.state.borrow().world.titles.clone()
+    }
+
+    /// Vibrations, in milliseconds.
+    pub fn vibrations(&self) -> Vec<u32> {
+        self.state.borrow().world.vibrations.clone()
+    }
+
+    /// The clipboard's current text.
+    pub fn clipboard(&self) -> Option<String> {
+        self.state.borrow().world.clipboard.clone()
+    }
+
+    /// Completed shares, in order.
+    pub fn shares(&self) -> Vec<Shared> {
+        self.state.borrow().world.shares.clone()
+    }
+
+    /// Log lines, in order (truncated to 4 KiB like the host does).
+    pub fn logs(&self) -> Vec<LogLine> {
+        self.state.borrow().world.logs.clone()
+    }
+
+    /// The storage's content now.
+    pub fn storage_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        self.state.borrow().world.storage.clone()
+    }
+}
+
+fn permission_of(method: &str) -> Option<Permission> {
+    let interface = method.split('.').next().unwrap_or(method);
+    match interface {
+        "log" => None,
+        "geolocation" => Some(Permission::Location),
+        other => Some(Permission::from_name(other).expect("every mock method names its interface")),
+    }
+}
+
+/// Runs one call: replays it, or checks the grant and simulates it; records it either way.
+fn call<T: Serialize + DeserializeOwned>(
+    method: &'static str,
+    params: Value,
+    simulate: impl FnOnce(&Config, &mut World) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let bridge = MockBridge::current();
+    let mut state = bridge.state.borrow_mut();
+    let state = &mut *state;
+    let outcome: Result<T, Error> = if let Some(fixtures) = &mut state.replay {
+        let n = state.calls.len();
+        let fixture = fixtures.pop_front().unwrap_or_else(|| {
+            panic!("replay: call #{n} {method} {params} has no fixture left in the recording")
+        });
+        if fixture.method != method || fixture.params.as_ref().is_some_and(|p| *p != params) {
+            panic!(
+                "replay: call #{n} was {method} {params}, the recording expects {} {}",
+                fixture.method,
+                fixture.params.unwrap_or(Value::Null)
+            );
+        }
+        fixture.outcome.and_then(|v| {
+            serde_json::from_value(v)
+                .map_err(|e| Error::Json(format!("replay: result of {method}: {e}")))
+        })
+    } else if permission_of(method).is_some_and(|p| !state.config.grants.contains(&p)) {
+        Err(Error::PermissionDenied)
+    } else {
+        simulate(&state.config, &mut state.world)
+    };
+    let recorded = match &outcome {
+        Ok(v) => Ok(serde_json::to_value(v).expect("bridge results are plain JSON values")),
+        Err(e) => Err(e.clone()),
+    };
+    state.calls.push(Call {
+        method: method.to_owned(),
+        params,
+        outcome: recorded,
+    });
+    outcome
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::InvalidArgument(message.into())
+}
+
+fn check_key(key: &str) -> Result<(), Error> {
+    if key.is_empty() || key.len() > limits::STORAGE_KEY_BYTES {
+        return Err(invalid(format!(
+            "key must be 1 to {} bytes, got {}",
+            limits::STORAGE_KEY_BYTES,
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+fn used_bytes(storage: &BTreeMap<String, Vec<u8>>) -> u64 {
+    storage
+        .iter()
+        .map(|(k, v)| (k.len() + v.len()) as u64)
+        .sum()
+}
+
+/// Base64url without padding, for the mock token's parts.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn truncate_to(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The functions the SDK modules call when the `mock` feature is on; same signatures as the
+/// WIT backend.
+pub(crate) mod backend {
+    use super::*;
+
+    pub(crate) fn storage_set(key: &str, value: &[u8]) -> Result<(), Error> {
+        let params = json!({ "key": key, "value": Bytes(value.to_vec()) });
+        call("storage.set", params, |config, world| {
+            check_key(key)?;
+            if value.len() > limits::STORAGE_VALUE_BYTES {
+                return Err(invalid(format!(
+                    "value must be at most {} bytes, got {}",
+                    limits::STORAGE_VALUE_BYTES,
+                    value.len()
+                )));
+            }
+            let old = world
+                .storage
+                .get(key)
+                .map_or(0, |v| (key.len() + v.len()) as u64);
+            let new_used = used_bytes(&world.storage) - old + (key.len() + value.len()) as u64;
+            if new_used > config.quota_bytes {
+                return Err(Error::QuotaExceeded);
+            }
+            world.storage.insert(key.to_owned(), value.to_vec());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn storage_get(key: &str) -> Result<Option<Vec<u8>>, Error> {
+        call("storage.get", json!({ "key": key }), |_, world| {
+            check_key(key)?;
+            Ok(world.storage.get(key).cloned().map(Bytes))
+        })
+        .map(|v: Option<Bytes>| v.map(|b| b.0))
+    }
+
+    pub(crate) fn storage_remove(key: &str) -> Result<bool, Error> {
+        call("storage.remove", json!({ "key": key }), |_, world| {
+            check_key(key)?;
+            Ok(world.storage.remove(key).is_some())
+        })
+    }
+
+    pub(crate) fn storage_keys() -> Result<Vec<String>, Error> {
+        call("storage.keys", json!({}), |_, world| {
+            Ok(world.storage.keys().cloned().collect())
+        })
+    }
+
+    pub(crate) fn storage_clear() -> Result<(), Error> {
+        call("storage.clear", json!({}), |_, world| {
+            world.storage.clear();
+            Ok(())
+        })
+    }
+
+    pub(crate) fn storage_usage() -> Result<Usage, Error> {
+        call("storage.usage", json!({}), |config, world| {
+            Ok(Usage {
+                used_bytes: used_bytes(&world.storage),
+                quota_bytes: config.quota_bytes,
+            })
+        })
+    }
+
+    pub(crate) fn auth_get_token(scopes: &[String]) -> Result<Token, Error> {
+        call(
+            "auth.getToken",
+            json!({ "scopes": scopes }),
+            |config, world| {
+                if scopes.is_empty() {
+                    return Err(invalid("scopes: at least one scope is required"));
+                }
+                let mut granted: Vec<String> = Vec::new();
+                for scope in scopes {
+                    if config.allowed_scopes.contains(scope) && !granted.contains(scope) {
+                        granted.push(scope.clone());
+                    }
+                }
+                if granted.is_empty() {
+                    return Err(invalid(format!(
+                        "scopes: none of {scopes:?} is allowed to this mini-program"
+                    )));
+                }
+                if !config.signed_in {
+                    return Err(Error::Unavailable("no signed-in user".into()));
+                }
+                let expires_at = config.now + limits::TOKEN_LIFETIME_SECONDS;
+                let header = base64url(br#"{"alg":"none","typ":"JWT"}"#);
+                let claims = json!({
+                    "iss": "miniapp-mock",
+                    "sub": "mock-user",
+                    "exp": expires_at,
+                    "scope": granted.join(" "),
+                });
+                let token = Token {
+                    value: format!("{header}.{}.", base64url(claims.to_string().as_bytes())),
+                    expires_at,
+                    scopes: granted,
+                };
+                world.tokens.push(token.clone());
+                Ok(token)
+            },
+        )
+    }
+
+    pub(crate) fn payment_pay(request: &PaymentRequest) -> Result<Receipt, Error> {
+        let params = serde_json::to_value(request).expect("a payment request is plain JSON");
+        call("payment.pay", params, |config, world| {
+            let order_id = &request.order_id;
+            if order_id.is_empty() || order_id.len() > limits::ORDER_ID_BYTES {
+                return Err(invalid(format!(
+                    "orderId must be 1 to {} bytes",
+                    limits::ORDER_ID_BYTES
+                )));
+            }
+            if request.amount_minor == 0 {
+                return Err(invalid("amountMinor must be positive"));
+            }
+            let currency = &request.currency;
+            if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(invalid(format!(
+                    "currency must be three upper-case letters (ISO 4217), got {currency:?}"
+                )));
+            }
+            if let Some(&i) = world.receipt_index.get(order_id) {
+                return Ok(world.payments[i].clone());
+            }
+            match &config.payment_outcome {
+                PaymentOutcome::Cancelled => Err(Error::Cancelled),
+                PaymentOutcome::Unavailable(why) => Err(Error::Unavailable(why.clone())),
+                PaymentOutcome::Paid => {
+                    let receipt = Receipt {
+                        order_id: order_id.clone(),
+                        transaction_id: format!("mock-tx-{}", world.payments.len() + 1),
+                        amount_minor: request.amount_minor,
+                        currency: currency.clone(),
+                        paid_at: config.now,
+                    };
+                    world
+                        .receipt_index
+                        .insert(order_id.clone(), world.payments.len());
+                    world.payments.push(receipt.clone());
+                    Ok(receipt)
+                }
+            }
+        })
+    }
+
+    pub(crate) fn payment_query(order_id: &str) -> Result<Receipt, Error> {
+        call(
+            "payment.query",
+            json!({ "orderId": order_id }),
+            |_, world| {
+                world
+                    .receipt_index
+                    .get(order_id)
+                    .map(|&i| world.payments[i].clone())
+                    .ok_or(Error::NotFound)
+            },
+        )
+    }
+
+    pub(crate) fn geolocation_current_position() -> Result<Position, Error> {
+        call("geolocation.currentPosition", json!({}), |config, _| {
+            config
+                .position
+                .ok_or_else(|| Error::Unavailable("no position fix".into()))
+        })
+    }
+
+    pub(crate) fn ui_toast(message: &str) -> Result<(), Error> {
+        call("ui.toast", json!({ "message": message }), |_, world| {
+            if message.is_empty() || message.len() > limits::TOAST_BYTES {
+                return Err(invalid(format!(
+                    "message must be 1 to {} bytes",
+                    limits::TOAST_BYTES
+                )));
+            }
+            world.toasts.push(message.to_owned());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_modal(title: &str, message: &str, buttons: &[String]) -> Result<u32, Error> {
+        let params = json!({ "title": title, "message": message, "buttons": buttons });
+        call("ui.modal", params, |_, world| {
+            if buttons.is_empty() || buttons.len() > limits::MODAL_BUTTONS_MAX {
+                return Err(invalid(format!(
+                    "buttons: 1 to {} required, got {}",
+                    limits::MODAL_BUTTONS_MAX,
+                    buttons.len()
+                )));
+            }
+            world.modals.push(Modal {
+                title: title.to_owned(),
+                message: message.to_owned(),
+                buttons: buttons.to_vec(),
+            });
+            match world.modal_answers.pop_front() {
+                Some(i) if (i as usize) < buttons.len() => Ok(i),
+                Some(i) => panic!(
+                    "MockBridge::modal_answers: answer {i} for a dialog with {} buttons",
+                    buttons.len()
+                ),
+                None => Err(Error::Cancelled),
+            }
+        })
+    }
+
+    pub(crate) fn ui_navigate(route: &str) -> Result<(), Error> {
+        call("ui.navigate", json!({ "route": route }), |_, world| {
+            if !route.starts_with('/') {
+                return Err(invalid("route must start with '/'"));
+            }
+            world.navigations.push(route.to_owned());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_set_title(title: &str) -> Result<(), Error> {
+        call("ui.setTitle", json!({ "title": title }), |_, world| {
+            if title.len() > limits::TITLE_BYTES {
+                return Err(invalid(format!(
+                    "title must be at most {} bytes",
+                    limits::TITLE_BYTES
+                )));
+            }
+            world.titles.push(title.to_owned());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn device_info() -> Result<DeviceInfo, Error> {
+        call("device.info", json!({}), |config, _| {
+            Ok(config.device.clone())
+        })
+    }
+
+    pub(crate) fn device_vibrate(millis: u32) -> Result<(), Error> {
+        call(
+            "device.vibrate",
+            json!({ "millis": millis }),
+            |config, world| {
+                if millis > limits::VIBRATE_MILLIS_MAX {
+                    return Err(invalid(format!(
+                        "millis must be at most {}",
+                        limits::VIBRATE_MILLIS_MAX
+                    )));
+                }
+                if !config.vibrator {
+                    return Err(Error::Unavailable("no vibrator".into()));
+                }
+                world.vibrations.push(millis);
+                Ok(())
+            },
+        )
+    }
+
+    pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {
+        call("clipboard.readText", json!({}), |_, world| {
+            Ok(world.clipboard.clone())
+        })
+    }
+
+    pub(crate) fn clipboard_write_text(text: &str) -> Result<(), Error> {
+        call(
+            "clipboard.writeText",
+            json!({ "text": text }),
+            |_, world| {
+                if text.len() > limits::CLIPBOARD_TEXT_BYTES {
+                    return Err(invalid(format!(
+                        "text must be at most {} bytes",
+                        limits::CLIPBOARD_TEXT_BYTES
+                    )));
+                }
+                world.clipboard = Some(text.to_owned());
+                Ok(())
+            },
+        )
+    }
+
+    pub(crate) fn share_share(text: &str, url: Option<&str>) -> Result<(), Error> {
+        let params = match url {
+            Some(url) => json!({ "text": text, "url": url }),
+            None => json!({ "text": text }),
+        };
+        call("share.share", params, |config, world| {
+            if text.is_empty() {
+                return Err(invalid("text must not be empty"));
+            }
+            if let Some(url) = url
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                return Err(invalid("url must be http(s)"));
+            }
+            if config.share_cancels {
+                return Err(Error::Cancelled);
+            }
+            world.shares.push(Shared {
+                text: text.to_owned(),
+                url: url.map(str::to_owned),
+            });
+            Ok(())
+        })
+    }
+
+    pub(crate) fn log_log(level: Level, message: &str) {
+        let params = json!({ "level": level, "message": message });
+        // `log` cannot fail on the host; a replayed error is ignored the same way.
+        let _ = call("log.log", params, |_, world| {
+            world.logs.push(LogLine {
+                level,
+                message: truncate_to(message, limits::LOG_MESSAGE_BYTES).to_owned(),
+            });
+            Ok(())
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{auth, clipboard, device, geolocation, log, payment, share, storage, ui};
+
+    fn fee(order: &str) -> PaymentRequest {
+        PaymentRequest::new(order, 1500, "EUR", "fee")
+    }
+
+    #[test]
+    fn ungranted_calls_are_denied_recorded_and_change_nothing() {
+        let bridge = MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(storage::set("k", b"v"), Err(Error::PermissionDenied));
+        assert_eq!(payment::pay(fee("o")), Err(Error::PermissionDenied));
+        assert_eq!(auth::token(&["profile"]), Err(Error::PermissionDenied));
+        assert_eq!(
+            geolocation::current_position(),
+            Err(Error::PermissionDenied)
+        );
+        assert_eq!(device::vibrate(10), Err(Error::PermissionDenied));
+        assert_eq!(clipboard::write_text("x"), Err(Error::PermissionDenied));
+        assert_eq!(share::share("x", None), Err(Error::PermissionDenied));
+        // Denial comes before validation, as on the host.
+        assert_eq!(storage::set("", b"v"), Err(Error::PermissionDenied));
+        log::info("log needs no permission");
+        ui::toast("ui is granted").unwrap();
+
+        assert!(bridge.storage_snapshot().is_empty());
+        assert!(bridge.payments().is_empty());
+        assert!(bridge.tokens().is_empty());
+        assert!(bridge.vibrations().is_empty());
+        assert_eq!(bridge.clipboard(), None);
+        assert!(bridge.shares().is_empty());
+        assert_eq!(bridge.toasts(), ["ui is granted"]);
+        assert_eq!(bridge.logs().len(), 1);
+        let calls = bridge.calls();
+        assert_eq!(calls.len(), 10);
+        assert_eq!(calls[0].method, "storage.set");
+        assert_eq!(calls[0].outcome, Err(Error::PermissionDenied));
+        assert_eq!(calls[9].outcome, Ok(Value::Null));
+    }
+
+    #[test]
+    fn storage_limits_quota_usage_and_sorted_keys() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Storage])
+            .quota_bytes(100)
+            .install();
+        assert!(matches!(
+            storage::set("", b"v"),
+            Err(Error::InvalidArgument(_))
+        ));
+        let long_key = "k".repeat(limits::STORAGE_KEY_BYTES + 1);
+        assert!(matches!(
+            storage::set(&long_key, b"v"),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            storage::get(&long_key),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            storage::set("big", &vec![0; limits::STORAGE_VALUE_BYTES + 1]),
+            Err(Error::InvalidArgument(_))
+        ));
+
+        storage::set("b", &[1; 49]).unwrap(); // 50 bytes with its key
+        storage::set("a", &[2; 39]).unwrap(); // 40
+        assert_eq!(storage::set("c", &[3; 10]), Err(Error::QuotaExceeded)); // would be 101
+        storage::set("b", &[4; 58]).unwrap(); // replacing counts the difference: 99
+        assert_eq!(
+            storage::usage().unwrap(),
+            Usage {
+                used_bytes: 99,
+                quota_bytes: 100
+            }
+        );
+        assert_eq!(storage::keys().unwrap(), ["a", "b"]);
+        assert_eq!(storage::get("a").unwrap(), Some(vec![2; 39]));
+        assert_eq!(storage::get("zzz").unwrap(), None);
+        assert!(storage::remove("a").unwrap());
+        assert!(!storage::remove("a").unwrap());
+        storage::clear().unwrap();
+        assert!(bridge.storage_snapshot().is_empty());
+        assert_eq!(storage::usage().unwrap().used_bytes, 0);
+    }
+
+    #[test]
+    fn json_helpers_round_trip_and_report_bad_json() {
+        MockBridge::new()
+            .grant(&[Permission::Storage])
+            .stored("broken", b"{not json")
+            .install();
+        storage::set_json("draft", &vec![1u8, 2, 3]).unwrap();
+        assert_eq!(
+            storage::get_json::<Vec<u8>>("draft").unwrap(),
+            Some(vec![1, 2, 3])
+        );
+        assert_eq!(storage::get_json::<Vec<u8>>("absent").unwrap(), None);
+        let err = storage::get_json::<Vec<u8>>("broken").unwrap_err();
+        assert_eq!(err.code(), "JSON");
+        let err = storage::get_json::<String>("draft").unwrap_err();
+        assert!(matches!(err, Error::Json(_)));
+    }
+
+    #[test]
+    fn tokens_are_narrowed_to_the_allowed_scopes() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Auth])
+            .allowed_scopes(&["profile", "email"])
+            .now(1000)
+            .install();
+        let token = auth::token(&["payments:write", "profile", "profile"]).unwrap();
+        assert_eq!(token.scopes, ["profile"]);
+        assert_eq!(token.expires_at, 1000 + 900);
+        assert_eq!(token.value.split('.').count(), 3);
+        assert!(matches!(
+            auth::token(&["payments:write"]),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            auth::token::<&str>(&[]),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(bridge.tokens(), [token]);
+    }
+
+    #[test]
+    fn no_allowed_scope_or_no_user_is_refused() {
+        MockBridge::new().grant(&[Permission::Auth]).install();
+        assert!(matches!(
+            auth::token(&["profile"]),
+            Err(Error::InvalidArgument(_))
+        ));
+        MockBridge::new()
+            .grant(&[Permission::Auth])
+            .allowed_scopes(&["profile"])
+            .signed_out()
+            .install();
+        assert!(matches!(
+            auth::token(&["profile"]),
+            Err(Error::Unavailable(_))
+        ));
+    }
+
+    #[test]
+    fn payments_validate_and_are_idempotent_on_the_order_id() {
+        let bridge = MockBridge::new().grant(&[Permission::Payment]).install();
+        let bad = [
+            PaymentRequest::new("", 1, "EUR", "x"),
+            PaymentRequest::new("o".repeat(129), 1, "EUR", "x"),
+            PaymentRequest::new("o", 0, "EUR", "x"),
+            PaymentRequest::new("o", 1, "eur", "x"),
+            PaymentRequest::new("o", 1, "EURO", "x"),
+            PaymentRequest::new("o", 1, "E1R", "x"),
+        ];
+        for request in bad {
+            assert!(
+                matches!(
+                    payment::pay(request.clone()),
+                    Err(Error::InvalidArgument(_))
+                ),
+                "{request:?}"
+            );
+        }
+        assert_eq!(payment::query("o-1"), Err(Error::NotFound));
+        let first = payment::pay(fee("o-1")).unwrap();
+        let mut other_amount = fee("o-1");
+        other_amount.amount_minor = 9999;
+        assert_eq!(payment::pay(other_amount).unwrap(), first);
+        assert_eq!(payment::query("o-1").unwrap(), first);
+        let second = payment::pay(fee("o-2")).unwrap();
+        assert_ne!(first.transaction_id, second.transaction_id);
+        assert_eq!(bridge.payments(), [first, second]);
+    }
+
+    #[test]
+    fn cancelled_or_unavailable_payments_charge_nothing() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Payment])
+            .payment_outcome(PaymentOutcome::Cancelled)
+            .install();
+        assert_eq!(payment::pay(fee("o")), Err(Error::Cancelled));
+        assert_eq!(payment::query("o"), Err(Error::NotFound));
+        let bridge = bridge
+            .payment_outcome(PaymentOutcome::Unavailable("offline".into()))
+            .install();
+        assert_eq!(
+            payment::pay(fee("o")),
+            Err(Error::Unavailable("offline".into()))
+        );
+        let bridge = bridge.payment_outcome(PaymentOutcome::Paid).install();
+        assert_eq!(payment::pay(fee("o")).unwrap().order_id, "o");
+        assert_eq!(bridge.payments().len(), 1);
+    }
+
+    #[test]
+    fn position_needs_a_fix() {
+        MockBridge::new().grant(&[Permission::Location]).install();
+        assert!(matches!(
+            geolocation::current_position(),
+            Err(Error::Unavailable(_))
+        ));
+        let here = Position {
+            latitude: 1.5,
+            longitude: -2.5,
+            accuracy_m: 3.0,
+        };
+        MockBridge::new()
+            .grant(&[Permission::Location])
+            .position(here)
+            .install();
+        assert_eq!(geolocation::current_position().unwrap(), here);
+    }
+
+    #[test]
+    fn ui_rules_and_dialog_answers() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Ui])
+            .modal_answers([1, 0])
+            .install();
+        assert!(matches!(ui::toast(""), Err(Error::InvalidArgument(_))));
+        assert!(matches!(
+            ui::toast(&"x".repeat(501)),
+            Err(Error::InvalidArgument(_))
+        ));
+        ui::toast(&"x".repeat(500)).unwrap();
+        assert!(matches!(
+            ui::modal::<&str>("t", "m", &[]),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            ui::modal("t", "m", &["1", "2", "3", "4", "5"]),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(ui::modal("t", "m", &["no", "yes"]).unwrap(), 1);
+        assert_eq!(ui::modal("t", "m", &["ok"]).unwrap(), 0);
+        assert_eq!(ui::modal("t", "m", &["ok"]), Err(Error::Cancelled));
+        assert_eq!(bridge.modals().len(), 3);
+        assert!(matches!(
+            ui::navigate("apply"),
+            Err(Error::InvalidArgument(_))
+        ));
+        ui::navigate("/apply/step-2").unwrap();
+        assert!(matches!(
+            ui::set_title(&"t".repeat(101)),
+            Err(Error::InvalidArgument(_))
+        ));
+        ui::set_title("Loans").unwrap();
+        assert_eq!(bridge.navigations(), ["/apply/step-2"]);
+        assert_eq!(bridge.titles(), ["Loans"]);
+        assert_eq!(bridge.toasts().len(), 1);
+    }
+
+    #[test]
+    fn device_clipboard_and_share() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Device, Permission::Clipboard, Permission::Share])
+            .clipboard_text("before")
+            .install();
+        assert_eq!(device::info().unwrap().platform, "linux");
+        assert!(matches!(
+            device::vibrate(1001),
+            Err(Error::InvalidArgument(_))
+        ));
+        device::vibrate(1000).unwrap();
+        assert_eq!(bridge.vibrations(), [1000]);
+        assert_eq!(clipboard::read_text().unwrap().as_deref(), Some("before"));
+        assert!(matches!(
+            clipboard::write_text(&"x".repeat(64 * 1024 + 1)),
+            Err(Error::InvalidArgument(_))
+        ));
+        clipboard::write_text("after").unwrap();
+        assert_eq!(bridge.clipboard().as_deref(), Some("after"));
+        assert!(matches!(
+            share::share("", None),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            share::share("hi", Some("ftp://x")),
+            Err(Error::InvalidArgument(_))
+        ));
+        share::share("hi", Some("https://acme.example/loan")).unwrap();
+        assert_eq!(
+            bridge.shares(),
+            [Shared {
+                text: "hi".into(),
+                url: Some("https://acme.example/loan".into())
+            }]
+        );
+
+        MockBridge::new()
+            .grant(&[Permission::Device, Permission::Share])
+            .no_vibrator()
+            .share_cancelled()
+            .install();
+        assert!(matches!(device::vibrate(10), Err(Error::Unavailable(_))));
+        assert_eq!(share::share("hi", None), Err(Error::Cancelled));
+    }
+
+    #[test]
+    fn logs_are_truncated_on_a_char_boundary() {
+        let bridge = MockBridge::new().install();
+        log::warn(&"é".repeat(3000)); // 6000 bytes
+        log::error("short");
+        let logs = bridge.logs();
+        assert_eq!(logs[0].level, Level::Warn);
+        assert_eq!(logs[0].message.len(), 4096);
+        assert_eq!(
+            logs[1],
+            LogLine {
+                level: Level::Error,
+                message: "short".into()
+            }
+        );
+    }
+
+    #[test]
+    fn each_thread_has_its_own_bridge() {
+        let bridge = MockBridge::new().grant(&[Permission::Storage]).install();
+        storage::set("main", b"1").unwrap();
+        std::thread::spawn(|| {
+            let other = MockBridge::new().install();
+            assert_eq!(storage::set("thread", b"2"), Err(Error::PermissionDenied));
+            assert_eq!(other.calls().len(), 1);
+        })
+        .join()
+        .unwrap();
+        assert_eq!(bridge.storage_snapshot().len(), 1);
+        assert_eq!(bridge.calls().len(), 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "no MockBridge installed")]
+    fn calls_without_a_bridge_say_how_to_install_one() {
+        MockBridge::uninstall();
+        let _ = storage::keys();
+    }
+
+    #[test]
+    fn a_recording_replays_to_the_same_answers() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Storage, Permission::Payment])
+            .install();
+        storage::set("text", b"hi").unwrap();
+        storage::set("bin", &[0xff, 0]).unwrap();
+        let bin = storage::get("bin").unwrap();
+        let receipt = payment::pay(fee("o")).unwrap();
+        let denied = geolocation::current_position();
+        let recording = bridge.recording_json();
+        let parsed: Value = serde_json::from_str(&recording).unwrap();
+        assert_eq!(parsed[0]["params"], json!({ "key": "text", "value": "hi" }));
+        assert_eq!(parsed[2]["result"], json!([255, 0]));
+        assert_eq!(parsed[4]["error"]["code"], "PERMISSION_DENIED");
+
+        // Replay grants nothing: every answer comes from the recording.
+        let replayed = MockBridge::new().replay(&recording).unwrap().install();
+        storage::set("text", b"hi").unwrap();
+        storage::set("bin", &[0xff, 0]).unwrap();
+        assert_eq!(storage::get("bin").unwrap(), bin);
+        assert_eq!(payment::pay(fee("o")).unwrap(), receipt);
+        assert_eq!(geolocation::current_position(), denied);
+        assert_eq!(replayed.replay_remaining(), 0);
+        assert!(
+            replayed.storage_snapshot().is_empty(),
+            "replay simulates nothing"
+        );
+        assert_eq!(replayed.recording_json(), recording);
+    }
+
+    #[test]
+    fn hand_written_fixtures_may_omit_params() {
+        let fixtures = r#"[
+            {"method": "auth.getToken", "result": {"value": "a.b.c", "expiresAt": 5, "scopes": ["profile"]}},
+            {"method": "ui.toast", "params": {"message": "hi"}, "error": {"code": "CANCELLED", "message": ""}},
+            {"method": "storage.get", "params": {"key": "k"}, "result": null},
+            {"method": "device.info", "result": {"platform": 1}}
+        ]"#;
+        MockBridge::new().replay(fixtures).unwrap().install();
+        assert_eq!(auth::token(&["anything"]).unwrap().expires_at, 5);
+        assert_eq!(ui::toast("hi"), Err(Error::Cancelled));
+        assert_eq!(storage::get("k").unwrap(), None);
+        assert!(matches!(device::info(), Err(Error::Json(_))));
+    }
+
+    #[test]
+    #[should_panic(expected = "the recording expects ui.toast")]
+    fn replay_refuses_a_different_call() {
+        MockBridge::new()
+            .replay(r#"[{"method": "ui.toast", "params": {"message": "hi"}, "result": null}]"#)
+            .unwrap()
+            .install();
+        let _ = ui::navigate("/x");
+    }
+
+    #[test]
+    fn malformed_recordings_are_json_errors() {
+        assert!(matches!(
+            MockBridge::new().replay("{}"),
+            Err(Error::Json(_))
+        ));
+        let both = r#"[{"method": "ui.toast", "result": null, "error": {"code": "CANCELLED", "message": ""}}]"#;
+        assert!(matches!(
+            MockBridge::new().replay(both),
+            Err(Error::Json(_))
+        ));
+    }
+}

@@ -1,0 +1,177 @@
+//! The real bridge: the WIT imports, with generated types converted to the SDK's own.
+//!
+//! Off wasm32 the generated imports are `unreachable!()` stubs: native code that calls the
+//! bridge must enable the `mock` feature.
+
+use crate::bindings::miniapp::bridge as wit;
+use crate::device::{DeviceInfo, Screen};
+use crate::{Error, Level, PaymentRequest, Position, Receipt, Token, Usage};
+
+impl From<wit::types::BridgeError> for Error {
+    fn from(e: wit::types::BridgeError) -> Self {
+        use wit::types::BridgeError as B;
+        match e {
+            B::PermissionDenied => Error::PermissionDenied,
+            B::InvalidArgument(m) => Error::InvalidArgument(m),
+            B::NotFound => Error::NotFound,
+            B::QuotaExceeded => Error::QuotaExceeded,
+            B::Unavailable(m) => Error::Unavailable(m),
+            B::Cancelled => Error::Cancelled,
+            B::Internal(m) => Error::Internal(m),
+        }
+    }
+}
+
+impl From<wit::storage::StorageUsage> for Usage {
+    fn from(u: wit::storage::StorageUsage) -> Self {
+        Usage {
+            used_bytes: u.used_bytes,
+            quota_bytes: u.quota_bytes,
+        }
+    }
+}
+
+impl From<wit::auth::Token> for Token {
+    fn from(t: wit::auth::Token) -> Self {
+        Token {
+            value: t.value,
+            expires_at: t.expires_at,
+            scopes: t.scopes,
+        }
+    }
+}
+
+impl From<wit::payment::Receipt> for Receipt {
+    fn from(r: wit::payment::Receipt) -> Self {
+        Receipt {
+            order_id: r.order_id,
+            transaction_id: r.transaction_id,
+            amount_minor: r.amount_minor,
+            currency: r.currency,
+            paid_at: r.paid_at,
+        }
+    }
+}
+
+impl From<wit::geolocation::Position> for Position {
+    fn from(p: wit::geolocation::Position) -> Self {
+        Position {
+            latitude: p.latitude,
+            longitude: p.longitude,
+            accuracy_m: p.accuracy_m,
+        }
+    }
+}
+
+impl From<wit::device::DeviceInfo> for DeviceInfo {
+    fn from(d: wit::device::DeviceInfo) -> Self {
+        DeviceInfo {
+            platform: d.platform,
+            host_version: d.host_version,
+            locale: d.locale,
+            screen: Screen {
+                width: d.screen.width,
+                height: d.screen.height,
+                scale: d.screen.scale,
+            },
+        }
+    }
+}
+
+impl From<Level> for wit::log::Level {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Trace => wit::log::Level::Trace,
+            Level::Debug => wit::log::Level::Debug,
+            Level::Info => wit::log::Level::Info,
+            Level::Warn => wit::log::Level::Warn,
+            Level::Error => wit::log::Level::Error,
+        }
+    }
+}
+
+pub(crate) fn storage_set(key: &str, value: &[u8]) -> Result<(), Error> {
+    Ok(wit::storage::set(key, value)?)
+}
+
+pub(crate) fn storage_get(key: &str) -> Result<Option<Vec<u8>>, Error> {
+    Ok(wit::storage::get(key)?)
+}
+
+pub(crate) fn storage_remove(key: &str) -> Result<bool, Error> {
+    Ok(wit::storage::remove(key)?)
+}
+
+pub(crate) fn storage_keys() -> Result<Vec<String>, Error> {
+    Ok(wit::storage::keys()?)
+}
+
+pub(crate) fn storage_clear() -> Result<(), Error> {
+    Ok(wit::storage::clear()?)
+}
+
+pub(crate) fn storage_usage() -> Result<Usage, Error> {
+    Ok(wit::storage::usage()?.into())
+}
+
+pub(crate) fn auth_get_token(scopes: &[String]) -> Result<Token, Error> {
+    Ok(wit::auth::get_token(scopes)?.into())
+}
+
+pub(crate) fn payment_pay(request: &PaymentRequest) -> Result<Receipt, Error> {
+    let request = wit::payment::PaymentRequest {
+        order_id: request.order_id.clone(),
+        amount_minor: request.amount_minor,
+        currency: request.currency.clone(),
+        description: request.description.clone(),
+    };
+    Ok(wit::payment::pay(&request)?.into())
+}
+
+pub(crate) fn payment_query(order_id: &str) -> Result<Receipt, Error> {
+    Ok(wit::payment::query(order_id)?.into())
+}
+
+pub(crate) fn geolocation_current_position() -> Result<Position, Error> {
+    Ok(wit::geolocation::current_position()?.into())
+}
+
+pub(crate) fn ui_toast(message: &str) -> Result<(), Error> {
+    Ok(wit::ui::toast(message)?)
+}
+
+pub(crate) fn ui_modal(title: &str, message: &str, buttons: &[String]) -> Result<u32, Error> {
+    Ok(wit::ui::modal(title, message, buttons)?)
+}
+
+pub(crate) fn ui_navigate(route: &str) -> Result<(), Error> {
+    Ok(wit::ui::navigate(route)?)
+}
+
+pub(crate) fn ui_set_title(title: &str) -> Result<(), Error> {
+    Ok(wit::ui::set_title(title)?)
+}
+
+pub(crate) fn device_info() -> Result<DeviceInfo, Error> {
+    Ok(wit::device::info()?.into())
+}
+
+pub(crate) fn device_vibrate(millis: u32) -> Result<(), Error> {
+    Ok(wit::device::vibrate(millis)?)
+}
+
+pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {
+    Ok(wit::clipboard::read_text()?)
+}
+
+pub(crate) fn clipboard_write_text(text: &str) -> Result<(), Error> {
+    Ok(wit::clipboard::write_text(text)?)
+}
+
+pub(crate) fn share_share(text: &str, url: Option<&str>) -> Result<(), Error> {
+    Ok(wit::share::share(text, url)?)
+}
+
+pub(crate) fn log_log(level: Level, message: &str) {
+    wit::log::log(level.into(), message)
+}

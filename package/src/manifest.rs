@@ -1,0 +1,354 @@
+//! `manifest.json`: the schema, parsed strictly (unknown fields are rejected).
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Largest `manifest.json` we read, in bytes.
+pub const MAX_MANIFEST_BYTES: usize = 64 * 1024;
+
+/// Why a manifest was rejected. Code: `MANIFEST_INVALID`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestError {
+    #[error("manifest.json is not valid: {0}")]
+    Invalid(String),
+}
+
+impl ManifestError {
+    /// Stable machine code.
+    pub fn code(&self) -> &'static str {
+        "MANIFEST_INVALID"
+    }
+}
+
+/// A capability a mini-program may ask for. Closed: anything else in a manifest is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Permission {
+    Storage,
+    Auth,
+    Payment,
+    Location,
+    Ui,
+    Device,
+    Clipboard,
+    Share,
+    Network,
+}
+
+impl Permission {
+    /// Every permission, in a stable order.
+    pub const ALL: [Permission; 9] = [
+        Permission::Storage,
+        Permission::Auth,
+        Permission::Payment,
+        Permission::Location,
+        Permission::Ui,
+        Permission::Device,
+        Permission::Clipboard,
+        Permission::Share,
+        Permission::Network,
+    ];
+
+    /// The name used in manifests and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::Storage => "storage",
+            Permission::Auth => "auth",
+            Permission::Payment => "payment",
+            Permission::Location => "location",
+            Permission::Ui => "ui",
+            Permission::Device => "device",
+            Permission::Clipboard => "clipboard",
+            Permission::Share => "share",
+            Permission::Network => "network",
+        }
+    }
+
+    /// Permissions whose use the user must consent to before the first launch that needs them.
+    pub fn is_sensitive(self) -> bool {
+        matches!(
+            self,
+            Permission::Payment | Permission::Location | Permission::Clipboard
+        )
+    }
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Permission {
+    type Err = ManifestError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Permission::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| {
+                ManifestError::Invalid(format!(
+                    "unknown permission `{s}` (known: {})",
+                    Permission::ALL.map(Permission::as_str).join(", ")
+                ))
+            })
+    }
+}
+
+/// A mini-program id: reverse-DNS, e.g. `com.acme.loans`. At least two labels; each label is
+/// 1..=63 of `[a-z0-9-]`, starting with a letter; at most 128 bytes in all. This makes an id
+/// safe to use as a single path component.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct AppId(String);
+
+impl AppId {
+    pub fn parse(s: &str) -> Result<Self, ManifestError> {
+        let bad =
+            |why: &str| ManifestError::Invalid(format!("id `{s}` is not a valid app id: {why}"));
+        if s.is_empty() || s.len() > 128 {
+            return Err(bad("must be 1 to 128 bytes"));
+        }
+        let labels: Vec<&str> = s.split('.').collect();
+        if labels.len() < 2 {
+            return Err(bad(
+                "must be reverse-DNS with at least two labels, like com.acme.app",
+            ));
+        }
+        for label in labels {
+            let ok = !label.is_empty()
+                && label.len() <= 63
+                && label.as_bytes()[0].is_ascii_lowercase()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !ok {
+                return Err(bad(
+                    "each label must start with a-z and hold only a-z, 0-9 and '-'",
+                ));
+            }
+        }
+        Ok(AppId(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this id lies in `namespace` (`com.acme` owns `com.acme` and `com.acme.*`).
+    pub fn is_in_namespace(&self, namespace: &str) -> bool {
+        self.0 == namespace
+            || (self.0.len() > namespace.len()
+                && self.0.starts_with(namespace)
+                && self.0.as_bytes()[namespace.len()] == b'.')
+    }
+}
+
+impl fmt::Display for AppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for AppId {
+    type Err = ManifestError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AppId::parse(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        AppId::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An entry of `allowedDomains`: an exact host name or `*.` followed by one (matching any
+/// subdomain, not the apex).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct DomainPattern(String);
+
+impl DomainPattern {
+    pub fn parse(s: &str) -> Result<Self, ManifestError> {
+        let bad = |why: &str| {
+            ManifestError::Invalid(format!("allowedDomains entry `{s}` is invalid: {why}"))
+        };
+        let host = s.strip_prefix("*.").unwrap_or(s);
+        if host.is_empty() || host.len() > 253 {
+            return Err(bad("empty or too long"));
+        }
+        for label in host.split('.') {
+            let ok = !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-');
+            if !ok {
+                return Err(bad(
+                    "use lower-case host names like api.example.com or *.example.com",
+                ));
+            }
+        }
+        Ok(DomainPattern(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `host` (lower-case, no port) is allowed by this pattern.
+    pub fn matches(&self, host: &str) -> bool {
+        match self.0.strip_prefix("*.") {
+            Some(suffix) => {
+                host.len() > suffix.len() + 1
+                    && host.ends_with(suffix)
+                    && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
+            }
+            None => self.0 == host,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DomainPattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DomainPattern::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Manifest {
+    pub id: AppId,
+    pub version: semver::Version,
+    pub min_host_version: semver::Version,
+    /// Path inside the package of the component (`*.wasm`) or of the HTML page of a web app.
+    pub entry_point: String,
+    #[serde(default)]
+    pub permissions: BTreeSet<Permission>,
+    #[serde(default)]
+    pub allowed_domains: Vec<DomainPattern>,
+    /// Base64 RSA-PSS signature; absent in a package's source directory, present once signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+impl Manifest {
+    /// Parses `manifest.json` bytes.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, ManifestError> {
+        if bytes.len() > MAX_MANIFEST_BYTES {
+            return Err(ManifestError::Invalid(format!(
+                "manifest.json is {} bytes; the limit is {MAX_MANIFEST_BYTES}",
+                bytes.len()
+            )));
+        }
+        let m: Manifest =
+            serde_json::from_slice(bytes).map_err(|e| ManifestError::Invalid(e.to_string()))?;
+        m.check()?;
+        Ok(m)
+    }
+
+    fn check(&self) -> Result<(), ManifestError> {
+        let ep = &self.entry_point;
+        if ep.is_empty()
+            || ep.starts_with('/')
+            || ep.contains('\\')
+            || ep.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+        {
+            return Err(ManifestError::Invalid(format!(
+                "entryPoint `{ep}` must be a relative path inside the package"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether the entry point is a WebAssembly component (otherwise a web page).
+    pub fn is_component(&self) -> bool {
+        self.entry_point.ends_with(".wasm")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{
+        "id": "com.acme.loans", "version": "1.2.0", "minHostVersion": "1.0.0",
+        "entryPoint": "app.wasm", "permissions": ["storage", "payment"],
+        "allowedDomains": ["api.acme.com", "*.cdn.acme.com"]
+    }"#;
+
+    #[test]
+    fn parses_a_good_manifest() {
+        let m = Manifest::from_json(GOOD.as_bytes()).unwrap();
+        assert_eq!(m.id.as_str(), "com.acme.loans");
+        assert!(m.permissions.contains(&Permission::Payment));
+        assert!(m.is_component());
+        assert_eq!(m.signature, None);
+    }
+
+    #[test]
+    fn rejects_unknown_fields_and_permissions() {
+        let extra = GOOD.replace("\"version\"", "\"evil\": 1, \"version\"");
+        assert!(Manifest::from_json(extra.as_bytes()).is_err());
+        let perm = GOOD.replace("\"payment\"", "\"root\"");
+        let err = Manifest::from_json(perm.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("root"), "{err}");
+    }
+
+    #[test]
+    fn rejects_escaping_entry_points() {
+        for ep in ["../x.wasm", "/x.wasm", "a\\\\x.wasm", "a//x.wasm", ""] {
+            let m = GOOD.replace("app.wasm", ep);
+            assert!(Manifest::from_json(m.as_bytes()).is_err(), "{ep}");
+        }
+    }
+
+    #[test]
+    fn app_ids() {
+        for ok in ["com.acme", "com.acme.loans", "io.x-y.a1"] {
+            assert!(AppId::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "acme",
+            "Com.acme",
+            "com..acme",
+            "com.acme/x",
+            "../x.y",
+            "com.1acme",
+            "",
+        ] {
+            assert!(AppId::parse(bad).is_err(), "{bad}");
+        }
+        let id = AppId::parse("com.acme.loans").unwrap();
+        assert!(id.is_in_namespace("com.acme"));
+        assert!(!id.is_in_namespace("com.ac"));
+        assert!(
+            !AppId::parse("com.acmeevil.x")
+                .unwrap()
+                .is_in_namespace("com.acme")
+        );
+    }
+
+    #[test]
+    fn domain_patterns() {
+        let exact = DomainPattern::parse("api.acme.com").unwrap();
+        assert!(exact.matches("api.acme.com"));
+        assert!(!exact.matches("x.api.acme.com"));
+        let wild = DomainPattern::parse("*.acme.com").unwrap();
+        assert!(wild.matches("api.acme.com"));
+        assert!(!wild.matches("acme.com"));
+        assert!(!wild.matches("evilacme.com"));
+        assert!(DomainPattern::parse("*.").is_err());
+        assert!(DomainPattern::parse("API.acme.com").is_err());
+        assert!(DomainPattern::parse("a.com:443").is_err());
+    }
+}

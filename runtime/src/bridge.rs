@@ -1,0 +1,197 @@
+//! The one door every bridge call goes through, whichever transport (component or JSON):
+//! grant check, tracing span (the Bridge Inspector listens to it), usage counters, audit on denial.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use miniapp_package::Permission;
+use serde::Serialize;
+
+use crate::state::AppContext;
+
+/// Why a bridge call failed; mirrors the WIT `bridge-error` variant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[non_exhaustive]
+pub enum BridgeError {
+    #[error("permission denied: this mini-program was not granted the permission")]
+    PermissionDenied,
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    #[error("not found")]
+    NotFound,
+    #[error("storage quota exceeded")]
+    QuotaExceeded,
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error("cancelled by the user")]
+    Cancelled,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl BridgeError {
+    /// Stable machine code, the same on the component and the JSON path.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BridgeError::PermissionDenied => "PERMISSION_DENIED",
+            BridgeError::InvalidArgument(_) => "INVALID_ARGUMENT",
+            BridgeError::NotFound => "NOT_FOUND",
+            BridgeError::QuotaExceeded => "QUOTA_EXCEEDED",
+            BridgeError::Unavailable(_) => "UNAVAILABLE",
+            BridgeError::Cancelled => "CANCELLED",
+            BridgeError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        BridgeError::InvalidArgument(msg.into())
+    }
+}
+
+/// Declares every bridge method once: its wire name and the permission it needs.
+macro_rules! methods {
+    ($($variant:ident => $name:literal, $perm:expr;)*) => {
+        /// A bridge method. The name is the JSON-bridge method name (`"storage.set"`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Method { $($variant,)* }
+
+        impl Method {
+            pub const ALL: &'static [Method] = &[$(Method::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Method::$variant => $name,)* }
+            }
+
+            /// The permission a call needs; `None` for always-granted methods (log).
+            pub fn permission(self) -> Option<Permission> {
+                match self { $(Method::$variant => $perm,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Method> {
+                match name { $($name => Some(Method::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+methods! {
+    StorageSet => "storage.set", Some(Permission::Storage);
+    StorageGet => "storage.get", Some(Permission::Storage);
+    StorageRemove => "storage.remove", Some(Permission::Storage);
+    StorageKeys => "storage.keys", Some(Permission::Storage);
+    StorageClear => "storage.clear", Some(Permission::Storage);
+    StorageUsage => "storage.usage", Some(Permission::Storage);
+    AuthGetToken => "auth.getToken", Some(Permission::Auth);
+    PaymentPay => "payment.pay", Some(Permission::Payment);
+    PaymentQuery => "payment.query", Some(Permission::Payment);
+    GeolocationCurrentPosition => "geolocation.currentPosition", Some(Permission::Location);
+    UiToast => "ui.toast", Some(Permission::Ui);
+    UiModal => "ui.modal", Some(Permission::Ui);
+    UiNavigate => "ui.navigate", Some(Permission::Ui);
+    UiSetTitle => "ui.setTitle", Some(Permission::Ui);
+    DeviceInfo => "device.info", Some(Permission::Device);
+    DeviceVibrate => "device.vibrate", Some(Permission::Device);
+    ClipboardReadText => "clipboard.readText", Some(Permission::Clipboard);
+    ClipboardWriteText => "clipboard.writeText", Some(Permission::Clipboard);
+    ShareShare => "share.share", Some(Permission::Share);
+    LogLog => "log.log", None;
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Per-app counters, shared by all instances of the app in this process.
+#[derive(Debug, Default)]
+pub struct AppUsage {
+    pub(crate) bridge_calls: AtomicU64,
+    pub(crate) denials: AtomicU64,
+    pub(crate) launches: AtomicU64,
+    pub(crate) traps: AtomicU64,
+}
+
+/// A snapshot of [`AppUsage`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageSnapshot {
+    pub bridge_calls: u64,
+    pub denials: u64,
+    pub launches: u64,
+    pub traps: u64,
+}
+
+impl AppUsage {
+    pub fn snapshot(&self) -> UsageSnapshot {
+        UsageSnapshot {
+            bridge_calls: self.bridge_calls.load(Ordering::Relaxed),
+            denials: self.denials.load(Ordering::Relaxed),
+            launches: self.launches.load(Ordering::Relaxed),
+            traps: self.traps.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Target of the bridge-call spans; the Bridge Inspector subscribes to it.
+pub const SPAN_TARGET: &str = "miniapp::bridge";
+
+/// Runs one bridge call. `linked_granted` is how the linker wired this interface for this
+/// instance (false = the denial stub); the grant set is checked too, so the JSON path, which has
+/// no linker, gets the same answer. On denial `call` is never run: the host service is not touched.
+pub(crate) async fn bridge_call<T, Fut>(
+    ctx: &AppContext,
+    method: Method,
+    linked_granted: bool,
+    call: impl FnOnce() -> Fut,
+) -> Result<T, BridgeError>
+where
+    Fut: Future<Output = Result<T, BridgeError>>,
+{
+    let span = tracing::info_span!(
+        target: SPAN_TARGET,
+        "bridge_call",
+        app = %ctx.app,
+        method = method.name(),
+        outcome = tracing::field::Empty,
+        duration_us = tracing::field::Empty,
+    );
+    let start = Instant::now();
+    ctx.usage.bridge_calls.fetch_add(1, Ordering::Relaxed);
+    let granted = linked_granted && method.permission().is_none_or(|p| ctx.grants.contains(p));
+    let result = if granted {
+        call().await
+    } else {
+        ctx.usage.denials.fetch_add(1, Ordering::Relaxed);
+        ctx.host.audit.permission_denied(&ctx.app, method);
+        Err(BridgeError::PermissionDenied)
+    };
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    };
+    span.record("outcome", outcome);
+    span.record("duration_us", start.elapsed().as_micros() as u64);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_round_trip_and_log_needs_nothing() {
+        for m in Method::ALL {
+            assert_eq!(Method::from_name(m.name()), Some(*m));
+        }
+        assert_eq!(Method::LogLog.permission(), None);
+        assert_eq!(
+            Method::GeolocationCurrentPosition.permission(),
+            Some(Permission::Location)
+        );
+        assert_eq!(Method::from_name("storage.drop"), None);
+        assert!(Method::ALL.len() >= 20);
+    }
+}

@@ -1,0 +1,126 @@
+//! `clipboard` (sensitive: consent is asked once per app): text only.
+
+use std::sync::Mutex;
+
+use serde::Deserialize;
+use serde_json::Value;
+use wasmtime::component::Linker;
+
+use super::bindings::miniapp::bridge::clipboard as wit;
+use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use crate::bridge::{BridgeError, Method, bridge_call};
+use crate::state::{AppContext, AppState};
+
+pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
+    if granted {
+        wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
+    } else {
+        wit::add_to_linker::<AppState, Linked<false>>(linker, bridge::<false>)
+    }
+}
+
+pub const MAX_CLIPBOARD_BYTES: usize = 64 * 1024;
+
+pub trait ClipboardService: Send + Sync {
+    fn read_text(&self) -> Option<String>;
+    fn write_text(&self, text: &str);
+}
+
+/// A clipboard in memory.
+#[derive(Debug, Default)]
+pub struct MemoryClipboard(Mutex<Option<String>>);
+
+impl ClipboardService for MemoryClipboard {
+    fn read_text(&self) -> Option<String> {
+        self.0.lock().unwrap().clone()
+    }
+    fn write_text(&self, text: &str) {
+        *self.0.lock().unwrap() = Some(text.to_owned());
+    }
+}
+
+pub(crate) fn write_text(ctx: &AppContext, text: &str) -> Result<(), BridgeError> {
+    if text.len() > MAX_CLIPBOARD_BYTES {
+        return Err(BridgeError::invalid(format!(
+            "text must be at most {MAX_CLIPBOARD_BYTES} bytes"
+        )));
+    }
+    ctx.host.services.clipboard.write_text(text);
+    Ok(())
+}
+
+impl<const G: bool> wit::Host for Bridge<'_, G> {
+    async fn read_text(&mut self) -> WitResult<Option<String>> {
+        let ctx = self.ctx;
+        to_wit(
+            bridge_call(ctx, Method::ClipboardReadText, G, || async {
+                Ok(ctx.host.services.clipboard.read_text())
+            })
+            .await,
+        )
+    }
+    async fn write_text(&mut self, text: String) -> WitResult<()> {
+        let ctx = self.ctx;
+        to_wit(
+            bridge_call(ctx, Method::ClipboardWriteText, G, || async {
+                write_text(ctx, &text)
+            })
+            .await,
+        )
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WriteParams {
+    text: String,
+}
+
+pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
+    bridge_call(ctx, method, true, || async {
+        match method {
+            Method::ClipboardReadText => super::json(ctx.host.services.clipboard.read_text()),
+            Method::ClipboardWriteText => {
+                let WriteParams { text } = params(method, p)?;
+                write_text(ctx, &text).map(|()| Value::Null)
+            }
+            _ => Err(BridgeError::Internal(format!(
+                "clipboard does not serve {method}"
+            ))),
+        }
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::context;
+    use miniapp_package::Permission;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn write_then_read_with_a_size_limit() {
+        let (ctx, _h) = context("com.acme.a", &[Permission::Clipboard]);
+        assert_eq!(
+            json(&ctx, Method::ClipboardReadText, Value::Null)
+                .await
+                .unwrap(),
+            Value::Null
+        );
+        json(&ctx, Method::ClipboardWriteText, json!({"text": "IBAN"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            json(&ctx, Method::ClipboardReadText, Value::Null)
+                .await
+                .unwrap(),
+            json!("IBAN")
+        );
+        let big = "x".repeat(MAX_CLIPBOARD_BYTES + 1);
+        let e = json(&ctx, Method::ClipboardWriteText, json!({"text": big}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT");
+    }
+}

@@ -1,0 +1,113 @@
+//! `geolocation` (permission `location`, sensitive: consent is asked once per app).
+
+use async_trait::async_trait;
+use miniapp_package::AppId;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasmtime::component::Linker;
+
+use super::bindings::miniapp::bridge::geolocation as wit;
+use super::{Bridge, Linked, WitResult, bridge, to_wit};
+use crate::bridge::{BridgeError, Method, bridge_call};
+use crate::state::{AppContext, AppState};
+
+pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
+    if granted {
+        wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
+    } else {
+        wit::add_to_linker::<AppState, Linked<false>>(linker, bridge::<false>)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Position {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub accuracy_m: f64,
+}
+
+/// The device's location provider.
+#[async_trait]
+pub trait LocationService: Send + Sync {
+    async fn current_position(&self, app: &AppId) -> Result<Position, BridgeError>;
+}
+
+/// Always answers the same position (Lisbon, 25 m).
+#[derive(Debug, Clone)]
+pub struct FixedLocation(pub Position);
+
+impl Default for FixedLocation {
+    fn default() -> Self {
+        FixedLocation(Position {
+            latitude: 38.7223,
+            longitude: -9.1393,
+            accuracy_m: 25.0,
+        })
+    }
+}
+
+#[async_trait]
+impl LocationService for FixedLocation {
+    async fn current_position(&self, _app: &AppId) -> Result<Position, BridgeError> {
+        Ok(self.0)
+    }
+}
+
+pub(crate) async fn current_position(ctx: &AppContext) -> Result<Position, BridgeError> {
+    ctx.host.services.location.current_position(&ctx.app).await
+}
+
+impl From<Position> for wit::Position {
+    fn from(p: Position) -> Self {
+        wit::Position {
+            latitude: p.latitude,
+            longitude: p.longitude,
+            accuracy_m: p.accuracy_m,
+        }
+    }
+}
+
+impl<const G: bool> wit::Host for Bridge<'_, G> {
+    async fn current_position(&mut self) -> WitResult<wit::Position> {
+        let ctx = self.ctx;
+        to_wit(
+            bridge_call(ctx, Method::GeolocationCurrentPosition, G, || {
+                current_position(ctx)
+            })
+            .await,
+        )
+    }
+}
+
+pub(crate) async fn json(
+    ctx: &AppContext,
+    method: Method,
+    _p: Value,
+) -> Result<Value, BridgeError> {
+    bridge_call(ctx, method, true, || async {
+        super::json(current_position(ctx).await?)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::context;
+    use miniapp_package::Permission;
+
+    #[tokio::test]
+    async fn granted_and_denied() {
+        let (ctx, _h) = context("com.acme.a", &[Permission::Location]);
+        let v = json(&ctx, Method::GeolocationCurrentPosition, Value::Null)
+            .await
+            .unwrap();
+        assert_eq!(v["latitude"], 38.7223);
+        let (ctx, _h) = context("com.acme.a", &[Permission::Storage]);
+        let e = json(&ctx, Method::GeolocationCurrentPosition, Value::Null)
+            .await
+            .unwrap_err();
+        assert_eq!(e, BridgeError::PermissionDenied);
+    }
+}

@@ -1,0 +1,84 @@
+//! `log`: always granted. Guest log lines (and WASI stdout/stderr) go to `tracing` under the
+//! target `miniapp::guest`, with the app id.
+
+use serde::Deserialize;
+use serde_json::Value;
+use wasmtime::component::Linker;
+
+use super::bindings::miniapp::bridge::log as wit;
+use super::{Bridge, Linked, bridge, params};
+use crate::bridge::{BridgeError, Method, bridge_call};
+use crate::state::{AppContext, AppState};
+
+pub(crate) fn link(linker: &mut Linker<AppState>, _granted: bool) -> wasmtime::Result<()> {
+    wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
+}
+
+/// Longest message kept; the rest is cut.
+pub const MAX_LOG_BYTES: usize = 4096;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+/// Writes one guest log line.
+pub(crate) fn emit(app: &str, level: Level, message: &str) {
+    let mut end = message.len().min(MAX_LOG_BYTES);
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    let message = &message[..end];
+    match level {
+        Level::Trace => tracing::trace!(target: "miniapp::guest", app, "{message}"),
+        Level::Debug => tracing::debug!(target: "miniapp::guest", app, "{message}"),
+        Level::Info => tracing::info!(target: "miniapp::guest", app, "{message}"),
+        Level::Warn => tracing::warn!(target: "miniapp::guest", app, "{message}"),
+        Level::Error => tracing::error!(target: "miniapp::guest", app, "{message}"),
+    }
+}
+
+impl From<wit::Level> for Level {
+    fn from(l: wit::Level) -> Self {
+        match l {
+            wit::Level::Trace => Level::Trace,
+            wit::Level::Debug => Level::Debug,
+            wit::Level::Info => Level::Info,
+            wit::Level::Warn => Level::Warn,
+            wit::Level::Error => Level::Error,
+        }
+    }
+}
+
+impl<const G: bool> wit::Host for Bridge<'_, G> {
+    async fn log(&mut self, level: wit::Level, message: String) -> wasmtime::Result<()> {
+        let ctx = self.ctx;
+        let _ = bridge_call(ctx, Method::LogLog, true, || async {
+            emit(ctx.app.as_str(), level.into(), &message);
+            Ok(())
+        })
+        .await;
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogParams {
+    level: Level,
+    message: String,
+}
+
+pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
+    bridge_call(ctx, method, true, || async {
+        let LogParams { level, message } = params(method, p)?;
+        emit(ctx.app.as_str(), level, &message);
+        Ok(Value::Null)
+    })
+    .await
+}

@@ -1,0 +1,275 @@
+//! One file per capability: its host service trait, its core functions (permission already
+//! checked by [`crate::bridge::bridge_call`]), its WIT `Host` impl, its JSON entry and its tests.
+//! This file holds only what they share: the generated bindings, the `Bridge` handle the linker
+//! gives each interface, the registry mapping a permission to its linker function, and the set of
+//! host services.
+
+use std::sync::Arc;
+
+use miniapp_package::Permission;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wasmtime::component::{HasData, Linker};
+
+use crate::bridge::{BridgeError, Method};
+use crate::state::{AppContext, AppState};
+
+pub mod auth;
+pub mod clipboard;
+pub mod consent;
+pub mod device;
+pub mod geolocation;
+pub mod log;
+pub mod payment;
+pub mod share;
+pub mod storage;
+pub mod ui;
+
+pub(crate) mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "mini-program",
+        imports: { default: async | trappable },
+        exports: { default: async },
+    });
+}
+
+use bindings::miniapp::bridge::types::BridgeError as WitBridgeError;
+
+impl From<BridgeError> for WitBridgeError {
+    fn from(e: BridgeError) -> Self {
+        match e {
+            BridgeError::PermissionDenied => WitBridgeError::PermissionDenied,
+            BridgeError::InvalidArgument(m) => WitBridgeError::InvalidArgument(m),
+            BridgeError::NotFound => WitBridgeError::NotFound,
+            BridgeError::QuotaExceeded => WitBridgeError::QuotaExceeded,
+            BridgeError::Unavailable(m) => WitBridgeError::Unavailable(m),
+            BridgeError::Cancelled => WitBridgeError::Cancelled,
+            BridgeError::Internal(m) => WitBridgeError::Internal(m),
+        }
+    }
+}
+
+/// What the linker hands each bridge interface of one instance. `GRANTED = false` is the denial
+/// stub: the same code, monomorphised so that every call answers `permission-denied` before any
+/// host service is reached.
+pub(crate) struct Bridge<'a, const GRANTED: bool> {
+    pub(crate) ctx: &'a AppContext,
+}
+
+pub(crate) struct Linked<const GRANTED: bool>;
+
+impl<const GRANTED: bool> HasData for Linked<GRANTED> {
+    type Data<'a> = Bridge<'a, GRANTED>;
+}
+
+pub(crate) fn bridge<const GRANTED: bool>(state: &mut AppState) -> Bridge<'_, GRANTED> {
+    Bridge { ctx: &state.ctx }
+}
+
+/// Result of a bridge call as the WIT `Host` traits return it: bridge errors go to the guest,
+/// nothing traps.
+pub(crate) type WitResult<T> = wasmtime::Result<Result<T, WitBridgeError>>;
+
+pub(crate) fn to_wit<T, U: From<T>>(r: Result<T, BridgeError>) -> WitResult<U> {
+    Ok(r.map(U::from).map_err(WitBridgeError::from))
+}
+
+/// Links one capability's interface, to the real host service or to the denial stub.
+pub(crate) type LinkFn = fn(&mut Linker<AppState>, bool) -> wasmtime::Result<()>;
+
+/// A capability: its permission, the WIT interface it guards, how to link it.
+pub(crate) struct Capability {
+    pub(crate) permission: Permission,
+    pub(crate) interface: &'static str,
+    pub(crate) link: LinkFn,
+}
+
+/// The registry: adding a capability adds one line here.
+pub(crate) const REGISTRY: &[Capability] = &[
+    Capability {
+        permission: Permission::Storage,
+        interface: "miniapp:bridge/storage",
+        link: storage::link,
+    },
+    Capability {
+        permission: Permission::Auth,
+        interface: "miniapp:bridge/auth",
+        link: auth::link,
+    },
+    Capability {
+        permission: Permission::Payment,
+        interface: "miniapp:bridge/payment",
+        link: payment::link,
+    },
+    Capability {
+        permission: Permission::Location,
+        interface: "miniapp:bridge/geolocation",
+        link: geolocation::link,
+    },
+    Capability {
+        permission: Permission::Ui,
+        interface: "miniapp:bridge/ui",
+        link: ui::link,
+    },
+    Capability {
+        permission: Permission::Device,
+        interface: "miniapp:bridge/device",
+        link: device::link,
+    },
+    Capability {
+        permission: Permission::Clipboard,
+        interface: "miniapp:bridge/clipboard",
+        link: clipboard::link,
+    },
+    Capability {
+        permission: Permission::Share,
+        interface: "miniapp:bridge/share",
+        link: share::link,
+    },
+];
+
+/// The permission guarding an imported interface name (`miniapp:bridge/payment@0.1.0`), if any.
+/// `None` for interfaces every app may import (types, log, WASI).
+pub fn permission_for_import(import: &str) -> Option<Permission> {
+    let unversioned = import.split('@').next().unwrap_or(import);
+    REGISTRY
+        .iter()
+        .find(|c| c.interface == unversioned)
+        .map(|c| c.permission)
+        .or_else(|| {
+            unversioned
+                .starts_with("wasi:http/")
+                .then_some(Permission::Network)
+        })
+}
+
+/// Links the bridge for one grant set: always `types` and `log`; each declared capability to its
+/// host service when granted, to the denial stub when not; undeclared ones not at all.
+pub(crate) fn link_bridge(
+    linker: &mut Linker<AppState>,
+    declared: crate::grants::PermissionSet,
+    granted: crate::grants::PermissionSet,
+) -> wasmtime::Result<()> {
+    bindings::miniapp::bridge::types::add_to_linker::<AppState, Linked<true>>(
+        linker,
+        bridge::<true>,
+    )?;
+    log::link(linker, true)?;
+    for cap in REGISTRY {
+        if declared.contains(cap.permission) {
+            (cap.link)(linker, granted.contains(cap.permission))?;
+        }
+    }
+    Ok(())
+}
+
+impl<const G: bool> bindings::miniapp::bridge::types::Host for Bridge<'_, G> {}
+
+/// Every service the embedding host provides. [`HostServices::development`] gives in-memory
+/// implementations for the demo, tests and the simulator.
+#[derive(Clone)]
+pub struct HostServices {
+    pub identity: Arc<dyn auth::IdentityService>,
+    pub payment: Arc<dyn payment::PaymentService>,
+    pub location: Arc<dyn geolocation::LocationService>,
+    pub ui: Arc<dyn ui::UiService>,
+    pub device: Arc<dyn device::DeviceService>,
+    pub clipboard: Arc<dyn clipboard::ClipboardService>,
+    pub share: Arc<dyn share::ShareService>,
+    pub consent: Arc<dyn consent::ConsentService>,
+}
+
+impl std::fmt::Debug for HostServices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostServices").finish_non_exhaustive()
+    }
+}
+
+impl HostServices {
+    /// In-memory services: a user `dev-user`, a payment processor that records payments, a fixed
+    /// position, a UI that records toasts and picks the first modal button, and consent that
+    /// says yes to everything (see [`consent::ScriptedConsent`] to script answers).
+    pub fn development() -> Self {
+        HostServices {
+            identity: Arc::new(auth::DevIdentity::new("dev-user")),
+            payment: Arc::new(payment::DevPaymentProcessor::default()),
+            location: Arc::new(geolocation::FixedLocation::default()),
+            ui: Arc::new(ui::RecordingUi::default()),
+            device: Arc::new(device::DevDevice::default()),
+            clipboard: Arc::new(clipboard::MemoryClipboard::default()),
+            share: Arc::new(share::RecordingShare::default()),
+            consent: Arc::new(consent::ScriptedConsent::allow_all()),
+        }
+    }
+}
+
+/// JSON params of a method, with a clear `INVALID_ARGUMENT` when they don't fit.
+pub(crate) fn params<T: DeserializeOwned>(method: Method, params: Value) -> Result<T, BridgeError> {
+    let params = if params.is_null() {
+        Value::Object(Default::default())
+    } else {
+        params
+    };
+    serde_json::from_value(params)
+        .map_err(|e| BridgeError::invalid(format!("params of {method}: {e}")))
+}
+
+pub(crate) fn json<T: Serialize>(value: T) -> Result<Value, BridgeError> {
+    serde_json::to_value(value).map_err(|e| BridgeError::Internal(e.to_string()))
+}
+
+/// The JSON entry: routes a method to its capability's JSON function. Grant checks happen inside,
+/// in the same `bridge_call` the component path uses.
+pub(crate) async fn dispatch_json(
+    ctx: &AppContext,
+    method: Method,
+    p: Value,
+) -> Result<Value, BridgeError> {
+    let m = method.name();
+    match m.split('.').next().unwrap_or_default() {
+        "storage" => storage::json(ctx, method, p).await,
+        "auth" => auth::json(ctx, method, p).await,
+        "payment" => payment::json(ctx, method, p).await,
+        "geolocation" => geolocation::json(ctx, method, p).await,
+        "ui" => ui::json(ctx, method, p).await,
+        "device" => device::json(ctx, method, p).await,
+        "clipboard" => clipboard::json(ctx, method, p).await,
+        "share" => share::json(ctx, method, p).await,
+        "log" => log::json(ctx, method, p).await,
+        _ => Err(BridgeError::Internal(format!("no capability serves {m}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_map_to_permissions() {
+        assert_eq!(
+            permission_for_import("miniapp:bridge/payment@0.1.0"),
+            Some(Permission::Payment)
+        );
+        assert_eq!(
+            permission_for_import("miniapp:bridge/geolocation@0.1.0"),
+            Some(Permission::Location)
+        );
+        assert_eq!(permission_for_import("miniapp:bridge/log@0.1.0"), None);
+        assert_eq!(permission_for_import("miniapp:bridge/types@0.1.0"), None);
+        assert_eq!(permission_for_import("wasi:cli/stdout@0.2.6"), None);
+        assert_eq!(
+            permission_for_import("wasi:http/outgoing-handler@0.2.6"),
+            Some(Permission::Network)
+        );
+    }
+
+    #[test]
+    fn every_permission_but_network_has_a_capability() {
+        for p in Permission::ALL {
+            let linked = REGISTRY.iter().any(|c| c.permission == p);
+            assert_eq!(linked, p != Permission::Network, "{p}");
+        }
+    }
+}

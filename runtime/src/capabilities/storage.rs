@@ -1,0 +1,183 @@
+//! `storage`: the app's private key-value store (see [`crate::storage::AppStorage`]).
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wasmtime::component::Linker;
+
+use super::bindings::miniapp::bridge::storage as wit;
+use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use crate::bridge::{BridgeError, Method, bridge_call};
+use crate::state::{AppContext, AppState};
+
+pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
+    if granted {
+        wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
+    } else {
+        wit::add_to_linker::<AppState, Linked<false>>(linker, bridge::<false>)
+    }
+}
+
+/// Used and allowed bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageUsage {
+    pub used_bytes: u64,
+    pub quota_bytes: u64,
+}
+
+fn usage(ctx: &AppContext) -> StorageUsage {
+    let (used_bytes, quota_bytes) = ctx.storage.usage();
+    StorageUsage {
+        used_bytes,
+        quota_bytes,
+    }
+}
+
+impl<const G: bool> wit::Host for Bridge<'_, G> {
+    async fn set(&mut self, key: String, value: Vec<u8>) -> WitResult<()> {
+        let ctx = self.ctx;
+        to_wit(
+            bridge_call(ctx, Method::StorageSet, G, || async {
+                ctx.storage.set(&key, &value)
+            })
+            .await,
+        )
+    }
+
+    async fn get(&mut self, key: String) -> WitResult<Option<Vec<u8>>> {
+        let ctx = self.ctx;
+        to_wit(
+            bridge_call(ctx, Method::StorageGet, G, || async {
+                ctx.storage.get(&key)
+            })
+            .await,
+        )
+    }
+
+    async fn remove(&mut self, key: String) -> WitResult<bool> {
+        let ctx = self.ctx;
+        to_wit(
+            bridge_call(ctx, Method::StorageRemove, G, || async {
+                ctx.storage.remove(&key)
+            })
+            .await,
+        )
+    }
+
+    async fn keys(&mut self) -> WitResult<Vec<String>> {
+        let ctx = self.ctx;
+        to_wit(bridge_call(ctx, Method::StorageKeys, G, || async { ctx.storage.keys() }).await)
+    }
+
+    async fn clear(&mut self) -> WitResult<()> {
+        let ctx = self.ctx;
+        to_wit(
+            bridge_call(ctx, Method::StorageClear, G, || async {
+                ctx.storage.clear()
+            })
+            .await,
+        )
+    }
+
+    async fn usage(&mut self) -> WitResult<wit::StorageUsage> {
+        let ctx = self.ctx;
+        to_wit(bridge_call(ctx, Method::StorageUsage, G, || async { Ok(usage(ctx)) }).await)
+    }
+}
+
+impl From<StorageUsage> for wit::StorageUsage {
+    fn from(u: StorageUsage) -> Self {
+        wit::StorageUsage {
+            used_bytes: u.used_bytes,
+            quota_bytes: u.quota_bytes,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyParams {
+    key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetParams {
+    key: String,
+    value: Value,
+}
+
+/// JSON entry. Values travel as JSON and are stored as their UTF-8 JSON text, so a component
+/// using `set_json` and a web page read the same bytes.
+pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
+    bridge_call(ctx, method, true, || async {
+        let s = &ctx.storage;
+        match method {
+            Method::StorageSet => {
+                let SetParams { key, value } = params(method, p)?;
+                s.set(&key, value.to_string().as_bytes())?;
+                Ok(Value::Null)
+            }
+            Method::StorageGet => {
+                let KeyParams { key } = params(method, p)?;
+                Ok(s.get(&key)?.map_or(Value::Null, |bytes| {
+                    serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                        Value::String(String::from_utf8_lossy(&bytes).into_owned())
+                    })
+                }))
+            }
+            Method::StorageRemove => {
+                let KeyParams { key } = params(method, p)?;
+                Ok(Value::Bool(s.remove(&key)?))
+            }
+            Method::StorageKeys => Ok(json!(s.keys()?)),
+            Method::StorageClear => s.clear().map(|()| Value::Null),
+            Method::StorageUsage => super::json(usage(ctx)),
+            _ => Err(BridgeError::Internal(format!(
+                "storage does not serve {method}"
+            ))),
+        }
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::context;
+    use miniapp_package::Permission;
+
+    #[tokio::test]
+    async fn json_round_trip_and_denial() {
+        let (ctx, _home) = context("com.acme.a", &[Permission::Storage]);
+        json(
+            &ctx,
+            Method::StorageSet,
+            json!({"key": "k", "value": {"n": 1}}),
+        )
+        .await
+        .unwrap();
+        let v = json(&ctx, Method::StorageGet, json!({"key": "k"}))
+            .await
+            .unwrap();
+        assert_eq!(v, json!({"n": 1}));
+        assert_eq!(
+            json(&ctx, Method::StorageKeys, Value::Null).await.unwrap(),
+            json!(["k"])
+        );
+        let bad = json(&ctx, Method::StorageSet, json!({"key": "k"}))
+            .await
+            .unwrap_err();
+        assert_eq!(bad.code(), "INVALID_ARGUMENT");
+
+        let (denied, _home2) = context("com.acme.b", &[]);
+        let err = json(&denied, Method::StorageSet, json!({"key": "k", "value": 1}))
+            .await
+            .unwrap_err();
+        assert_eq!(err, BridgeError::PermissionDenied);
+        assert!(
+            denied.storage.keys().unwrap().is_empty(),
+            "a denied call must not write"
+        );
+    }
+}

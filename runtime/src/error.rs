@@ -1,0 +1,124 @@
+//! Runtime errors: one variant per thing a host can act on, each with a stable code and a hint.
+
+use miniapp_package::PackageError;
+
+/// Errors of the runtime. Codes are stable; messages say what happened.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuntimeError {
+    /// No app with this id is installed.
+    #[error("no mini-program `{0}` is installed")]
+    AppNotFound(String),
+    /// The home directory is missing or was never initialised.
+    #[error("{0}")]
+    HomeInvalid(String),
+    /// The package failed verification.
+    #[error(transparent)]
+    Package(#[from] PackageError),
+    /// The component imports a bridge interface whose permission the manifest does not declare.
+    #[error(
+        "the component imports `{interface}`, which needs the `{permission}` permission, but the manifest does not declare it"
+    )]
+    ImportNotPermitted {
+        interface: String,
+        permission: String,
+    },
+    /// The component imports something this host does not provide at all.
+    #[error("the component imports `{0}`, which this host does not provide")]
+    ImportUnknown(String),
+    /// Installed files changed on disk since install.
+    #[error("installed files of `{app}` changed since install ({what}); reinstall the package")]
+    InstallCorrupted { app: String, what: String },
+    /// An installed version is older than the active one.
+    #[error("{0}")]
+    DowngradeRefused(String),
+    /// Compiling the component failed.
+    #[error("compiling the component failed: {0}")]
+    CompileFailed(String),
+    /// The guest ran out of its CPU budget for one call.
+    #[error("the mini-program used more than its CPU budget of {budget_ms} ms and was stopped")]
+    CpuLimit { budget_ms: u64 },
+    /// The guest tried to grow its memory past its limit.
+    #[error("the mini-program tried to use more than {limit_mb} MiB of memory and was stopped")]
+    MemoryLimit { limit_mb: u64 },
+    /// The guest trapped (panic, unreachable, stack overflow, ...).
+    #[error("the mini-program crashed: {0}")]
+    GuestTrap(String),
+    /// `on-launch` returned an error.
+    #[error("the mini-program refused to launch: {0}")]
+    GuestError(String),
+    /// Instantiation failed for a reason other than the above.
+    #[error("instantiating the mini-program failed: {0}")]
+    InstantiateFailed(String),
+    #[error("I/O error: {0}")]
+    Io(String),
+}
+
+impl RuntimeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuntimeError::AppNotFound(_) => "APP_NOT_FOUND",
+            RuntimeError::HomeInvalid(_) => "HOME_INVALID",
+            RuntimeError::Package(e) => e.code(),
+            RuntimeError::ImportNotPermitted { .. } => "IMPORT_NOT_PERMITTED",
+            RuntimeError::ImportUnknown(_) => "IMPORT_UNKNOWN",
+            RuntimeError::InstallCorrupted { .. } => "INSTALL_CORRUPTED",
+            RuntimeError::DowngradeRefused(_) => "DOWNGRADE_REFUSED",
+            RuntimeError::CompileFailed(_) => "COMPILE_FAILED",
+            RuntimeError::CpuLimit { .. } => "CPU_LIMIT",
+            RuntimeError::MemoryLimit { .. } => "MEMORY_LIMIT",
+            RuntimeError::GuestTrap(_) => "GUEST_TRAP",
+            RuntimeError::GuestError(_) => "GUEST_ERROR",
+            RuntimeError::InstantiateFailed(_) => "INSTANTIATE_FAILED",
+            RuntimeError::Io(_) => "IO",
+        }
+    }
+
+    /// One sentence on what to do.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            RuntimeError::AppNotFound(_) => {
+                "install it first (`miniapp install APP.zip`) or check the id with `miniapp list`"
+            }
+            RuntimeError::HomeInvalid(_) => {
+                "create the home with `miniapp init --home H --root ROOT.pub --host-version X.Y.Z`"
+            }
+            RuntimeError::Package(e) => e.hint(),
+            RuntimeError::ImportNotPermitted { .. } => {
+                "declare the permission in manifest.json (and have the partner record allow it), or stop using that interface"
+            }
+            RuntimeError::ImportUnknown(_) => {
+                "build the component against the miniapp:bridge WIT and WASI 0.2 only"
+            }
+            RuntimeError::InstallCorrupted { .. } => {
+                "uninstall and install the package again; if it recurs, check the disk"
+            }
+            RuntimeError::DowngradeRefused(_) => {
+                "install a newer version, or use `miniapp rollback` to return to the previous one"
+            }
+            RuntimeError::CompileFailed(_) => {
+                "check that the entry point is a valid WebAssembly component"
+            }
+            RuntimeError::CpuLimit { .. } => {
+                "make the work smaller per call, or raise the limit with --cpu-ms"
+            }
+            RuntimeError::MemoryLimit { .. } => {
+                "use less memory, or raise the limit with --memory-mb"
+            }
+            RuntimeError::GuestTrap(_) => {
+                "this is a bug in the mini-program; its partner should look at the backtrace"
+            }
+            RuntimeError::GuestError(_) => "the mini-program's own message says why",
+            RuntimeError::InstantiateFailed(_) => {
+                "reinstall the mini-program; report the message if it persists"
+            }
+            RuntimeError::Io(_) => "check the home directory's permissions and free disk space",
+        }
+    }
+}
+
+impl From<std::io::Error> for RuntimeError {
+    fn from(e: std::io::Error) -> Self {
+        RuntimeError::Io(e.to_string())
+    }
+}

@@ -1,0 +1,596 @@
+//! The home directory and the install store.
+//!
+//! ```text
+//! <home>/trust.json                      root public key, host version
+//! <home>/host-key.pem                    the host's Ed25519 token key
+//! <home>/apps/<id>/state.json            active and backup versions: the single switch
+//! <home>/apps/<id>/<version>/install.json  the install record (digests)
+//! <home>/apps/<id>/<version>/files/...   extracted package files
+//! <home>/cache/<engine-key>/<id>-<version>.cwasm
+//! <home>/data/<id>/                      the app's storage
+//! <home>/audit.log, <home>/consent.json
+//! ```
+//! An install extracts into a temp dir, renames it into place, writes the artifact, and only then
+//! flips `state.json`; a crash at any point leaves the previous state launchable.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use cap_std::ambient_authority;
+use cap_std::fs::Dir;
+use miniapp_package::{AppId, Manifest, VerifiedPackage, keys};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+use crate::capabilities::permission_for_import;
+use crate::error::RuntimeError;
+use crate::fsutil;
+use crate::grants::PermissionSet;
+use crate::tokens::{TokenIssuer, now_unix};
+
+const TRUST_FILE: &str = "trust.json";
+const HOST_KEY_FILE: &str = "host-key.pem";
+const HOST_PUB_FILE: &str = "host-key.pub";
+
+/// `<home>/trust.json`: what this host trusts and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrustConfig {
+    /// The marketplace root public key (SPKI PEM).
+    pub root_public_key: String,
+    pub host_version: semver::Version,
+    /// Highest revocation-list sequence seen (updates refuse older lists).
+    #[serde(default)]
+    pub revocation_sequence: u64,
+}
+
+/// An initialised home directory.
+#[derive(Debug)]
+pub struct Home {
+    path: PathBuf,
+    dir: Dir,
+    trust: TrustConfig,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Home {
+    /// Creates (or re-initialises) a home: checks the root key, writes `trust.json`, creates the
+    /// host token key if there is none.
+    pub fn init(
+        path: &Path,
+        root_public_pem: &str,
+        host_version: semver::Version,
+    ) -> Result<Home, RuntimeError> {
+        keys::public_key_from_pem(root_public_pem)?;
+        std::fs::create_dir_all(path)?;
+        let dir = Dir::open_ambient_dir(path, ambient_authority())?;
+        for sub in ["apps", "cache", "data"] {
+            dir.create_dir_all(sub)?;
+        }
+        let trust = TrustConfig {
+            root_public_key: root_public_pem.to_owned(),
+            host_version,
+            revocation_sequence: 0,
+        };
+        fsutil::write_atomic(
+            &dir,
+            TRUST_FILE,
+            &serde_json::to_vec_pretty(&trust).expect("serializes"),
+        )?;
+        if !dir.exists(HOST_KEY_FILE) {
+            let pem = TokenIssuer::generate_key_pem();
+            let issuer =
+                TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::Io(e.to_string()))?;
+            fsutil::write_atomic(&dir, HOST_KEY_FILE, pem.as_bytes())?;
+            fsutil::write_atomic(&dir, HOST_PUB_FILE, issuer.public_key_pem().as_bytes())?;
+        }
+        Home::open(path)
+    }
+
+    /// Opens a home made by [`Home::init`].
+    pub fn open(path: &Path) -> Result<Home, RuntimeError> {
+        let not_init = || {
+            RuntimeError::HomeInvalid(format!(
+                "`{}` is not an initialised miniapp home",
+                path.display()
+            ))
+        };
+        let dir = Dir::open_ambient_dir(path, ambient_authority()).map_err(|_| not_init())?;
+        let bytes = dir.read(TRUST_FILE).map_err(|_| not_init())?;
+        let trust: TrustConfig = serde_json::from_slice(&bytes).map_err(|e| {
+            RuntimeError::HomeInvalid(format!("{}/trust.json is damaged: {e}", path.display()))
+        })?;
+        for sub in ["apps", "cache", "data"] {
+            dir.create_dir_all(sub)?;
+        }
+        Ok(Home {
+            path: path.to_owned(),
+            dir,
+            trust,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn trust(&self) -> &TrustConfig {
+        &self.trust
+    }
+    pub(crate) fn dir(&self) -> &Dir {
+        &self.dir
+    }
+
+    /// The anchors that package verification needs, at the current time.
+    pub fn trust_anchors(&self) -> Result<miniapp_package::TrustAnchors, RuntimeError> {
+        let root = keys::public_key_from_pem(&self.trust.root_public_key)?;
+        Ok(miniapp_package::TrustAnchors::new(root))
+    }
+
+    pub(crate) fn token_issuer(&self) -> Result<TokenIssuer, RuntimeError> {
+        let pem = self.dir.read_to_string(HOST_KEY_FILE)?;
+        TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::HomeInvalid(e.to_string()))
+    }
+
+    /// The host's token public key (what partner backends verify tokens with).
+    pub fn token_public_key_pem(&self) -> Result<String, RuntimeError> {
+        Ok(self.dir.read_to_string(HOST_PUB_FILE)?)
+    }
+
+    /// The app's storage directory, created on first use.
+    pub(crate) fn data_dir(&self, app: &AppId) -> Result<Dir, RuntimeError> {
+        let data = self.dir.open_dir("data")?;
+        data.create_dir_all(app.as_str())?;
+        Ok(data.open_dir(app.as_str())?)
+    }
+}
+
+/// `<home>/apps/<id>/state.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppVersions {
+    pub active: Option<semver::Version>,
+    #[serde(default)]
+    pub pending: Option<semver::Version>,
+    #[serde(default)]
+    pub backup: Option<semver::Version>,
+    #[serde(default)]
+    pub failed_launches: u32,
+}
+
+/// `<home>/apps/<id>/<version>/install.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstallRecord {
+    pub manifest: Manifest,
+    pub partner: String,
+    pub package_digest: String,
+    pub installed_at: u64,
+    /// sha256 of every extracted file.
+    pub files: BTreeMap<String, String>,
+    /// sha256 of the precompiled artifact, per engine compatibility key.
+    pub artifacts: BTreeMap<String, String>,
+}
+
+impl InstallRecord {
+    pub fn declared(&self) -> PermissionSet {
+        self.manifest.permissions.iter().collect()
+    }
+}
+
+/// Summary of one installed app, for listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstalledApp {
+    pub id: AppId,
+    pub version: semver::Version,
+    pub partner: String,
+    pub permissions: Vec<String>,
+    pub package_digest: String,
+    pub installed_at: u64,
+    pub backup: Option<semver::Version>,
+}
+
+/// What `install` did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstallOutcome {
+    pub app: InstalledApp,
+    /// False when this exact package was already the active version.
+    pub changed: bool,
+    pub compile_ms: f64,
+}
+
+/// Installs verified packages into a home and loads them back for launch.
+#[derive(Debug)]
+pub struct InstallStore<'h> {
+    home: &'h Home,
+    engine: &'h Engine,
+    engine_key: String,
+}
+
+/// A verified, installed app, ready to instantiate.
+#[derive(Clone)]
+pub(crate) struct LoadedApp {
+    pub(crate) record: InstallRecord,
+    pub(crate) component: Component,
+}
+
+impl<'h> InstallStore<'h> {
+    pub(crate) fn new(home: &'h Home, engine: &'h Engine) -> Self {
+        InstallStore {
+            home,
+            engine,
+            engine_key: crate::engine::compatibility_key(engine),
+        }
+    }
+
+    fn apps(&self) -> Result<Dir, RuntimeError> {
+        Ok(self.home.dir.open_dir("apps")?)
+    }
+
+    fn app_dir(&self, app: &AppId) -> Result<Option<Dir>, RuntimeError> {
+        match self.apps()?.open_dir(app.as_str()) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn versions(&self, app: &AppId) -> Result<AppVersions, RuntimeError> {
+        let Some(dir) = self.app_dir(app)? else {
+            return Ok(AppVersions::default());
+        };
+        match dir.read("state.json") {
+            Ok(b) => serde_json::from_slice(&b).map_err(|e| RuntimeError::InstallCorrupted {
+                app: app.to_string(),
+                what: format!("state.json: {e}"),
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(AppVersions::default()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn write_versions(&self, app_dir: &Dir, v: &AppVersions) -> Result<(), RuntimeError> {
+        Ok(fsutil::write_atomic(
+            app_dir,
+            "state.json",
+            &serde_json::to_vec_pretty(v).expect("serializes"),
+        )?)
+    }
+
+    /// Checks that every import of `component` is provided and permitted by `declared`.
+    pub(crate) fn check_imports(
+        &self,
+        component: &Component,
+        declared: PermissionSet,
+    ) -> Result<(), RuntimeError> {
+        for (name, _) in component.component_type().imports(self.engine) {
+            match permission_for_import(name) {
+                Some(p) if !declared.contains(p) => {
+                    return Err(RuntimeError::ImportNotPermitted {
+                        interface: name.to_owned(),
+                        permission: p.to_string(),
+                    });
+                }
+                Some(_) => {}
+                None if name.starts_with("wasi:") || name.starts_with("miniapp:bridge/") => {}
+                None => return Err(RuntimeError::ImportUnknown(name.to_owned())),
+            }
+        }
+        Ok(())
+    }
+
+    fn compile(&self, bytes: &[u8]) -> Result<(Component, Vec<u8>), RuntimeError> {
+        let component = Component::new(self.engine, bytes)
+            .map_err(|e| RuntimeError::CompileFailed(format!("{e:#}")))?;
+        let artifact = component
+            .serialize()
+            .map_err(|e| RuntimeError::CompileFailed(e.to_string()))?;
+        Ok((component, artifact))
+    }
+
+    fn cache_dir(&self) -> Result<Dir, RuntimeError> {
+        let cache = self.home.dir.open_dir("cache")?;
+        cache.create_dir_all(&self.engine_key)?;
+        Ok(cache.open_dir(&self.engine_key)?)
+    }
+
+    fn artifact_name(app: &AppId, version: &semver::Version) -> String {
+        format!("{app}-{version}.cwasm")
+    }
+
+    /// Installs a verified package: import check, precompile, extract, flip `state.json`.
+    pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
+        let manifest = pkg.manifest();
+        let app = &manifest.id;
+        let version = &manifest.version;
+        let versions = self.versions(app)?;
+        if let Some(active) = &versions.active {
+            if version < active {
+                return Err(RuntimeError::DowngradeRefused(format!(
+                    "`{app}` {version} is older than the active {active}; a downgrade is refused"
+                )));
+            }
+            if version == active {
+                let record = self.record(app, version)?;
+                if record.package_digest == pkg.digest_hex() {
+                    return Ok(InstallOutcome {
+                        app: self.summary(app, &record, &versions),
+                        changed: false,
+                        compile_ms: 0.0,
+                    });
+                }
+                return Err(RuntimeError::DowngradeRefused(format!(
+                    "`{app}` {version} is already installed with different contents; publish a new version"
+                )));
+            }
+        }
+
+        let declared: PermissionSet = manifest.permissions.iter().collect();
+        let start = std::time::Instant::now();
+        let artifact = if manifest.is_component() {
+            let (component, artifact) = self.compile(pkg.entry_point_bytes())?;
+            self.check_imports(&component, declared)?;
+            Some(artifact)
+        } else {
+            None
+        };
+        let compile_ms = start.elapsed().as_secs_f64() * 1e3;
+
+        let record = InstallRecord {
+            manifest: manifest.clone(),
+            partner: pkg.partner().partner.clone(),
+            package_digest: pkg.digest_hex(),
+            installed_at: now_unix(),
+            files: pkg
+                .files()
+                .iter()
+                .map(|(p, b)| (p.clone(), sha256_hex(b)))
+                .collect(),
+            artifacts: artifact
+                .as_ref()
+                .map(|a| [(self.engine_key.clone(), sha256_hex(a))].into())
+                .unwrap_or_default(),
+        };
+
+        let apps = self.apps()?;
+        apps.create_dir_all(app.as_str())?;
+        let app_dir = apps.open_dir(app.as_str())?;
+        fsutil::remove_temp_files(&app_dir)?;
+        let tmp = format!("{}{}", fsutil::TEMP_PREFIX, version);
+        app_dir.create_dir(&tmp)?;
+        let tmp_dir = app_dir.open_dir(&tmp)?;
+        tmp_dir.create_dir("files")?;
+        let files = tmp_dir.open_dir("files")?;
+        for (path, bytes) in pkg.files() {
+            if let Some((parent, _)) = path.rsplit_once('/') {
+                files.create_dir_all(parent)?;
+            }
+            fsutil::write_atomic(&files, path, bytes)?;
+        }
+        fsutil::write_atomic(
+            &tmp_dir,
+            "install.json",
+            &serde_json::to_vec_pretty(&record).expect("serializes"),
+        )?;
+        if let Some(artifact) = &artifact {
+            fsutil::write_atomic(
+                &self.cache_dir()?,
+                &Self::artifact_name(app, version),
+                artifact,
+            )?;
+        }
+        let version_name = version.to_string();
+        if app_dir.exists(&version_name) {
+            // Left by an install that crashed before flipping state.json: never active, safe to replace.
+            app_dir.remove_dir_all(&version_name)?;
+        }
+        app_dir.rename(&tmp, &app_dir, &version_name)?;
+        fsutil::sync_dir(&app_dir)?;
+
+        let mut next = versions.clone();
+        next.backup = versions.active.clone();
+        next.active = Some(version.clone());
+        next.failed_launches = 0;
+        self.write_versions(&app_dir, &next)?;
+        self.remove_unreferenced_versions(app, &app_dir, &next)?;
+        Ok(InstallOutcome {
+            app: self.summary(app, &record, &next),
+            changed: true,
+            compile_ms,
+        })
+    }
+
+    /// Keeps only the active, pending and backup versions.
+    fn remove_unreferenced_versions(
+        &self,
+        app: &AppId,
+        app_dir: &Dir,
+        v: &AppVersions,
+    ) -> Result<(), RuntimeError> {
+        let keep: Vec<String> = [&v.active, &v.pending, &v.backup]
+            .into_iter()
+            .flatten()
+            .map(|v| v.to_string())
+            .collect();
+        for entry in app_dir.entries()? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type()?.is_dir()
+                && !keep.contains(&name)
+                && semver::Version::parse(&name).is_ok()
+            {
+                app_dir.remove_dir_all(&name)?;
+                if let Ok(version) = semver::Version::parse(&name) {
+                    let _ = self
+                        .cache_dir()?
+                        .remove_file(Self::artifact_name(app, &version));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn record(
+        &self,
+        app: &AppId,
+        version: &semver::Version,
+    ) -> Result<InstallRecord, RuntimeError> {
+        let dir = self
+            .app_dir(app)?
+            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
+        let bytes = dir.read(format!("{version}/install.json")).map_err(|_| {
+            RuntimeError::InstallCorrupted {
+                app: app.to_string(),
+                what: format!("{version}/install.json is missing"),
+            }
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| RuntimeError::InstallCorrupted {
+            app: app.to_string(),
+            what: format!("install.json: {e}"),
+        })
+    }
+
+    fn summary(&self, app: &AppId, record: &InstallRecord, v: &AppVersions) -> InstalledApp {
+        InstalledApp {
+            id: app.clone(),
+            version: record.manifest.version.clone(),
+            partner: record.partner.clone(),
+            permissions: record
+                .manifest
+                .permissions
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
+            package_digest: record.package_digest.clone(),
+            installed_at: record.installed_at,
+            backup: v.backup.clone(),
+        }
+    }
+
+    /// Every installed app (active versions), sorted by id.
+    pub fn list(&self) -> Result<Vec<InstalledApp>, RuntimeError> {
+        let mut out = Vec::new();
+        for entry in self.apps()?.entries()? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            let Ok(app) = AppId::parse(&name) else {
+                continue;
+            };
+            let versions = self.versions(&app)?;
+            if let Some(active) = &versions.active {
+                out.push(self.summary(&app, &self.record(&app, active)?, &versions));
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// Removes an app's versions and artifacts (its storage is kept unless `purge_data`).
+    pub fn uninstall(&self, app: &AppId, purge_data: bool) -> Result<(), RuntimeError> {
+        let versions = self.versions(app)?;
+        if versions.active.is_none() {
+            return Err(RuntimeError::AppNotFound(app.to_string()));
+        }
+        let apps = self.apps()?;
+        // Renaming first makes the uninstall atomic: a crash leaves debris, never half an app.
+        let tmp = format!("{}{}", fsutil::TEMP_PREFIX, app);
+        apps.rename(app.as_str(), &apps, &tmp)?;
+        fsutil::sync_dir(&apps)?;
+        apps.remove_dir_all(&tmp)?;
+        let cache = self.cache_dir()?;
+        for v in [&versions.active, &versions.backup, &versions.pending]
+            .into_iter()
+            .flatten()
+        {
+            let _ = cache.remove_file(Self::artifact_name(app, v));
+        }
+        if purge_data {
+            let data = self.home.dir.open_dir("data")?;
+            if data.exists(app.as_str()) {
+                data.remove_dir_all(app.as_str())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads the active version for launch: checks the artifact against the install record before
+    /// deserializing it; recompiles (after checking the component's digest) when the engine
+    /// configuration changed.
+    pub(crate) fn load(&self, app: &AppId) -> Result<LoadedApp, RuntimeError> {
+        let versions = self.versions(app)?;
+        let version = versions
+            .active
+            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
+        let mut record = self.record(app, &version)?;
+        if !record.manifest.is_component() {
+            return Err(RuntimeError::CompileFailed(format!(
+                "`{app}` is a web mini-program; open it in a WebView through the JSON bridge"
+            )));
+        }
+        let corrupted = |what: String| RuntimeError::InstallCorrupted {
+            app: app.to_string(),
+            what,
+        };
+        let cache = self.cache_dir()?;
+        let name = Self::artifact_name(app, &version);
+        if let Some(expected) = record.artifacts.get(&self.engine_key) {
+            match cache.read(&name) {
+                Ok(bytes) => {
+                    if &sha256_hex(&bytes) != expected {
+                        return Err(corrupted(format!(
+                            "compiled artifact {name} does not match the install record"
+                        )));
+                    }
+                    let component = deserialize(self.engine, &bytes)?;
+                    return Ok(LoadedApp { record, component });
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        // No artifact for this engine: compile from the installed component, checked first.
+        let entry = record.manifest.entry_point.clone();
+        let bytes = self
+            .app_dir(app)?
+            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?
+            .read(format!("{version}/files/{entry}"))
+            .map_err(|e| corrupted(format!("{entry}: {e}")))?;
+        if record.files.get(&entry) != Some(&sha256_hex(&bytes)) {
+            return Err(corrupted(format!(
+                "{entry} does not match the install record"
+            )));
+        }
+        let (component, artifact) = self.compile(&bytes)?;
+        self.check_imports(&component, record.declared())?;
+        fsutil::write_atomic(&cache, &name, &artifact)?;
+        record
+            .artifacts
+            .insert(self.engine_key.clone(), sha256_hex(&artifact));
+        let app_dir = self
+            .app_dir(app)?
+            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
+        let version_dir = app_dir.open_dir(version.to_string())?;
+        fsutil::write_atomic(
+            &version_dir,
+            "install.json",
+            &serde_json::to_vec_pretty(&record).expect("serializes"),
+        )?;
+        Ok(LoadedApp { record, component })
+    }
+}
+
+/// Deserializes a precompiled component.
+#[allow(unsafe_code)]
+fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, RuntimeError> {
+    // SAFETY: `bytes` is an artifact this store wrote with `Component::serialize` for an engine of
+    // the same compatibility key (it lives under `cache/<key>/`), and its sha256 was just checked
+    // against the install record, so it is not attacker-modified on disk.
+    unsafe { Component::deserialize(engine, bytes) }
+        .map_err(|e| RuntimeError::CompileFailed(format!("loading the precompiled artifact: {e}")))
+}

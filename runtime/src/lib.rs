@@ -1,0 +1,43 @@
+//! `miniapp-runtime`: runs verified, installed mini-programs.
+//!
+//! A [`Runtime`] owns one wasmtime `Engine` (pooling allocator, epoch interruption), a home
+//! directory ([`Home`]) with its [`InstallStore`], and caches of compiled components and
+//! `InstancePre`s per grant set. [`Runtime::launch`] creates an [`AppInstance`] whose only door to
+//! the world is the bridge: the interfaces the app was granted are linked to the host's
+//! [`HostServices`], the declared-but-not-granted ones to a stub answering `permission-denied`.
+//!
+//! The crate denies `unsafe` except in one place: deserializing a precompiled artifact whose
+//! digest was checked against the install record.
+#![deny(unsafe_code)]
+
+mod audit;
+pub mod bridge;
+pub mod capabilities;
+mod engine;
+mod error;
+mod fsutil;
+mod grants;
+mod install;
+pub mod json_bridge;
+mod runtime;
+mod state;
+pub mod storage;
+pub mod tokens;
+mod wasi_log;
+
+#[cfg(test)]
+mod testing;
+
+pub use bridge::{BridgeError, Method, SPAN_TARGET, UsageSnapshot};
+pub use capabilities::HostServices;
+pub use engine::{EPOCH_TICK, EngineOptions};
+pub use error::RuntimeError;
+pub use grants::PermissionSet;
+pub use install::{
+    AppVersions, Home, InstallOutcome, InstallRecord, InstallStore, InstalledApp, TrustConfig,
+};
+pub use miniapp_package as package;
+pub use runtime::{
+    AppInstance, BlockingRuntime, LaunchOptions, LaunchTimings, Limits, Runtime, RuntimeConfig,
+};
+pub use state::AppContext;

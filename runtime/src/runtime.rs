@@ -1,0 +1,586 @@
+//! `Runtime`: one engine, one home, the caches; `launch` turns an installed app into an
+//! [`AppInstance`] (`InstancePre::instantiate` + state setup).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use miniapp_package::{AppId, Permission, VerifiedPackage};
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{Engine, Store, StoreLimitsBuilder, Trap};
+use wasmtime_wasi::WasiCtxBuilder;
+
+use crate::audit::AuditLog;
+use crate::bridge::{AppUsage, UsageSnapshot};
+use crate::capabilities::bindings::{MiniProgram, MiniProgramPre};
+use crate::capabilities::consent::{ConsentState, ConsentStore};
+use crate::capabilities::{HostServices, auth::TokenPolicy, link_bridge};
+use crate::engine::{EPOCH_TICK, EngineOptions, EpochTicker, build_engine};
+use crate::error::RuntimeError;
+use crate::grants::PermissionSet;
+use crate::install::{Home, InstallOutcome, InstallStore, InstalledApp, LoadedApp};
+use crate::state::{AppContext, AppLimiter, AppState, HostContext};
+use crate::storage::{AppStorage, DEFAULT_QUOTA_BYTES};
+use crate::wasi_log::GuestOutput;
+
+/// Per-instance limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// CPU time one guest call may take (epoch deadline).
+    pub cpu: Duration,
+    /// Linear memory of one instance, all memories counted together.
+    pub memory_bytes: usize,
+    /// Storage quota per app.
+    pub storage_quota_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            cpu: Duration::from_secs(1),
+            memory_bytes: 64 << 20,
+            storage_quota_bytes: DEFAULT_QUOTA_BYTES,
+        }
+    }
+}
+
+/// How a host configures its runtime.
+pub struct RuntimeConfig {
+    pub services: HostServices,
+    pub limits: Limits,
+    pub engine: EngineOptions,
+    pub token_policy: TokenPolicy,
+    /// Permissions this host never grants, whatever the manifest says.
+    pub withheld: PermissionSet,
+    /// Write `<home>/audit.log`.
+    pub audit: bool,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            services: HostServices::development(),
+            limits: Limits::default(),
+            engine: EngineOptions::default(),
+            token_policy: TokenPolicy::default(),
+            withheld: PermissionSet::EMPTY,
+            audit: true,
+        }
+    }
+}
+
+/// Options of one launch.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchOptions {
+    /// Overrides the runtime's limits for this launch.
+    pub limits: Option<Limits>,
+}
+
+/// Timings of one launch, for the demo and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchTimings {
+    /// Loading (or compiling) the component, 0 when it was cached in memory.
+    pub load_ms: f64,
+    /// Linking and `instantiate_pre`, 0 when cached.
+    pub link_ms: f64,
+    pub instantiate_ms: f64,
+}
+
+type PreKey = (AppId, semver::Version, PermissionSet, PermissionSet);
+
+/// The embeddable runtime. Cheap to share behind an `Arc`; every method takes `&self`.
+pub struct Runtime {
+    engine: Engine,
+    _ticker: EpochTicker,
+    home: Home,
+    host: Arc<HostContext>,
+    limits: Limits,
+    withheld: PermissionSet,
+    consent: ConsentStore,
+    loaded: Mutex<HashMap<AppId, LoadedApp>>,
+    pres: Mutex<HashMap<PreKey, MiniProgramPre<AppState>>>,
+    storages: Mutex<HashMap<AppId, Arc<AppStorage>>>,
+    usages: Mutex<HashMap<AppId, Arc<AppUsage>>>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("home", &self.home.path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    /// Opens the runtime on an initialised home.
+    pub fn new(home: &Path, config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
+        let home = Home::open(home)?;
+        let engine = build_engine(&config.engine)?;
+        let audit = if config.audit {
+            AuditLog::open(&home.path().join("audit.log"))?
+        } else {
+            AuditLog::disabled()
+        };
+        let host = Arc::new(HostContext {
+            services: config.services,
+            tokens: home.token_issuer()?,
+            audit,
+            host_version: home.trust().host_version.clone(),
+            token_policy: config.token_policy,
+        });
+        let consent = ConsentStore::open(home.dir())?;
+        Ok(Runtime {
+            _ticker: EpochTicker::start(&engine),
+            engine,
+            home,
+            host,
+            limits: config.limits,
+            withheld: config.withheld,
+            consent,
+            loaded: Mutex::default(),
+            pres: Mutex::default(),
+            storages: Mutex::default(),
+            usages: Mutex::default(),
+        })
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn install_store(&self) -> InstallStore<'_> {
+        InstallStore::new(&self.home, &self.engine)
+    }
+
+    /// Installs a verified package (see [`InstallStore::install`]) and audits it.
+    pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
+        let id = pkg.manifest().id.clone();
+        let result = self.install_store().install(pkg);
+        match &result {
+            Ok(o) => self.host.audit.record(
+                "install",
+                Some(&id),
+                serde_json::json!({"version": o.app.version.to_string(), "digest": o.app.package_digest, "changed": o.changed}),
+            ),
+            Err(e) => self.audit_refusal(Some(&id), e),
+        }
+        self.loaded.lock().unwrap().remove(&id);
+        result
+    }
+
+    /// Records a refused install or launch in the audit log.
+    pub fn audit_refusal(&self, app: Option<&AppId>, e: &RuntimeError) {
+        self.host.audit.record(
+            "refused",
+            app,
+            serde_json::json!({"code": e.code(), "message": e.to_string()}),
+        );
+    }
+
+    pub fn list(&self) -> Result<Vec<InstalledApp>, RuntimeError> {
+        self.install_store().list()
+    }
+
+    pub fn uninstall(&self, app: &AppId, purge_data: bool) -> Result<(), RuntimeError> {
+        self.install_store().uninstall(app, purge_data)?;
+        self.loaded.lock().unwrap().remove(app);
+        self.pres.lock().unwrap().retain(|k, _| &k.0 != app);
+        self.storages.lock().unwrap().remove(app);
+        self.host.audit.record(
+            "uninstall",
+            Some(app),
+            serde_json::json!({"purgeData": purge_data}),
+        );
+        Ok(())
+    }
+
+    /// The host's token public key (PEM), for partner backends.
+    pub fn token_public_key_pem(&self) -> &str {
+        self.host.tokens.public_key_pem()
+    }
+
+    /// Usage counters of an app in this process.
+    pub fn usage(&self, app: &AppId) -> UsageSnapshot {
+        self.usage_of(app).snapshot()
+    }
+
+    fn usage_of(&self, app: &AppId) -> Arc<AppUsage> {
+        self.usages
+            .lock()
+            .unwrap()
+            .entry(app.clone())
+            .or_default()
+            .clone()
+    }
+
+    fn storage_of(&self, app: &AppId, quota: u64) -> Result<Arc<AppStorage>, RuntimeError> {
+        if let Some(s) = self.storages.lock().unwrap().get(app) {
+            return Ok(s.clone());
+        }
+        let storage = Arc::new(AppStorage::open(self.home.data_dir(app)?, quota)?);
+        Ok(self
+            .storages
+            .lock()
+            .unwrap()
+            .entry(app.clone())
+            .or_insert(storage)
+            .clone())
+    }
+
+    fn loaded_app(&self, app: &AppId) -> Result<(LoadedApp, f64), RuntimeError> {
+        if let Some(l) = self.loaded.lock().unwrap().get(app) {
+            return Ok((l.clone(), 0.0));
+        }
+        let start = Instant::now();
+        let loaded = self.install_store().load(app)?;
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        self.loaded
+            .lock()
+            .unwrap()
+            .insert(app.clone(), loaded.clone());
+        Ok((loaded, ms))
+    }
+
+    /// Forgets compiled components and linkers held in memory (the next launch is a cold start).
+    pub fn clear_caches(&self) {
+        self.loaded.lock().unwrap().clear();
+        self.pres.lock().unwrap().clear();
+    }
+
+    /// grants = declared ∩ consented (for sensitive permissions) ∩ not withheld by the host.
+    async fn grants(
+        &self,
+        app: &AppId,
+        declared: PermissionSet,
+    ) -> Result<PermissionSet, RuntimeError> {
+        let mut grants = declared.difference(self.withheld);
+        for p in declared.iter().filter(|p| p.is_sensitive()) {
+            let answer = match self.consent.answer(app, p) {
+                Some(a) => a,
+                None => {
+                    let a = self.host.services.consent.ask(app, p).await;
+                    self.consent.remember(app, p, Some(a))?;
+                    self.host.audit.record(
+                        "consent",
+                        Some(app),
+                        serde_json::json!({"permission": p.as_str(), "granted": a}),
+                    );
+                    a
+                }
+            };
+            if !answer {
+                grants.remove(p);
+            }
+        }
+        Ok(grants)
+    }
+
+    /// The remembered consent answers of an app's sensitive permissions.
+    pub fn consent_state(&self, app: &AppId) -> Vec<ConsentState> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| p.is_sensitive())
+            .map(|p| ConsentState {
+                permission: p,
+                granted: self.consent.answer(app, p),
+            })
+            .collect()
+    }
+
+    /// Forgets the user's answer (the next launch asks again), or sets it.
+    pub fn set_consent(
+        &self,
+        app: &AppId,
+        permission: Permission,
+        granted: Option<bool>,
+    ) -> Result<(), RuntimeError> {
+        self.consent.remember(app, permission, granted)?;
+        self.host.audit.record(
+            "consent_changed",
+            Some(app),
+            serde_json::json!({"permission": permission.as_str(), "granted": granted}),
+        );
+        Ok(())
+    }
+
+    fn instance_pre(
+        &self,
+        loaded: &LoadedApp,
+        declared: PermissionSet,
+        grants: PermissionSet,
+    ) -> Result<(MiniProgramPre<AppState>, f64), RuntimeError> {
+        let m = &loaded.record.manifest;
+        let key = (m.id.clone(), m.version.clone(), declared, grants);
+        if let Some(pre) = self.pres.lock().unwrap().get(&key) {
+            return Ok((pre.clone(), 0.0));
+        }
+        let start = Instant::now();
+        let mut linker: Linker<AppState> = Linker::new(&self.engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .and_then(|()| link_bridge(&mut linker, declared, grants))
+            .map_err(|e| RuntimeError::InstantiateFailed(format!("linking: {e:#}")))?;
+        let pre = linker
+            .instantiate_pre(&loaded.component)
+            .and_then(MiniProgramPre::new)
+            .map_err(|e| RuntimeError::InstantiateFailed(format!("{e:#}")))?;
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        self.pres.lock().unwrap().insert(key, pre.clone());
+        Ok((pre, ms))
+    }
+
+    /// The bridge context of an installed app, for the JSON bridge (web mini-programs).
+    pub async fn app_context(&self, app: &AppId) -> Result<AppContext, RuntimeError> {
+        let versions = self.install_store().versions(app)?;
+        let version = versions
+            .active
+            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
+        let record = self.install_store().record(app, &version)?;
+        let grants = self.grants(app, record.declared()).await?;
+        Ok(AppContext {
+            app: app.clone(),
+            grants,
+            storage: self.storage_of(app, self.limits.storage_quota_bytes)?,
+            usage: self.usage_of(app),
+            host: self.host.clone(),
+        })
+    }
+
+    /// Launches an installed app: a fresh instance with its own store. Call
+    /// [`AppInstance::on_launch`] next.
+    pub async fn launch(
+        &self,
+        app: &AppId,
+        options: LaunchOptions,
+    ) -> Result<AppInstance, RuntimeError> {
+        let limits = options.limits.unwrap_or(self.limits);
+        let (loaded, load_ms) = self.loaded_app(app)?;
+        let declared = loaded.record.declared();
+        let grants = self.grants(app, declared).await?;
+        let (pre, link_ms) = self.instance_pre(&loaded, declared, grants)?;
+
+        let start = Instant::now();
+        let usage = self.usage_of(app);
+        usage.launches.fetch_add(1, Ordering::Relaxed);
+        let ctx = AppContext {
+            app: app.clone(),
+            grants,
+            storage: self.storage_of(app, limits.storage_quota_bytes)?,
+            usage,
+            host: self.host.clone(),
+        };
+        // No preopens, no env, no args, no network: WASI is only clocks, random and stdio.
+        let wasi = WasiCtxBuilder::new()
+            .stdout(GuestOutput::stdout(app))
+            .stderr(GuestOutput::stderr(app))
+            .build();
+        let limiter = AppLimiter {
+            limits: StoreLimitsBuilder::new()
+                .memory_size(limits.memory_bytes)
+                .instances(256)
+                .tables(256)
+                .memories(32)
+                .build(),
+            memory_limit_hit: Default::default(),
+        };
+        let mut store = Store::new(
+            &self.engine,
+            AppState {
+                ctx,
+                wasi,
+                table: ResourceTable::new(),
+                limiter,
+            },
+        );
+        store.limiter(|s| &mut s.limiter);
+        store.epoch_deadline_trap();
+        let mut instance = AppInstance {
+            store,
+            bindings: None,
+            limits,
+            timings: LaunchTimings {
+                load_ms,
+                link_ms,
+                instantiate_ms: 0.0,
+            },
+        };
+        instance.arm_deadline();
+        let bindings = pre.instantiate_async(&mut instance.store).await;
+        let bindings = instance.classify(bindings)?;
+        instance.bindings = Some(bindings);
+        instance.timings.instantiate_ms = start.elapsed().as_secs_f64() * 1e3;
+        Ok(instance)
+    }
+
+    /// Launches and calls `on-launch` in one step; returns the guest's answer.
+    pub async fn run(
+        &self,
+        app: &AppId,
+        params: &str,
+        options: LaunchOptions,
+    ) -> Result<String, RuntimeError> {
+        let mut instance = self.launch(app, options).await?;
+        instance.on_launch(params).await
+    }
+}
+
+/// One live instance of a mini-program.
+pub struct AppInstance {
+    store: Store<AppState>,
+    bindings: Option<MiniProgram>,
+    limits: Limits,
+    timings: LaunchTimings,
+}
+
+impl AppInstance {
+    pub fn app(&self) -> &AppId {
+        &self.store.data().ctx.app
+    }
+
+    /// Permissions granted to this instance.
+    pub fn grants(&self) -> PermissionSet {
+        self.store.data().ctx.grants
+    }
+
+    pub fn timings(&self) -> LaunchTimings {
+        self.timings
+    }
+
+    fn arm_deadline(&mut self) {
+        let ticks = (self.limits.cpu.as_micros() / EPOCH_TICK.as_micros()).max(1) as u64;
+        self.store.set_epoch_deadline(ticks);
+    }
+
+    /// Maps a wasmtime error to what the host can act on.
+    fn classify<T>(&mut self, r: wasmtime::Result<T>) -> Result<T, RuntimeError> {
+        let e = match r {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let usage = &self.store.data().ctx.usage;
+        usage.traps.fetch_add(1, Ordering::Relaxed);
+        let err = if self
+            .store
+            .data()
+            .limiter
+            .memory_limit_hit
+            .load(Ordering::Relaxed)
+        {
+            RuntimeError::MemoryLimit {
+                limit_mb: (self.limits.memory_bytes >> 20) as u64,
+            }
+        } else if let Some(trap) = e.downcast_ref::<Trap>() {
+            match trap {
+                Trap::Interrupt => RuntimeError::CpuLimit {
+                    budget_ms: self.limits.cpu.as_millis() as u64,
+                },
+                _ => RuntimeError::GuestTrap(short_trap_message(&e)),
+            }
+        } else {
+            RuntimeError::GuestTrap(short_trap_message(&e))
+        };
+        self.store.data().ctx.host.audit.record(
+            "guest_failed",
+            Some(&self.store.data().ctx.app),
+            serde_json::json!({"code": err.code(), "message": err.to_string()}),
+        );
+        Err(err)
+    }
+
+    fn failed() -> RuntimeError {
+        // A trapped instance is poisoned in wasmtime; refuse further calls clearly.
+        RuntimeError::GuestTrap("this instance has already failed".into())
+    }
+
+    /// Calls the guest's `on-launch`; its `Err` becomes [`RuntimeError::GuestError`].
+    pub async fn on_launch(&mut self, params: &str) -> Result<String, RuntimeError> {
+        self.arm_deadline();
+        let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;
+        let r = bindings
+            .miniapp_bridge_lifecycle()
+            .call_on_launch(&mut self.store, params)
+            .await;
+        match self.classify(r) {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(msg)) => Err(RuntimeError::GuestError(msg)),
+            Err(e) => {
+                self.bindings = None;
+                Err(e)
+            }
+        }
+    }
+
+    /// Delivers a host event to the guest.
+    pub async fn on_event(&mut self, name: &str, payload: &str) -> Result<(), RuntimeError> {
+        self.arm_deadline();
+        let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;
+        let r = bindings
+            .miniapp_bridge_lifecycle()
+            .call_on_event(&mut self.store, name, payload)
+            .await;
+        self.classify(r).inspect_err(|_| self.bindings = None)
+    }
+}
+
+/// The trap reason and the first few guest frames, not the whole chain.
+fn short_trap_message(e: &wasmtime::Error) -> String {
+    let mut msg = match e.downcast_ref::<Trap>() {
+        Some(t) => t.to_string(),
+        None => e.to_string(),
+    };
+    if let Some(bt) = e.downcast_ref::<wasmtime::WasmBacktrace>() {
+        let frames: Vec<String> = bt
+            .frames()
+            .iter()
+            .take(5)
+            .map(|f| {
+                f.func_name()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("<func {}>", f.func_index()))
+            })
+            .collect();
+        if !frames.is_empty() {
+            msg.push_str(&format!(" (at {})", frames.join(" <- ")));
+        }
+    }
+    msg
+}
+
+/// A blocking façade for hosts without an async runtime: owns a small tokio runtime.
+pub struct BlockingRuntime {
+    tokio: tokio::runtime::Runtime,
+    inner: Runtime,
+}
+
+impl BlockingRuntime {
+    pub fn new(home: &Path, config: RuntimeConfig) -> Result<Self, RuntimeError> {
+        let tokio = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        Ok(BlockingRuntime {
+            tokio,
+            inner: Runtime::new(home, config)?,
+        })
+    }
+
+    pub fn runtime(&self) -> &Runtime {
+        &self.inner
+    }
+
+    /// Launches `app` and calls `on-launch(params)`.
+    pub fn run(&self, app: &AppId, params: &str) -> Result<String, RuntimeError> {
+        self.tokio
+            .block_on(self.inner.run(app, params, LaunchOptions::default()))
+    }
+
+    /// Runs any future of the runtime to completion.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.tokio.block_on(f)
+    }
+}

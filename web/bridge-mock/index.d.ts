@@ -1,0 +1,147 @@
+// Type declarations for mini-program-bridge-mock.
+
+import type {
+  Bridge,
+  BridgeErrorBody,
+  DeviceInfo,
+  JsonValue,
+  LogLevel,
+  Permission,
+  Position,
+  Receipt,
+  Token,
+} from '@miniapp/bridge';
+
+export { BridgeError } from '@miniapp/bridge';
+
+/** A modal answer: the chosen button's index, or `"cancel"` (the call rejects CANCELLED). */
+export type ModalAnswer = number | 'cancel';
+export type PaymentOutcome = 'success' | 'cancel' | 'unavailable';
+export type ShareOutcome = 'success' | 'cancel';
+
+/**
+ * Canned host answers. A queue (array) is consumed one entry per call, then the default applies;
+ * a single value answers every call.
+ */
+export interface MockFixtures {
+  /** `geolocation.currentPosition`; `"unavailable"` or `null`: UNAVAILABLE. Default DEFAULT_POSITION. */
+  position?: Position | 'unavailable' | null;
+  /** `device.info`. Default DEFAULT_DEVICE_INFO. */
+  deviceInfo?: DeviceInfo;
+  /** Initial clipboard text (`null`: no text). Default null. */
+  clipboard?: string | null;
+  /** `ui.modal` answers. Default 0 (the first button). */
+  modal?: ModalAnswer | ModalAnswer[];
+  /** `payment.pay` outcomes. Default "success". A repeated orderId returns its receipt without consuming one. */
+  payment?: PaymentOutcome | PaymentOutcome[];
+  /** `share.share` outcomes. Default "success". */
+  share?: ShareOutcome | ShareOutcome[];
+  /** Initial storage, `{key: value}`; counts against the quota. */
+  storage?: Record<string, JsonValue>;
+  /**
+   * Forced failures by method, applied after the permission and argument checks (so they never
+   * mask a bad argument): an error code, or `{code, message}`. E.g. `{"auth.getToken": "UNAVAILABLE"}`.
+   */
+  errors?: Partial<Record<string, string | BridgeErrorBody>>;
+}
+
+export interface MockOptions {
+  /** The mini-program id: the `aud` of tokens. Default DEFAULT_APP_ID. */
+  appId?: string;
+  /** The `sub` of tokens. Default "mock-user". */
+  userId?: string;
+  /** Granted permissions. Default: all of them. Pass your manifest's list to catch a missing one. */
+  permissions?: Permission[];
+  /** Scopes `auth.getToken` may grant. Default: any requested scope. */
+  allowedScopes?: string[];
+  /** Storage quota in bytes (key bytes + value JSON bytes). Default DEFAULT_QUOTA_BYTES (5 MiB). */
+  quotaBytes?: number;
+  fixtures?: MockFixtures;
+  /** Clock for `paidAt` and token times, ms since the epoch. Default Date.now. */
+  now?: () => number;
+}
+
+export type CallOutcome = { result: JsonValue } | { error: BridgeErrorBody };
+
+export interface CallRecord {
+  method: string;
+  /** The params as the host would see them (after the JSON round trip). */
+  params: JsonValue;
+  outcome: CallOutcome;
+  durationMs: number;
+}
+
+/** One recorded call, e.g. exported from the Bridge Inspector. */
+export type RecordingEntry = { method: string; params?: JsonValue } & (
+  | { result?: JsonValue; error?: undefined | null }
+  | { error: BridgeErrorBody; result?: undefined }
+);
+
+export interface ReplayOptions {
+  /** Also require each call's params to equal the recorded ones (key order ignored). Default false. */
+  matchParams?: boolean;
+}
+
+/** What the mock remembers; read it in assertions. */
+export interface MockState {
+  /** key -> the value's JSON text. */
+  storage: Map<string, string>;
+  usedBytes: number;
+  /** orderId -> receipt of the payments made. */
+  receipts: Map<string, Receipt>;
+  clipboard: string | null;
+  title: string | null;
+  route: string | null;
+  toasts: string[];
+  modals: { title: string; message: string; buttons: string[]; answer: ModalAnswer }[];
+  navigations: string[];
+  vibrations: number[];
+  shares: { text: string; url?: string }[];
+  /** Messages truncated to 4 KiB, as the host does. */
+  logs: { level: LogLevel; message: string }[];
+  tokens: Token[];
+}
+
+export interface MockBridge extends Bridge {
+  readonly appId: string;
+  readonly state: MockState;
+  /** Every call, in order, including rejected ones. */
+  readonly calls: CallRecord[];
+  /** The live fixtures (copies of the options'); assign (or push to a queue) to script later answers. */
+  readonly fixtures: MockFixtures;
+  /** Granted permissions, sorted. */
+  readonly permissions: Permission[];
+  grant(permission: Permission): this;
+  revoke(permission: Permission): this;
+
+  /** Answers the following calls from `recording` (array or its JSON text), in order. */
+  replay(recording: RecordingEntry[] | string, options?: ReplayOptions): this;
+  readonly replaying: boolean;
+  /** Throws unless every recorded call was made, in order, and none diverged. */
+  assertReplayComplete(): void;
+  stopReplay(): this;
+  /** The calls so far as a recording. */
+  recording(): RecordingEntry[];
+
+  /** Stored values, parsed, keys sorted. */
+  storageSnapshot(): Record<string, JsonValue>;
+  /** Empties storage, payments, UI effects and the calls log. */
+  reset(): this;
+  /** Sets `target.__miniappBridge` (default globalThis) so `connect()` returns this mock; returns an undo function. */
+  install(target?: object): () => void;
+}
+
+export function createMockBridge(options?: MockOptions): MockBridge;
+export default createMockBridge;
+
+/** Parses a mock token `header.claims.mock`. */
+export function decodeMockToken(value: string): {
+  header: { alg: 'none'; typ: 'JWT' };
+  claims: { iss: string; sub: string; aud: string; scope: string; iat: number; exp: number; jti: string };
+  signature: 'mock';
+};
+
+export const DEFAULT_QUOTA_BYTES: number;
+export const DEFAULT_APP_ID: string;
+export const DEFAULT_POSITION: Readonly<Position>;
+export const DEFAULT_DEVICE_INFO: Readonly<DeviceInfo>;

@@ -1,0 +1,12 @@
+// mini-program-bridge-mock: the miniapp bridge, fully in memory, for unit tests of mini-program pages.
+
+export {
+  createMockBridge,
+  decodeMockToken,
+  DEFAULT_QUOTA_BYTES,
+  DEFAULT_APP_ID,
+  DEFAULT_POSITION,
+  DEFAULT_DEVICE_INFO,
+} from './mock.js';
+export { BridgeError } from '@miniapp/bridge/errors';
+export { createMockBridge as default } from './mock.js';

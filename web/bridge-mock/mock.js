@@ -1,0 +1,527 @@
+// createMockBridge: the whole bridge in memory, with the host's validation, permissions and quota.
+
+import { attachHelpers } from '@miniapp/bridge/helpers';
+import { BridgeError } from '@miniapp/bridge/errors';
+import { LIMITS, LOG_LEVELS, PERMISSIONS, permissionFor } from '@miniapp/bridge/protocol';
+
+import { base64url, canonicalJson, compareCodePoints, fromBase64url, truncateUtf8, utf8Length } from './text.js';
+
+export const DEFAULT_QUOTA_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_APP_ID = 'com.example.miniapp';
+
+export const DEFAULT_POSITION = Object.freeze({ latitude: 52.52, longitude: 13.405, accuracyM: 10 });
+export const DEFAULT_DEVICE_INFO = Object.freeze({
+  platform: 'mock',
+  hostVersion: '0.1.0',
+  locale: 'en-US',
+  screen: Object.freeze({ width: 390, height: 844, scale: 3 }),
+});
+
+const invalid = (message) => new BridgeError('INVALID_ARGUMENT', message);
+const copy = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A bridge that answers from memory. See index.d.ts (MockOptions) for the options.
+ */
+export function createMockBridge(options = {}) {
+  const {
+    appId = DEFAULT_APP_ID,
+    userId = 'mock-user',
+    permissions = PERMISSIONS,
+    allowedScopes,
+    quotaBytes = DEFAULT_QUOTA_BYTES,
+    fixtures = {},
+    now = () => Date.now(),
+  } = options;
+
+  if (!Array.isArray(permissions)) throw new TypeError('permissions must be an array');
+  for (const p of permissions) {
+    if (!PERMISSIONS.includes(p)) {
+      throw new TypeError(`unknown permission ${JSON.stringify(p)} (known: ${PERMISSIONS.join(', ')})`);
+    }
+  }
+  if (allowedScopes !== undefined && !(Array.isArray(allowedScopes) && allowedScopes.every((s) => typeof s === 'string'))) {
+    throw new TypeError('allowedScopes must be an array of strings (or omitted: every scope allowed)');
+  }
+  if (!Number.isSafeInteger(quotaBytes) || quotaBytes < 0) throw new TypeError('quotaBytes must be an integer >= 0');
+  if (!isPlainObject(fixtures)) throw new TypeError('fixtures must be an object');
+
+  const granted = new Set(permissions);
+  const fx = normalizeFixtures(fixtures);
+
+  const state = {
+    /** key -> the value's JSON text */
+    storage: new Map(),
+    usedBytes: 0,
+    /** orderId -> receipt */
+    receipts: new Map(),
+    clipboard: fx.clipboard,
+    title: null,
+    route: null,
+    toasts: [],
+    modals: [],
+    navigations: [],
+    vibrations: [],
+    shares: [],
+    logs: [],
+    tokens: [],
+  };
+  const calls = [];
+  let transactions = 0;
+  let tokensIssued = 0;
+  let replay = null;
+
+  for (const [key, value] of Object.entries(fx.storage)) {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`fixtures.storage[${JSON.stringify(key)}] is not JSON`);
+    state.storage.set(key, text);
+    state.usedBytes += utf8Length(key) + utf8Length(text);
+  }
+  if (state.usedBytes > quotaBytes) throw new TypeError('fixtures.storage is larger than quotaBytes');
+
+  const seconds = () => Math.floor(now() / 1000);
+
+  // --- validation -----------------------------------------------------------------------------
+
+  const str = (params, name, { min = 0, max = Infinity, what = name } = {}) => {
+    const v = params[name];
+    if (typeof v !== 'string') throw invalid(`${what} must be a string`);
+    const n = utf8Length(v);
+    if (n < min || n > max) {
+      throw invalid(min > 0 && max < Infinity
+        ? `${what} must be ${min} to ${max} bytes (got ${n})`
+        : min > 0 ? `${what} must not be empty` : `${what} must be at most ${max} bytes (got ${n})`);
+    }
+    return v;
+  };
+  const key = (params) => str(params, 'key', { min: 1, max: LIMITS.storageKeyBytes });
+  const orderId = (params) => str(params, 'orderId', { min: 1, max: LIMITS.orderIdBytes });
+
+  const take = (name, fallback) => {
+    const f = fx[name];
+    if (Array.isArray(f)) return f.length > 0 ? f.shift() : fallback;
+    return f === undefined ? fallback : f;
+  };
+
+  // --- methods --------------------------------------------------------------------------------
+
+  const handlers = {
+    'storage.set'(p) {
+      const k = key(p);
+      if (!('value' in p)) throw invalid('value is required');
+      const text = JSON.stringify(p.value);
+      const bytes = utf8Length(text);
+      if (bytes > LIMITS.storageValueBytes) {
+        throw invalid(`value is ${bytes} bytes of JSON; the limit is ${LIMITS.storageValueBytes}`);
+      }
+      return () => {
+        const keyBytes = utf8Length(k);
+        const old = state.storage.get(k);
+        const freed = old === undefined ? 0 : keyBytes + utf8Length(old);
+        const used = state.usedBytes - freed + keyBytes + bytes;
+        if (used > quotaBytes) {
+          throw new BridgeError('QUOTA_EXCEEDED', `storage quota exceeded: ${used} of ${quotaBytes} bytes`);
+        }
+        state.storage.set(k, text);
+        state.usedBytes = used;
+        return null;
+      };
+    },
+    'storage.get'(p) {
+      const k = key(p);
+      return () => (state.storage.has(k) ? JSON.parse(state.storage.get(k)) : null);
+    },
+    'storage.remove'(p) {
+      const k = key(p);
+      return () => {
+        const old = state.storage.get(k);
+        if (old === undefined) return false;
+        state.storage.delete(k);
+        state.usedBytes -= utf8Length(k) + utf8Length(old);
+        return true;
+      };
+    },
+    'storage.keys'() {
+      return () => [...state.storage.keys()].sort(compareCodePoints);
+    },
+    'storage.clear'() {
+      return () => {
+        state.storage.clear();
+        state.usedBytes = 0;
+        return null;
+      };
+    },
+    'storage.usage'() {
+      return () => ({ usedBytes: state.usedBytes, quotaBytes });
+    },
+
+    'auth.getToken'(p) {
+      const { scopes } = p;
+      if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s !== '')) {
+        throw invalid('scopes must be an array of non-empty strings');
+      }
+      if (scopes.length === 0) throw invalid('scopes must not be empty');
+      const wanted = [...new Set(scopes)];
+      const scopesGranted = allowedScopes === undefined ? wanted : wanted.filter((s) => allowedScopes.includes(s));
+      if (scopesGranted.length === 0) {
+        throw invalid(`none of the requested scopes (${wanted.join(', ')}) is allowed for this mini-program`);
+      }
+      return () => {
+        const iat = seconds();
+        const exp = iat + LIMITS.tokenLifetimeSeconds;
+        tokensIssued += 1;
+        const header = { alg: 'none', typ: 'JWT' };
+        const claims = {
+          iss: 'miniapp-mock',
+          sub: userId,
+          aud: appId,
+          scope: scopesGranted.join(' '),
+          iat,
+          exp,
+          jti: `mock-token-${tokensIssued}`,
+        };
+        const token = {
+          value: `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}.mock`,
+          expiresAt: exp,
+          scopes: scopesGranted,
+        };
+        state.tokens.push(token);
+        return token;
+      };
+    },
+
+    'payment.pay'(p) {
+      const id = orderId(p);
+      const { amountMinor } = p;
+      if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
+        throw invalid('amountMinor must be a positive integer (minor units)');
+      }
+      if (typeof p.currency !== 'string' || !/^[A-Z]{3}$/.test(p.currency)) {
+        throw invalid('currency must be three upper-case letters (ISO 4217)');
+      }
+      if (typeof p.description !== 'string') throw invalid('description must be a string');
+      return () => {
+        const earlier = state.receipts.get(id);
+        if (earlier) return earlier; // idempotent: the first receipt, charged once
+        const outcome = take('payment', 'success');
+        if (outcome === 'cancel') throw new BridgeError('CANCELLED', 'the user closed the payment sheet');
+        if (outcome === 'unavailable') throw new BridgeError('UNAVAILABLE', 'payment processor unavailable (fixture)');
+        if (outcome !== 'success') throw badFixture('payment', outcome, '"success", "cancel" or "unavailable"');
+        transactions += 1;
+        const receipt = {
+          orderId: id,
+          transactionId: `mock-txn-${transactions}`,
+          amountMinor,
+          currency: p.currency,
+          paidAt: seconds(),
+        };
+        state.receipts.set(id, receipt);
+        return receipt;
+      };
+    },
+    'payment.query'(p) {
+      const id = orderId(p);
+      return () => {
+        const receipt = state.receipts.get(id);
+        if (!receipt) throw new BridgeError('NOT_FOUND', `no payment for order ${JSON.stringify(id)}`);
+        return receipt;
+      };
+    },
+
+    'geolocation.currentPosition'() {
+      return () => {
+        if (fx.position === 'unavailable' || fx.position === null) {
+          throw new BridgeError('UNAVAILABLE', 'no position fix (fixture)');
+        }
+        return fx.position;
+      };
+    },
+
+    'ui.toast'(p) {
+      const message = str(p, 'message', { min: 1, max: LIMITS.toastBytes });
+      return () => {
+        state.toasts.push(message);
+        return null;
+      };
+    },
+    'ui.modal'(p) {
+      const title = str(p, 'title');
+      const message = str(p, 'message');
+      const { buttons } = p;
+      if (!Array.isArray(buttons) || !buttons.every((b) => typeof b === 'string')) {
+        throw invalid('buttons must be an array of strings');
+      }
+      if (buttons.length < LIMITS.modalButtonsMin || buttons.length > LIMITS.modalButtonsMax) {
+        throw invalid(`a modal needs ${LIMITS.modalButtonsMin} to ${LIMITS.modalButtonsMax} buttons (got ${buttons.length})`);
+      }
+      return () => {
+        const answer = take('modal', 0);
+        state.modals.push({ title, message, buttons, answer });
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user dismissed the dialog');
+        if (!Number.isInteger(answer) || answer < 0 || answer >= buttons.length) {
+          throw badFixture('modal', answer, `a button index below ${buttons.length} or "cancel"`);
+        }
+        return answer;
+      };
+    },
+    'ui.navigate'(p) {
+      const route = str(p, 'route');
+      if (!route.startsWith('/')) throw invalid('route must start with "/"');
+      return () => {
+        state.route = route;
+        state.navigations.push(route);
+        return null;
+      };
+    },
+    'ui.setTitle'(p) {
+      const title = str(p, 'title', { max: LIMITS.titleBytes });
+      return () => {
+        state.title = title;
+        return null;
+      };
+    },
+
+    'device.info'() {
+      return () => fx.deviceInfo;
+    },
+    'device.vibrate'(p) {
+      const { millis } = p;
+      if (!Number.isInteger(millis) || millis < 0 || millis > LIMITS.vibrateMillisMax) {
+        throw invalid(`millis must be an integer from 0 to ${LIMITS.vibrateMillisMax}`);
+      }
+      return () => {
+        state.vibrations.push(millis);
+        return null;
+      };
+    },
+
+    'clipboard.readText'() {
+      return () => state.clipboard;
+    },
+    'clipboard.writeText'(p) {
+      const text = str(p, 'text', { max: LIMITS.clipboardTextBytes });
+      return () => {
+        state.clipboard = text;
+        return null;
+      };
+    },
+
+    'share.share'(p) {
+      const text = str(p, 'text', { min: 1 });
+      let url = null;
+      if (p.url !== undefined && p.url !== null) {
+        if (typeof p.url !== 'string') throw invalid('url must be a string');
+        let parsed;
+        try {
+          parsed = new URL(p.url);
+        } catch {
+          throw invalid('url is not a valid URL');
+        }
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalid('url must be http(s)');
+        url = p.url;
+      }
+      return () => {
+        const outcome = take('share', 'success');
+        if (outcome === 'cancel') throw new BridgeError('CANCELLED', 'the user closed the share sheet');
+        if (outcome !== 'success') throw badFixture('share', outcome, '"success" or "cancel"');
+        state.shares.push(url === null ? { text } : { text, url });
+        return null;
+      };
+    },
+
+    'log.log'(p) {
+      if (!LOG_LEVELS.includes(p.level)) throw invalid(`level must be one of ${LOG_LEVELS.join(', ')}`);
+      const message = str(p, 'message');
+      return () => {
+        state.logs.push({ level: p.level, message: truncateUtf8(message, LIMITS.logMessageBytes) });
+        return null;
+      };
+    },
+  };
+
+  // --- dispatch -------------------------------------------------------------------------------
+
+  /** What the host would answer, in the host's order of checks. */
+  const simulate = (method, params) => {
+    if (typeof method !== 'string' || method === '') throw new BridgeError('BAD_REQUEST', 'method must be a non-empty string');
+    if (!isPlainObject(params)) throw new BridgeError('BAD_REQUEST', 'params must be a JSON object');
+    const permission = permissionFor(method);
+    if (permission === undefined || !handlers[method]) {
+      throw new BridgeError('METHOD_NOT_FOUND', `no bridge method ${JSON.stringify(method)}`);
+    }
+    if (permission !== null && !granted.has(permission)) {
+      throw new BridgeError('PERMISSION_DENIED', `${method} needs the "${permission}" permission, which this mini-program was not granted`);
+    }
+    const effect = handlers[method](params); // validates; no side effects yet
+    const forced = fx.errors[method];
+    if (forced !== undefined && forced !== null) {
+      throw typeof forced === 'string' ? new BridgeError(forced, `${forced} (fixture)`) : BridgeError.from(forced);
+    }
+    return effect();
+  };
+
+  const answerFromRecording = (method, params) => {
+    const n = replay.index;
+    const entry = replay.entries[n];
+    const fail = (why) => {
+      replay.problems.push(why);
+      return new BridgeError('INTERNAL', `replay: ${why}`, { method });
+    };
+    if (!entry) throw fail(`call ${n + 1} (${method}) is past the end of the recording (${replay.entries.length} entries)`);
+    if (entry.method !== method) throw fail(`call ${n + 1} is ${method}, the recording has ${entry.method}`);
+    if (replay.matchParams && canonicalJson(params) !== canonicalJson(entry.params ?? {})) {
+      throw fail(`call ${n + 1} (${method}) has params ${canonicalJson(params)}, the recording has ${canonicalJson(entry.params ?? {})}`);
+    }
+    replay.index += 1;
+    if (entry.error !== undefined && entry.error !== null) throw BridgeError.from(entry.error, { method });
+    return entry.result === undefined ? null : entry.result;
+  };
+
+  const mock = {
+    appId,
+    state,
+    calls,
+    fixtures: fx,
+
+    /** Same contract as MiniAppBridge#call. `options` (e.g. timeoutMs) is accepted and ignored. */
+    async call(method, params = {}, _options) {
+      const started = performance.now();
+      let wireParams = params;
+      let outcome;
+      try {
+        // What the real bridge does before anything reaches the host.
+        let json;
+        try {
+          json = JSON.stringify(params ?? {});
+        } catch (e) {
+          throw new BridgeError('INVALID_ARGUMENT', `params are not JSON-serializable: ${e.message}`);
+        }
+        wireParams = json === undefined ? null : JSON.parse(json);
+        const result = copy(replay ? answerFromRecording(method, wireParams) : simulate(method, wireParams));
+        outcome = { result };
+        return copy(result);
+      } catch (e) {
+        const error = e instanceof BridgeError ? e : new BridgeError('INTERNAL', String(e?.message ?? e));
+        if (error.method === undefined && typeof method === 'string') error.method = method;
+        outcome = { error: { code: error.code, message: error.message } };
+        throw error;
+      } finally {
+        calls.push({ method, params: wireParams, outcome, durationMs: performance.now() - started });
+      }
+    },
+
+    /** Answers the following calls from `recording`, in order, instead of simulating. */
+    replay(recording, { matchParams = false } = {}) {
+      const entries = typeof recording === 'string' ? JSON.parse(recording) : recording;
+      if (!Array.isArray(entries)) throw new TypeError('a recording is an array of {method, params, result | error}');
+      entries.forEach((entry, i) => {
+        if (!isPlainObject(entry) || typeof entry.method !== 'string') {
+          throw new TypeError(`recording[${i}] must be an object with a string method`);
+        }
+        if (entry.error !== undefined && entry.error !== null && !(isPlainObject(entry.error) && typeof entry.error.code === 'string')) {
+          throw new TypeError(`recording[${i}].error must be {code, message}`);
+        }
+      });
+      replay = { entries: copy(entries), index: 0, matchParams, problems: [] };
+      return mock;
+    },
+
+    /** Whether calls are being answered from a recording. */
+    get replaying() {
+      return replay !== null;
+    },
+
+    /** Throws unless every recorded call was made, in order, and no call diverged. */
+    assertReplayComplete() {
+      if (!replay) throw new Error('not replaying');
+      const problems = [...replay.problems];
+      const left = replay.entries.length - replay.index;
+      if (left > 0) {
+        problems.push(`${left} recorded call(s) never made, next: ${replay.entries[replay.index].method}`);
+      }
+      if (problems.length > 0) throw new Error(`replay incomplete:\n  ${problems.join('\n  ')}`);
+    },
+
+    /** Goes back to simulating. */
+    stopReplay() {
+      replay = null;
+      return mock;
+    },
+
+    /** The calls so far as a recording, `[{method, params, result | error}]`, for `replay`. */
+    recording() {
+      return calls.map(({ method, params, outcome }) => copy({ method, params, ...outcome }));
+    },
+
+    grant(permission) {
+      if (!PERMISSIONS.includes(permission)) throw new TypeError(`unknown permission ${JSON.stringify(permission)}`);
+      granted.add(permission);
+      return mock;
+    },
+    revoke(permission) {
+      granted.delete(permission);
+      return mock;
+    },
+    get permissions() {
+      return [...granted].sort();
+    },
+
+    /** Stored values, parsed: `{key: value}`. */
+    storageSnapshot() {
+      const out = {};
+      for (const k of [...state.storage.keys()].sort(compareCodePoints)) out[k] = JSON.parse(state.storage.get(k));
+      return out;
+    },
+
+    /** Empties storage, payments, the recorded UI effects and the calls log; leaves fixtures and replay mode. */
+    reset() {
+      state.storage.clear();
+      state.usedBytes = 0;
+      state.receipts.clear();
+      state.clipboard = fx.clipboard;
+      state.title = null;
+      state.route = null;
+      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'logs', 'tokens']) state[list].length = 0;
+      calls.length = 0;
+      return mock;
+    },
+
+    /** Publishes the mock as `target.__miniappBridge`, where `connect()` finds it. Returns an undo function. */
+    install(target = globalThis) {
+      const had = Object.prototype.hasOwnProperty.call(target, '__miniappBridge');
+      const previous = target.__miniappBridge;
+      target.__miniappBridge = mock;
+      return () => {
+        if (had) target.__miniappBridge = previous;
+        else delete target.__miniappBridge;
+      };
+    },
+  };
+  return attachHelpers(mock);
+}
+
+/** Splits a mock token into its parsed header and claims. */
+export function decodeMockToken(value) {
+  const parts = typeof value === 'string' ? value.split('.') : [];
+  if (parts.length !== 3) throw new TypeError('not a header.claims.signature token');
+  return { header: JSON.parse(fromBase64url(parts[0])), claims: JSON.parse(fromBase64url(parts[1])), signature: parts[2] };
+}
+
+function normalizeFixtures(f) {
+  const queue = (v) => (Array.isArray(v) ? [...v] : v);
+  return {
+    position: f.position === undefined ? copy(DEFAULT_POSITION) : copy(f.position),
+    deviceInfo: copy(f.deviceInfo ?? DEFAULT_DEVICE_INFO),
+    clipboard: f.clipboard ?? null,
+    modal: queue(f.modal),
+    payment: queue(f.payment),
+    share: queue(f.share),
+    storage: { ...(f.storage ?? {}) },
+    errors: { ...(f.errors ?? {}) },
+  };
+}
+
+function badFixture(name, value, expected) {
+  return new BridgeError('INTERNAL', `mock fixture ${name} answer ${JSON.stringify(value)} is invalid: expected ${expected}`);
+}

@@ -1,0 +1,1 @@
+export { BridgeError, BridgeErrorCode, HostErrorCode, BridgeErrorBody } from './index.js';

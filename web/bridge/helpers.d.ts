@@ -1,0 +1,1 @@
+export { attachHelpers, BridgeHelpers, BridgeCaller, Bridge, CallOptions } from './index.js';

@@ -1,0 +1,74 @@
+// Typed helpers over any object with `call(method, params, options)`: the real bridge and the mock
+// both get theirs from here, so they cannot drift apart. Every helper takes, after its own
+// arguments, an optional `options` object that is handed to `call` unchanged (e.g. `{timeoutMs}`).
+
+import { LOG_LEVELS } from './protocol.js';
+
+/**
+ * Adds `storage`, `auth`, `payment`, `geolocation`, `ui`, `device`, `clipboard`, `share` and `log`
+ * to `target` and returns `target`. The helpers look `target.call` up at each call.
+ */
+export function attachHelpers(target) {
+  if (!target || typeof target.call !== 'function') {
+    throw new TypeError('attachHelpers: target must have a call(method, params) function');
+  }
+  const call = (method, params, options) => target.call(method, params, options);
+
+  target.storage = {
+    set: (key, value, options) => call('storage.set', { key, value }, options),
+    get: (key, options) => call('storage.get', { key }, options),
+    remove: (key, options) => call('storage.remove', { key }, options),
+    keys: (options) => call('storage.keys', {}, options),
+    clear: (options) => call('storage.clear', {}, options),
+    usage: (options) => call('storage.usage', {}, options),
+  };
+
+  target.auth = {
+    getToken: (scopes, options) => call('auth.getToken', { scopes }, options),
+  };
+
+  target.payment = {
+    pay: (request, options) => {
+      const { orderId, amountMinor, currency, description } = request ?? {};
+      return call('payment.pay', { orderId, amountMinor, currency, description }, options);
+    },
+    query: (orderId, options) => call('payment.query', { orderId }, options),
+  };
+
+  target.geolocation = {
+    currentPosition: (options) => call('geolocation.currentPosition', {}, options),
+  };
+
+  target.ui = {
+    toast: (message, options) => call('ui.toast', { message }, options),
+    modal: (title, message, buttons, options) =>
+      call('ui.modal', { title, message, buttons }, options),
+    navigate: (route, options) => call('ui.navigate', { route }, options),
+    setTitle: (title, options) => call('ui.setTitle', { title }, options),
+  };
+
+  target.device = {
+    info: (options) => call('device.info', {}, options),
+    vibrate: (millis, options) => call('device.vibrate', { millis }, options),
+  };
+
+  target.clipboard = {
+    readText: (options) => call('clipboard.readText', {}, options),
+    writeText: (text, options) => call('clipboard.writeText', { text }, options),
+  };
+
+  target.share = {
+    share: (text, url, options) =>
+      call('share.share', url === undefined || url === null ? { text } : { text, url }, options),
+  };
+
+  const log = {
+    log: (level, message, options) => call('log.log', { level, message }, options),
+  };
+  for (const level of LOG_LEVELS) {
+    log[level] = (message, options) => call('log.log', { level, message }, options);
+  }
+  target.log = log;
+
+  return target;
+}

@@ -1,0 +1,383 @@
+// Type declarations for @miniapp/bridge. Hand-written; keep in step with PROTOCOL.md.
+
+// ---------------------------------------------------------------------------------------------
+// Protocol
+
+/** Codes the host sends in an error response. */
+export type HostErrorCode =
+  | 'PERMISSION_DENIED'
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'QUOTA_EXCEEDED'
+  | 'UNAVAILABLE'
+  | 'CANCELLED'
+  | 'INTERNAL'
+  | 'METHOD_NOT_FOUND'
+  | 'BAD_REQUEST';
+
+/** Every code a BridgeError can carry: the host's, plus `TIMEOUT` (no response in time). */
+export type BridgeErrorCode = HostErrorCode | 'TIMEOUT';
+
+export type Permission =
+  | 'storage'
+  | 'auth'
+  | 'payment'
+  | 'location'
+  | 'ui'
+  | 'device'
+  | 'clipboard'
+  | 'share'
+  | 'network';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** `{"id": 7, "method": "storage.set", "params": {...}}` */
+export interface BridgeRequest<M extends MethodName = MethodName> {
+  id: number;
+  method: M;
+  params: MethodParams<M>;
+}
+
+/** `{"id": 7, "result": ...}` or `{"id": 7, "error": {"code": ..., "message": ...}}` */
+export type BridgeResponse<M extends MethodName = MethodName> =
+  | { id: number; result: MethodResult<M> }
+  | { id: number; error: BridgeErrorBody };
+
+export interface BridgeErrorBody {
+  code: HostErrorCode | (string & {});
+  message: string;
+}
+
+export const ERROR_CODES: readonly HostErrorCode[];
+export const TIMEOUT: 'TIMEOUT';
+export const PERMISSIONS: readonly Permission[];
+export const LOG_LEVELS: readonly LogLevel[];
+export const METHODS: Readonly<{ [M in MethodName]: Permission | null }>;
+/** The permission `method` needs: `null` if none, `undefined` if the method does not exist. */
+export function permissionFor(method: string): Permission | null | undefined;
+export const LIMITS: Readonly<{
+  storageKeyBytes: 1024;
+  storageValueBytes: 1048576;
+  orderIdBytes: 128;
+  toastBytes: 500;
+  modalButtonsMin: 1;
+  modalButtonsMax: 4;
+  titleBytes: 100;
+  vibrateMillisMax: 1000;
+  clipboardTextBytes: 65536;
+  logMessageBytes: 4096;
+  tokenLifetimeSeconds: 900;
+}>;
+
+// ---------------------------------------------------------------------------------------------
+// Params and results
+
+export interface StorageUsage {
+  usedBytes: number;
+  quotaBytes: number;
+}
+
+export interface Token {
+  /** Compact JWT, `header.claims.signature`; send it to your backend as a bearer token. */
+  value: string;
+  /** Seconds since the Unix epoch. */
+  expiresAt: number;
+  /** Scopes granted: the requested ones the host allows this mini-program. */
+  scopes: string[];
+}
+
+export interface PaymentRequest {
+  /** Your order id, 1 to 128 UTF-8 bytes; the idempotency key. */
+  orderId: string;
+  /** Positive integer, in minor units (cents). */
+  amountMinor: number;
+  /** ISO 4217, three upper-case letters. */
+  currency: string;
+  /** Shown on the host's payment sheet. */
+  description: string;
+}
+
+export interface Receipt {
+  orderId: string;
+  transactionId: string;
+  amountMinor: number;
+  currency: string;
+  /** Seconds since the Unix epoch. */
+  paidAt: number;
+}
+
+export interface Position {
+  latitude: number;
+  longitude: number;
+  /** Radius of uncertainty in meters. */
+  accuracyM: number;
+}
+
+export interface Screen {
+  width: number;
+  height: number;
+  /** Device pixels per CSS pixel. */
+  scale: number;
+}
+
+export interface DeviceInfo {
+  /** `android`, `ios`, `linux`, ... */
+  platform: string;
+  /** The host app's version (semver). */
+  hostVersion: string;
+  /** BCP 47 tag, e.g. `en-US`. */
+  locale: string;
+  screen: Screen;
+}
+
+/** Params and result of every method, by wire name. */
+export interface MethodMap {
+  'storage.set': { params: { key: string; value: JsonValue }; result: null };
+  'storage.get': { params: { key: string }; result: JsonValue };
+  'storage.remove': { params: { key: string }; result: boolean };
+  'storage.keys': { params: Record<string, never>; result: string[] };
+  'storage.clear': { params: Record<string, never>; result: null };
+  'storage.usage': { params: Record<string, never>; result: StorageUsage };
+  'auth.getToken': { params: { scopes: string[] }; result: Token };
+  'payment.pay': { params: PaymentRequest; result: Receipt };
+  'payment.query': { params: { orderId: string }; result: Receipt };
+  'geolocation.currentPosition': { params: Record<string, never>; result: Position };
+  'ui.toast': { params: { message: string }; result: null };
+  'ui.modal': { params: { title: string; message: string; buttons: string[] }; result: number };
+  'ui.navigate': { params: { route: string }; result: null };
+  'ui.setTitle': { params: { title: string }; result: null };
+  'device.info': { params: Record<string, never>; result: DeviceInfo };
+  'device.vibrate': { params: { millis: number }; result: null };
+  'clipboard.readText': { params: Record<string, never>; result: string | null };
+  'clipboard.writeText': { params: { text: string }; result: null };
+  'share.share': { params: { text: string; url?: string }; result: null };
+  'log.log': { params: { level: LogLevel; message: string }; result: null };
+}
+
+export type MethodName = keyof MethodMap;
+export type MethodParams<M extends MethodName> = MethodMap[M]['params'];
+export type MethodResult<M extends MethodName> = MethodMap[M]['result'];
+
+// ---------------------------------------------------------------------------------------------
+// Calling
+
+export interface CallOptions {
+  /** Overrides the bridge's `timeoutMs` for this call; 0 or Infinity: no timeout. */
+  timeoutMs?: number;
+}
+
+/** Anything that can make bridge calls: the real bridge, the mock, your own double. */
+export interface BridgeCaller {
+  /** A known method gets its params and result types; any other name is `Record<string, unknown>` → `unknown`. */
+  call<M extends string>(method: M, params?: ParamsOf<M>, options?: CallOptions): Promise<ResultOf<M>>;
+}
+
+export type ParamsOf<M extends string> = M extends MethodName ? MethodParams<M> : Record<string, unknown>;
+export type ResultOf<M extends string> = M extends MethodName ? MethodResult<M> : unknown;
+
+export interface StorageApi {
+  set(key: string, value: JsonValue, options?: CallOptions): Promise<null>;
+  /** The stored value, or null when the key is absent. */
+  get<T extends JsonValue = JsonValue>(key: string, options?: CallOptions): Promise<T | null>;
+  /** Whether the key existed. */
+  remove(key: string, options?: CallOptions): Promise<boolean>;
+  /** Every key, sorted (by code point, i.e. UTF-8 byte order). */
+  keys(options?: CallOptions): Promise<string[]>;
+  clear(options?: CallOptions): Promise<null>;
+  usage(options?: CallOptions): Promise<StorageUsage>;
+}
+
+export interface AuthApi {
+  getToken(scopes: string[], options?: CallOptions): Promise<Token>;
+}
+
+export interface PaymentApi {
+  pay(request: PaymentRequest, options?: CallOptions): Promise<Receipt>;
+  query(orderId: string, options?: CallOptions): Promise<Receipt>;
+}
+
+export interface GeolocationApi {
+  currentPosition(options?: CallOptions): Promise<Position>;
+}
+
+export interface UiApi {
+  toast(message: string, options?: CallOptions): Promise<null>;
+  /** Index of the button the user chose. */
+  modal(title: string, message: string, buttons: string[], options?: CallOptions): Promise<number>;
+  navigate(route: string, options?: CallOptions): Promise<null>;
+  setTitle(title: string, options?: CallOptions): Promise<null>;
+}
+
+export interface DeviceApi {
+  info(options?: CallOptions): Promise<DeviceInfo>;
+  vibrate(millis: number, options?: CallOptions): Promise<null>;
+}
+
+export interface ClipboardApi {
+  readText(options?: CallOptions): Promise<string | null>;
+  writeText(text: string, options?: CallOptions): Promise<null>;
+}
+
+export interface ShareApi {
+  share(text: string, url?: string | null, options?: CallOptions): Promise<null>;
+}
+
+export interface LogApi {
+  log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
+  trace(message: string, options?: CallOptions): Promise<null>;
+  debug(message: string, options?: CallOptions): Promise<null>;
+  info(message: string, options?: CallOptions): Promise<null>;
+  warn(message: string, options?: CallOptions): Promise<null>;
+  error(message: string, options?: CallOptions): Promise<null>;
+}
+
+/** The typed helpers `attachHelpers` adds. */
+export interface BridgeHelpers {
+  storage: StorageApi;
+  auth: AuthApi;
+  payment: PaymentApi;
+  geolocation: GeolocationApi;
+  ui: UiApi;
+  device: DeviceApi;
+  clipboard: ClipboardApi;
+  share: ShareApi;
+  log: LogApi;
+}
+
+/** A caller with its helpers: what `connect()` and `createMockBridge()` return. */
+export type Bridge = BridgeCaller & BridgeHelpers;
+
+/** Adds the typed helpers to `target` (which must have `call`) and returns it. */
+export function attachHelpers<T extends { call(method: string, params?: any, options?: CallOptions): Promise<any> }>(
+  target: T,
+): T & BridgeHelpers;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export class BridgeError extends Error {
+  constructor(code: BridgeErrorCode | (string & {}), message?: string, details?: { method?: string });
+  name: 'BridgeError';
+  code: BridgeErrorCode | (string & {});
+  /** The method of the failed call, when known. */
+  method?: string;
+  /** A BridgeError from a response's `error` member (anything else becomes `INTERNAL`). */
+  static from(error: unknown, details?: { method?: string }): BridgeError;
+  toJSON(): BridgeErrorBody;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transports and the bridge
+
+export interface Transport {
+  /** Delivers one request, as JSON text, to the host. May throw (the call rejects UNAVAILABLE). */
+  send(json: string): void;
+  /** Registers the callback for responses (objects or JSON text). */
+  onMessage?(cb: (message: unknown) => void): void;
+  close?(): void;
+}
+
+export interface WebViewTransport extends Transport {
+  readonly kind: 'ios' | 'android' | 'iframe';
+  onMessage(cb: (message: unknown) => void): void;
+  /** Hands `message` to the registered callbacks (what an iframe response does). */
+  deliver(message: unknown): void;
+}
+
+export interface WebViewTransportOptions {
+  /** Defaults to `globalThis.window`. */
+  window?: any;
+  /** For the iframe channel: the host page's origin. Default `"*"`. */
+  targetOrigin?: string;
+}
+
+export function webViewTransport(options?: WebViewTransportOptions): WebViewTransport;
+
+export interface WebSocketTransportOptions {
+  /** WebSocket constructor; defaults to `globalThis.WebSocket`. */
+  WebSocket?: any;
+  /** First reconnect delay; doubles each failed attempt. Default 250. */
+  initialDelayMs?: number;
+  /** Largest reconnect delay. Default 5000. */
+  maxDelayMs?: number;
+  setTimeout?: (fn: () => void, ms: number) => any;
+  clearTimeout?: (handle: any) => void;
+}
+
+export interface WebSocketTransport extends Transport {
+  readonly kind: 'websocket';
+  readonly url: string;
+  /** Reconnect attempts scheduled so far. */
+  readonly reconnects: number;
+  /** Requests waiting for an open socket. */
+  readonly queued: number;
+  onMessage(cb: (message: unknown) => void): void;
+  close(): void;
+}
+
+export function webSocketTransport(url: string, options?: WebSocketTransportOptions): WebSocketTransport;
+
+export interface MiniAppBridgeOptions {
+  /** Per-call timeout in ms; 0 or Infinity: none. Default 30000. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS: 30000;
+
+export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
+  constructor(transport: Transport, options?: MiniAppBridgeOptions);
+  readonly transport: Transport;
+  readonly timeoutMs: number;
+  /** Calls waiting for a response. */
+  readonly pendingCount: number;
+
+  call<M extends string>(method: M, params?: ParamsOf<M>, options?: CallOptions): Promise<ResultOf<M>>;
+
+  storage: StorageApi;
+  auth: AuthApi;
+  payment: PaymentApi;
+  geolocation: GeolocationApi;
+  ui: UiApi;
+  device: DeviceApi;
+  clipboard: ClipboardApi;
+  share: ShareApi;
+  log: LogApi;
+
+  /** Host entry point: completes request `requestId`. Returns whether it was pending. */
+  _resolve(requestId: number, result: unknown): boolean;
+  /** Host entry point: fails request `requestId` with `{code, message}`. */
+  _reject(requestId: number, error: BridgeErrorBody | string): boolean;
+  /** Host entry point: a response object or its JSON text; unknown ids are ignored. */
+  _receive(response: unknown): boolean;
+  /** Rejects every pending call with UNAVAILABLE and closes the transport. */
+  close(reason?: string): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// connect
+
+export const GLOBAL_NAME: '__miniappBridge';
+
+export interface ConnectOptions {
+  window?: any;
+  timeoutMs?: number;
+  WebSocket?: any;
+  targetOrigin?: string;
+}
+
+/**
+ * The page's bridge: `window.__miniappBridge` if it already holds one, else a new MiniAppBridge
+ * (WebSocket transport in the simulator, WebView transport otherwise) published there.
+ */
+export function connect(options?: ConnectOptions): Bridge;
+export default connect;
+
+declare global {
+  interface Window {
+    __miniappBridge?: Bridge;
+    __MINIAPP_SIMULATOR__?: boolean;
+  }
+}

@@ -1,0 +1,15 @@
+export {
+  ERROR_CODES,
+  TIMEOUT,
+  PERMISSIONS,
+  METHODS,
+  LOG_LEVELS,
+  LIMITS,
+  permissionFor,
+  MethodMap,
+  MethodName,
+  MethodParams,
+  MethodResult,
+  Permission,
+  LogLevel,
+} from './index.js';

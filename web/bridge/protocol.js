@@ -1,0 +1,77 @@
+// The JSON bridge protocol in data form: error codes, methods, permissions and limits.
+// The Rust host (runtime/src/bridge.rs) declares the same method table; PROTOCOL.md describes it.
+
+/** Error codes the host may send in `{"error": {"code": ...}}`. */
+export const ERROR_CODES = Object.freeze([
+  'PERMISSION_DENIED',
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'QUOTA_EXCEEDED',
+  'UNAVAILABLE',
+  'CANCELLED',
+  'INTERNAL',
+  'METHOD_NOT_FOUND',
+  'BAD_REQUEST',
+]);
+
+/** Code of the error a call rejects with when no response arrived in time (client side only). */
+export const TIMEOUT = 'TIMEOUT';
+
+/** Every permission a manifest may declare. `network` guards fetch, not a bridge method. */
+export const PERMISSIONS = Object.freeze([
+  'storage',
+  'auth',
+  'payment',
+  'location',
+  'ui',
+  'device',
+  'clipboard',
+  'share',
+  'network',
+]);
+
+/** Every bridge method and the permission it needs (`null`: always allowed). */
+export const METHODS = Object.freeze({
+  'storage.set': 'storage',
+  'storage.get': 'storage',
+  'storage.remove': 'storage',
+  'storage.keys': 'storage',
+  'storage.clear': 'storage',
+  'storage.usage': 'storage',
+  'auth.getToken': 'auth',
+  'payment.pay': 'payment',
+  'payment.query': 'payment',
+  'geolocation.currentPosition': 'location',
+  'ui.toast': 'ui',
+  'ui.modal': 'ui',
+  'ui.navigate': 'ui',
+  'ui.setTitle': 'ui',
+  'device.info': 'device',
+  'device.vibrate': 'device',
+  'clipboard.readText': 'clipboard',
+  'clipboard.writeText': 'clipboard',
+  'share.share': 'share',
+  'log.log': null,
+});
+
+/** The permission `method` needs: `null` if none, `undefined` if the method does not exist. */
+export function permissionFor(method) {
+  return Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
+}
+
+export const LOG_LEVELS = Object.freeze(['trace', 'debug', 'info', 'warn', 'error']);
+
+/** Limits, in UTF-8 bytes unless said otherwise. */
+export const LIMITS = Object.freeze({
+  storageKeyBytes: 1024,
+  storageValueBytes: 1024 * 1024,
+  orderIdBytes: 128,
+  toastBytes: 500,
+  modalButtonsMin: 1,
+  modalButtonsMax: 4,
+  titleBytes: 100,
+  vibrateMillisMax: 1000,
+  clipboardTextBytes: 64 * 1024,
+  logMessageBytes: 4 * 1024,
+  tokenLifetimeSeconds: 15 * 60,
+});

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { MiniAppBridge, METHODS, attachHelpers } from '../index.js';
+import { fakeTransport } from '../test-support/fakes.js';
+
+const receipt = { orderId: 'o-1', transactionId: 't', amountMinor: 100, currency: 'EUR', paidAt: 1 };
+
+// [helper invocation, expected method, expected params]
+const CASES = [
+  [(b) => b.storage.set('k', { a: [1, 'two'] }), 'storage.set', { key: 'k', value: { a: [1, 'two'] } }],
+  [(b) => b.storage.get('k'), 'storage.get', { key: 'k' }],
+  [(b) => b.storage.remove('k'), 'storage.remove', { key: 'k' }],
+  [(b) => b.storage.keys(), 'storage.keys', {}],
+  [(b) => b.storage.clear(), 'storage.clear', {}],
+  [(b) => b.storage.usage(), 'storage.usage', {}],
+  [(b) => b.auth.getToken(['profile', 'phone']), 'auth.getToken', { scopes: ['profile', 'phone'] }],
+  [
+    (b) => b.payment.pay({ orderId: 'o-1', amountMinor: 1999, currency: 'EUR', description: 'Loan fee', extra: 'dropped' }),
+    'payment.pay',
+    { orderId: 'o-1', amountMinor: 1999, currency: 'EUR', description: 'Loan fee' },
+  ],
+  [(b) => b.payment.query('o-1'), 'payment.query', { orderId: 'o-1' }],
+  [(b) => b.geolocation.currentPosition(), 'geolocation.currentPosition', {}],
+  [(b) => b.ui.toast('Saved'), 'ui.toast', { message: 'Saved' }],
+  [(b) => b.ui.modal('Delete?', 'Really?', ['Yes', 'No']), 'ui.modal', { title: 'Delete?', message: 'Really?', buttons: ['Yes', 'No'] }],
+  [(b) => b.ui.navigate('/apply/step-2'), 'ui.navigate', { route: '/apply/step-2' }],
+  [(b) => b.ui.setTitle('Loans'), 'ui.setTitle', { title: 'Loans' }],
+  [(b) => b.device.info(), 'device.info', {}],
+  [(b) => b.device.vibrate(200), 'device.vibrate', { millis: 200 }],
+  [(b) => b.clipboard.readText(), 'clipboard.readText', {}],
+  [(b) => b.clipboard.writeText('IBAN DE00'), 'clipboard.writeText', { text: 'IBAN DE00' }],
+  [(b) => b.share.share('Look', 'https://acme.example/x'), 'share.share', { text: 'Look', url: 'https://acme.example/x' }],
+  [(b) => b.share.share('Just text'), 'share.share', { text: 'Just text' }],
+  [(b) => b.share.share('No url', null), 'share.share', { text: 'No url' }],
+  [(b) => b.log.log('warn', 'careful'), 'log.log', { level: 'warn', message: 'careful' }],
+  [(b) => b.log.trace('t'), 'log.log', { level: 'trace', message: 't' }],
+  [(b) => b.log.debug('d'), 'log.log', { level: 'debug', message: 'd' }],
+  [(b) => b.log.info('i'), 'log.log', { level: 'info', message: 'i' }],
+  [(b) => b.log.warn('w'), 'log.log', { level: 'warn', message: 'w' }],
+  [(b) => b.log.error('e'), 'log.log', { level: 'error', message: 'e' }],
+];
+
+for (const [invoke, method, params] of CASES) {
+  test(`${invoke.toString().slice(7)} sends ${method} with the right params and returns the result`, async () => {
+    const t = fakeTransport();
+    const bridge = new MiniAppBridge(t, { timeoutMs: 0 });
+    const p = invoke(bridge);
+    assert.equal(t.raw.length, 1);
+    assert.deepEqual(t.last, { id: 1, method, params });
+    t.push({ id: 1, result: receipt });
+    assert.deepEqual(await p, receipt);
+  });
+}
+
+test('every protocol method has at least one helper', () => {
+  const covered = new Set(CASES.map(([, method]) => method));
+  assert.deepEqual([...covered].sort(), Object.keys(METHODS).sort());
+});
+
+test('helpers pass call options through (per-call timeout)', async () => {
+  const t = fakeTransport();
+  const bridge = new MiniAppBridge(t, { timeoutMs: 0 });
+  await assert.rejects(bridge.payment.pay({ orderId: 'o', amountMinor: 1, currency: 'EUR', description: '' }, { timeoutMs: 5 }), { code: 'TIMEOUT' });
+  await assert.rejects(bridge.share.share('x', undefined, { timeoutMs: 5 }), { code: 'TIMEOUT' });
+  await assert.rejects(bridge.log.info('x', { timeoutMs: 5 }), { code: 'TIMEOUT' });
+});
+
+test('attachHelpers works on any object with call()', async () => {
+  const seen = [];
+  const target = attachHelpers({ call: async (method, params) => { seen.push([method, params]); return 'ok'; } });
+  assert.equal(await target.ui.toast('hi'), 'ok');
+  assert.equal(await target.storage.keys(), 'ok');
+  assert.deepEqual(seen, [['ui.toast', { message: 'hi' }], ['storage.keys', {}]]);
+  assert.throws(() => attachHelpers({}), TypeError);
+});
