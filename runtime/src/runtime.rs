@@ -175,6 +175,27 @@ impl Runtime {
         result
     }
 
+    /// Opens, verifies (against this home's root key and host version) and installs package bytes.
+    pub fn install_package(&self, bytes: &[u8]) -> Result<InstallOutcome, RuntimeError> {
+        let verified = miniapp_package::Archive::open(bytes).and_then(|archive| {
+            let anchors = self.home.trust_anchors().map_err(|e| match e {
+                RuntimeError::Package(p) => p,
+                other => miniapp_package::PackageError::KeyInvalid {
+                    reason: other.to_string(),
+                },
+            })?;
+            miniapp_package::verify(&archive, &anchors, &self.home.trust().host_version)
+        });
+        match verified {
+            Ok(pkg) => self.install(&pkg),
+            Err(e) => {
+                let e = RuntimeError::from(e);
+                self.audit_refusal(None, &e);
+                Err(e)
+            }
+        }
+    }
+
     /// Records a refused install or launch in the audit log.
     pub fn audit_refusal(&self, app: Option<&AppId>, e: &RuntimeError) {
         self.host.audit.record(
