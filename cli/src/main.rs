@@ -1,1 +1,121 @@
-fn main() {}
+//! `miniapp`: keys, partner records, packages, installs, launches, and the demo.
+//!
+//! Every command is a thin shell over `miniapp-package` and `miniapp-runtime`; this crate knows
+//! argument parsing and rendering, no domain rules.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+mod inspect;
+mod output;
+
+use output::CliError;
+
+/// Run signed WebAssembly mini-programs inside a host app — and build, sign and test them.
+///
+/// A typical partner flow:
+///   miniapp keygen --out acme
+///   miniapp partner register --root-key root.key --public-key acme.pub --partner acme \
+///       --namespace com.acme --allow storage,auth,payment --out acme.partner.json
+///   miniapp pack ./my-app --key acme.key --partner acme.partner.json --out my-app.zip
+///   miniapp verify my-app.zip --root root.pub
+///
+/// A host flow:
+///   miniapp init --home H --root root.pub --host-version 1.4.0
+///   miniapp install my-app.zip --home H
+///   miniapp run com.acme.my-app --home H --inspect
+///
+/// Or see it all at once: `miniapp demo`.
+#[derive(Parser, Debug)]
+#[command(name = "miniapp", version, about, long_about, verbatim_doc_comment)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The home directory shared by host commands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct HomeArg {
+    /// The host's home directory (trust, installed apps, app data, audit log).
+    /// Defaults to `<user data dir>/miniapp/home`.
+    #[arg(long, env = "MINIAPP_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+}
+
+impl HomeArg {
+    pub fn path(&self) -> Result<PathBuf, CliError> {
+        match &self.home {
+            Some(h) => Ok(h.clone()),
+            None => dirs::data_dir()
+                .map(|d| d.join("miniapp").join("home"))
+                .ok_or_else(|| CliError::usage("no user data directory here; pass --home DIR")),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the whole flow on a local demo home: keys, partner, pack, verify, install, launch,
+    /// inspector, denied call, token, storage, timings, and a tampered package refused.
+    Demo(commands::demo::Args),
+    /// Generate an RSA key pair: PREFIX.key (PKCS#8 PEM, keep secret) and PREFIX.pub (SPKI PEM).
+    Keygen(commands::keygen::Args),
+    /// Partner records: the marketplace signs who may publish what.
+    #[command(subcommand)]
+    Partner(commands::partner::Command),
+    /// Sign a mini-program directory into a package zip.
+    Pack(commands::pack::Args),
+    /// Verify a package against a marketplace root key, without installing it.
+    Verify(commands::verify::Args),
+    /// Create a host home that trusts a marketplace root key.
+    Init(commands::init::Args),
+    /// Verify, extract and precompile a package into a home.
+    Install(commands::install::Args),
+    /// List installed mini-programs.
+    List(commands::list::Args),
+    /// Launch an installed mini-program and print what its on-launch returns.
+    Run(commands::run::Args),
+    /// Show an installed mini-program's versions, consent and storage use.
+    Status(commands::status::Args),
+    /// Remove an installed mini-program (its data is kept unless --purge-data).
+    Uninstall(commands::uninstall::Args),
+    /// Check tokens that mini-programs obtained from `auth.get-token`.
+    #[command(subcommand)]
+    Token(commands::token::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli_wants_json(&cli.command);
+    let result = match cli.command {
+        Command::Demo(a) => commands::demo::run(a),
+        Command::Keygen(a) => commands::keygen::run(a),
+        Command::Partner(c) => commands::partner::run(c),
+        Command::Pack(a) => commands::pack::run(a),
+        Command::Verify(a) => commands::verify::run(a),
+        Command::Init(a) => commands::init::run(a),
+        Command::Install(a) => commands::install::run(a),
+        Command::List(a) => commands::list::run(a),
+        Command::Run(a) => commands::run::run(a),
+        Command::Status(a) => commands::status::run(a),
+        Command::Uninstall(a) => commands::uninstall::run(a),
+        Command::Token(c) => commands::token::run(c),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(json),
+    }
+}
+
+fn cli_wants_json(c: &Command) -> bool {
+    match c {
+        Command::Verify(a) => a.json,
+        Command::Install(a) => a.json,
+        Command::List(a) => a.json,
+        Command::Status(a) => a.json,
+        _ => false,
+    }
+}

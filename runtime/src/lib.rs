@@ -17,6 +17,7 @@ mod engine;
 mod error;
 mod fsutil;
 mod grants;
+pub mod inspector;
 mod install;
 pub mod json_bridge;
 mod runtime;

@@ -227,6 +227,13 @@ impl Runtime {
         self.host.tokens.public_key_pem()
     }
 
+    /// (used, quota) bytes of an app's storage.
+    pub fn storage_usage(&self, app: &AppId) -> Result<(u64, u64), RuntimeError> {
+        Ok(self
+            .storage_of(app, self.limits.storage_quota_bytes)?
+            .usage())
+    }
+
     /// Usage counters of an app in this process.
     pub fn usage(&self, app: &AppId) -> UsageSnapshot {
         self.usage_of(app).snapshot()

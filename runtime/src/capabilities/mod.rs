@@ -197,7 +197,7 @@ impl HostServices {
             payment: Arc::new(payment::DevPaymentProcessor::default()),
             location: Arc::new(geolocation::FixedLocation::default()),
             ui: Arc::new(ui::RecordingUi::default()),
-            device: Arc::new(device::DevDevice::default()),
+            device: Arc::new(device::DevDevice),
             clipboard: Arc::new(clipboard::MemoryClipboard::default()),
             share: Arc::new(share::RecordingShare::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),

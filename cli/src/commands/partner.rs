@@ -1,0 +1,88 @@
+use std::path::PathBuf;
+
+use miniapp_package::{AppId, PartnerRecord, Permission, UnsignedPartnerRecord, keys};
+
+use crate::output::{CliError, read_string, write};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Issue a partner record signed by the marketplace root key.
+    Register(RegisterArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RegisterArgs {
+    /// The marketplace root private key (PEM).
+    #[arg(long, value_name = "ROOT.key")]
+    pub root_key: PathBuf,
+    /// The partner's public key (PEM).
+    #[arg(long, value_name = "P.pub")]
+    pub public_key: PathBuf,
+    /// The partner's name.
+    #[arg(long)]
+    pub partner: String,
+    /// The app-id namespace the partner owns, e.g. com.acme.
+    #[arg(long)]
+    pub namespace: String,
+    /// Permissions the partner may ever request, comma separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub allow: Vec<String>,
+    /// Where to write the record.
+    #[arg(long, value_name = "P.partner.json")]
+    pub out: PathBuf,
+    /// Validity, like 365d, 12h or 30m.
+    #[arg(long, default_value = "365d")]
+    pub expires: String,
+}
+
+pub fn parse_duration(s: &str) -> Result<u64, CliError> {
+    let bad = || CliError::usage(format!("`{s}` is not a duration; use e.g. 365d, 12h, 30m"));
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    let mult = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(mult).ok_or_else(bad)
+}
+
+pub fn run(c: Command) -> Result<(), CliError> {
+    let Command::Register(a) = c;
+    let root = keys::private_key_from_pem(&read_string(&a.root_key)?)?;
+    let public = read_string(&a.public_key)?;
+    keys::public_key_from_pem(&public)?;
+    let allowed = a
+        .allow
+        .iter()
+        .map(|p| p.trim().parse::<Permission>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let namespace =
+        AppId::parse(&a.namespace).map_err(|e| CliError::usage(format!("--namespace: {e}")))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let record = PartnerRecord::issue(
+        UnsignedPartnerRecord {
+            partner: a.partner.clone(),
+            public_key: public,
+            allowed_permissions: allowed,
+            namespace,
+            issued_at: now,
+            expires_at: now + parse_duration(&a.expires)?,
+        },
+        &root,
+    )?;
+    write(&a.out, record.to_json_pretty().as_bytes())?;
+    println!(
+        "wrote partner record for `{}` ({}) to {}",
+        a.partner,
+        a.namespace,
+        a.out.display()
+    );
+    Ok(())
+}

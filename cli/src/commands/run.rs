@@ -1,0 +1,47 @@
+use std::time::Duration;
+
+use miniapp_runtime::{LaunchOptions, Limits, Runtime, RuntimeConfig};
+
+use crate::HomeArg;
+use crate::inspect::{self, InspectFormat};
+use crate::output::CliError;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The app id.
+    pub id: String,
+    #[command(flatten)]
+    pub home: HomeArg,
+    /// Launch parameters passed to on-launch (usually JSON).
+    #[arg(long, default_value = "{}")]
+    pub params: String,
+    /// Print every bridge call (app, method, outcome, duration) on stderr.
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "human", require_equals = true)]
+    pub inspect: Option<InspectFormat>,
+    /// CPU time budget of one guest call, in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    pub cpu_ms: u64,
+    /// Memory limit of the instance, in MiB.
+    #[arg(long, default_value_t = 64)]
+    pub memory_mb: usize,
+}
+
+pub fn run(a: Args) -> Result<(), CliError> {
+    inspect::init(a.inspect);
+    let id = super::app_id(&a.id)?;
+    let limits = Limits {
+        cpu: Duration::from_millis(a.cpu_ms),
+        memory_bytes: a.memory_mb << 20,
+        ..Limits::default()
+    };
+    let rt = Runtime::new(
+        &a.home.path()?,
+        RuntimeConfig {
+            limits,
+            ..RuntimeConfig::default()
+        },
+    )?;
+    let out = super::tokio()?.block_on(rt.run(&id, &a.params, LaunchOptions::default()))?;
+    println!("{out}");
+    Ok(())
+}

@@ -1,0 +1,66 @@
+use miniapp_runtime::{Runtime, RuntimeConfig};
+use serde_json::json;
+
+use crate::HomeArg;
+use crate::output::{CliError, print_json};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The app id.
+    pub id: String,
+    #[command(flatten)]
+    pub home: HomeArg,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: Args) -> Result<(), CliError> {
+    let id = super::app_id(&a.id)?;
+    let rt = Runtime::new(&a.home.path()?, RuntimeConfig::default())?;
+    let store = rt.install_store();
+    let versions = store.versions(&id)?;
+    let active = versions
+        .active
+        .clone()
+        .ok_or_else(|| miniapp_runtime::RuntimeError::AppNotFound(id.to_string()))?;
+    let record = store.record(&id, &active)?;
+    let consent = rt.consent_state(&id);
+    let storage = rt.storage_usage(&id)?;
+    if a.json {
+        print_json(&json!({
+            "id": id, "versions": versions, "partner": record.partner,
+            "permissions": record.manifest.permissions, "consent": consent,
+            "storage": {"usedBytes": storage.0, "quotaBytes": storage.1},
+        }));
+        return Ok(());
+    }
+    let v = |o: &Option<semver::Version>| o.as_ref().map_or("-".to_string(), |v| v.to_string());
+    println!("{id}  by {}", record.partner);
+    println!(
+        "  active {}  pending {}  backup {}",
+        v(&versions.active),
+        v(&versions.pending),
+        v(&versions.backup)
+    );
+    let perms: Vec<&str> = record
+        .manifest
+        .permissions
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    println!("  permissions [{}]", perms.join(", "));
+    for c in consent
+        .iter()
+        .filter(|c| record.manifest.permissions.contains(&c.permission))
+    {
+        let answer = match c.granted {
+            Some(true) => "granted",
+            Some(false) => "declined",
+            None => "not asked yet",
+        };
+        println!("  consent {:<10} {answer}", c.permission.as_str());
+    }
+    println!("  storage {} of {} bytes", storage.0, storage.1);
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! `--inspect`: the Bridge Inspector on the terminal, and guest log lines.
+
+use std::io::Write;
+
+use miniapp_runtime::inspector::{BridgeCallRecord, BridgeInspector};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InspectFormat {
+    /// One line per call for people.
+    Human,
+    /// One JSON object per call.
+    Json,
+}
+
+/// Installs the global subscriber: guest logs and warnings on stderr; with `inspect`, every
+/// bridge call too. `RUST_LOG` overrides the filter.
+pub fn init(inspect: Option<InspectFormat>) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(if inspect.is_some() {
+            "info,miniapp::audit=off"
+        } else {
+            "warn"
+        })
+    });
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(true)
+        .with_filter(filter);
+    let inspector = inspect.map(|format| {
+        BridgeInspector::new(move |r: &BridgeCallRecord| {
+            let line = match format {
+                InspectFormat::Json => serde_json::to_string(r).expect("serializable"),
+                InspectFormat::Human => {
+                    format!(
+                        "[bridge] {:<16} {:<28} {:<18} {:>7} µs",
+                        r.app, r.method, r.outcome, r.duration_us
+                    )
+                }
+            };
+            let _ = writeln!(std::io::stderr(), "{line}");
+        })
+    });
+    let subscriber = tracing_subscriber::registry().with(fmt).with(inspector);
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
