@@ -1,0 +1,427 @@
+//! The CLI contract of the trust-chain issue, driven through the real binary with real keys.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn miniapp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_miniapp"))
+        .args(args)
+        .env_remove("MINIAPP_HOME")
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = miniapp(args);
+    assert!(
+        out.status.success(),
+        "miniapp {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(args: &[&str], exit: i32, code: &str) -> Output {
+    let out = miniapp(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(exit), "miniapp {args:?}: {stderr}");
+    assert!(
+        stderr.contains(&format!("error[{code}]")),
+        "miniapp {args:?}: {stderr}"
+    );
+    assert!(
+        stderr.contains("hint:"),
+        "every error carries a hint: {stderr}"
+    );
+    out
+}
+
+struct Kit {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+impl Kit {
+    fn p(&self, name: &str) -> String {
+        self.dir.join(name).to_string_lossy().into_owned()
+    }
+
+    /// root + partner keys (2048 bits to keep the test fast) and a partner record.
+    fn new(allow: &str) -> Kit {
+        let tmp = tempfile::tempdir().unwrap();
+        let kit = Kit {
+            dir: tmp.path().to_owned(),
+            _tmp: tmp,
+        };
+        ok(&["keygen", "--out", &kit.p("root"), "--bits", "2048"]);
+        ok(&["keygen", "--out", &kit.p("acme"), "--bits", "2048"]);
+        ok(&[
+            "partner",
+            "register",
+            "--root-key",
+            &kit.p("root.key"),
+            "--public-key",
+            &kit.p("acme.pub"),
+            "--partner",
+            "acme",
+            "--namespace",
+            "com.acme",
+            "--allow",
+            allow,
+            "--out",
+            &kit.p("acme.partner.json"),
+        ]);
+        kit
+    }
+
+    fn source(&self, name: &str, manifest: Value, wasm: &[u8]) -> String {
+        let dir = self.dir.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("manifest.json"),
+            serde_json::to_vec_pretty(&manifest).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.join("app.wasm"), wasm).unwrap();
+        dir.to_string_lossy().into_owned()
+    }
+
+    fn pack(&self, src: &str, out: &str) -> String {
+        let zip = self.p(out);
+        ok(&[
+            "pack",
+            src,
+            "--key",
+            &self.p("acme.key"),
+            "--partner",
+            &self.p("acme.partner.json"),
+            "--out",
+            &zip,
+        ]);
+        zip
+    }
+}
+
+fn manifest(id: &str, perms: &[&str]) -> Value {
+    json!({"id": id, "version": "1.0.0", "minHostVersion": "1.2.0", "entryPoint": "app.wasm", "permissions": perms, "allowedDomains": []})
+}
+
+#[test]
+fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
+    let kit = Kit::new("storage,auth,ui");
+    let key_pem = std::fs::read_to_string(kit.dir.join("root.key")).unwrap();
+    assert!(
+        key_pem.starts_with("-----BEGIN PRIVATE KEY-----"),
+        "PKCS#8 PEM"
+    );
+    let pub_pem = std::fs::read_to_string(kit.dir.join("root.pub")).unwrap();
+    assert!(
+        pub_pem.starts_with("-----BEGIN PUBLIC KEY-----"),
+        "SPKI PEM"
+    );
+
+    let src = kit.source(
+        "probe",
+        manifest("com.acme.probe", &["storage", "auth", "ui"]),
+        miniapp_guests::PROBE,
+    );
+    // probe also imports payment, location, device, clipboard, share: undeclared imports.
+    let zip = kit.pack(&src, "probe.zip");
+    let v: Value = serde_json::from_str(&ok(&[
+        "verify",
+        &zip,
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(v["id"], "com.acme.probe");
+    assert_eq!(v["version"], "1.0.0");
+    assert_eq!(v["partner"], "acme");
+    assert_eq!(v["permissions"], json!(["storage", "auth", "ui"]));
+    assert_eq!(v["digest"].as_str().unwrap().len(), 64);
+
+    let home = kit.p("home");
+    ok(&[
+        "init",
+        "--home",
+        &home,
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+    ]);
+    let out = fails(
+        &["install", &zip, "--home", &home, "--json"],
+        2,
+        "IMPORT_NOT_PERMITTED",
+    );
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "IMPORT_NOT_PERMITTED");
+
+    let src = kit.source(
+        "minimal",
+        manifest("com.acme.minimal", &["storage"]),
+        miniapp_guests::MINIMAL,
+    );
+    let zip = kit.pack(&src, "minimal.zip");
+    let installed: Value =
+        serde_json::from_str(&ok(&["install", &zip, "--home", &home, "--json"])).unwrap();
+    assert_eq!(installed["installed"]["id"], "com.acme.minimal");
+    // MINIAPP_HOME stands in for --home.
+    let listed = Command::new(env!("CARGO_BIN_EXE_miniapp"))
+        .args(["list", "--json"])
+        .env("MINIAPP_HOME", &home)
+        .output()
+        .unwrap();
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["id"], "com.acme.minimal");
+    assert_eq!(
+        ok(&[
+            "run",
+            "com.acme.minimal",
+            "--home",
+            &home,
+            "--params",
+            "hello"
+        ])
+        .trim(),
+        "hello"
+    );
+    let status = ok(&["status", "com.acme.minimal", "--home", &home]);
+    assert!(status.contains("active 1.0.0"), "{status}");
+
+    ok(&["uninstall", "com.acme.minimal", "--home", &home]);
+    fails(
+        &["run", "com.acme.minimal", "--home", &home],
+        1,
+        "APP_NOT_FOUND",
+    );
+    assert_eq!(ok(&["list", "--home", &home, "--json"]).trim(), "[]");
+    let audit = std::fs::read_to_string(Path::new(&home).join("audit.log")).unwrap();
+    assert!(
+        audit.contains("\"event\":\"install\"") && audit.contains("IMPORT_NOT_PERMITTED"),
+        "{audit}"
+    );
+}
+
+#[test]
+fn tokens_from_a_guest_verify_with_the_cli() {
+    let kit = Kit::new("storage,auth,payment,location,ui,device,clipboard,share");
+    let all = [
+        "storage",
+        "auth",
+        "payment",
+        "location",
+        "ui",
+        "device",
+        "clipboard",
+        "share",
+    ];
+    let src = kit.source(
+        "probe",
+        manifest("com.acme.probe", &all),
+        miniapp_guests::PROBE,
+    );
+    let zip = kit.pack(&src, "probe.zip");
+    let home = kit.p("home");
+    ok(&[
+        "init",
+        "--home",
+        &home,
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+    ]);
+    ok(&["install", &zip, "--home", &home]);
+    let script = json!({"calls": [{"method": "auth.getToken", "params": {"scopes": ["profile"]}}]})
+        .to_string();
+    let out: Value = serde_json::from_str(&ok(&[
+        "run",
+        "com.acme.probe",
+        "--home",
+        &home,
+        "--params",
+        &script,
+    ]))
+    .unwrap();
+    let token = out[0]["ok"]["value"].as_str().unwrap().to_owned();
+    let host_pub = format!("{home}/host-key.pub");
+    let claims: Value = serde_json::from_str(&ok(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &host_pub,
+        "--app",
+        "com.acme.probe",
+    ]))
+    .unwrap();
+    assert_eq!(claims["aud"], "com.acme.probe");
+    assert_eq!(claims["scope"], "profile");
+    fails(
+        &[
+            "token",
+            "verify",
+            &token,
+            "--key",
+            &host_pub,
+            "--app",
+            "com.acme.other",
+        ],
+        1,
+        "TOKEN_INVALID",
+    );
+}
+
+#[test]
+fn verification_failures_exit_2_with_their_codes() {
+    let kit = Kit::new("storage");
+    let src = kit.source(
+        "minimal",
+        manifest("com.acme.minimal", &["storage"]),
+        miniapp_guests::MINIMAL,
+    );
+    let zip = kit.pack(&src, "minimal.zip");
+
+    // Too-new minHostVersion: the host must be updated.
+    let out = fails(
+        &[
+            "verify",
+            &zip,
+            "--root",
+            &kit.p("root.pub"),
+            "--host-version",
+            "1.1.9",
+        ],
+        2,
+        "HOST_VERSION_INCOMPATIBLE",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1.2.0") && stderr.contains("1.1.9"),
+        "{stderr}"
+    );
+
+    // A foreign root does not vouch for the partner.
+    ok(&["keygen", "--out", &kit.p("evil"), "--bits", "2048"]);
+    fails(
+        &[
+            "verify",
+            &zip,
+            "--root",
+            &kit.p("evil.pub"),
+            "--host-version",
+            "1.4.0",
+        ],
+        2,
+        "PARTNER_UNTRUSTED",
+    );
+
+    // One flipped bit in the package.
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x01;
+    std::fs::write(kit.p("flipped.zip"), bytes).unwrap();
+    let out = miniapp(&[
+        "verify",
+        &kit.p("flipped.zip"),
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let code = err["error"]["code"].as_str().unwrap();
+    assert!(
+        [
+            "ARCHIVE_INVALID",
+            "SIGNATURE_INVALID",
+            "MANIFEST_INVALID",
+            "PARTNER_UNTRUSTED"
+        ]
+        .contains(&code),
+        "{code}"
+    );
+
+    // A permission the partner may not use is refused at pack time already.
+    let src = kit.source(
+        "greedy",
+        manifest("com.acme.greedy", &["storage", "payment"]),
+        miniapp_guests::MINIMAL,
+    );
+    let out = miniapp(&[
+        "pack",
+        &src,
+        "--key",
+        &kit.p("acme.key"),
+        "--partner",
+        &kit.p("acme.partner.json"),
+        "--out",
+        &kit.p("g.zip"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[PERMISSION_NOT_ALLOWED]"));
+
+    // Outside the namespace.
+    let src = kit.source(
+        "outsider",
+        manifest("com.other.app", &["storage"]),
+        miniapp_guests::MINIMAL,
+    );
+    let out = miniapp(&[
+        "pack",
+        &src,
+        "--key",
+        &kit.p("acme.key"),
+        "--partner",
+        &kit.p("acme.partner.json"),
+        "--out",
+        &kit.p("o.zip"),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[NAMESPACE_VIOLATION]"));
+
+    // An uninitialised home says how to make one.
+    fails(
+        &["install", &zip, "--home", &kit.p("nohome")],
+        1,
+        "HOME_INVALID",
+    );
+}
+
+#[test]
+fn the_demo_runs_and_refuses_the_tampered_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ok(&[
+        "demo",
+        "--home",
+        &tmp.path().to_string_lossy(),
+        "--warm-launches",
+        "5",
+    ]);
+    for expected in [
+        "error[SIGNATURE_INVALID]",
+        "PERMISSION_DENIED",
+        "\"draftSaved\": true",
+        "verified with",
+        "warm launch",
+    ] {
+        assert!(
+            out.contains(expected),
+            "demo output lacks `{expected}`:\n{out}"
+        );
+    }
+}
