@@ -82,9 +82,25 @@ enum Command {
     Status(commands::status::Args),
     /// Remove an installed mini-program (its data is kept unless --purge-data).
     Uninstall(commands::uninstall::Args),
+    /// Verify a package and publish it to a marketplace tree (version document, zip, partner
+    /// record, revocation list), signed by the marketplace root key.
+    Publish(commands::publish::Args),
+    /// Add a partner to the marketplace tree's revocation list.
+    Revoke(commands::publish::RevokeArgs),
+    /// Serve a marketplace tree over HTTP (ETag, Range, content types).
+    Serve(commands::serve::Args),
+    /// Check a marketplace for newer versions, download, verify and stage them.
+    Update(commands::update::Args),
+    /// Return an app to its backup version.
+    Rollback(commands::rollback::Args),
     /// Check tokens that mini-programs obtained from `auth.get-token`.
     #[command(subcommand)]
     Token(commands::token::Command),
+    /// Simulator: serve web mini-programs from source (no signature check) at
+    /// http://<app-id>.localhost:PORT/ with the bridge, live reload and the Bridge Inspector.
+    /// Debug builds, or release builds with the cargo feature `dev`.
+    #[cfg_attr(not(any(debug_assertions, feature = "dev")), command(hide = true))]
+    Dev(commands::dev::Args),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +119,12 @@ fn main() -> ExitCode {
         Command::Status(a) => commands::status::run(a),
         Command::Uninstall(a) => commands::uninstall::run(a),
         Command::Token(c) => commands::token::run(c),
+        Command::Dev(a) => commands::dev::run(a),
+        Command::Publish(a) => commands::publish::run(a),
+        Command::Revoke(a) => commands::publish::revoke(a),
+        Command::Serve(a) => commands::serve::run(a),
+        Command::Update(a) => commands::update::run(a),
+        Command::Rollback(a) => commands::rollback::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -116,6 +138,7 @@ fn cli_wants_json(c: &Command) -> bool {
         Command::Install(a) => a.json,
         Command::List(a) => a.json,
         Command::Status(a) => a.json,
+        Command::Update(a) => a.json,
         _ => false,
     }
 }

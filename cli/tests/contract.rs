@@ -195,6 +195,10 @@ fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
     );
     let status = ok(&["status", "com.acme.minimal", "--home", &home]);
     assert!(status.contains("active 1.0.0"), "{status}");
+    assert!(
+        status.contains("usage   1 launches, 1 bridge calls"),
+        "usage outlives the run process: {status}"
+    );
 
     ok(&["uninstall", "com.acme.minimal", "--home", &home]);
     fails(

@@ -41,11 +41,12 @@ impl AuditLog {
         }
     }
 
-    pub(crate) fn permission_denied(&self, app: &AppId, method: Method) {
+    /// `count`: this app's denials so far in this process (lines are thinned under a flood).
+    pub(crate) fn permission_denied(&self, app: &AppId, method: Method, count: u64) {
         self.record(
             "permission_denied",
             Some(app),
-            json!({"method": method.name(), "permission": method.permission().map(|p| p.as_str())}),
+            json!({"method": method.name(), "permission": method.permission().map(|p| p.as_str()), "count": count}),
         );
     }
 }

@@ -22,6 +22,8 @@ pub struct EngineOptions {
     pub max_instances: u32,
     /// Largest linear memory any instance may reserve (bytes); per-app limits are lower.
     pub max_memory_bytes: usize,
+    /// Count wasm fuel, for deterministic CPU budgets ([`crate::Limits::fuel`]); costs speed.
+    pub fuel: bool,
 }
 
 impl Default for EngineOptions {
@@ -30,6 +32,7 @@ impl Default for EngineOptions {
             pooling: true,
             max_instances: 1000,
             max_memory_bytes: 256 << 20,
+            fuel: false,
         }
     }
 }
@@ -38,6 +41,7 @@ pub(crate) fn build_engine(opts: &EngineOptions) -> Result<Engine, RuntimeError>
     let mut config = Config::new();
     config.epoch_interruption(true);
     config.wasm_component_model(true);
+    config.consume_fuel(opts.fuel);
     if opts.pooling {
         let mut pool = PoolingAllocationConfig::default();
         let n = opts.max_instances;

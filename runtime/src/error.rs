@@ -1,6 +1,6 @@
 //! Runtime errors: one variant per thing a host can act on, each with a stable code and a hint.
 
-use miniapp_package::PackageError;
+use miniapp_package::{MetadataError, PackageError};
 
 /// Errors of the runtime. Codes are stable; messages say what happened.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -52,6 +52,31 @@ pub enum RuntimeError {
     InstantiateFailed(String),
     #[error("I/O error: {0}")]
     Io(String),
+    /// A marketplace document (version document, revocation list) is invalid or expired.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// A marketplace document is older than one this home has already seen (a replay).
+    #[error("{0}")]
+    MetadataRollback(String),
+    /// The update needs a newer host app: what a host shows as its "please update" screen.
+    #[error("this update of `{app}` requires host version {required}; this host is {current}")]
+    HostUpdateRequired {
+        app: String,
+        required: semver::Version,
+        current: semver::Version,
+    },
+    /// The app's partner is on the marketplace's revocation list.
+    #[error("the partner `{partner}` of `{app}` has been revoked by the marketplace")]
+    PartnerRevoked { app: String, partner: String },
+    /// The download failed: connection, HTTP status, or more bytes than advertised.
+    #[error("download failed: {0}")]
+    DownloadFailed(String),
+    /// The downloaded bytes do not match the signed version document.
+    #[error("{0}")]
+    DigestMismatch(String),
+    /// `rollback` with no backup version.
+    #[error("`{0}` has no backup version to roll back to")]
+    NoBackup(String),
 }
 
 impl RuntimeError {
@@ -71,6 +96,13 @@ impl RuntimeError {
             RuntimeError::GuestError(_) => "GUEST_ERROR",
             RuntimeError::InstantiateFailed(_) => "INSTANTIATE_FAILED",
             RuntimeError::Io(_) => "IO",
+            RuntimeError::Metadata(e) => e.code(),
+            RuntimeError::MetadataRollback(_) => "METADATA_ROLLBACK",
+            RuntimeError::HostUpdateRequired { .. } => "HOST_UPDATE_REQUIRED",
+            RuntimeError::PartnerRevoked { .. } => "PARTNER_REVOKED",
+            RuntimeError::DownloadFailed(_) => "DOWNLOAD_FAILED",
+            RuntimeError::DigestMismatch(_) => "DIGEST_MISMATCH",
+            RuntimeError::NoBackup(_) => "NO_BACKUP",
         }
     }
 
@@ -113,6 +145,23 @@ impl RuntimeError {
                 "reinstall the mini-program; report the message if it persists"
             }
             RuntimeError::Io(_) => "check the home directory's permissions and free disk space",
+            RuntimeError::Metadata(e) => e.hint(),
+            RuntimeError::MetadataRollback(_) => {
+                "someone is replaying an old marketplace document: keep the installed version and try another network"
+            }
+            RuntimeError::HostUpdateRequired { .. } => {
+                "update the host app from its store; the mini-program keeps its current version until then"
+            }
+            RuntimeError::PartnerRevoked { .. } => {
+                "the marketplace withdrew this partner; uninstall its mini-programs"
+            }
+            RuntimeError::DownloadFailed(_) => {
+                "check the network and run the update again; a partial download resumes"
+            }
+            RuntimeError::DigestMismatch(_) => {
+                "the server sent other bytes than the marketplace signed: do not trust it; the installed version is kept"
+            }
+            RuntimeError::NoBackup(_) => "there is no previous version kept for this app",
         }
     }
 }

@@ -161,6 +161,9 @@ pub struct AppVersions {
     pub backup: Option<semver::Version>,
     #[serde(default)]
     pub failed_launches: u32,
+    /// The version a rollback left; updates skip it (and anything older).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolled_back_from: Option<semver::Version>,
 }
 
 /// `<home>/apps/<id>/<version>/install.json`.
@@ -307,10 +310,33 @@ impl<'h> InstallStore<'h> {
 
     /// Installs a verified package: import check, precompile, extract, flip `state.json`.
     pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
+        self.put(pkg, false)
+    }
+
+    /// Like [`InstallStore::install`], but records the version as `pending`: it becomes active
+    /// at the app's next launch ([`InstallStore::activate_pending`]).
+    pub fn stage(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
+        self.put(pkg, true)
+    }
+
+    fn put(&self, pkg: &VerifiedPackage, stage: bool) -> Result<InstallOutcome, RuntimeError> {
         let manifest = pkg.manifest();
         let app = &manifest.id;
         let version = &manifest.version;
+        let apps = self.apps()?;
+        apps.create_dir_all(app.as_str())?;
+        let _lock = lock_state(&apps.open_dir(app.as_str())?)?;
         let versions = self.versions(app)?;
+        if stage && versions.pending.as_ref() == Some(version) {
+            let record = self.record(app, version)?;
+            if record.package_digest == pkg.digest_hex() {
+                return Ok(InstallOutcome {
+                    app: self.summary(app, &record, &versions),
+                    changed: false,
+                    compile_ms: 0.0,
+                });
+            }
+        }
         if let Some(active) = &versions.active {
             if version < active {
                 return Err(RuntimeError::DowngradeRefused(format!(
@@ -359,8 +385,6 @@ impl<'h> InstallStore<'h> {
                 .unwrap_or_default(),
         };
 
-        let apps = self.apps()?;
-        apps.create_dir_all(app.as_str())?;
         let app_dir = apps.open_dir(app.as_str())?;
         fsutil::remove_temp_files(&app_dir)?;
         let tmp = format!("{}{}", fsutil::TEMP_PREFIX, version);
@@ -395,9 +419,14 @@ impl<'h> InstallStore<'h> {
         fsutil::sync_dir(&app_dir)?;
 
         let mut next = versions.clone();
-        next.backup = versions.active.clone();
-        next.active = Some(version.clone());
-        next.failed_launches = 0;
+        if stage {
+            next.pending = Some(version.clone());
+        } else {
+            next.backup = versions.active.clone();
+            next.active = Some(version.clone());
+            next.failed_launches = 0;
+            next.pending = next.pending.filter(|p| p > version);
+        }
         self.write_versions(&app_dir, &next)?;
         self.remove_unreferenced_versions(app, &app_dir, &next)?;
         Ok(InstallOutcome {
@@ -405,6 +434,113 @@ impl<'h> InstallStore<'h> {
             changed: true,
             compile_ms,
         })
+    }
+
+    /// Makes the pending version active, the active one the backup. Returns `(old active, new
+    /// active)`, or `None` when nothing was pending (a stale pending, not newer than the active
+    /// version, is dropped).
+    #[allow(clippy::type_complexity)]
+    pub fn activate_pending(
+        &self,
+        app: &AppId,
+    ) -> Result<Option<(Option<semver::Version>, semver::Version)>, RuntimeError> {
+        let Some(app_dir) = self.app_dir(app)? else {
+            return Ok(None);
+        };
+        let _lock = lock_state(&app_dir)?;
+        let v = self.versions(app)?;
+        let Some(pending) = v.pending.clone() else {
+            return Ok(None);
+        };
+        fsutil::remove_temp_files(&app_dir)?;
+        let mut next = v.clone();
+        next.pending = None;
+        let fresh = v.active.as_ref().is_none_or(|a| &pending > a);
+        if fresh {
+            self.record(app, &pending)?;
+            next.backup = v.active.clone();
+            next.active = Some(pending.clone());
+            next.failed_launches = 0;
+        }
+        self.write_versions(&app_dir, &next)?;
+        self.remove_unreferenced_versions(app, &app_dir, &next)?;
+        Ok(fresh.then_some((v.active, pending)))
+    }
+
+    /// Returns to the backup version; the version left is remembered so updates skip it.
+    /// Returns `(left, now active)`.
+    pub fn rollback(
+        &self,
+        app: &AppId,
+    ) -> Result<(semver::Version, semver::Version), RuntimeError> {
+        let app_dir = self
+            .app_dir(app)?
+            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
+        let _lock = lock_state(&app_dir)?;
+        let v = self.versions(app)?;
+        let active = v
+            .active
+            .clone()
+            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
+        let backup = v
+            .backup
+            .clone()
+            .ok_or_else(|| RuntimeError::NoBackup(app.to_string()))?;
+        let next = AppVersions {
+            active: Some(backup.clone()),
+            pending: None,
+            backup: None,
+            failed_launches: 0,
+            rolled_back_from: Some(active.clone()),
+        };
+        self.write_versions(&app_dir, &next)?;
+        self.remove_unreferenced_versions(app, &app_dir, &next)?;
+        Ok((active, backup))
+    }
+
+    /// Counts a failed launch of the active version. At `limit` failures in a row, with a backup
+    /// kept, rolls back and returns `(left, now active)`.
+    pub fn record_launch_failure(
+        &self,
+        app: &AppId,
+        limit: u32,
+    ) -> Result<Option<(semver::Version, semver::Version)>, RuntimeError> {
+        let Some(app_dir) = self.app_dir(app)? else {
+            return Ok(None);
+        };
+        let lock = lock_state(&app_dir)?;
+        let mut v = self.versions(app)?;
+        v.failed_launches = v.failed_launches.saturating_add(1);
+        if v.failed_launches >= limit && v.backup.is_some() {
+            drop(lock);
+            return self.rollback(app).map(Some);
+        }
+        self.write_versions(&app_dir, &v)?;
+        Ok(None)
+    }
+
+    /// Resets the failed-launch counter after a launch that worked.
+    pub fn record_launch_success(&self, app: &AppId) -> Result<(), RuntimeError> {
+        let Some(app_dir) = self.app_dir(app)? else {
+            return Ok(());
+        };
+        if self.versions(app)?.failed_launches == 0 {
+            return Ok(());
+        }
+        let _lock = lock_state(&app_dir)?;
+        let mut v = self.versions(app)?;
+        v.failed_launches = 0;
+        self.write_versions(&app_dir, &v)
+    }
+
+    /// Removes debris of interrupted writes in the app's dir and the artifact cache.
+    pub(crate) fn remove_debris(&self, app: &AppId) -> Result<usize, RuntimeError> {
+        let mut n = fsutil::remove_temp_files(&self.cache_dir()?)?;
+        if let Some(app_dir) = self.app_dir(app)? {
+            let _lock = lock_state(&app_dir)?;
+            n += fsutil::remove_temp_files(&app_dir)?;
+        }
+        Ok(n)
     }
 
     /// Keeps only the active, pending and backup versions.
@@ -472,6 +608,33 @@ impl<'h> InstallStore<'h> {
             installed_at: record.installed_at,
             backup: v.backup.clone(),
         }
+    }
+
+    /// The usage totals persisted for an app (zero when none).
+    pub fn stored_usage(&self, app: &AppId) -> Result<crate::bridge::UsageSnapshot, RuntimeError> {
+        let Some(dir) = self.app_dir(app)? else {
+            return Ok(Default::default());
+        };
+        match dir.read("usage.json") {
+            Ok(b) => Ok(serde_json::from_slice(&b).unwrap_or_default()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Default::default()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(crate) fn store_usage(
+        &self,
+        app: &AppId,
+        usage: &crate::bridge::UsageSnapshot,
+    ) -> Result<(), RuntimeError> {
+        let Some(dir) = self.app_dir(app)? else {
+            return Ok(());
+        };
+        Ok(fsutil::write_atomic(
+            &dir,
+            "usage.json",
+            &serde_json::to_vec_pretty(usage).expect("serializes"),
+        )?)
     }
 
     /// Every installed app (active versions), sorted by id.
@@ -583,6 +746,16 @@ impl<'h> InstallStore<'h> {
         )?;
         Ok(LoadedApp { record, component })
     }
+}
+
+/// Serializes state transitions of one app across threads and processes (released by the
+/// kernel when a process dies, so a SIGKILL never leaves it held).
+fn lock_state(app_dir: &Dir) -> Result<std::fs::File, RuntimeError> {
+    let mut opts = cap_std::fs::OpenOptions::new();
+    opts.create(true).write(true);
+    let file = app_dir.open_with("state.lock", &opts)?.into_std();
+    file.lock()?;
+    Ok(file)
 }
 
 /// Deserializes a precompiled component.

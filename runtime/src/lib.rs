@@ -24,6 +24,7 @@ mod runtime;
 mod state;
 pub mod storage;
 pub mod tokens;
+pub mod updates;
 mod wasi_log;
 
 #[cfg(test)]
@@ -42,3 +43,6 @@ pub use runtime::{
     AppInstance, BlockingRuntime, LaunchOptions, LaunchTimings, Limits, Runtime, RuntimeConfig,
 };
 pub use state::AppContext;
+pub use updates::{
+    FetchBody, FetchError, FetchResponse, Fetcher, UpdateOutcome, UpdateProgress, Updater,
+};

@@ -34,6 +34,9 @@ pub struct Limits {
     pub memory_bytes: usize,
     /// Storage quota per app.
     pub storage_quota_bytes: u64,
+    /// Deterministic budget per guest call, in wasm fuel units; needs [`EngineOptions::fuel`].
+    /// Running out is reported as `CPU_LIMIT`, like the time budget.
+    pub fuel: Option<u64>,
 }
 
 impl Default for Limits {
@@ -42,6 +45,7 @@ impl Default for Limits {
             cpu: Duration::from_secs(1),
             memory_bytes: 64 << 20,
             storage_quota_bytes: DEFAULT_QUOTA_BYTES,
+            fuel: None,
         }
     }
 }
@@ -89,7 +93,8 @@ pub struct LaunchTimings {
     pub instantiate_ms: f64,
 }
 
-type PreKey = (AppId, semver::Version, PermissionSet, PermissionSet);
+/// `InstancePre`s of an app's active version, per (declared, granted) permission sets.
+type PreCache = HashMap<(PermissionSet, PermissionSet), MiniProgramPre<AppState>>;
 
 /// The embeddable runtime. Cheap to share behind an `Arc`; every method takes `&self`.
 pub struct Runtime {
@@ -98,12 +103,16 @@ pub struct Runtime {
     home: Home,
     host: Arc<HostContext>,
     limits: Limits,
+    fuel_enabled: bool,
     withheld: PermissionSet,
     consent: ConsentStore,
-    loaded: Mutex<HashMap<AppId, LoadedApp>>,
-    pres: Mutex<HashMap<PreKey, MiniProgramPre<AppState>>>,
+    gate: crate::updates::LaunchGate,
+    loaded: Mutex<HashMap<AppId, Arc<LoadedApp>>>,
+    pres: Mutex<HashMap<AppId, PreCache>>,
     storages: Mutex<HashMap<AppId, Arc<AppStorage>>>,
     usages: Mutex<HashMap<AppId, Arc<AppUsage>>>,
+    /// Per app, the counts already added to `usage.json`.
+    persisted: Mutex<HashMap<AppId, UsageSnapshot>>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -132,18 +141,22 @@ impl Runtime {
             token_policy: config.token_policy,
         });
         let consent = ConsentStore::open(home.dir())?;
+        let gate = crate::updates::LaunchGate::open(&home)?;
         Ok(Runtime {
             _ticker: EpochTicker::start(&engine),
             engine,
             home,
             host,
             limits: config.limits,
+            fuel_enabled: config.engine.fuel,
             withheld: config.withheld,
             consent,
             loaded: Mutex::default(),
             pres: Mutex::default(),
             storages: Mutex::default(),
             usages: Mutex::default(),
+            persisted: Mutex::default(),
+            gate,
         })
     }
 
@@ -177,6 +190,17 @@ impl Runtime {
 
     /// Opens, verifies (against this home's root key and host version) and installs package bytes.
     pub fn install_package(&self, bytes: &[u8]) -> Result<InstallOutcome, RuntimeError> {
+        match self.verify_package(bytes) {
+            Ok(pkg) => self.install(&pkg),
+            Err(e) => {
+                self.audit_refusal(None, &e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens and verifies package bytes against this home's root key and host version.
+    pub fn verify_package(&self, bytes: &[u8]) -> Result<VerifiedPackage, RuntimeError> {
         let verified = miniapp_package::Archive::open(bytes).and_then(|archive| {
             let anchors = self.home.trust_anchors().map_err(|e| match e {
                 RuntimeError::Package(p) => p,
@@ -186,14 +210,21 @@ impl Runtime {
             })?;
             miniapp_package::verify(&archive, &anchors, &self.home.trust().host_version)
         });
-        match verified {
-            Ok(pkg) => self.install(&pkg),
-            Err(e) => {
-                let e = RuntimeError::from(e);
-                self.audit_refusal(None, &e);
-                Err(e)
-            }
-        }
+        Ok(verified?)
+    }
+
+    /// Drops what this process holds in memory for `app` (its active version changed).
+    pub(crate) fn forget(&self, app: &AppId) {
+        self.loaded.lock().unwrap().remove(app);
+        self.pres.lock().unwrap().remove(app);
+    }
+
+    pub(crate) fn audit(&self, event: &str, app: Option<&AppId>, details: serde_json::Value) {
+        self.host.audit.record(event, app, details);
+    }
+
+    pub(crate) fn launch_gate(&self) -> &crate::updates::LaunchGate {
+        &self.gate
     }
 
     /// Records a refused install or launch in the audit log.
@@ -212,7 +243,7 @@ impl Runtime {
     pub fn uninstall(&self, app: &AppId, purge_data: bool) -> Result<(), RuntimeError> {
         self.install_store().uninstall(app, purge_data)?;
         self.loaded.lock().unwrap().remove(app);
-        self.pres.lock().unwrap().retain(|k, _| &k.0 != app);
+        self.pres.lock().unwrap().remove(app);
         self.storages.lock().unwrap().remove(app);
         self.host.audit.record(
             "uninstall",
@@ -239,13 +270,50 @@ impl Runtime {
         self.usage_of(app).snapshot()
     }
 
-    fn usage_of(&self, app: &AppId) -> Arc<AppUsage> {
-        self.usages
+    /// Usage of an app over its lifetime: what earlier processes persisted plus this process's
+    /// counts not yet persisted.
+    pub fn usage_totals(&self, app: &AppId) -> Result<UsageSnapshot, RuntimeError> {
+        let stored = self.install_store().stored_usage(app)?;
+        let persisted = self
+            .persisted
             .lock()
             .unwrap()
-            .entry(app.clone())
-            .or_default()
-            .clone()
+            .get(app)
+            .copied()
+            .unwrap_or_default();
+        Ok(stored.add_delta(&self.usage(app), &persisted))
+    }
+
+    /// Adds this process's usage counts to each app's `usage.json` (hosts call it at shutdown or
+    /// periodically; the CLI after every run).
+    pub fn persist_usage(&self) -> Result<(), RuntimeError> {
+        let apps: Vec<(AppId, UsageSnapshot)> = self
+            .usages
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(a, u)| (a.clone(), u.snapshot()))
+            .collect();
+        let mut persisted = self.persisted.lock().unwrap();
+        for (app, now) in apps {
+            let before = persisted.get(&app).copied().unwrap_or_default();
+            if now == before {
+                continue;
+            }
+            let store = self.install_store();
+            let total = store.stored_usage(&app)?.add_delta(&now, &before);
+            store.store_usage(&app, &total)?;
+            persisted.insert(app, now);
+        }
+        Ok(())
+    }
+
+    fn usage_of(&self, app: &AppId) -> Arc<AppUsage> {
+        let mut usages = self.usages.lock().unwrap();
+        if let Some(u) = usages.get(app) {
+            return u.clone();
+        }
+        usages.entry(app.clone()).or_default().clone()
     }
 
     fn storage_of(&self, app: &AppId, quota: u64) -> Result<Arc<AppStorage>, RuntimeError> {
@@ -262,12 +330,12 @@ impl Runtime {
             .clone())
     }
 
-    fn loaded_app(&self, app: &AppId) -> Result<(LoadedApp, f64), RuntimeError> {
+    fn loaded_app(&self, app: &AppId) -> Result<(Arc<LoadedApp>, f64), RuntimeError> {
         if let Some(l) = self.loaded.lock().unwrap().get(app) {
             return Ok((l.clone(), 0.0));
         }
         let start = Instant::now();
-        let loaded = self.install_store().load(app)?;
+        let loaded = Arc::new(self.install_store().load(app)?);
         let ms = start.elapsed().as_secs_f64() * 1e3;
         self.loaded
             .lock()
@@ -344,9 +412,9 @@ impl Runtime {
         declared: PermissionSet,
         grants: PermissionSet,
     ) -> Result<(MiniProgramPre<AppState>, f64), RuntimeError> {
-        let m = &loaded.record.manifest;
-        let key = (m.id.clone(), m.version.clone(), declared, grants);
-        if let Some(pre) = self.pres.lock().unwrap().get(&key) {
+        let app = &loaded.record.manifest.id;
+        let key = (declared, grants);
+        if let Some(pre) = self.pres.lock().unwrap().get(app).and_then(|m| m.get(&key)) {
             return Ok((pre.clone(), 0.0));
         }
         let start = Instant::now();
@@ -359,7 +427,12 @@ impl Runtime {
             .and_then(MiniProgramPre::new)
             .map_err(|e| RuntimeError::InstantiateFailed(format!("{e:#}")))?;
         let ms = start.elapsed().as_secs_f64() * 1e3;
-        self.pres.lock().unwrap().insert(key, pre.clone());
+        self.pres
+            .lock()
+            .unwrap()
+            .entry(app.clone())
+            .or_default()
+            .insert(key, pre.clone());
         Ok((pre, ms))
     }
 
@@ -370,7 +443,27 @@ impl Runtime {
             .active
             .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
         let record = self.install_store().record(app, &version)?;
-        let grants = self.grants(app, record.declared()).await?;
+        self.context_for(app, record.declared()).await
+    }
+
+    /// The bridge context of a web app served from its source dir by the simulator (`miniapp dev`),
+    /// which has no install record: declared = the manifest's permissions, then the same consent,
+    /// host policy and storage as [`Runtime::app_context`]. Nothing here checks a signature, so a
+    /// host must never use it for code it did not write itself.
+    pub async fn dev_context(
+        &self,
+        manifest: &miniapp_package::Manifest,
+    ) -> Result<AppContext, RuntimeError> {
+        self.context_for(&manifest.id, manifest.permissions.iter().collect())
+            .await
+    }
+
+    async fn context_for(
+        &self,
+        app: &AppId,
+        declared: PermissionSet,
+    ) -> Result<AppContext, RuntimeError> {
+        let grants = self.grants(app, declared).await?;
         Ok(AppContext {
             app: app.clone(),
             grants,
@@ -388,7 +481,14 @@ impl Runtime {
         options: LaunchOptions,
     ) -> Result<AppInstance, RuntimeError> {
         let limits = options.limits.unwrap_or(self.limits);
+        if limits.fuel.is_some() && !self.fuel_enabled {
+            return Err(RuntimeError::InstantiateFailed(
+                "a fuel budget needs an engine built with EngineOptions { fuel: true, .. }".into(),
+            ));
+        }
+        self.before_launch(app)?;
         let (loaded, load_ms) = self.loaded_app(app)?;
+        self.gate.check(app, &loaded.record.partner)?;
         let declared = loaded.record.declared();
         let grants = self.grants(app, declared).await?;
         let (pre, link_ms) = self.instance_pre(&loaded, declared, grants)?;
@@ -405,18 +505,18 @@ impl Runtime {
         };
         // No preopens, no env, no args, no network: WASI is only clocks, random and stdio.
         let wasi = WasiCtxBuilder::new()
-            .stdout(GuestOutput::stdout(app))
-            .stderr(GuestOutput::stderr(app))
+            .stdout(GuestOutput::stdout(app, ctx.usage.clone()))
+            .stderr(GuestOutput::stderr(app, ctx.usage.clone()))
             .build();
-        let limiter = AppLimiter {
-            limits: StoreLimitsBuilder::new()
-                .memory_size(limits.memory_bytes)
+        let limiter = AppLimiter::new(
+            limits.memory_bytes,
+            StoreLimitsBuilder::new()
+                .table_elements(100_000)
                 .instances(256)
                 .tables(256)
                 .memories(32)
                 .build(),
-            memory_limit_hit: Default::default(),
-        };
+        );
         let mut store = Store::new(
             &self.engine,
             AppState {
@@ -438,8 +538,10 @@ impl Runtime {
                 instantiate_ms: 0.0,
             },
         };
-        instance.arm_deadline();
+        instance.arm()?;
+        let call_start = Instant::now();
         let bindings = pre.instantiate_async(&mut instance.store).await;
+        instance.account(call_start);
         let bindings = instance.classify(bindings)?;
         instance.bindings = Some(bindings);
         instance.timings.instantiate_ms = start.elapsed().as_secs_f64() * 1e3;
@@ -453,8 +555,12 @@ impl Runtime {
         params: &str,
         options: LaunchOptions,
     ) -> Result<String, RuntimeError> {
-        let mut instance = self.launch(app, options).await?;
-        instance.on_launch(params).await
+        let result = match self.launch(app, options).await {
+            Ok(mut instance) => instance.on_launch(params).await,
+            Err(e) => Err(e),
+        };
+        self.record_launch(app, &result);
+        result
     }
 }
 
@@ -480,9 +586,28 @@ impl AppInstance {
         self.timings
     }
 
-    fn arm_deadline(&mut self) {
+    /// Sets the CPU budget (epoch deadline, and fuel when configured) for the next guest call.
+    fn arm(&mut self) -> Result<(), RuntimeError> {
         let ticks = (self.limits.cpu.as_micros() / EPOCH_TICK.as_micros()).max(1) as u64;
         self.store.set_epoch_deadline(ticks);
+        if let Some(fuel) = self.limits.fuel {
+            self.store
+                .set_fuel(fuel)
+                .map_err(|e| RuntimeError::InstantiateFailed(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Adds a guest call's time and the instance's peak memory to the app's usage.
+    fn account(&self, call_start: Instant) {
+        let data = self.store.data();
+        let usage = &data.ctx.usage;
+        usage
+            .guest_time_us
+            .fetch_add(call_start.elapsed().as_micros() as u64, Ordering::Relaxed);
+        usage
+            .peak_memory_bytes
+            .fetch_max(data.limiter.memory_peak as u64, Ordering::Relaxed);
     }
 
     /// Maps a wasmtime error to what the host can act on.
@@ -505,7 +630,7 @@ impl AppInstance {
             }
         } else if let Some(trap) = e.downcast_ref::<Trap>() {
             match trap {
-                Trap::Interrupt => RuntimeError::CpuLimit {
+                Trap::Interrupt | Trap::OutOfFuel => RuntimeError::CpuLimit {
                     budget_ms: self.limits.cpu.as_millis() as u64,
                 },
                 _ => RuntimeError::GuestTrap(short_trap_message(&e)),
@@ -528,12 +653,14 @@ impl AppInstance {
 
     /// Calls the guest's `on-launch`; its `Err` becomes [`RuntimeError::GuestError`].
     pub async fn on_launch(&mut self, params: &str) -> Result<String, RuntimeError> {
-        self.arm_deadline();
+        self.arm()?;
         let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;
+        let call_start = Instant::now();
         let r = bindings
             .miniapp_bridge_lifecycle()
             .call_on_launch(&mut self.store, params)
             .await;
+        self.account(call_start);
         match self.classify(r) {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(msg)) => Err(RuntimeError::GuestError(msg)),
@@ -546,12 +673,14 @@ impl AppInstance {
 
     /// Delivers a host event to the guest.
     pub async fn on_event(&mut self, name: &str, payload: &str) -> Result<(), RuntimeError> {
-        self.arm_deadline();
+        self.arm()?;
         let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;
+        let call_start = Instant::now();
         let r = bindings
             .miniapp_bridge_lifecycle()
             .call_on_event(&mut self.store, name, payload)
             .await;
+        self.account(call_start);
         self.classify(r).inspect_err(|_| self.bindings = None)
     }
 }
@@ -569,7 +698,7 @@ fn short_trap_message(e: &wasmtime::Error) -> String {
             .take(5)
             .map(|f| {
                 f.func_name()
-                    .map(str::to_owned)
+                    .map(|n| format!("{:#}", rustc_demangle::demangle(n)))
                     .unwrap_or_else(|| format!("<func {}>", f.func_index()))
             })
             .collect();

@@ -45,12 +45,29 @@ impl AppContext {
     }
 }
 
-/// Enforces memory/table/instance limits and remembers whether one was hit, so that the trap
-/// that follows is reported as `MEMORY_LIMIT` rather than a generic guest trap.
+/// Enforces the instance's limits: linear memory counted across ALL memories of the instance
+/// (a component may hold several), table sizes and counts. Remembers whether a limit was hit, so
+/// the trap that follows is reported as `MEMORY_LIMIT` rather than a generic guest trap, and the
+/// peak memory, for usage figures.
 #[derive(Debug)]
 pub(crate) struct AppLimiter {
+    pub(crate) memory_limit: usize,
+    pub(crate) memory_total: usize,
+    pub(crate) memory_peak: usize,
     pub(crate) limits: StoreLimits,
     pub(crate) memory_limit_hit: AtomicBool,
+}
+
+impl AppLimiter {
+    pub(crate) fn new(memory_limit: usize, limits: StoreLimits) -> Self {
+        AppLimiter {
+            memory_limit,
+            memory_total: 0,
+            memory_peak: 0,
+            limits,
+            memory_limit_hit: AtomicBool::new(false),
+        }
+    }
 }
 
 impl ResourceLimiter for AppLimiter {
@@ -58,13 +75,16 @@ impl ResourceLimiter for AppLimiter {
         &mut self,
         current: usize,
         desired: usize,
-        maximum: Option<usize>,
+        _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        let ok = self.limits.memory_growing(current, desired, maximum)?;
-        if !ok {
+        let total = self.memory_total - current.min(self.memory_total) + desired;
+        if total > self.memory_limit {
             self.memory_limit_hit.store(true, Ordering::Relaxed);
+            return Ok(false);
         }
-        Ok(ok)
+        self.memory_total = total;
+        self.memory_peak = self.memory_peak.max(total);
+        Ok(true)
     }
 
     fn table_growing(

@@ -9,26 +9,30 @@ use miniapp_package::AppId;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
-use crate::capabilities::log::{Level, MAX_LOG_BYTES, emit};
+use crate::bridge::AppUsage;
+use crate::capabilities::log::{LOG_LINES_PER_SECOND, Level, MAX_LOG_BYTES, emit};
 
 /// A guest's stdout or stderr.
 #[derive(Clone)]
 pub(crate) struct GuestOutput {
     app: Arc<str>,
     level: Level,
+    usage: Arc<AppUsage>,
 }
 
 impl GuestOutput {
-    pub(crate) fn stdout(app: &AppId) -> Self {
+    pub(crate) fn stdout(app: &AppId, usage: Arc<AppUsage>) -> Self {
         GuestOutput {
             app: app.as_str().into(),
             level: Level::Info,
+            usage,
         }
     }
-    pub(crate) fn stderr(app: &AppId) -> Self {
+    pub(crate) fn stderr(app: &AppId, usage: Arc<AppUsage>) -> Self {
         GuestOutput {
             app: app.as_str().into(),
             level: Level::Warn,
+            usage,
         }
     }
 }
@@ -53,8 +57,10 @@ impl LineWriter {
     }
 
     fn flush_line(&mut self) {
-        let line = String::from_utf8_lossy(&self.buf);
-        emit(&self.out.app, self.out.level, line.trim_end_matches('\r'));
+        if self.out.usage.admit_log_line(LOG_LINES_PER_SECOND) {
+            let line = String::from_utf8_lossy(&self.buf);
+            emit(&self.out.app, self.out.level, line.trim_end_matches('\r'));
+        }
         self.buf.clear();
     }
 }

@@ -137,3 +137,38 @@ pub fn probe_script(calls: &[(&str, serde_json::Value)]) -> String {
         .collect();
     serde_json::json!({ "calls": calls }).to_string()
 }
+
+/// Every permission that has a bridge interface (all but `network`).
+pub const ALL_BRIDGE: &[Permission] = &[
+    Permission::Storage,
+    Permission::Auth,
+    Permission::Payment,
+    Permission::Location,
+    Permission::Ui,
+    Permission::Device,
+    Permission::Clipboard,
+    Permission::Share,
+];
+
+/// Runs a future on a fresh current-thread tokio runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// Launches `app` and calls on-launch(params), with optional limits.
+pub fn run_app(
+    rt: &Runtime,
+    app: &str,
+    params: &str,
+    limits: Option<miniapp_runtime::Limits>,
+) -> Result<String, miniapp_runtime::RuntimeError> {
+    block_on(rt.run(
+        &AppId::parse(app).unwrap(),
+        params,
+        miniapp_runtime::LaunchOptions { limits },
+    ))
+}

@@ -3,25 +3,14 @@
 use std::sync::Arc;
 
 use miniapp_package::{AppId, Permission};
+use miniapp_runtime::HostServices;
 use miniapp_runtime::capabilities::auth::DevIdentity;
 use miniapp_runtime::capabilities::consent::ScriptedConsent;
 use miniapp_runtime::capabilities::payment::DevPaymentProcessor;
 use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
 use miniapp_runtime::tokens::verify_token;
-use miniapp_runtime::{HostServices, LaunchOptions};
-use miniapp_scenarios::{World, guests, manifest, package, probe_script};
+use miniapp_scenarios::{ALL_BRIDGE, World, guests, manifest, package, probe_script, run_app};
 use serde_json::{Value, json};
-
-const ALL_BRIDGE: &[Permission] = &[
-    Permission::Storage,
-    Permission::Auth,
-    Permission::Payment,
-    Permission::Location,
-    Permission::Ui,
-    Permission::Device,
-    Permission::Clipboard,
-    Permission::Share,
-];
 
 fn id(s: &str) -> AppId {
     AppId::parse(s).unwrap()
@@ -55,11 +44,7 @@ fn run(
     app: &str,
     params: &str,
 ) -> Result<String, miniapp_runtime::RuntimeError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(rt.run(&id(app), params, LaunchOptions::default()))
+    run_app(rt, app, params, None)
 }
 
 fn probe(rt: &miniapp_runtime::Runtime, app: &str, calls: &[(&str, Value)]) -> Vec<Value> {
@@ -330,18 +315,7 @@ fn run_with(
     params: &str,
     limits: miniapp_runtime::Limits,
 ) -> miniapp_runtime::RuntimeError {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(rt.run(
-            &id(app),
-            params,
-            LaunchOptions {
-                limits: Some(limits),
-            },
-        ))
-        .unwrap_err()
+    run_app(rt, app, params, Some(limits)).unwrap_err()
 }
 
 #[test]
@@ -361,9 +335,14 @@ fn cpu_and_memory_limits_stop_the_guest_with_their_codes() {
     };
     let e = run_with(&rt, "com.acme.hostile", "loop", limits);
     assert_eq!(e.code(), "CPU_LIMIT", "{e}");
-    let e = run_with(&rt, "com.acme.hostile", "memory", limits);
+    // A roomy CPU budget, so a loaded machine cannot turn the memory bomb into a CPU_LIMIT.
+    let roomy = miniapp_runtime::Limits {
+        cpu: std::time::Duration::from_secs(30),
+        ..limits
+    };
+    let e = run_with(&rt, "com.acme.hostile", "memory", roomy);
     assert_eq!(e.code(), "MEMORY_LIMIT", "{e}");
-    let e = run_with(&rt, "com.acme.hostile", "recurse", limits);
+    let e = run_with(&rt, "com.acme.hostile", "recurse", roomy);
     assert_eq!(e.code(), "GUEST_TRAP", "{e}");
     let usage = rt.usage(&id("com.acme.hostile"));
     assert_eq!(usage.traps, 3);

@@ -1,16 +1,21 @@
 //! One file per command.
 
 pub mod demo;
+pub mod dev;
 pub mod init;
 pub mod install;
 pub mod keygen;
 pub mod list;
 pub mod pack;
 pub mod partner;
+pub mod publish;
+pub mod rollback;
 pub mod run;
+pub mod serve;
 pub mod status;
 pub mod token;
 pub mod uninstall;
+pub mod update;
 pub mod verify;
 
 use miniapp_package::AppId;

@@ -41,7 +41,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
             ..RuntimeConfig::default()
         },
     )?;
-    let out = super::tokio()?.block_on(rt.run(&id, &a.params, LaunchOptions::default()))?;
-    println!("{out}");
+    let result = super::tokio()?.block_on(rt.run(&id, &a.params, LaunchOptions::default()));
+    // Usage figures (CPU time, peak memory, calls, denials) outlive this process for `status`.
+    if let Err(e) = rt.persist_usage() {
+        eprintln!("warning: usage figures not saved: {e}");
+    }
+    println!("{}", result?);
     Ok(())
 }

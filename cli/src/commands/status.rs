@@ -27,11 +27,13 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let record = store.record(&id, &active)?;
     let consent = rt.consent_state(&id);
     let storage = rt.storage_usage(&id)?;
+    let usage = rt.usage_totals(&id)?;
     if a.json {
         print_json(&json!({
             "id": id, "versions": versions, "partner": record.partner,
             "permissions": record.manifest.permissions, "consent": consent,
             "storage": {"usedBytes": storage.0, "quotaBytes": storage.1},
+            "usage": usage,
         }));
         return Ok(());
     }
@@ -62,5 +64,16 @@ pub fn run(a: Args) -> Result<(), CliError> {
         println!("  consent {:<10} {answer}", c.permission.as_str());
     }
     println!("  storage {} of {} bytes", storage.0, storage.1);
+    println!(
+        "  usage   {} launches, {} bridge calls, {} denied, {} traps, guest CPU {:.1} ms, peak memory {:.1} MiB, {} log lines ({} dropped)",
+        usage.launches,
+        usage.bridge_calls,
+        usage.denials,
+        usage.traps,
+        usage.guest_time_us as f64 / 1e3,
+        usage.peak_memory_bytes as f64 / (1 << 20) as f64,
+        usage.log_lines,
+        usage.log_dropped
+    );
     Ok(())
 }

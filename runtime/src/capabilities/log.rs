@@ -17,6 +17,9 @@ pub(crate) fn link(linker: &mut Linker<AppState>, _granted: bool) -> wasmtime::R
 /// Longest message kept; the rest is cut.
 pub const MAX_LOG_BYTES: usize = 4096;
 
+/// Guest log lines kept per app and second; the rest are counted as dropped.
+pub const LOG_LINES_PER_SECOND: u32 = 200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -59,7 +62,9 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn log(&mut self, level: wit::Level, message: String) -> wasmtime::Result<()> {
         let ctx = self.ctx;
         let _ = bridge_call(ctx, Method::LogLog, true, || async {
-            emit(ctx.app.as_str(), level.into(), &message);
+            if ctx.usage.admit_log_line(LOG_LINES_PER_SECOND) {
+                emit(ctx.app.as_str(), level.into(), &message);
+            }
             Ok(())
         })
         .await;
@@ -77,7 +82,9 @@ struct LogParams {
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, || async {
         let LogParams { level, message } = params(method, p)?;
-        emit(ctx.app.as_str(), level, &message);
+        if ctx.usage.admit_log_line(LOG_LINES_PER_SECOND) {
+            emit(ctx.app.as_str(), level, &message);
+        }
         Ok(Value::Null)
     })
     .await

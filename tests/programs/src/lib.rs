@@ -21,7 +21,7 @@ mod tests {
     #[test]
     fn every_guest_is_a_component_and_its_path_holds_the_same_bytes() {
         let names: Vec<&str> = ALL.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names, ["loans", "hostile", "minimal", "probe"]);
+        assert_eq!(names, ["loans", "bench", "hostile", "minimal", "probe"]);
         for (name, bytes) in ALL {
             assert_eq!(
                 bytes[..8],

@@ -1,0 +1,212 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use miniapp_package::{RevocationList, TrustAnchors, VersionDocument, keys};
+
+use crate::output::{CliError, read, read_string};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The package zip.
+    pub package: PathBuf,
+    /// The marketplace tree to write (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub repo: PathBuf,
+    /// The marketplace root private key (PEM).
+    #[arg(long, value_name = "ROOT.key")]
+    pub root_key: PathBuf,
+    /// Validity of the version document and revocation list, like 7d or 12h.
+    #[arg(long, default_value = "7d")]
+    pub expires: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RevokeArgs {
+    /// The partner's name, as in its partner record.
+    pub partner: String,
+    #[arg(long, value_name = "DIR")]
+    pub repo: PathBuf,
+    #[arg(long, value_name = "ROOT.key")]
+    pub root_key: PathBuf,
+    #[arg(long, default_value = "7d")]
+    pub expires: String,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Writes `path` so that a server never serves half of it: temp file in the same directory,
+/// fsync, rename, fsync the directory.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let io = |e| CliError::io(&format!("writing {}", path.display()), e);
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmp = dir.join(format!(".tmp-{}-{nanos}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// A partner name as a file name: letters, digits, `.`, `_`, `-`; anything else becomes `-`.
+fn file_name(partner: &str) -> String {
+    partner
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_owned()
+}
+
+/// The revocation list with `change` applied, the next sequence and a fresh expiry.
+fn next_revocations(
+    repo: &Path,
+    root: &keys::RsaPrivateKey,
+    expires: u64,
+    change: impl FnOnce(&mut RevocationList),
+) -> Result<RevocationList, CliError> {
+    let path = repo.join("revoked.json");
+    let mut list = match std::fs::read(&path) {
+        Ok(b) => RevocationList::from_json(&b).map_err(|e| {
+            CliError::new(e.code(), format!("{}: {e}", path.display()), Some(e.hint()))
+        })?,
+        Err(_) => RevocationList {
+            sequence: 0,
+            expires: 0,
+            partners: Default::default(),
+            signature: String::new(),
+        },
+    };
+    change(&mut list);
+    list.sequence = now().max(list.sequence + 1);
+    list.expires = now() + expires;
+    Ok(list.sign(root)?)
+}
+
+pub fn run(a: Args) -> Result<(), CliError> {
+    let expires = super::partner::parse_duration(&a.expires)?;
+    let root = keys::private_key_from_pem(&read_string(&a.root_key)?)?;
+    let bytes = read(&a.package)?;
+    let archive = miniapp_package::Archive::open(&bytes)?;
+    // The marketplace checks the trust chain; host compatibility is each host's own check.
+    let any_host = semver::Version::new(u64::MAX, 0, 0);
+    let pkg = miniapp_package::verify(
+        &archive,
+        &TrustAnchors::new(root.to_public_key()),
+        &any_host,
+    )?;
+    let m = pkg.manifest();
+    let app_dir = a.repo.join("mini-programs").join(m.id.as_str());
+    let doc_path = app_dir.join("version");
+    let previous = match std::fs::read(&doc_path) {
+        Ok(b) => Some(VersionDocument::from_json(&b).map_err(|e| {
+            CliError::new(
+                e.code(),
+                format!("{}: {e}", doc_path.display()),
+                Some(e.hint()),
+            )
+        })?),
+        Err(_) => None,
+    };
+    if let Some(p) = &previous
+        && p.version > m.version
+    {
+        return Err(CliError::new(
+            "VERSION_NOT_NEWER",
+            format!(
+                "{} {} is older than the published {}",
+                m.id, m.version, p.version
+            ),
+            Some("publish a version newer than the current one"),
+        ));
+    }
+    let sha256 = hex::encode(miniapp_package::digest::sha256(&bytes));
+    let zip_name = format!("{}.zip", m.version);
+    let zip_path = app_dir.join(&zip_name);
+    if let Ok(existing) = std::fs::read(&zip_path)
+        && existing != bytes
+    {
+        return Err(CliError::new(
+            "VERSION_EXISTS",
+            format!(
+                "{} {} is already published with other contents",
+                m.id, m.version
+            ),
+            Some("published versions never change: bump the version and pack again"),
+        ));
+    }
+    let doc = VersionDocument {
+        id: m.id.clone(),
+        version: m.version.clone(),
+        min_host_version: m.min_host_version.clone(),
+        url: format!("mini-programs/{}/{zip_name}", m.id),
+        size: bytes.len() as u64,
+        sha256,
+        sequence: now().max(previous.map_or(0, |p| p.sequence + 1)),
+        expires: now() + expires,
+        signature: String::new(),
+    }
+    .sign(&root)?;
+    let revoked = next_revocations(&a.repo, &root, expires, |_| {})?;
+    // The zip and partner record first: a client never sees a document naming a missing zip.
+    write_atomic(&zip_path, &bytes)?;
+    let partner = pkg.partner();
+    write_atomic(
+        &a.repo
+            .join("partners")
+            .join(format!("{}.json", file_name(&partner.partner))),
+        partner.to_json_pretty().as_bytes(),
+    )?;
+    write_atomic(&doc_path, doc.to_json_pretty().as_bytes())?;
+    write_atomic(
+        &a.repo.join("revoked.json"),
+        revoked.to_json_pretty().as_bytes(),
+    )?;
+    println!(
+        "published {} {} ({} bytes, sha256 {}) to {}; version document sequence {}",
+        doc.id,
+        doc.version,
+        doc.size,
+        doc.sha256,
+        a.repo.display(),
+        doc.sequence
+    );
+    Ok(())
+}
+
+pub fn revoke(a: RevokeArgs) -> Result<(), CliError> {
+    let expires = super::partner::parse_duration(&a.expires)?;
+    let root = keys::private_key_from_pem(&read_string(&a.root_key)?)?;
+    let partner = a.partner.clone();
+    let list = next_revocations(&a.repo, &root, expires, |l| {
+        l.partners.insert(partner);
+    })?;
+    write_atomic(
+        &a.repo.join("revoked.json"),
+        list.to_json_pretty().as_bytes(),
+    )?;
+    println!(
+        "revoked partner `{}`; revocation list sequence {}",
+        a.partner, list.sequence
+    );
+    Ok(())
+}

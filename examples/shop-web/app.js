@@ -1,0 +1,55 @@
+import connect from '@miniapp/bridge';
+import { PRODUCTS, addToCart, checkout, loadCart, totalMinor } from './cart.js';
+
+const bridge = connect();
+const $ = (id) => document.getElementById(id);
+const eur = (minor) => `${(minor / 100).toFixed(2)} EUR`;
+
+function renderCart(cart) {
+  $('cart').replaceChildren(
+    ...cart.map((l) => {
+      const li = document.createElement('li');
+      const p = PRODUCTS.find((x) => x.sku === l.sku);
+      li.textContent = `${p ? p.name : l.sku} × ${l.qty}`;
+      li.dataset.sku = l.sku;
+      return li;
+    }),
+  );
+  $('total').textContent = eur(totalMinor(cart));
+  $('checkout').disabled = cart.length === 0;
+}
+
+function renderProducts() {
+  $('products').replaceChildren(
+    ...PRODUCTS.map((p) => {
+      const li = document.createElement('li');
+      const name = document.createElement('span');
+      name.textContent = `${p.name} — ${eur(p.priceMinor)}`;
+      const add = document.createElement('button');
+      add.textContent = 'Add';
+      add.dataset.sku = p.sku;
+      add.onclick = async () => renderCart(await addToCart(bridge, p.sku));
+      li.append(name, add);
+      return li;
+    }),
+  );
+}
+
+$('checkout').onclick = async () => {
+  const result = await checkout(bridge, `order-${Date.now()}`);
+  if (result.status === 'paid') {
+    $('receipt').textContent = `Paid: transaction ${result.receipt.transactionId}`;
+  }
+  renderCart(await loadCart(bridge));
+};
+
+// For the browser tests and the DevTools console.
+window.shop = { bridge, addToCart, checkout, loadCart };
+
+renderProducts();
+try {
+  renderCart(await loadCart(bridge));
+  $('status').textContent = 'ready';
+} catch (e) {
+  $('status').textContent = `bridge error: ${e.code ?? e.message}`;
+}

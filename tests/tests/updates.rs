@@ -1,0 +1,497 @@
+//! Updates through the library: an in-memory marketplace behind the `Fetcher` trait, real keys,
+//! real packages, real components. (The CLI's HTTP path and SIGKILLs are in cli/tests/faults.rs.)
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use miniapp_package::{AppId, Permission, RevocationList, VersionDocument};
+use miniapp_runtime::{
+    FetchBody, FetchError, FetchResponse, Fetcher, HostServices, LaunchOptions, Runtime,
+    RuntimeError, UpdateOutcome, Updater,
+};
+use miniapp_scenarios::{World, guests, keys, manifest, now, package};
+use sha2::Digest;
+
+const APP: &str = "com.acme.app";
+const BASE: &str = "http://market.test";
+const ALL_BRIDGE: &[Permission] = &[
+    Permission::Storage,
+    Permission::Auth,
+    Permission::Payment,
+    Permission::Location,
+    Permission::Ui,
+    Permission::Device,
+    Permission::Clipboard,
+    Permission::Share,
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Fault {
+    None,
+    /// The zip's connection drops after this many bytes.
+    DropAfter(usize),
+    /// The zip is replaced by as many random bytes.
+    Garbage,
+    /// Every body never ends.
+    Endless,
+    /// The zip's body never ends.
+    EndlessZip,
+}
+
+#[derive(Default)]
+struct Market {
+    files: Mutex<HashMap<String, Vec<u8>>>,
+    fault: Mutex<Option<Fault>>,
+    requests: Mutex<Vec<(String, Option<u64>)>>,
+}
+
+struct Chunks {
+    queue: VecDeque<Result<Bytes, FetchError>>,
+    endless: bool,
+}
+
+#[async_trait]
+impl FetchBody for Chunks {
+    async fn chunk(&mut self) -> Result<Option<Bytes>, FetchError> {
+        if self.endless {
+            return Ok(Some(Bytes::from(vec![b'x'; 64 * 1024])));
+        }
+        self.queue.pop_front().transpose()
+    }
+}
+
+#[async_trait]
+impl Fetcher for Market {
+    async fn get(&self, url: &str, range_from: Option<u64>) -> Result<FetchResponse, FetchError> {
+        let path = url.strip_prefix(BASE).unwrap().trim_start_matches('/');
+        self.requests
+            .lock()
+            .unwrap()
+            .push((path.to_owned(), range_from));
+        let fault = self.fault.lock().unwrap().unwrap_or(Fault::None);
+        let Some(mut bytes) = self.files.lock().unwrap().get(path).cloned() else {
+            return Ok(FetchResponse {
+                status: 404,
+                range_start: None,
+                body: Box::new(Chunks {
+                    queue: VecDeque::new(),
+                    endless: false,
+                }),
+            });
+        };
+        let zip = path.ends_with(".zip");
+        if zip && fault == Fault::Garbage {
+            bytes = (0..bytes.len()).map(|i| (i * 7919 % 251) as u8).collect();
+        }
+        let start = range_from.unwrap_or(0) as usize;
+        let body = &bytes[start.min(bytes.len())..];
+        let mut queue: VecDeque<_> = body
+            .chunks(8 * 1024)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        if let (true, Fault::DropAfter(n)) = (zip, fault) {
+            queue = body[..n.min(body.len())]
+                .chunks(8 * 1024)
+                .map(|c| Ok(Bytes::copy_from_slice(c)))
+                .collect();
+            queue.push_back(Err(FetchError("connection reset by peer".into())));
+        }
+        Ok(FetchResponse {
+            status: if range_from.is_some() { 206 } else { 200 },
+            range_start: range_from,
+            body: Box::new(Chunks {
+                queue,
+                endless: fault == Fault::Endless || (zip && fault == Fault::EndlessZip),
+            }),
+        })
+    }
+}
+
+impl Market {
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        self.files.lock().unwrap().insert(path.to_owned(), bytes);
+    }
+
+    fn fault(&self, f: Fault) {
+        *self.fault.lock().unwrap() = Some(f);
+    }
+
+    /// Publishes `zip` as `version` with a signed document.
+    fn publish(&self, version: &str, zip: &[u8], sequence: u64, min_host: &str, expires: u64) {
+        let url = format!("mini-programs/{APP}/{version}.zip");
+        self.put(&url, zip.to_vec());
+        let doc = version_doc(version, zip, sequence, min_host, expires, &url);
+        self.put(
+            &format!("mini-programs/{APP}/version"),
+            doc.to_json_pretty().into_bytes(),
+        );
+    }
+
+    fn revoke(&self, partners: &[&str], sequence: u64, expires: u64) {
+        let list = RevocationList {
+            sequence,
+            expires,
+            partners: partners.iter().map(|p| p.to_string()).collect(),
+            signature: String::new(),
+        }
+        .sign(&keys().root.0)
+        .unwrap();
+        self.put("revoked.json", list.to_json_pretty().into_bytes());
+    }
+}
+
+fn version_doc(
+    version: &str,
+    zip: &[u8],
+    sequence: u64,
+    min_host: &str,
+    expires: u64,
+    url: &str,
+) -> VersionDocument {
+    VersionDocument {
+        id: AppId::parse(APP).unwrap(),
+        version: semver::Version::parse(version).unwrap(),
+        min_host_version: semver::Version::parse(min_host).unwrap(),
+        url: url.to_owned(),
+        size: zip.len() as u64,
+        sha256: hex::encode(sha2::Sha256::digest(zip)),
+        sequence,
+        expires,
+        signature: String::new(),
+    }
+    .sign(&keys().root.0)
+    .unwrap()
+}
+
+fn id() -> AppId {
+    AppId::parse(APP).unwrap()
+}
+
+/// v1 echoes its params (`minimal`); v2 answers `[]` to an empty probe script (`probe`).
+fn v1() -> Vec<u8> {
+    package(&manifest(APP, "1.0.0", &[]), guests::MINIMAL)
+}
+fn v2() -> Vec<u8> {
+    package(&manifest(APP, "2.0.0", ALL_BRIDGE), guests::PROBE)
+}
+fn v2_hostile() -> Vec<u8> {
+    package(&manifest(APP, "2.0.0", ALL_BRIDGE), guests::HOSTILE)
+}
+
+const SCRIPT: &str = r#"{"calls":[]}"#;
+
+fn tokio() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn setup() -> (World, Arc<Runtime>, Arc<Market>, Updater) {
+    let world = World::new();
+    let rt = Arc::new(world.runtime(HostServices::development()));
+    rt.install_package(&v1()).unwrap();
+    let market = Arc::new(Market::default());
+    let updater = Updater::new(market.clone(), BASE);
+    (world, rt, market, updater)
+}
+
+async fn update(rt: &Runtime, updater: &Updater) -> Result<UpdateOutcome, RuntimeError> {
+    updater.update(rt, &id(), &mut |_| {}).await
+}
+
+fn active(rt: &Runtime) -> String {
+    let v = rt.install_store().versions(&id()).unwrap();
+    v.active.unwrap().to_string()
+}
+
+#[test]
+fn one_runtime_launches_v1_updates_in_the_background_and_its_next_launch_runs_v2() {
+    let (world, rt, market, updater) = setup();
+    let tokio = tokio();
+    market.publish("2.0.0", &v2(), 2, "1.0.0", now() + 3600);
+    let run = |rt: &Runtime| tokio.block_on(rt.run(&id(), SCRIPT, LaunchOptions::default()));
+    assert_eq!(run(&rt).unwrap(), SCRIPT, "v1 echoes");
+
+    let mut phases = Vec::new();
+    let bg = {
+        let rt = rt.clone();
+        tokio.spawn(async move {
+            let outcome = updater
+                .update(&rt, &id(), &mut |p| phases.push(format!("{p:?}")))
+                .await;
+            (outcome, phases)
+        })
+    };
+    let (outcome, phases) = tokio.block_on(bg).unwrap();
+    match outcome.unwrap() {
+        UpdateOutcome::Staged {
+            version, activated, ..
+        } => {
+            assert_eq!(version.to_string(), "2.0.0");
+            assert!(!activated);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        phases.iter().any(|p| p.starts_with("Downloading")),
+        "{phases:?}"
+    );
+    let v = rt.install_store().versions(&id()).unwrap();
+    assert_eq!(v.pending.unwrap().to_string(), "2.0.0");
+    assert_eq!(active(&rt), "1.0.0", "staged, not yet active");
+
+    // The same runtime (v1 cached in memory) runs v2 at its next launch.
+    assert_eq!(run(&rt).unwrap(), "[]", "v2 answers the probe script");
+    let v = rt.install_store().versions(&id()).unwrap();
+    assert_eq!(
+        (v.active.unwrap().to_string(), v.backup.unwrap().to_string()),
+        ("2.0.0".into(), "1.0.0".into())
+    );
+    assert!(v.pending.is_none());
+    assert!(world.audit().iter().any(|l| l["event"] == "activated"));
+
+    // Nothing newer: up to date. Rollback returns to v1 in the same runtime, and updates skip v2.
+    let t = tokio.block_on(update(&rt, &Updater::new(market.clone(), BASE)));
+    assert!(matches!(t.unwrap(), UpdateOutcome::UpToDate { .. }));
+    rt.rollback(&id()).unwrap();
+    assert_eq!(run(&rt).unwrap(), SCRIPT, "v1 again");
+    let t = tokio.block_on(update(&rt, &Updater::new(market.clone(), BASE)));
+    assert!(matches!(
+        t.unwrap(),
+        UpdateOutcome::SkippedRolledBack { .. }
+    ));
+    assert_eq!(rt.rollback(&id()).unwrap_err().code(), "NO_BACKUP");
+    // Installing an older version by hand is refused; the active one stays.
+    rt.install_package(&package(&manifest(APP, "2.0.0", ALL_BRIDGE), guests::PROBE))
+        .unwrap();
+    assert_eq!(
+        rt.install_package(&v1()).unwrap_err().code(),
+        "DOWNGRADE_REFUSED"
+    );
+    assert_eq!(active(&rt), "2.0.0");
+}
+
+#[test]
+fn a_version_failing_three_launches_in_a_row_is_rolled_back_with_an_audit_line() {
+    let (world, rt, market, updater) = setup();
+    let tokio = tokio();
+    market.publish("2.0.0", &v2_hostile(), 2, "1.0.0", now() + 3600);
+    tokio.block_on(update(&rt, &updater)).unwrap();
+    let run = |p: &str| tokio.block_on(rt.run(&id(), p, LaunchOptions::default()));
+    // Two failures, then a success resets the counter.
+    assert_eq!(run("trap").unwrap_err().code(), "GUEST_TRAP");
+    assert_eq!(run("err").unwrap_err().code(), "GUEST_ERROR");
+    assert_eq!(
+        rt.install_store().versions(&id()).unwrap().failed_launches,
+        2
+    );
+    run("read-host-file").unwrap();
+    assert_eq!(
+        rt.install_store().versions(&id()).unwrap().failed_launches,
+        0
+    );
+    assert_eq!(run("trap").unwrap_err().code(), "GUEST_TRAP");
+    assert_eq!(run("trap").unwrap_err().code(), "GUEST_TRAP");
+    assert_eq!(active(&rt), "2.0.0", "two failures are not a crash loop");
+    assert_eq!(run("trap").unwrap_err().code(), "GUEST_TRAP");
+    assert_eq!(active(&rt), "1.0.0", "the third failure rolls back");
+    assert_eq!(run("trap").unwrap(), "trap", "v1 (minimal) echoes");
+    let rollback: Vec<_> = world
+        .audit()
+        .into_iter()
+        .filter(|l| l["event"] == "rollback")
+        .collect();
+    assert_eq!(rollback.len(), 1);
+    assert_eq!(rollback[0]["details"]["reason"], "crash_loop");
+    assert_eq!(rollback[0]["details"]["from"], "2.0.0");
+    let again = tokio.block_on(update(&rt, &updater)).unwrap();
+    assert!(
+        matches!(again, UpdateOutcome::SkippedRolledBack { .. }),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn apps_of_a_revoked_partner_refuse_to_launch_once_the_list_is_fetched() {
+    let (world, rt, market, updater) = setup();
+    let tokio = tokio();
+    let run = |rt: &Runtime| tokio.block_on(rt.run(&id(), "hi", LaunchOptions::default()));
+    assert_eq!(run(&rt).unwrap(), "hi");
+    assert!(
+        tokio
+            .block_on(updater.refresh_revocations(&rt))
+            .unwrap()
+            .is_none()
+    );
+    market.revoke(&["someone-else"], 5, now() + 3600);
+    tokio.block_on(updater.refresh_revocations(&rt)).unwrap();
+    assert_eq!(run(&rt).unwrap(), "hi");
+    market.revoke(&["acme"], 6, now() + 3600);
+    tokio.block_on(updater.refresh_revocations(&rt)).unwrap();
+    let e = run(&rt).unwrap_err();
+    assert_eq!(e.code(), "PARTNER_REVOKED", "{e}");
+    // Stored in the home: a new runtime refuses too.
+    let fresh = world.runtime(HostServices::development());
+    assert_eq!(run(&fresh).unwrap_err().code(), "PARTNER_REVOKED");
+    // An older list (replayed) and an expired one are refused; the stored list stays.
+    market.revoke(&[], 5, now() + 3600);
+    let e = tokio
+        .block_on(updater.refresh_revocations(&rt))
+        .unwrap_err();
+    assert_eq!(e.code(), "METADATA_ROLLBACK");
+    market.revoke(&[], 7, now() - 1);
+    let e = tokio
+        .block_on(updater.refresh_revocations(&rt))
+        .unwrap_err();
+    assert_eq!(e.code(), "METADATA_EXPIRED");
+    assert_eq!(run(&rt).unwrap_err().code(), "PARTNER_REVOKED");
+}
+
+#[test]
+fn expired_replayed_forged_and_incompatible_documents_leave_the_app_untouched() {
+    let (_world, rt, market, updater) = setup();
+    let tokio = tokio();
+    let doc_path = format!("mini-programs/{APP}/version");
+    let code = |m: &Market| {
+        let _ = m;
+        tokio
+            .block_on(update(&rt, &updater))
+            .map(|o| format!("{o:?}"))
+            .unwrap_err()
+            .code()
+    };
+
+    market.publish("2.0.0", &v2(), 2, "1.0.0", now() - 1);
+    assert_eq!(code(&market), "METADATA_EXPIRED");
+
+    let forged = {
+        let mut d = version_doc("2.0.0", &v2(), 3, "1.0.0", now() + 60, "x.zip");
+        d.signature = VersionDocument {
+            sequence: 99,
+            ..d.clone()
+        }
+        .sign(&keys().other_partner.0)
+        .unwrap()
+        .signature;
+        d
+    };
+    market.put(&doc_path, forged.to_json_pretty().into_bytes());
+    assert_eq!(code(&market), "METADATA_INVALID");
+    market.put(&doc_path, b"<html>502 Bad Gateway</html>".to_vec());
+    assert_eq!(code(&market), "METADATA_INVALID");
+
+    market.publish("2.0.0", &v2(), 4, "9.1.0", now() + 3600);
+    let e = tokio.block_on(update(&rt, &updater)).unwrap_err();
+    assert_eq!(e.code(), "HOST_UPDATE_REQUIRED");
+    assert!(e.to_string().contains("9.1.0"), "{e}");
+
+    // A valid but older document than one already seen: replay.
+    market.publish("1.0.0", &v1(), 3, "1.0.0", now() + 3600);
+    assert_eq!(code(&market), "METADATA_ROLLBACK");
+
+    // Endless or huge version documents.
+    market.fault(Fault::Endless);
+    let e = tokio.block_on(update(&rt, &updater)).unwrap_err();
+    assert_eq!(e.code(), "DOWNLOAD_FAILED");
+    assert!(e.to_string().contains("more than"), "{e}");
+    market.fault(Fault::None);
+
+    assert_eq!(active(&rt), "1.0.0");
+    let v = rt.install_store().versions(&id()).unwrap();
+    assert!(v.pending.is_none());
+    assert_eq!(
+        tokio
+            .block_on(rt.run(&id(), "still v1", LaunchOptions::default()))
+            .unwrap(),
+        "still v1"
+    );
+}
+
+#[test]
+fn an_older_fresh_document_is_a_refused_downgrade() {
+    let world = World::new();
+    let rt = world.runtime(HostServices::development());
+    rt.install_package(&v2()).unwrap();
+    let market = Arc::new(Market::default());
+    let updater = Updater::new(market.clone(), BASE);
+    market.publish("1.0.0", &v1(), 1, "1.0.0", now() + 3600);
+    let e = tokio().block_on(update(&rt, &updater)).unwrap_err();
+    assert_eq!(e.code(), "DOWNGRADE_REFUSED");
+    assert_eq!(active(&rt), "2.0.0");
+}
+
+#[test]
+fn dropped_garbage_and_endless_downloads_fail_clearly_then_a_resume_uses_range() {
+    let (world, rt, market, updater) = setup();
+    let tokio = tokio();
+    let zip = v2();
+    market.publish("2.0.0", &zip, 2, "1.0.0", now() + 3600);
+    let fails = |f: Fault| {
+        market.fault(f);
+        let e = tokio.block_on(update(&rt, &updater)).unwrap_err();
+        assert_eq!(active(&rt), "1.0.0");
+        assert!(
+            rt.install_store()
+                .versions(&id())
+                .unwrap()
+                .pending
+                .is_none()
+        );
+        e
+    };
+    let e = fails(Fault::EndlessZip);
+    assert_eq!(e.code(), "DOWNLOAD_FAILED");
+    assert!(e.to_string().contains("more than the"), "{e}");
+    let e = fails(Fault::Garbage);
+    assert_eq!(e.code(), "DIGEST_MISMATCH", "{e}");
+    let e = fails(Fault::DropAfter(zip.len() / 3));
+    assert_eq!(e.code(), "DOWNLOAD_FAILED");
+    assert!(e.to_string().contains("resume"), "{e}");
+    let part = world.home().join(format!("updates/{APP}-2.0.0.part"));
+    assert_eq!(
+        std::fs::metadata(&part).unwrap().len(),
+        (zip.len() / 3) as u64
+    );
+
+    market.fault(Fault::None);
+    market.requests.lock().unwrap().clear();
+    match tokio.block_on(update(&rt, &updater)).unwrap() {
+        UpdateOutcome::Staged { resumed_from, .. } => {
+            assert_eq!(resumed_from, (zip.len() / 3) as u64)
+        }
+        other => panic!("{other:?}"),
+    }
+    let requests = market.requests.lock().unwrap().clone();
+    assert!(
+        requests.contains(&(
+            format!("mini-programs/{APP}/2.0.0.zip"),
+            Some((zip.len() / 3) as u64)
+        )),
+        "{requests:?}"
+    );
+    assert!(
+        !part.exists(),
+        "the partial download is removed once staged"
+    );
+}
+
+#[test]
+fn a_signed_document_over_a_tampered_package_is_refused_by_package_verification() {
+    let (_world, rt, market, updater) = setup();
+    let mut zip = v2();
+    // Flip a byte inside the archive: the document (signed over these bytes) matches, the
+    // partner's package signature does not.
+    let at = zip.len() / 2;
+    zip[at] ^= 0x55;
+    market.publish("2.0.0", &zip, 2, "1.0.0", now() + 3600);
+    let e = tokio().block_on(update(&rt, &updater)).unwrap_err();
+    assert!(
+        ["SIGNATURE_INVALID", "ARCHIVE_INVALID", "UNSAFE_ARCHIVE"].contains(&e.code()),
+        "{e}"
+    );
+    assert_eq!(active(&rt), "1.0.0");
+}

@@ -1,0 +1,212 @@
+// End-to-end: `miniapp dev` (debug build) serving examples/shop-web and a second app, driven in
+// Debian's headless Chromium through playwright-core. Run by web/e2e/run.sh.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createMockBridge } from '../bridge-mock/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const binary = process.env.MINIAPP_BIN ?? path.join(root, 'target/debug/miniapp');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const artifacts = path.join(root, 'target/e2e');
+
+let tmp;
+let server;
+let port;
+let context;
+let serverOutput = '';
+
+const appUrl = (id) => `http://${id}.localhost:${port}/`;
+
+async function waitFor(what, check, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- miniapp dev output ---\n${serverOutput}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function openApp(id, readyGlobal) {
+  const page = await context.newPage();
+  await page.goto(appUrl(id));
+  await page.waitForFunction((g) => document.getElementById('status')?.textContent === 'ready' && !!window[g], readyGlobal);
+  return page;
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(binary), `${binary} is missing: build it with \`cargo build -p miniapp\``);
+  assert.ok(fs.existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install chromium`);
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'miniapp-e2e-'));
+  // A copy, so the live-reload test can edit it.
+  fs.cpSync(path.join(root, 'examples/shop-web'), path.join(tmp, 'shop-web'), { recursive: true });
+  server = spawn(binary, ['dev', path.join(tmp, 'shop-web'), path.join(here, 'fixtures/notes'),
+    '--port', '0', '--data', path.join(tmp, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.on('data', (d) => { serverOutput += d; });
+  server.stderr.on('data', (d) => { serverOutput += d; });
+  port = await waitFor('the simulator to listen', () => serverOutput.match(/http:\/\/localhost:(\d+)\/__inspector/)?.[1], 60000);
+
+  context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the shop page loads over its own origin and storage.set/get round-trips', async () => {
+  const page = await openApp('com.acme.shop', 'shop');
+  assert.equal(await page.evaluate(() => location.origin), `http://com.acme.shop.localhost:${port}`);
+  const value = { n: 1, text: 'héllo', list: [1, 2, 3], nested: { ok: true } };
+  const read = await page.evaluate(async (v) => {
+    await window.shop.bridge.storage.set('probe', v);
+    return window.shop.bridge.storage.get('probe');
+  }, value);
+  assert.deepEqual(read, value);
+  await page.close();
+});
+
+test('the cart persists in bridge storage, a payment goes through and the cart empties', async () => {
+  const page = await openApp('com.acme.shop', 'shop');
+  await page.click('button[data-sku="tea"]');
+  await page.click('button[data-sku="mug"]');
+  await page.click('button[data-sku="tea"]');
+  await page.waitForFunction(() => document.getElementById('total').textContent === '21.00 EUR');
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  assert.equal(await page.textContent('#total'), '21.00 EUR', 'the cart came back from bridge storage');
+  fs.mkdirSync(artifacts, { recursive: true });
+  const shot = path.join(artifacts, 'shop-web.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  const png = fs.readFileSync(shot);
+  assert.ok(png.length > 1000 && png.subarray(1, 4).toString() === 'PNG', 'a PNG screenshot was written');
+  console.log(`# screenshot: ${shot} (${png.length} bytes)`);
+
+  await page.click('#checkout');
+  await page.waitForFunction(() => document.getElementById('receipt').textContent.startsWith('Paid: transaction'));
+  assert.equal(await page.textContent('#total'), '0.00 EUR');
+  const receipt = await page.evaluate(() => window.shop.bridge.storage.get('lastReceipt'));
+  assert.equal(receipt.amountMinor, 2100);
+  assert.equal(receipt.currency, 'EUR');
+  await page.close();
+});
+
+test('a method the manifest does not declare answers PERMISSION_DENIED', async () => {
+  const page = await openApp('com.acme.shop', 'shop');
+  const error = await page.evaluate(() => window.shop.bridge.geolocation.currentPosition().then(
+    () => null,
+    (e) => ({ code: e.code, name: e.constructor.name }),
+  ));
+  assert.deepEqual(error, { code: 'PERMISSION_DENIED', name: 'BridgeError' });
+  await page.close();
+});
+
+test('two apps cannot read each other\'s localStorage, bridge storage or bridge socket', async () => {
+  const shop = await openApp('com.acme.shop', 'shop');
+  await shop.evaluate(async () => {
+    localStorage.setItem('secret', 'shop-only');
+    await window.shop.bridge.storage.set('secret', 'shop-bridge-only');
+  });
+  assert.equal(await shop.evaluate(() => localStorage.getItem('secret')), 'shop-only');
+
+  const notes = await openApp('com.acme.notes', 'notes');
+  assert.equal(await notes.evaluate(() => localStorage.getItem('secret')), null);
+  assert.equal(await notes.evaluate(() => window.notes.bridge.storage.get('secret')), null);
+  // WebSockets ignore CORS: the simulator refuses a socket from another app's origin.
+  const crossSocket = await notes.evaluate((p) => new Promise((resolve) => {
+    const ws = new WebSocket(`ws://com.acme.shop.localhost:${p}/__bridge`);
+    ws.onopen = () => resolve('opened');
+    ws.onerror = () => resolve('refused');
+  }), port);
+  assert.equal(crossSocket, 'refused');
+  await shop.close();
+  await notes.close();
+});
+
+test('median round-trip of 1,000 bridge calls from the page', async () => {
+  const page = await openApp('com.acme.shop', 'shop');
+  const stats = await page.evaluate(async () => {
+    const bridge = window.shop.bridge;
+    await bridge.storage.set('bench', { n: 1 });
+    for (let i = 0; i < 50; i++) await bridge.storage.get('bench');
+    const times = [];
+    for (let i = 0; i < 1000; i++) {
+      const t0 = performance.now();
+      await bridge.storage.get('bench');
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { median: times[500], p90: times[900], max: times[999] };
+  });
+  console.log(`# bridge round-trip from the page (storage.get over the simulator WebSocket, 1,000 calls): median ${(stats.median * 1000).toFixed(0)} µs, p90 ${(stats.p90 * 1000).toFixed(0)} µs, max ${(stats.max * 1000).toFixed(0)} µs`);
+  fs.mkdirSync(artifacts, { recursive: true });
+  fs.writeFileSync(path.join(artifacts, 'bridge-roundtrip.json'), JSON.stringify(stats));
+  assert.ok(stats.median > 0 && stats.median < 50, `median ${stats.median} ms`);
+  await page.close();
+});
+
+test('the inspector lists calls live and its recording replays in the mock bridge', async () => {
+  const inspector = await context.newPage();
+  await inspector.goto(`http://localhost:${port}/__inspector`);
+  // The backlog (the last 500 calls) arrives first: the benchmark's calls.
+  await inspector.waitForFunction(() => document.querySelectorAll('#calls tr').length >= 500);
+  // Calls made now show up live, with app, params summary, duration and outcome.
+  const shop = await openApp('com.acme.shop', 'shop');
+  await shop.evaluate(async () => {
+    await window.shop.bridge.storage.get('live-marker');
+    await window.shop.bridge.geolocation.currentPosition().catch(() => {});
+  });
+  await inspector.waitForFunction(() => [...document.querySelectorAll('#calls tr')].some((tr) => tr.cells[2].textContent === 'geolocation.currentPosition'));
+  const row = await inspector.evaluate(() => {
+    const tr = [...document.querySelectorAll('#calls tr')].find((r) => r.textContent.includes('live-marker'));
+    return [...tr.cells].map((c) => c.textContent);
+  });
+  assert.deepEqual([row[1], row[2], row[3], row[5]], ['com.acme.shop', 'storage.get', '{"key":"live-marker"}', 'ok']);
+  assert.ok(Number(row[4]) >= 0);
+  const denied = await inspector.evaluate(() => [...document.querySelectorAll('#calls tr')].some((tr) => tr.cells[2].textContent === 'geolocation.currentPosition' && tr.cells[5].textContent === 'PERMISSION_DENIED'));
+  assert.ok(denied, 'the denied call is listed with its code');
+  await inspector.close();
+  await shop.close();
+
+  const recording = await (await fetch(`http://localhost:${port}/__inspector/recording.json?app=com.acme.shop`)).json();
+  assert.ok(recording.length > 1000, `${recording.length} recorded calls`);
+  assert.ok(recording.some((c) => c.method === 'payment.pay' && c.result?.amountMinor === 2100));
+  assert.ok(recording.some((c) => c.method === 'ui.toast' && c.result === null && c.params.message === 'Paid 21.00 EUR'));
+  assert.ok(recording.some((c) => c.error?.code === 'PERMISSION_DENIED'));
+  fs.writeFileSync(path.join(artifacts, 'recording.json'), JSON.stringify(recording, null, 2));
+
+  // Replayed into the mock, the same calls get the same answers.
+  const mock = createMockBridge({ permissions: [] });
+  mock.replay(recording, { matchParams: true });
+  for (const entry of recording) {
+    const answer = await mock.call(entry.method, entry.params).then((result) => ({ result }), (e) => ({ error: e.code }));
+    if (entry.error) assert.deepEqual(answer, { error: entry.error.code }, entry.method);
+    else assert.deepEqual(answer, { result: entry.result }, entry.method);
+  }
+  mock.assertReplayComplete();
+});
+
+test('editing a file reloads the open page', async () => {
+  const page = await openApp('com.acme.shop', 'shop');
+  const file = path.join(tmp, 'shop-web/index.html');
+  await new Promise((r) => setTimeout(r, 300)); // a different mtime than the copy's
+  const reloaded = page.waitForEvent('load', { timeout: 15000 });
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('<h1>Acme Shop</h1>', '<h1>Acme Shop (edited)</h1>'));
+  await reloaded;
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Acme Shop (edited)');
+  await page.close();
+});
