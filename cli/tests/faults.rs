@@ -10,23 +10,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
-use miniapp_package::{Permission, keys};
-use miniapp_scenarios::{guests, manifest, package};
+use miniapp_package::keys;
+use miniapp_scenarios::{ALL_BRIDGE, guests, manifest, package};
 
 const BIN: &str = env!("CARGO_BIN_EXE_miniapp");
 const APP: &str = "com.acme.app";
 /// v1 (`minimal`) echoes it; v2 (`probe`) answers `[]`.
 const SCRIPT: &str = r#"{"calls":[]}"#;
-const ALL_BRIDGE: &[Permission] = &[
-    Permission::Storage,
-    Permission::Auth,
-    Permission::Payment,
-    Permission::Location,
-    Permission::Ui,
-    Permission::Device,
-    Permission::Clipboard,
-    Permission::Share,
-];
 
 fn miniapp(args: &[&str]) -> Output {
     Command::new(BIN)

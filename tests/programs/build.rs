@@ -88,6 +88,8 @@ fn main() {
     cmd.env("CARGO_PROFILE_RELEASE_DEBUG", "false")
         .env("CARGO_PROFILE_RELEASE_STRIP", "debuginfo");
 
+    // The nested cargo probes rustc with `rustc -`, which reads stdin: give it none.
+    cmd.stdin(std::process::Stdio::null());
     eprintln!("running: {cmd:?}");
     let status = cmd
         .status()

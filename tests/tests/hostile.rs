@@ -27,6 +27,16 @@ fn setup(world: &World, config: miniapp_runtime::RuntimeConfig) -> Runtime {
     rt
 }
 
+fn setup_default(world: &World) -> Runtime {
+    setup(
+        world,
+        miniapp_runtime::RuntimeConfig {
+            services: services(),
+            ..Default::default()
+        },
+    )
+}
+
 fn services() -> HostServices {
     let mut s = HostServices::development();
     s.consent = Arc::new(ScriptedConsent::declining(&[Permission::Location]));
@@ -50,13 +60,7 @@ fn still_serving(rt: &Runtime) {
 #[test]
 fn infinite_loop_is_stopped_by_the_cpu_budget() {
     let world = World::new();
-    let rt = setup(
-        &world,
-        miniapp_runtime::RuntimeConfig {
-            services: services(),
-            ..Default::default()
-        },
-    );
+    let rt = setup_default(&world);
     let limits = Limits {
         cpu: Duration::from_millis(200),
         ..Limits::default()
@@ -100,13 +104,7 @@ fn fuel_gives_a_deterministic_budget() {
 #[test]
 fn memory_bomb_hits_the_memory_limit_and_peak_is_reported() {
     let world = World::new();
-    let rt = setup(
-        &world,
-        miniapp_runtime::RuntimeConfig {
-            services: services(),
-            ..Default::default()
-        },
-    );
+    let rt = setup_default(&world);
     let limits = Limits {
         memory_bytes: 32 << 20,
         cpu: Duration::from_secs(30),
@@ -130,13 +128,7 @@ fn memory_bomb_hits_the_memory_limit_and_peak_is_reported() {
 #[test]
 fn deep_recursion_and_traps_are_guest_traps_with_a_backtrace() {
     let world = World::new();
-    let rt = setup(
-        &world,
-        miniapp_runtime::RuntimeConfig {
-            services: services(),
-            ..Default::default()
-        },
-    );
+    let rt = setup_default(&world);
     let e = run(&rt, HOSTILE, "recurse", None).unwrap_err();
     assert_eq!(e.code(), "GUEST_TRAP", "{e}");
     // A Rust guest's shadow stack lives in linear memory and overflows first (out of bounds);
@@ -184,13 +176,7 @@ fn storage_flood_stops_at_the_quota() {
 #[test]
 fn log_spam_is_rate_limited() {
     let world = World::new();
-    let rt = setup(
-        &world,
-        miniapp_runtime::RuntimeConfig {
-            services: services(),
-            ..Default::default()
-        },
-    );
+    let rt = setup_default(&world);
     let start = Instant::now();
     assert_eq!(run(&rt, HOSTILE, "log-spam", None).unwrap(), "100000");
     let usage = rt.usage(&AppId::parse(HOSTILE).unwrap());
@@ -211,13 +197,7 @@ fn log_spam_is_rate_limited() {
 #[test]
 fn host_files_are_out_of_reach() {
     let world = World::new();
-    let rt = setup(
-        &world,
-        miniapp_runtime::RuntimeConfig {
-            services: services(),
-            ..Default::default()
-        },
-    );
+    let rt = setup_default(&world);
     let out = run(&rt, HOSTILE, "read-host-file", None).unwrap();
     assert!(!out.contains("SANDBOX_ESCAPE"), "{out}");
     println!("figure: reading /etc/passwd from a guest fails with: {out}");
@@ -226,13 +206,7 @@ fn host_files_are_out_of_reach() {
 #[test]
 fn a_million_denied_calls_stay_cheap_and_do_not_flood_the_audit_log() {
     let world = World::new();
-    let rt = setup(
-        &world,
-        miniapp_runtime::RuntimeConfig {
-            services: services(),
-            ..Default::default()
-        },
-    );
+    let rt = setup_default(&world);
     let start = Instant::now();
     assert_eq!(
         run(

@@ -6,26 +6,16 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use miniapp_package::{AppId, Permission, RevocationList, VersionDocument};
+use miniapp_package::{AppId, RevocationList, VersionDocument};
 use miniapp_runtime::{
     FetchBody, FetchError, FetchResponse, Fetcher, HostServices, LaunchOptions, Runtime,
     RuntimeError, UpdateOutcome, Updater,
 };
-use miniapp_scenarios::{World, guests, keys, manifest, now, package};
+use miniapp_scenarios::{ALL_BRIDGE, World, guests, keys, manifest, now, package};
 use sha2::Digest;
 
 const APP: &str = "com.acme.app";
 const BASE: &str = "http://market.test";
-const ALL_BRIDGE: &[Permission] = &[
-    Permission::Storage,
-    Permission::Auth,
-    Permission::Payment,
-    Permission::Location,
-    Permission::Ui,
-    Permission::Device,
-    Permission::Clipboard,
-    Permission::Share,
-];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Fault {
