@@ -11,7 +11,8 @@ if [ ! -x "$chromium" ]; then
   echo "web/e2e/run.sh: no Chromium at $chromium (apt-get install chromium)" >&2
   exit 1
 fi
-"$chromium" --version 2>/dev/null || true
+# Not "$chromium --version": the launcher disturbs later cargo runs (see .ci/run).
+dpkg-query -W -f='chromium ${Version}\n' chromium 2>/dev/null || true
 
 echo "== cargo build -p miniapp (debug: has \`miniapp dev\`)"
 (cd "$root" && cargo build -p miniapp --locked)
