@@ -90,12 +90,24 @@ fn main() {
 
     // The nested cargo probes rustc with `rustc -`, which reads stdin: give it none.
     cmd.stdin(std::process::Stdio::null());
-    eprintln!("running: {cmd:?}");
-    let status = cmd
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run cargo to build the guests: {e}"));
-    if !status.success() {
-        panic!("building the guest components failed ({status}); the cargo output above says why");
+    // Seen on fresh clones: while other build scripts of the outer build (rustix, cap-std,
+    // anyhow) run their own rustc feature probes, the nested cargo's target probe was fed their
+    // error output, failed, and cargo cached the failure in `.rustc_info.json`. One retry with
+    // that cache removed has always succeeded; a real build error fails twice and is reported.
+    let mut status = None;
+    for attempt in 1..=2 {
+        eprintln!("running (attempt {attempt}): {cmd:?}");
+        let s = cmd
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run cargo to build the guests: {e}"));
+        if s.success() {
+            status = Some(s);
+            break;
+        }
+        let _ = fs::remove_file(target_dir.join(".rustc_info.json"));
+    }
+    if status.is_none() {
+        panic!("building the guest components failed twice; the cargo output above says why");
     }
 
     let release = target_dir.join(TARGET).join("release");
