@@ -26,6 +26,22 @@ pub(crate) fn write_atomic(dir: &Dir, name: &str, bytes: &[u8]) -> io::Result<()
     result
 }
 
+/// [`write_atomic`] for a path, creating its parent directories: for tools outside a home
+/// (the marketplace tree written by `miniapp publish`).
+pub fn write_file_atomic(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    std::fs::create_dir_all(parent)?;
+    let dir = Dir::open_ambient_dir(parent, cap_std::ambient_authority())?;
+    write_atomic(&dir, name, bytes)
+}
+
 /// Makes a rename or removal in `dir` durable.
 pub(crate) fn sync_dir(dir: &Dir) -> io::Result<()> {
     dir.open(".")?.sync_all()

@@ -34,6 +34,7 @@ pub use bridge::{BridgeError, Method, SPAN_TARGET, UsageSnapshot};
 pub use capabilities::HostServices;
 pub use engine::{EPOCH_TICK, EngineOptions};
 pub use error::RuntimeError;
+pub use fsutil::write_file_atomic;
 pub use grants::PermissionSet;
 pub use install::{
     AppVersions, Home, InstallOutcome, InstallRecord, InstallStore, InstalledApp, TrustConfig,

@@ -1,4 +1,3 @@
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use miniapp_package::{RevocationList, TrustAnchors, VersionDocument, keys};
@@ -41,24 +40,8 @@ fn now() -> u64 {
 /// Writes `path` so that a server never serves half of it: temp file in the same directory,
 /// fsync, rename, fsync the directory.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let io = |e| CliError::io(&format!("writing {}", path.display()), e);
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmp = dir.join(format!(".tmp-{}-{nanos}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    miniapp_runtime::write_file_atomic(path, bytes)
+        .map_err(|e| CliError::io(&format!("writing {}", path.display()), e))
 }
 
 /// A partner name as a file name: letters, digits, `.`, `_`, `-`; anything else becomes `-`.
