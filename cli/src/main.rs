@@ -56,6 +56,30 @@ impl HomeArg {
     }
 }
 
+/// Which engine backend runs guest code (shared by `install` and `run`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct EngineArg {
+    /// How guest code runs: `cranelift` (native code, the default) or `pulley` (wasmtime's
+    /// portable interpreter, for hosts that forbid JIT such as iOS; slower). Each backend keeps
+    /// its own precompiled artifacts, compiled on first use.
+    #[arg(
+        long = "engine",
+        env = "MINIAPP_ENGINE",
+        value_name = "BACKEND",
+        default_value = "cranelift"
+    )]
+    pub backend: miniapp_runtime::Backend,
+}
+
+impl EngineArg {
+    pub fn options(&self) -> miniapp_runtime::EngineOptions {
+        miniapp_runtime::EngineOptions {
+            backend: self.backend,
+            ..miniapp_runtime::EngineOptions::default()
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the whole flow on a local demo home: keys, partner, pack, verify, install, launch,

@@ -199,6 +199,21 @@ fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
         status.contains("usage   1 launches, 1 bridge calls"),
         "usage outlives the run process: {status}"
     );
+    // The same installed package under the no-JIT interpreter: same answer, own artifact.
+    let pulley = ["run", "com.acme.minimal", "--home", &home, "--params", "p"];
+    assert_eq!(
+        ok(&[&pulley[..], &["--engine", "pulley"]].concat()).trim(),
+        "p"
+    );
+    assert_eq!(
+        std::fs::read_dir(Path::new(&home).join("cache"))
+            .unwrap()
+            .count(),
+        2
+    );
+    let bad = miniapp(&[&pulley[..], &["--engine", "jit"]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected `cranelift` or `pulley`"));
 
     ok(&["uninstall", "com.acme.minimal", "--home", &home]);
     fails(

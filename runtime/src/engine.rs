@@ -24,6 +24,62 @@ pub struct EngineOptions {
     pub max_memory_bytes: usize,
     /// Count wasm fuel, for deterministic CPU budgets ([`crate::Limits::fuel`]); costs speed.
     pub fuel: bool,
+    /// How guest code executes: native code from Cranelift, or Pulley bytecode for hosts that
+    /// forbid JIT (iOS). Artifacts of the two are cached apart (the compatibility key differs).
+    pub backend: Backend,
+}
+
+/// How compiled guest code runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// Cranelift compiles to the host's machine code (needs executable memory).
+    #[default]
+    Cranelift,
+    /// Cranelift compiles to Pulley bytecode, run by wasmtime's portable interpreter: no
+    /// executable memory is ever mapped, so it works where JIT is forbidden. Slower.
+    Pulley,
+}
+
+impl Backend {
+    /// The name used on the command line and in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Cranelift => "cranelift",
+            Backend::Pulley => "pulley",
+        }
+    }
+}
+
+impl std::str::FromStr for Backend {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "cranelift" | "native" => Ok(Backend::Cranelift),
+            "pulley" => Ok(Backend::Pulley),
+            other => Err(format!(
+                "unknown engine backend `{other}`: expected `cranelift` or `pulley`"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Pulley's target triple for this host's pointer width and byte order.
+fn pulley_target() -> &'static str {
+    match (
+        cfg!(target_pointer_width = "64"),
+        cfg!(target_endian = "little"),
+    ) {
+        (true, true) => "pulley64",
+        (true, false) => "pulley64be",
+        (false, true) => "pulley32",
+        (false, false) => "pulley32be",
+    }
 }
 
 impl Default for EngineOptions {
@@ -33,6 +89,7 @@ impl Default for EngineOptions {
             max_instances: 1000,
             max_memory_bytes: 256 << 20,
             fuel: false,
+            backend: Backend::Cranelift,
         }
     }
 }
@@ -42,6 +99,11 @@ pub(crate) fn build_engine(opts: &EngineOptions) -> Result<Engine, RuntimeError>
     config.epoch_interruption(true);
     config.wasm_component_model(true);
     config.consume_fuel(opts.fuel);
+    if opts.backend == Backend::Pulley {
+        config
+            .target(pulley_target())
+            .map_err(|e| RuntimeError::CompileFailed(format!("engine configuration: {e}")))?;
+    }
     if opts.pooling {
         let mut pool = PoolingAllocationConfig::default();
         let n = opts.max_instances;

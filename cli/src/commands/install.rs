@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 use miniapp_runtime::{Runtime, RuntimeConfig};
 
-use crate::HomeArg;
 use crate::output::{CliError, print_json, read};
+use crate::{EngineArg, HomeArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -14,11 +14,19 @@ pub struct Args {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub engine: EngineArg,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let bytes = read(&a.package)?;
-    let rt = Runtime::new(&a.home.path()?, RuntimeConfig::default())?;
+    let rt = Runtime::new(
+        &a.home.path()?,
+        RuntimeConfig {
+            engine: a.engine.options(),
+            ..RuntimeConfig::default()
+        },
+    )?;
     let spinner = crate::output::spinner("verifying and precompiling");
     let start = std::time::Instant::now();
     let result = rt.install_package(&bytes);

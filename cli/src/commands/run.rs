@@ -2,9 +2,9 @@ use std::time::Duration;
 
 use miniapp_runtime::{LaunchOptions, Limits, Runtime, RuntimeConfig};
 
-use crate::HomeArg;
 use crate::inspect::{self, InspectFormat};
 use crate::output::CliError;
+use crate::{EngineArg, HomeArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,6 +24,8 @@ pub struct Args {
     /// Memory limit of the instance, in MiB.
     #[arg(long, default_value_t = 64)]
     pub memory_mb: usize,
+    #[command(flatten)]
+    pub engine: EngineArg,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
@@ -38,6 +40,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         &a.home.path()?,
         RuntimeConfig {
             limits,
+            engine: a.engine.options(),
             ..RuntimeConfig::default()
         },
     )?;
