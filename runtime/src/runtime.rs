@@ -458,6 +458,42 @@ impl Runtime {
             .await
     }
 
+    /// For the simulator (`miniapp dev`): compiles a component built from source and makes it
+    /// what [`Runtime::launch`] and [`Runtime::run`] start for `manifest.id` in this process, with
+    /// declared = the manifest's permissions. The import check runs; no signature is checked,
+    /// nothing is written to the home, and on an error the previously loaded component stays.
+    /// Like [`Runtime::dev_context`], never for code the host did not write itself.
+    pub fn dev_load(
+        &self,
+        manifest: &miniapp_package::Manifest,
+        component: &[u8],
+    ) -> Result<(), RuntimeError> {
+        if !manifest.is_component() {
+            return Err(RuntimeError::CompileFailed(format!(
+                "`{}` is a web mini-program (entryPoint {})",
+                manifest.id, manifest.entry_point
+            )));
+        }
+        let component = wasmtime::component::Component::new(&self.engine, component)
+            .map_err(|e| RuntimeError::CompileFailed(format!("{e:#}")))?;
+        let record = crate::install::InstallRecord {
+            manifest: manifest.clone(),
+            partner: "(miniapp dev)".into(),
+            package_digest: String::new(),
+            installed_at: crate::tokens::now_unix(),
+            files: Default::default(),
+            artifacts: Default::default(),
+        };
+        self.install_store()
+            .check_imports(&component, record.declared())?;
+        self.forget(&manifest.id);
+        self.loaded.lock().unwrap().insert(
+            manifest.id.clone(),
+            Arc::new(LoadedApp { record, component }),
+        );
+        Ok(())
+    }
+
     async fn context_for(
         &self,
         app: &AppId,
