@@ -120,9 +120,9 @@ enum Command {
     /// Check tokens that mini-programs obtained from `auth.get-token`.
     #[command(subcommand)]
     Token(commands::token::Command),
-    /// Simulator: serve web mini-programs from source (no signature check) at
-    /// http://<app-id>.localhost:PORT/ with the bridge, live reload and the Bridge Inspector.
-    /// Debug builds, or release builds with the cargo feature `dev`.
+    /// Simulator: serve mini-programs from source (no signature check) at
+    /// http://<app-id>.localhost:PORT/ with the bridge, live reload and the Bridge Inspector;
+    /// rebuilds component crates on change. Debug builds, or release builds with the feature `dev`.
     #[cfg_attr(not(any(debug_assertions, feature = "dev")), command(hide = true))]
     Dev(commands::dev::Args),
 }

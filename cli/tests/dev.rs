@@ -1,14 +1,15 @@
 //! `miniapp dev` through the real (debug) binary over real HTTP: per-app origins, the bridge
 //! through the runtime's dispatcher, the inspector's recording, and that recording replayed by
-//! the Rust guest mock (`miniapp_sdk::mock::MockBridge::replay`). The browser tests are in
-//! web/e2e/.
+//! the Rust guest mock (`miniapp_sdk::mock::MockBridge::replay`); component apps rebuilt by a
+//! real nested `cargo build` when their source changes, and prebuilt components reloaded. The
+//! browser tests are in web/e2e/.
 #![cfg(any(debug_assertions, feature = "dev"))]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use miniapp_sdk::mock::MockBridge;
 use miniapp_sdk::{Error, PaymentRequest, geolocation, payment, storage, ui};
@@ -29,12 +30,23 @@ impl Drop for Simulator {
 
 impl Simulator {
     fn start(dirs: &[&Path]) -> Simulator {
+        Simulator::start_with(dirs, &["--no-reload"])
+    }
+
+    fn start_with(dirs: &[&Path], args: &[&str]) -> Simulator {
         let data = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_miniapp"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_miniapp"));
+        // Flags of an instrumented outer build (coverage) must not reach the nested guest build.
+        for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "RUSTC_WRAPPER"] {
+            cmd.env_remove(var);
+        }
+        let mut child = cmd
             .arg("dev")
             .args(dirs)
-            .args(["--port", "0", "--no-reload", "--data"])
+            .args(["--port", "0", "--data"])
             .arg(data.path())
+            .args(args)
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -107,6 +119,63 @@ impl Simulator {
         let response: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(response["id"], id);
         response
+    }
+
+    /// `GET /__status` of a component app.
+    fn status(&self, app: &str) -> Value {
+        let (status, _, body) = self.http("GET", &format!("{app}.localhost"), "/__status", &[], "");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Polls the app's status until `done` holds (builds on a shared 2-core machine can be slow:
+    /// the deadline only stops a test that would otherwise hang).
+    fn wait_for(&self, app: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30 * 60);
+        loop {
+            let status = self.status(app);
+            if done(&status) {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "gave up waiting for {what}; last status: {status:#}"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Polls until a build numbered above `after` has finished and, if it succeeded, its
+    /// component's on-launch has run.
+    fn wait_for_build(&self, app: &str, after: u64) -> Value {
+        self.wait_for(app, &format!("a build after #{after}"), |s| {
+            let n = s["build"]["number"].as_u64().unwrap_or(0);
+            n > after
+                && match s["build"]["state"].as_str() {
+                    Some("failed") => true,
+                    Some("ok") => s["launch"]["build"].as_u64() == Some(n),
+                    _ => false,
+                }
+        })
+    }
+
+    /// `POST /__launch`: runs the loaded component's on-launch now.
+    fn launch(&self, app: &str, params: &str) -> Value {
+        let (status, _, body) = self.http(
+            "POST",
+            &format!("{app}.localhost"),
+            "/__launch",
+            &[],
+            params,
+        );
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    fn page(&self, host: &str) -> String {
+        let (status, _, page) = self.http("GET", host, "/", &[], "");
+        assert_eq!(status, 200, "{page}");
+        page
     }
 }
 
@@ -280,8 +349,220 @@ fn dev_serves_each_app_on_its_origin_with_the_bridge_and_a_replayable_recording(
     assert_eq!(mock.replay_remaining(), 0);
 }
 
+/// The workspace root (for the guest SDK, the lock file and the toolchain file).
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// Cargo's target dir for the nested guest builds, kept between tests and runs so that only the
+/// first build compiles the SDK and wit-bindgen.
+fn guest_target_dir() -> String {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("dev-guest-target")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A component crate outside the workspace, as a partner has it: its own `[workspace]`, the SDK
+/// by absolute path, the workspace's lock file (no resolution over the network) and toolchain.
+/// Its on-launch saves its params (a bridge call) and answers `<tag>:<params>`. Each test gives
+/// its own crate name: they share one target dir.
+fn component_crate(parent: &Path, crate_name: &str, id: &str, tag: &str) -> PathBuf {
+    let dir = parent.join(crate_name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let sdk = workspace().join("guest-sdk");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [lib]\ncrate-type = [\"cdylib\"]\n\n\
+             [dependencies]\nminiapp-sdk = {{ path = {:?} }}\n\n[workspace]\n",
+            sdk.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    for file in ["Cargo.lock", "rust-toolchain.toml"] {
+        std::fs::copy(workspace().join(file), dir.join(file)).unwrap();
+    }
+    std::fs::write(
+        dir.join("manifest.json"),
+        json!({"id": id, "version": "0.1.0", "minHostVersion": "1.0.0",
+               "entryPoint": "app.wasm", "permissions": ["storage"]})
+        .to_string(),
+    )
+    .unwrap();
+    write_guest(&dir, tag);
+    dir
+}
+
+fn write_guest(dir: &Path, tag: &str) {
+    let source = format!(
+        r#"use miniapp_sdk::{{MiniProgram, storage}};
+
+struct Probe;
+
+impl MiniProgram for Probe {{
+    fn on_launch(params: String) -> Result<String, String> {{
+        storage::set("params", params.as_bytes()).map_err(|e| e.to_string())?;
+        Ok(format!("{tag}:{{params}}"))
+    }}
+}}
+
+miniapp_sdk::export_mini_program!(Probe);
+"#
+    );
+    replace(&dir.join("src/lib.rs"), source.as_bytes());
+}
+
+/// Replaces a file the way editors and build tools do, so the watcher never reads half of it.
+fn replace(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension("tmp-write");
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
 #[test]
-fn dev_refuses_a_component_app_with_a_clear_code() {
+fn dev_builds_a_component_crate_launches_it_and_rebuilds_it_on_change() {
+    let src = tempfile::tempdir().unwrap();
+    let app = "com.acme.live";
+    let dir = component_crate(src.path(), "dev-live-probe", app, "v1");
+    let target = guest_target_dir();
+    let sim = Simulator::start_with(&[&dir], &["--params", "first", "--target-dir", &target]);
+
+    let status = sim.wait_for_build(app, 0);
+    assert_eq!(status["source"], "crate");
+    assert_eq!(status["build"]["state"], "ok", "{status:#}");
+    assert_eq!(status["loadedBuild"], status["build"]["number"]);
+    assert_eq!(status["launch"]["result"], "v1:first", "{status:#}");
+    // The launch's bridge calls, as the inspector has them: granted from the manifest.
+    let calls = status["launch"]["calls"].as_array().unwrap();
+    assert!(
+        calls
+            .iter()
+            .any(|c| c["method"] == "storage.set" && c["outcome"] == "ok"),
+        "{status:#}"
+    );
+
+    // Launch again with other params, as the page's form does.
+    let report = sim.launch(app, "again");
+    assert_eq!(report["ok"], true, "{report:#}");
+    assert_eq!(report["result"], "v1:again");
+    let page = sim.page(&format!("{app}.localhost"));
+    assert!(
+        page.contains("window.__MINIAPP_SIMULATOR__") && page.contains("v1:again"),
+        "{page}"
+    );
+    let index = sim.page("localhost");
+    assert!(
+        index.contains(app) && index.contains("component"),
+        "{index}"
+    );
+    // The app's JSON bridge answers with the same grants and storage.
+    let stored = sim.bridge(app, 1, "storage.get", json!({"key": "params"}));
+    assert_eq!(stored["result"], "again");
+
+    // Edit the source: the next build's component answers, with the last params.
+    let first_build = status["build"]["number"].as_u64().unwrap();
+    write_guest(&dir, "v2");
+    let status = sim.wait_for_build(app, first_build);
+    assert_eq!(status["build"]["state"], "ok", "{status:#}");
+    assert_eq!(status["launch"]["result"], "v2:again", "{status:#}");
+    assert_eq!(status["launch"]["build"], status["loadedBuild"]);
+}
+
+#[test]
+fn dev_shows_a_failed_build_and_keeps_serving_the_last_good_component() {
+    let src = tempfile::tempdir().unwrap();
+    let app = "com.acme.broken";
+    let dir = component_crate(src.path(), "dev-broken-probe", app, "good");
+    let target = guest_target_dir();
+    let sim = Simulator::start_with(&[&dir], &["--target-dir", &target]);
+    let status = sim.wait_for_build(app, 0);
+    assert_eq!(status["launch"]["result"], "good:", "{status:#}");
+    let good_build = status["loadedBuild"].clone();
+
+    replace(
+        &dir.join("src/lib.rs"),
+        b"pub fn broken() -> u32 { let x = ; x }\n",
+    );
+    let status = sim.wait_for_build(app, good_build.as_u64().unwrap());
+    assert_eq!(status["build"]["state"], "failed", "{status:#}");
+    let error = &status["build"]["error"];
+    assert_eq!(error["code"], "DEV_BUILD_FAILED", "{status:#}");
+    assert!(error["hint"].as_str().unwrap().contains("last good"));
+    let output = status["build"]["output"].as_str().unwrap();
+    assert!(
+        output.contains("error") && output.contains("src/lib.rs"),
+        "{output}"
+    );
+    assert_eq!(status["loadedBuild"], good_build);
+    let page = sim.page(&format!("{app}.localhost"));
+    assert!(
+        page.contains("DEV_BUILD_FAILED") && page.contains("src/lib.rs"),
+        "{page}"
+    );
+
+    // The last good component still runs.
+    let report = sim.launch(app, "still");
+    assert_eq!(report["result"], "good:still", "{report:#}");
+    assert_eq!(report["build"], good_build);
+
+    // Fixed: built, loaded and launched again with the last params.
+    let failed_build = status["build"]["number"].as_u64().unwrap();
+    write_guest(&dir, "fixed");
+    let status = sim.wait_for_build(app, failed_build);
+    assert_eq!(status["build"]["state"], "ok", "{status:#}");
+    assert_eq!(status["build"]["error"], Value::Null);
+    assert_eq!(status["launch"]["result"], "fixed:still", "{status:#}");
+}
+
+#[test]
+fn dev_serves_a_prebuilt_component_and_reloads_it_when_it_or_the_manifest_changes() {
+    let src = tempfile::tempdir().unwrap();
+    let app = "com.acme.loans";
+    let manifest = |permissions: &[&str]| {
+        json!({"id": app, "version": "0.1.0", "minHostVersion": "1.0.0",
+               "entryPoint": "app.wasm", "permissions": permissions})
+        .to_string()
+    };
+    replace(&src.path().join("manifest.json"), manifest(&[]).as_bytes());
+    replace(&src.path().join("app.wasm"), miniapp_guests::MINIMAL);
+    let params = r#"{"applicant":"Ada"}"#;
+    let sim = Simulator::start_with(&[src.path()], &["--params", params]);
+
+    // `minimal` echoes its params.
+    let status = sim.wait_for_build(app, 0);
+    assert_eq!(status["source"], "prebuilt");
+    assert_eq!(status["launch"]["result"], params, "{status:#}");
+
+    // The loans component imports capabilities this manifest does not declare: refused, and
+    // `minimal` keeps running.
+    replace(&src.path().join("app.wasm"), miniapp_guests::LOANS);
+    let status = sim.wait_for_build(app, 1);
+    assert_eq!(status["build"]["state"], "failed", "{status:#}");
+    let code = &status["build"]["error"]["code"];
+    assert_eq!(code, "IMPORT_NOT_PERMITTED", "{status:#}");
+    assert_eq!(sim.launch(app, params)["result"], params);
+
+    // Declared in the manifest: loaded and launched with the new grants.
+    replace(
+        &src.path().join("manifest.json"),
+        manifest(&["storage", "auth", "payment", "location", "ui"]).as_bytes(),
+    );
+    let status = sim.wait_for_build(app, status["build"]["number"].as_u64().unwrap());
+    assert_eq!(status["build"]["state"], "ok", "{status:#}");
+    let answer: Value = serde_json::from_str(status["launch"]["result"].as_str().unwrap())
+        .unwrap_or_else(|e| panic!("{e}: {status:#}"));
+    assert_eq!(answer["draftSaved"], true, "{answer}");
+    assert_eq!(answer["receipt"]["orderId"], "fee-ada", "{answer}");
+}
+
+#[test]
+fn dev_says_what_a_component_app_needs_and_its_help_teaches_it() {
     let src = tempfile::tempdir().unwrap();
     std::fs::write(
         src.path().join("manifest.json"),
@@ -294,12 +575,34 @@ fn dev_refuses_a_component_app_with_a_clear_code() {
         .args(["dev", "--port", "0", "--data"])
         .arg(src.path().join("data"))
         .arg(src.path())
+        .stdin(Stdio::null())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("error[DEV_UNSUPPORTED]") && stderr.contains("hint:"),
+        stderr.contains("error[DEV_NO_CRATE]")
+            && stderr.contains("rebuilds Rust crates only")
+            && stderr.contains("hint:")
+            && stderr.contains("miniapp run"),
         "{stderr}"
     );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_miniapp"))
+        .args(["dev", "--help"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for needed in [
+        "cargo build --release --target wasm32-wasip2",
+        "--params",
+        "--target-dir",
+        "DEV_BUILD_FAILED",
+        "prebuilt component",
+        "/__inspector",
+    ] {
+        assert!(help.contains(needed), "`{needed}` missing from:\n{help}");
+    }
 }

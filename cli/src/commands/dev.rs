@@ -1,7 +1,8 @@
 //! `miniapp dev DIR...`: the simulator. Serves web mini-programs from their source dirs (no
 //! signature check), each on its own origin `http://<app-id>.localhost:PORT/`, answers the bridge
 //! over a WebSocket (`/__bridge`) through the runtime's one JSON dispatcher, reloads pages when
-//! files change, and shows every bridge call on the Bridge Inspector (`/__inspector`).
+//! files change, and shows every bridge call on the Bridge Inspector (`/__inspector`). Component
+//! mini-programs are rebuilt from their crate on change and launched (see `simulator/component.rs`).
 //!
 //! It exists in debug builds and in release builds with the cargo feature `dev`; elsewhere the
 //! command answers `error[DEV_UNAVAILABLE]`.
@@ -36,6 +37,8 @@ mod unavailable {
 
 #[cfg(any(debug_assertions, feature = "dev"))]
 mod simulator {
+    mod component;
+
     use std::cell::RefCell;
     use std::collections::{BTreeMap, HashMap, VecDeque};
     use std::hash::{Hash, Hasher};
@@ -51,7 +54,7 @@ mod simulator {
     use axum::extract::{Path as UrlPath, Query, State};
     use axum::http::{HeaderMap, StatusCode, Uri, header};
     use axum::response::{IntoResponse, Response};
-    use axum::routing::get;
+    use axum::routing::{get, post};
     use miniapp_package::{Manifest, keys};
     use miniapp_runtime::inspector::{BridgeCallRecord, BridgeInspector};
     use miniapp_runtime::{AppContext, Home, Runtime, RuntimeConfig, json_bridge};
@@ -64,9 +67,11 @@ mod simulator {
     use crate::output::CliError;
 
     #[derive(clap::Args, Debug)]
+    #[command(after_help = AFTER_HELP)]
     pub struct Args {
-        /// Source dirs of web mini-programs (manifest.json + the files it serves). Each is served
-        /// at http://<app-id>.localhost:PORT/.
+        /// Source dirs of mini-programs, each with its manifest.json: a web app (the files it
+        /// serves) or a component app (its Cargo crate, or a prebuilt .wasm). Each is served at
+        /// http://<app-id>.localhost:PORT/.
         #[arg(required = true, value_name = "DIR")]
         pub dirs: Vec<PathBuf>,
         /// Port on 127.0.0.1 (and ::1); 0 picks a free one.
@@ -79,7 +84,37 @@ mod simulator {
         /// Do not watch the dirs for changes.
         #[arg(long)]
         pub no_reload: bool,
+        /// What component apps' `on-launch` gets after each build (the page can change it).
+        #[arg(long, default_value = "", value_name = "JSON")]
+        pub params: String,
+        /// Cargo's target dir for component crates. Defaults to `<data>/build`.
+        #[arg(long, value_name = "DIR")]
+        pub target_dir: Option<PathBuf>,
     }
+
+    const AFTER_HELP: &str = "\
+Web mini-programs (entryPoint *.html): pages are served as files, the SDK at /__sdk/, the bridge
+over a WebSocket, and open pages reload when a file in DIR changes.
+
+Component mini-programs (entryPoint *.wasm) with a Cargo crate in DIR (Cargo.toml beside
+manifest.json, `crate-type = [\"cdylib\"]`, miniapp-sdk):
+  - at start and on every change of src/, wit/, Cargo.toml, build.rs or manifest.json, runs
+    `cargo build --release --target wasm32-wasip2` (rustup target add wasm32-wasip2) and prints
+    the compiler's output;
+  - loads the new component with no signature check, grants = the manifest's permissions, and
+    calls its on-launch with --params;
+  - http://<app-id>.localhost:PORT/ shows the build (ok / building / failed with the compiler
+    error), the last on-launch result and its bridge calls, and a form to launch again; it
+    reloads when a build finishes. A failed build (error[DEV_BUILD_FAILED]) keeps the last good
+    component running. JSON: GET /__status, POST /__launch (body = params).
+A DIR with a prebuilt component at the entryPoint and no Cargo.toml (componentize-py, jco) is
+served as it is and reloaded when the file changes.
+
+Every bridge call, build and launch is listed at http://localhost:PORT/__inspector.
+
+Example:
+  miniapp dev my-loans --port 8080 --params '{\"applicant\":\"Ada\"}'
+  #   com.acme.loans   http://com.acme.loans.localhost:8080/";
 
     /// The host version the simulator claims (`device.info`); nothing is version-checked in dev.
     const DEV_HOST_VERSION: semver::Version = semver::Version::new(1, 4, 0);
@@ -241,6 +276,26 @@ mod simulator {
             s.calls.push_back((entry, recorded));
         }
 
+        /// The seq the next published call gets.
+        fn next_seq(&self) -> u64 {
+            self.state.lock().unwrap().seq + 1
+        }
+
+        /// The calls of `app` published from seq `from` on.
+        fn since(&self, from: u64, app: &str) -> Vec<CallEntry> {
+            let s = self.state.lock().unwrap();
+            s.calls
+                .iter()
+                .rev()
+                .take_while(|(e, _)| e.seq >= from)
+                .filter(|(e, _)| e.app.eq_ignore_ascii_case(app))
+                .map(|(e, _)| e.clone())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect()
+        }
+
         fn backlog(&self) -> Vec<String> {
             let s = self.state.lock().unwrap();
             let skip = s.calls.len().saturating_sub(BACKLOG);
@@ -264,12 +319,16 @@ mod simulator {
         }
     }
 
-    /// A web mini-program served from its source dir.
+    /// A mini-program served from its source dir.
     struct DevApp {
+        /// The manifest's id, lower-cased: the host name of its origin.
+        id: String,
         dir: PathBuf,
         manifest: Mutex<Manifest>,
         ctx: Mutex<AppContext>,
         reload: broadcast::Sender<()>,
+        /// Set for a component app: its build and launches.
+        component: Option<component::ComponentApp>,
     }
 
     struct Simulator {
@@ -317,28 +376,26 @@ mod simulator {
                 .canonicalize()
                 .map_err(|e| CliError::io(&format!("opening {}", dir.display()), e))?;
             let manifest = read_manifest(&dir)?;
-            if manifest.is_component() {
-                return Err(CliError::new(
-                    "DEV_UNSUPPORTED",
-                    format!(
-                        "{} is a component mini-program (entryPoint {}); `miniapp dev` serves web mini-programs",
-                        manifest.id, manifest.entry_point
-                    ),
-                    Some(
-                        "unit-test components with miniapp-sdk's `mock` feature, or pack, install and `miniapp run` them",
-                    ),
-                ));
-            }
+            let source = if manifest.is_component() {
+                let target_dir = a.target_dir.clone().unwrap_or_else(|| data.join("build"));
+                Some(component::Source::of(&dir, &manifest, target_dir)?)
+            } else {
+                None
+            };
             if sources
                 .iter()
-                .any(|(_, m): &(PathBuf, Manifest)| m.id == manifest.id)
+                .any(|s: &AppSource| s.manifest.id == manifest.id)
             {
                 return Err(CliError::usage(format!(
                     "{} is given twice; each app needs its own origin",
                     manifest.id
                 )));
             }
-            sources.push((dir, manifest));
+            sources.push(AppSource {
+                dir,
+                manifest,
+                component: source,
+            });
         }
         dev_home(&data)?;
         let hub = Arc::new(InspectorHub::new());
@@ -349,7 +406,14 @@ mod simulator {
             .enable_all()
             .build()
             .map_err(|e| CliError::io("starting the async runtime", e))?;
-        tokio.block_on(serve(runtime, sources, hub, a.port, !a.no_reload))
+        tokio.block_on(serve(runtime, sources, hub, a.port, !a.no_reload, a.params))
+    }
+
+    /// One DIR of the command line.
+    struct AppSource {
+        dir: PathBuf,
+        manifest: Manifest,
+        component: Option<component::Source>,
     }
 
     fn init_tracing(hub: Arc<InspectorHub>) {
@@ -383,21 +447,31 @@ mod simulator {
 
     async fn serve(
         runtime: Runtime,
-        sources: Vec<(PathBuf, Manifest)>,
+        sources: Vec<AppSource>,
         hub: Arc<InspectorHub>,
         port: u16,
         reload: bool,
+        params: String,
     ) -> Result<(), CliError> {
         let mut apps = BTreeMap::new();
-        for (dir, manifest) in sources {
+        for AppSource {
+            dir,
+            manifest,
+            component,
+        } in sources
+        {
             let ctx = runtime.dev_context(&manifest).await?;
+            let id = manifest.id.as_str().to_ascii_lowercase();
             apps.insert(
-                manifest.id.as_str().to_ascii_lowercase(),
+                id.clone(),
                 Arc::new(DevApp {
+                    id,
                     dir,
                     manifest: Mutex::new(manifest),
                     ctx: Mutex::new(ctx),
                     reload: broadcast::channel(16).0,
+                    component: component
+                        .map(|source| component::ComponentApp::new(source, params.clone())),
                 }),
             );
         }
@@ -424,11 +498,11 @@ mod simulator {
             "miniapp dev: development only, nothing is signature-checked"
         );
         for (id, app) in &sim.apps {
-            let _ = writeln!(
-                out,
-                "  {id:<24} http://{id}.localhost:{port}/   ({})",
-                app.dir.display()
-            );
+            let what = match &app.component {
+                Some(c) => c.describe(&app.dir, &app.manifest.lock().unwrap()),
+                None => app.dir.display().to_string(),
+            };
+            let _ = writeln!(out, "  {id:<24} http://{id}.localhost:{port}/   ({what})");
         }
         let _ = writeln!(
             out,
@@ -447,6 +521,9 @@ mod simulator {
         if reload {
             tokio::spawn(watch(sim.clone()));
         }
+        for app in sim.apps.values().filter(|a| a.component.is_some()) {
+            tokio::spawn(component::drive(sim.clone(), app.clone(), reload));
+        }
         let router = router(sim);
         if let Some(v6) = v6 {
             let r = router.clone();
@@ -460,6 +537,8 @@ mod simulator {
     fn router(sim: Shared) -> Router {
         Router::new()
             .route("/__bridge", get(bridge_ws).post(bridge_post))
+            .route("/__status", get(component::status))
+            .route("/__launch", post(component::launch_post))
             .route("/__livereload", get(livereload_ws))
             .route("/__sdk/{file}", get(sdk_file))
             .route("/__inspector", get(inspector_page))
@@ -557,10 +636,14 @@ mod simulator {
 
     /// Compact JSON, cut at 120 characters.
     fn summary(params: &Value) -> String {
-        let text = params.to_string();
-        match text.char_indices().nth(120) {
+        cut(&params.to_string(), 120)
+    }
+
+    /// `text` cut at `max` characters, with an ellipsis when cut.
+    fn cut(text: &str, max: usize) -> String {
+        match text.char_indices().nth(max) {
             Some((i, _)) => format!("{}…", &text[..i]),
-            None => text,
+            None => text.to_owned(),
         }
     }
 
@@ -687,10 +770,23 @@ mod simulator {
         })
     }
 
-    /// A cheap fingerprint of a source dir: every file's path, size and mtime.
-    fn fingerprint(dir: &Path) -> u64 {
+    /// A cheap fingerprint of source files and dirs: every file's path, size and mtime.
+    fn fingerprint(paths: &[PathBuf]) -> u64 {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        let mut stack = vec![dir.to_owned()];
+        let mut stack = Vec::new();
+        for path in paths {
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => stack.push(path.clone()),
+                Ok(meta) => {
+                    path.hash(&mut hasher);
+                    meta.len().hash(&mut hasher);
+                    meta.modified()
+                        .unwrap_or(SystemTime::UNIX_EPOCH)
+                        .hash(&mut hasher);
+                }
+                Err(_) => (path, "missing").hash(&mut hasher),
+            }
+        }
         while let Some(d) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else {
                 continue;
@@ -718,18 +814,17 @@ mod simulator {
         hasher.finish()
     }
 
-    /// Polls every app's dir; on a change re-reads the manifest (permissions may have changed)
-    /// and tells the app's pages to reload.
+    /// Polls every web app's dir; on a change re-reads the manifest (permissions may have
+    /// changed) and tells the app's pages to reload. (Component apps watch their own sources.)
     async fn watch(sim: Shared) {
-        let mut last: HashMap<String, u64> = sim
-            .apps
-            .iter()
-            .map(|(id, app)| (id.clone(), fingerprint(&app.dir)))
+        let web = || sim.apps.iter().filter(|(_, app)| app.component.is_none());
+        let mut last: HashMap<String, u64> = web()
+            .map(|(id, app)| (id.clone(), fingerprint(std::slice::from_ref(&app.dir))))
             .collect();
         loop {
             tokio::time::sleep(POLL).await;
-            for (id, app) in &sim.apps {
-                let now = fingerprint(&app.dir);
+            for (id, app) in web() {
+                let now = fingerprint(std::slice::from_ref(&app.dir));
                 if last.insert(id.clone(), now) == Some(now) {
                     continue;
                 }
@@ -845,7 +940,14 @@ mod simulator {
 
     async fn static_or_index(State(sim): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
         if let Some(app) = sim.app_for(&headers) {
-            return serve_file(&app, uri.path());
+            return match (&app.component, uri.path()) {
+                (None, path) => serve_file(&app, path),
+                (Some(_), "/") => component::page(&app, &headers),
+                (Some(_), path) => text(
+                    StatusCode::NOT_FOUND,
+                    format!("a component app serves only its page at `/`, not `{path}`"),
+                ),
+            };
         }
         if is_simulator_host(&headers) && uri.path() == "/" {
             return index_page(&sim, &headers);
@@ -874,10 +976,14 @@ mod simulator {
     fn index_page(sim: &Simulator, headers: &HeaderMap) -> Response {
         let port = port_suffix(headers);
         let mut items = String::new();
-        for id in sim.apps.keys() {
+        for (id, app) in &sim.apps {
+            let kind = match &app.component {
+                Some(c) => format!("component, build {}", c.state_word()),
+                None => "web".to_owned(),
+            };
             let id = html_escape(id);
             items.push_str(&format!(
-                "<li><a href=\"http://{id}.localhost{port}/\">{id}</a></li>"
+                "<li><a href=\"http://{id}.localhost{port}/\">{id}</a> ({kind})</li>"
             ));
         }
         let html = format!(

@@ -1,0 +1,830 @@
+//! Component mini-programs in the simulator: the crate beside `manifest.json` is built with
+//! `cargo build --release --target wasm32-wasip2` at start and after every change of its sources
+//! (debounced; changes during a build start one more build), loaded with no signature check
+//! ([`Runtime::dev_load`]) and launched; a failed build keeps the last good component. A dir
+//! with a prebuilt component and no crate (componentize-py, jco) is reloaded when the file
+//! changes. The app's page (`/`) shows the build, the last `on-launch` and its bridge calls.
+//!
+//! [`Runtime::dev_load`]: miniapp_runtime::Runtime::dev_load
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::State;
+use miniapp_runtime::LaunchOptions;
+
+use super::*;
+
+/// The target every component mini-program is built for.
+const TARGET: &str = "wasm32-wasip2";
+/// An editor's save may be several writes: build once the sources stay unchanged this long.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+/// Compiler output kept for the page (its tail).
+const KEEP_OUTPUT: usize = 64 * 1024;
+/// `\0asm`, then the component-model version and layer; a core module has 1, 0, 0, 0.
+const COMPONENT_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+/// Set when `miniapp dev` itself runs under cargo (`cargo run`, tests): a jobserver whose
+/// descriptors the nested cargo does not get, flags meant for the outer build.
+const OUTER_CARGO_ENV: &[&str] = &[
+    "CARGO_MAKEFLAGS",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+    "CARGO_BUILD_TARGET_DIR",
+    "__CARGO_FIX_PLZ",
+];
+
+/// Where a component app's `.wasm` comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Source {
+    /// A Cargo crate (`Cargo.toml` beside `manifest.json`), rebuilt on change.
+    Crate { target_dir: PathBuf },
+    /// The entry point itself, built by another toolchain; reloaded when it changes.
+    Prebuilt,
+}
+
+impl Source {
+    /// A crate when there is a `Cargo.toml`, else the prebuilt entry point, else an error that
+    /// says what `dev` can do with a component app.
+    pub(super) fn of(
+        dir: &Path,
+        manifest: &Manifest,
+        target_dir: PathBuf,
+    ) -> Result<Source, CliError> {
+        if dir.join("Cargo.toml").is_file() {
+            return Ok(Source::Crate { target_dir });
+        }
+        if dir.join(&manifest.entry_point).is_file() {
+            return Ok(Source::Prebuilt);
+        }
+        Err(CliError::new(
+            "DEV_NO_CRATE",
+            format!(
+                "{} is a component mini-program (entryPoint {}) but {} has no Cargo.toml and no {}; \
+                 `miniapp dev` rebuilds Rust crates only",
+                manifest.id,
+                manifest.entry_point,
+                dir.display(),
+                manifest.entry_point
+            ),
+            Some(
+                "put manifest.json beside the crate's Cargo.toml, or put a prebuilt component at \
+                 the entryPoint path (it is reloaded when it changes), or pack the build and \
+                 `miniapp install` + `miniapp run` it",
+            ),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum BuildState {
+    Building,
+    Ok,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ErrorReport {
+    code: String,
+    message: String,
+    hint: Option<String>,
+}
+
+impl From<CliError> for ErrorReport {
+    fn from(e: CliError) -> Self {
+        ErrorReport {
+            code: e.code,
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BuildReport {
+    /// Counts builds (or reloads of a prebuilt component) from 1.
+    number: u64,
+    state: BuildState,
+    error: Option<ErrorReport>,
+    /// What the compiler printed (its tail).
+    output: String,
+    duration_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct LaunchReport {
+    number: u64,
+    /// The build whose component ran.
+    build: u64,
+    params: String,
+    ok: bool,
+    result: Option<String>,
+    error: Option<ErrorReport>,
+    duration_ms: u64,
+    /// The bridge calls made during this launch, as the inspector shows them.
+    calls: Vec<CallEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ComponentStatus {
+    build: Option<BuildReport>,
+    /// The build whose component launches run now (the last good one).
+    loaded_build: Option<u64>,
+    launch: Option<LaunchReport>,
+    /// What the next launch (after a rebuild, or the page's button) passes to `on-launch`.
+    params: String,
+}
+
+/// The component side of a [`DevApp`].
+pub(super) struct ComponentApp {
+    source: Source,
+    status: Mutex<ComponentStatus>,
+    launches: AtomicU64,
+}
+
+impl ComponentApp {
+    pub(super) fn new(source: Source, params: String) -> Self {
+        ComponentApp {
+            source,
+            status: Mutex::new(ComponentStatus {
+                build: None,
+                loaded_build: None,
+                launch: None,
+                params,
+            }),
+            launches: AtomicU64::new(0),
+        }
+    }
+
+    /// What to tell the terminal at start.
+    pub(super) fn describe(&self, dir: &Path, manifest: &Manifest) -> String {
+        match &self.source {
+            Source::Crate { target_dir } => format!(
+                "component, rebuilt on change from {} (cargo --target-dir {})",
+                dir.display(),
+                target_dir.display()
+            ),
+            Source::Prebuilt => format!(
+                "prebuilt component {}, reloaded on change",
+                dir.join(&manifest.entry_point).display()
+            ),
+        }
+    }
+
+    fn watched(&self, dir: &Path, manifest: &Manifest) -> Vec<PathBuf> {
+        let mut paths = vec![dir.join(miniapp_package::MANIFEST_PATH)];
+        match self.source {
+            Source::Crate { .. } => paths.extend(
+                ["Cargo.toml", "build.rs", "src", "wit"]
+                    .into_iter()
+                    .map(|p| dir.join(p)),
+            ),
+            Source::Prebuilt => paths.push(dir.join(&manifest.entry_point)),
+        }
+        paths
+    }
+
+    pub(super) fn state_word(&self) -> &'static str {
+        match self.status.lock().unwrap().build.as_ref().map(|b| b.state) {
+            None | Some(BuildState::Building) => "building",
+            Some(BuildState::Ok) => "ok",
+            Some(BuildState::Failed) => "failed",
+        }
+    }
+}
+
+/// Builds, loads and launches the app at start; with `watch`, again after every change.
+pub(super) async fn drive(sim: Shared, app: Arc<DevApp>, watch: bool) {
+    let component = app.component.as_ref().expect("a component app");
+    let sources = || {
+        let manifest = app.manifest.lock().unwrap().clone();
+        fingerprint(&component.watched(&app.dir, &manifest))
+    };
+    loop {
+        let built = sources();
+        rebuild(&sim, &app).await;
+        if !watch {
+            return;
+        }
+        let mut now = sources();
+        while now == built {
+            tokio::time::sleep(POLL).await;
+            now = sources();
+        }
+        loop {
+            tokio::time::sleep(DEBOUNCE).await;
+            let again = sources();
+            if again == now {
+                break;
+            }
+            now = again;
+        }
+    }
+}
+
+/// One build (or reload) → load → launch; a failure keeps the last good component.
+async fn rebuild(sim: &Shared, app: &Arc<DevApp>) {
+    let component = app.component.as_ref().expect("a component app");
+    let id = app.id.clone();
+    let number = {
+        let mut s = component.status.lock().unwrap();
+        let number = s.build.as_ref().map_or(1, |b| b.number + 1);
+        s.build = Some(BuildReport {
+            number,
+            state: BuildState::Building,
+            error: None,
+            output: String::new(),
+            duration_ms: None,
+        });
+        number
+    };
+    let _ = app.reload.send(());
+    println!("[dev] {id}: build #{number} started");
+    let start = Instant::now();
+
+    let (result, output) = match build_and_load(sim, app).await {
+        Ok(output) => (Ok(()), output),
+        Err((e, output)) => (Err(e), output),
+    };
+    let duration = start.elapsed();
+    let outcome = match &result {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => e.code.clone(),
+    };
+    sim.hub.publish(
+        CallEntry {
+            seq: 0,
+            app: id.clone(),
+            method: "dev.build".into(),
+            params: format!("#{number}"),
+            duration_us: duration.as_micros() as u64,
+            outcome,
+        },
+        None,
+    );
+    {
+        let mut s = component.status.lock().unwrap();
+        let loaded = s.loaded_build;
+        let build = s.build.as_mut().expect("set above");
+        build.output = output;
+        build.duration_ms = Some(duration.as_millis() as u64);
+        match result {
+            Ok(()) => {
+                build.state = BuildState::Ok;
+                s.loaded_build = Some(number);
+                println!(
+                    "[dev] {id}: build #{number} ok in {:.1} s, loaded",
+                    duration.as_secs_f64()
+                );
+            }
+            Err(e) => {
+                eprintln!("[dev] {id}: error[{}]: {}", e.code, e.message);
+                if let Some(h) = &e.hint {
+                    eprintln!("  hint: {h}");
+                }
+                match loaded {
+                    Some(n) => eprintln!("[dev] {id}: still serving the component of build #{n}"),
+                    None => eprintln!("[dev] {id}: no component has built yet"),
+                }
+                build.state = BuildState::Failed;
+                build.error = Some(e.into());
+            }
+        }
+    }
+    if component.status.lock().unwrap().loaded_build == Some(number) {
+        let params = component.status.lock().unwrap().params.clone();
+        let report = launch(sim, app, params).await;
+        match (&report.result, &report.error) {
+            (Some(r), _) => println!("[dev] {id}: on-launch → {}", cut(r, 300)),
+            (_, Some(e)) => println!(
+                "[dev] {id}: on-launch failed: error[{}]: {}",
+                e.code, e.message
+            ),
+            _ => {}
+        }
+    }
+    let _ = app.reload.send(());
+}
+
+/// Builds (or reads) the component, checks it is one, and loads it; returns the compiler output.
+async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliError, String)> {
+    let component = app.component.as_ref().expect("a component app");
+    let manifest = read_manifest(&app.dir).map_err(|e| (e, String::new()))?;
+    if !manifest.id.as_str().eq_ignore_ascii_case(&app.id) || !manifest.is_component() {
+        return Err((
+            CliError::new(
+                "DEV_MANIFEST_CHANGED",
+                format!(
+                    "manifest.json now says id {} with entryPoint {}; this simulator serves {} as a component",
+                    manifest.id, manifest.entry_point, app.id
+                ),
+                Some("restart `miniapp dev` to serve it"),
+            ),
+            String::new(),
+        ));
+    }
+    let (dir, source) = (app.dir.clone(), component.source.clone());
+    let entry = manifest.entry_point.clone();
+    let (bytes, output) = tokio::task::spawn_blocking(move || match source {
+        Source::Crate { target_dir } => cargo_build(&dir, &target_dir),
+        Source::Prebuilt => {
+            let path = dir.join(&entry);
+            std::fs::read(&path)
+                .map(|b| (b, String::new()))
+                .map_err(|e| {
+                    (
+                        CliError::io(&format!("reading {}", path.display()), e),
+                        String::new(),
+                    )
+                })
+        }
+    })
+    .await
+    .map_err(|e| {
+        (
+            CliError::new("DEV_BUILD_FAILED", e.to_string(), None),
+            String::new(),
+        )
+    })??;
+    if !bytes.starts_with(&COMPONENT_HEADER) {
+        return Err((
+            CliError::new(
+                "DEV_NOT_A_COMPONENT",
+                format!("{} is not a WebAssembly component", manifest.entry_point),
+                Some(
+                    "build for wasm32-wasip2 (a core module needs `wasm-tools component new`); \
+                     componentize-py and jco make components",
+                ),
+            ),
+            output,
+        ));
+    }
+    let runtime_sim = sim.clone();
+    let m = manifest.clone();
+    tokio::task::spawn_blocking(move || runtime_sim.runtime.dev_load(&m, &bytes))
+        .await
+        .map_err(|e| {
+            (
+                CliError::new("DEV_BUILD_FAILED", e.to_string(), None),
+                output.clone(),
+            )
+        })?
+        .map_err(|e| (CliError::from(e), output.clone()))?;
+    // Permissions may have changed: the bridge context follows the manifest.
+    if manifest.permissions != app.manifest.lock().unwrap().permissions {
+        match sim.runtime.dev_context(&manifest).await {
+            Ok(ctx) => *app.ctx.lock().unwrap() = ctx,
+            Err(e) => return Err((e.into(), output)),
+        }
+    }
+    *app.manifest.lock().unwrap() = manifest;
+    Ok(output)
+}
+
+/// What cargo says when its `rustc -` target probe failed; it caches that in the target dir.
+const PROBE_FAILED: &str = "failed to run `rustc` to learn about target-specific information";
+
+/// [`cargo_build_once`], retried once without cargo's probe cache when the rustc probe failed
+/// (seen when something fed the probe stray input; see tests/programs/build.rs).
+fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(Vec<u8>, String), (CliError, String)> {
+    match cargo_build_once(dir, target_dir) {
+        Err((_, output)) if output.contains(PROBE_FAILED) => {
+            eprintln!("[dev] cargo's rustc probe failed; retrying once without its cache");
+            let _ = std::fs::remove_file(target_dir.join(".rustc_info.json"));
+            cargo_build_once(dir, target_dir)
+        }
+        result => result,
+    }
+}
+
+/// `cargo build --release --target wasm32-wasip2` of the crate in `dir`: echoes the compiler's
+/// output to the terminal as it comes, and returns the component's bytes and that output.
+fn cargo_build_once(
+    dir: &Path,
+    target_dir: &Path,
+) -> Result<(Vec<u8>, String), (CliError, String)> {
+    let manifest_path = dir.join("Cargo.toml");
+    let mut cmd = Command::new("cargo");
+    cmd.args(["build", "--release", "--target", TARGET])
+        .args([
+            "--message-format",
+            "json-render-diagnostics",
+            "--color",
+            "never",
+        ])
+        .arg("--manifest-path")
+        .arg(&manifest_path)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(dir)
+        // cargo probes rustc with `rustc -`, which reads stdin.
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for var in OUTER_CARGO_ENV {
+        cmd.env_remove(var);
+    }
+    let mut child = cmd.spawn().map_err(|e| {
+        (
+            CliError::new(
+                "DEV_BUILD_FAILED",
+                format!("cannot run cargo: {e}"),
+                Some("install Rust with rustup (https://rustup.rs), then `rustup target add wasm32-wasip2`"),
+            ),
+            String::new(),
+        )
+    })?;
+    let stderr = child.stderr.take().expect("piped");
+    let echo = std::thread::spawn(move || {
+        let mut kept = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            kept.push_str(&line);
+            kept.push('\n');
+            if kept.len() > 2 * KEEP_OUTPUT {
+                kept = tail(&kept, KEEP_OUTPUT).to_owned();
+            }
+        }
+        tail(&kept, KEEP_OUTPUT).to_owned()
+    });
+    let mut wasm = None;
+    for line in BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(Result::ok)
+    {
+        if let Some(path) = component_artifact(&line, &manifest_path) {
+            wasm = Some(path);
+        }
+    }
+    let status = child.wait();
+    let output = echo.join().unwrap_or_default();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            return Err((
+                CliError::new(
+                    "DEV_BUILD_FAILED",
+                    format!("`cargo build` of {} failed ({s})", manifest_path.display()),
+                    Some(
+                        "fix the compiler error shown above (and on the app's page); \
+                         the simulator keeps serving the last good component",
+                    ),
+                ),
+                output,
+            ));
+        }
+        Err(e) => return Err((CliError::io("waiting for cargo", e), output)),
+    }
+    let Some(wasm) = wasm else {
+        return Err((
+            CliError::new(
+                "DEV_BUILD_FAILED",
+                format!("`cargo build` of {} made no .wasm", manifest_path.display()),
+                Some("a mini-program crate needs `[lib] crate-type = [\"cdylib\"]`"),
+            ),
+            output,
+        ));
+    };
+    match std::fs::read(&wasm) {
+        Ok(bytes) => Ok((bytes, output)),
+        Err(e) => Err((
+            CliError::io(&format!("reading {}", wasm.display()), e),
+            output,
+        )),
+    }
+}
+
+/// The `.wasm` of a cdylib of the crate at `manifest_path`, from one line of cargo's JSON.
+fn component_artifact(line: &str, manifest_path: &Path) -> Option<PathBuf> {
+    let msg: Value = serde_json::from_str(line).ok()?;
+    if msg["reason"] != "compiler-artifact"
+        || msg["manifest_path"].as_str().map(Path::new) != Some(manifest_path)
+        || !msg["target"]["kind"]
+            .as_array()?
+            .iter()
+            .any(|k| k == "cdylib")
+    {
+        return None;
+    }
+    msg["filenames"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|f| f.ends_with(".wasm"))
+        .map(PathBuf::from)
+}
+
+/// The last `max` bytes of `text`, cut on a character boundary.
+fn tail(text: &str, max: usize) -> &str {
+    let mut at = text.len().saturating_sub(max);
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    &text[at..]
+}
+
+/// Runs the loaded component's `on-launch` and keeps the report for the page.
+pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> LaunchReport {
+    let component = app.component.as_ref().expect("a component app");
+    let number = component.launches.fetch_add(1, Ordering::Relaxed) + 1;
+    let loaded = component.status.lock().unwrap().loaded_build;
+    let id = app.manifest.lock().unwrap().id.clone();
+    let first_seq = sim.hub.next_seq();
+    let start = Instant::now();
+    let result = match loaded {
+        Some(_) => sim
+            .runtime
+            .run(&id, &params, LaunchOptions::default())
+            .await
+            .map_err(|e| ErrorReport::from(CliError::from(e))),
+        None => Err(ErrorReport::from(CliError::new(
+            "DEV_NOT_BUILT",
+            format!("{id} has no component yet: no build has succeeded"),
+            Some("fix the build error on this page; the app launches once a build succeeds"),
+        ))),
+    };
+    let duration = start.elapsed();
+    let calls = sim.hub.since(first_seq, &app.id);
+    sim.hub.publish(
+        CallEntry {
+            seq: 0,
+            app: app.id.clone(),
+            method: "lifecycle.on-launch".into(),
+            params: cut(&params, 120),
+            duration_us: duration.as_micros() as u64,
+            outcome: result
+                .as_ref()
+                .err()
+                .map_or_else(|| "ok".to_owned(), |e| e.code.clone()),
+        },
+        None,
+    );
+    let (result, error) = match result {
+        Ok(r) => (Some(r), None),
+        Err(e) => (None, Some(e)),
+    };
+    let report = LaunchReport {
+        number,
+        build: loaded.unwrap_or(0),
+        params: params.clone(),
+        ok: error.is_none(),
+        result,
+        error,
+        duration_ms: duration.as_millis() as u64,
+        calls,
+    };
+    let mut s = component.status.lock().unwrap();
+    s.params = params;
+    s.launch = Some(report.clone());
+    report
+}
+
+// ---- HTTP: the app's page, its status, launching again ----
+
+/// `GET /__status` on a component app's origin: build, loaded build, last launch, as JSON.
+pub(super) async fn status(State(sim): State<Shared>, headers: HeaderMap) -> Response {
+    let Some(app) = component_app(&sim, &headers) else {
+        return no_app(&headers);
+    };
+    let component = app.component.as_ref().expect("a component app");
+    let status = component.status.lock().unwrap().clone();
+    let body = json!({
+        "app": app.id,
+        "source": match component.source { Source::Crate { .. } => "crate", Source::Prebuilt => "prebuilt" },
+        "build": status.build,
+        "loadedBuild": status.loaded_build,
+        "launch": status.launch,
+        "params": status.params,
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `POST /__launch` (body: the params) on a component app's origin: runs `on-launch` now.
+pub(super) async fn launch_post(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    params: String,
+) -> Response {
+    let Some(app) = component_app(&sim, &headers) else {
+        return no_app(&headers);
+    };
+    if !same_origin(&headers) {
+        return cross_origin();
+    }
+    let report = launch(&sim, &app, params).await;
+    let _ = app.reload.send(());
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(&report).expect("serializable"),
+    )
+        .into_response()
+}
+
+/// The component app whose origin this request is for.
+fn component_app(sim: &Simulator, headers: &HeaderMap) -> Option<Arc<DevApp>> {
+    sim.app_for(headers).filter(|app| app.component.is_some())
+}
+
+const PAGE_STYLE: &str = "body{font:14px system-ui,sans-serif;margin:1.5rem;max-width:70rem}\
+pre{background:#f6f6f6;padding:.6rem;overflow:auto;max-height:30rem}\
+.ok{color:#0a7a2f}.failed{color:#b00020}.building{color:#8a6d00}\
+table{border-collapse:collapse}td,th{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;\
+font-family:ui-monospace,monospace;font-size:12px}textarea{width:100%;font-family:ui-monospace,monospace}";
+
+/// The app's page at `/`: reloads itself (the injected script) when a build starts or ends.
+pub(super) fn page(app: &DevApp, headers: &HeaderMap) -> Response {
+    let component = app.component.as_ref().expect("a component app");
+    let status = component.status.lock().unwrap().clone();
+    let manifest = app.manifest.lock().unwrap().clone();
+    let id = html_escape(&app.id);
+    let port = port_suffix(headers);
+    let source = match &component.source {
+        Source::Crate { .. } => format!(
+            "crate {} &mdash; <code>cargo build --release --target {TARGET}</code> on every change",
+            html_escape(&app.dir.display().to_string())
+        ),
+        Source::Prebuilt => format!(
+            "prebuilt component {} &mdash; reloaded when it changes",
+            html_escape(&app.dir.join(&manifest.entry_point).display().to_string())
+        ),
+    };
+    let mut build = String::new();
+    match &status.build {
+        None => build.push_str("<p class=building id=build-state>building</p>"),
+        Some(b) => {
+            let (class, word) = match b.state {
+                BuildState::Building => ("building", "building…"),
+                BuildState::Ok => ("ok", "ok"),
+                BuildState::Failed => ("failed", "failed"),
+            };
+            let took = b
+                .duration_ms
+                .map(|ms| format!(" in {:.1} s", ms as f64 / 1e3))
+                .unwrap_or_default();
+            build.push_str(&format!(
+                "<p class={class} id=build-state>build #{} {word}{took}</p>",
+                b.number
+            ));
+            if let Some(e) = &b.error {
+                build.push_str(&format!(
+                    "<p class=failed>error[{}]: {}</p>",
+                    html_escape(&e.code),
+                    html_escape(&e.message)
+                ));
+                if let Some(h) = &e.hint {
+                    build.push_str(&format!("<p>hint: {}</p>", html_escape(h)));
+                }
+            }
+            if !b.output.is_empty() {
+                let open = if b.state == BuildState::Failed {
+                    " open"
+                } else {
+                    ""
+                };
+                build.push_str(&format!(
+                    "<details{open}><summary>compiler output</summary><pre>{}</pre></details>",
+                    html_escape(&b.output)
+                ));
+            }
+        }
+    }
+    match status.loaded_build {
+        Some(n) => build.push_str(&format!("<p>Launches run the component of build #{n}.</p>")),
+        None => build.push_str("<p>No component has built yet.</p>"),
+    }
+    let launch = match &status.launch {
+        None => "<p>Not launched yet.</p>".to_owned(),
+        Some(l) => {
+            let answer = match (&l.result, &l.error) {
+                (Some(r), _) => {
+                    format!("<p class=ok>ok</p><pre id=result>{}</pre>", html_escape(r))
+                }
+                (_, Some(e)) => format!(
+                    "<p class=failed id=result>error[{}]: {}</p>",
+                    html_escape(&e.code),
+                    html_escape(&e.message)
+                ),
+                _ => String::new(),
+            };
+            let mut calls = String::new();
+            for c in &l.calls {
+                calls.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html_escape(&c.method),
+                    html_escape(&c.params),
+                    c.duration_us,
+                    html_escape(&c.outcome)
+                ));
+            }
+            format!(
+                "<p>launch #{} (build #{}, {} ms) with params <code>{}</code></p>{answer}\
+                 <h3>Bridge calls</h3><table><tr><th>method</th><th>params</th><th>&micro;s</th>\
+                 <th>outcome</th></tr>{calls}</table>",
+                l.number,
+                l.build,
+                l.duration_ms,
+                html_escape(&l.params)
+            )
+        }
+    };
+    let html = format!(
+        "<!doctype html><html><head><meta charset=utf-8><title>{id} - miniapp dev</title>\
+         <style>{PAGE_STYLE}</style></head><body>\
+         <h1>{id}</h1><p>{source}</p>\
+         <h2>Build</h2>{build}\
+         <h2>Last launch</h2>{launch}\
+         <h2>Launch again</h2><form id=launch><textarea name=params rows=4>{params}</textarea>\
+         <p><button>Launch</button> <span id=launching></span></p></form>\
+         <p><a href=\"http://localhost{port}/__inspector\">Bridge Inspector</a> &middot; \
+         <a href=\"/__status\">status JSON</a></p>\
+         <script>document.getElementById('launch').onsubmit = async (e) => {{\
+           e.preventDefault();\
+           document.getElementById('launching').textContent = 'launching...';\
+           await fetch('/__launch', {{method: 'POST', body: e.target.params.value}});\
+           location.reload();\
+         }};</script></body></html>",
+        params = html_escape(&status.params),
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        inject(&html),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_crates_component_in_cargos_messages() {
+        let manifest = Path::new("/src/app/Cargo.toml");
+        let line = json!({
+            "reason": "compiler-artifact", "manifest_path": "/src/app/Cargo.toml",
+            "target": {"kind": ["cdylib", "rlib"]},
+            "filenames": ["/t/wasm32-wasip2/release/libapp.rlib", "/t/wasm32-wasip2/release/app.wasm"],
+        })
+        .to_string();
+        assert_eq!(
+            component_artifact(&line, manifest),
+            Some(PathBuf::from("/t/wasm32-wasip2/release/app.wasm"))
+        );
+        // A dependency's artifact, a build script, and other messages are not the app.
+        let dep = line.replace("/src/app/", "/registry/dep/");
+        assert_eq!(component_artifact(&dep, manifest), None);
+        let rlib_only = line.replace("\"cdylib\",", "");
+        assert_eq!(component_artifact(&rlib_only, manifest), None);
+        assert_eq!(
+            component_artifact("{\"reason\":\"build-finished\"}", manifest),
+            None
+        );
+        assert_eq!(component_artifact("not json", manifest), None);
+    }
+
+    #[test]
+    fn output_tails_are_cut_on_a_character_boundary() {
+        assert_eq!(tail("abc", 10), "abc");
+        assert_eq!(tail("abcdef", 2), "ef");
+        assert_eq!(tail("aé", 1), "");
+        assert_eq!(tail("éé", 3), "é");
+    }
+
+    #[test]
+    fn a_component_dir_needs_a_crate_or_its_component() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = Manifest::from_json(
+            br#"{"id":"com.acme.x","version":"0.1.0","minHostVersion":"1.0.0","entryPoint":"app.wasm"}"#,
+        )
+        .unwrap();
+        let target = dir.path().join("t");
+        let e = Source::of(dir.path(), &manifest, target.clone()).unwrap_err();
+        assert_eq!(e.code, "DEV_NO_CRATE");
+        std::fs::write(dir.path().join("app.wasm"), COMPONENT_HEADER).unwrap();
+        assert_eq!(
+            Source::of(dir.path(), &manifest, target.clone()).unwrap(),
+            Source::Prebuilt
+        );
+        std::fs::write(dir.path().join("Cargo.toml"), "").unwrap();
+        assert_eq!(
+            Source::of(dir.path(), &manifest, target.clone()).unwrap(),
+            Source::Crate { target_dir: target }
+        );
+    }
+}
