@@ -11,11 +11,13 @@ use miniapp_package::{AppId, Permission, VerifiedPackage};
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi_http::WasiHttpCtx;
 
 use crate::audit::AuditLog;
 use crate::bridge::{AppUsage, UsageSnapshot};
 use crate::capabilities::bindings::{MiniProgram, MiniProgramPre};
 use crate::capabilities::consent::{ConsentState, ConsentStore};
+use crate::capabilities::network::{AppNetwork, NetworkHooks, NetworkPolicy, NoNetwork};
 use crate::capabilities::{HostServices, auth::TokenPolicy, link_bridge};
 use crate::engine::{EPOCH_TICK, EngineOptions, EpochTicker, build_engine};
 use crate::error::RuntimeError;
@@ -60,6 +62,8 @@ pub struct RuntimeConfig {
     pub withheld: PermissionSet,
     /// Write `<home>/audit.log`.
     pub audit: bool,
+    /// Rules for outbound HTTP beyond each app's `allowedDomains` (loopback, timeouts).
+    pub network: NetworkPolicy,
 }
 
 impl Default for RuntimeConfig {
@@ -71,6 +75,7 @@ impl Default for RuntimeConfig {
             token_policy: TokenPolicy::default(),
             withheld: PermissionSet::EMPTY,
             audit: true,
+            network: NetworkPolicy::default(),
         }
     }
 }
@@ -105,6 +110,7 @@ pub struct Runtime {
     limits: Limits,
     fuel_enabled: bool,
     withheld: PermissionSet,
+    network: Arc<NetworkPolicy>,
     consent: ConsentStore,
     gate: crate::updates::LaunchGate,
     loaded: Mutex<HashMap<AppId, Arc<LoadedApp>>>,
@@ -150,6 +156,7 @@ impl Runtime {
             limits: config.limits,
             fuel_enabled: config.engine.fuel,
             withheld: config.withheld,
+            network: Arc::new(config.network),
             consent,
             loaded: Mutex::default(),
             pres: Mutex::default(),
@@ -544,6 +551,17 @@ impl Runtime {
             .stdout(GuestOutput::stdout(app, ctx.usage.clone()))
             .stderr(GuestOutput::stderr(app, ctx.usage.clone()))
             .build();
+        let network = declared
+            .contains(Permission::Network)
+            .then(|| NetworkHooks {
+                ctx: ctx.clone(),
+                net: AppNetwork {
+                    allowed: loaded.record.manifest.allowed_domains.clone().into(),
+                    policy: self.network.clone(),
+                    service: self.host.services.network.clone(),
+                },
+                granted: grants.contains(Permission::Network),
+            });
         let limiter = AppLimiter::new(
             limits.memory_bytes,
             StoreLimitsBuilder::new()
@@ -560,6 +578,9 @@ impl Runtime {
                 wasi,
                 table: ResourceTable::new(),
                 limiter,
+                http: WasiHttpCtx::new(),
+                network,
+                no_network: NoNetwork,
             },
         );
         store.limiter(|s| &mut s.limiter);

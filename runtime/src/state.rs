@@ -7,10 +7,12 @@ use miniapp_package::AppId;
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, StoreLimits};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use crate::audit::AuditLog;
 use crate::bridge::AppUsage;
 use crate::capabilities::HostServices;
+use crate::capabilities::network::{NetworkHooks, NoNetwork};
 use crate::grants::PermissionSet;
 use crate::storage::AppStorage;
 use crate::tokens::TokenIssuer;
@@ -117,6 +119,25 @@ pub struct AppState {
     pub(crate) wasi: WasiCtx,
     pub(crate) table: ResourceTable,
     pub(crate) limiter: AppLimiter,
+    pub(crate) http: WasiHttpCtx,
+    /// The outbound-HTTP policy hooks; `None` when the app did not declare `network` (then
+    /// `wasi:http` is not linked at all).
+    pub(crate) network: Option<NetworkHooks>,
+    pub(crate) no_network: NoNetwork,
+}
+
+impl WasiHttpView for AppState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        let hooks: &mut dyn WasiHttpHooks = match &mut self.network {
+            Some(hooks) => hooks,
+            None => &mut self.no_network,
+        };
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks,
+        }
+    }
 }
 
 impl WasiView for AppState {

@@ -21,6 +21,7 @@ pub mod consent;
 pub mod device;
 pub mod geolocation;
 pub mod log;
+pub mod network;
 pub mod payment;
 pub mod share;
 pub mod storage;
@@ -162,6 +163,11 @@ pub(crate) fn link_bridge(
             (cap.link)(linker, granted.contains(cap.permission))?;
         }
     }
+    // `network` is the standard `wasi:http`, linked for apps that declare it; whether it is
+    // granted is decided per request by the instance's hooks (see network.rs).
+    if declared.contains(Permission::Network) {
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(linker)?;
+    }
     Ok(())
 }
 
@@ -179,6 +185,8 @@ pub struct HostServices {
     pub clipboard: Arc<dyn clipboard::ClipboardService>,
     pub share: Arc<dyn share::ShareService>,
     pub consent: Arc<dyn consent::ConsentService>,
+    /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
+    pub network: Arc<dyn network::NetworkService>,
 }
 
 impl std::fmt::Debug for HostServices {
@@ -201,6 +209,7 @@ impl HostServices {
             clipboard: Arc::new(clipboard::MemoryClipboard::default()),
             share: Arc::new(share::RecordingShare::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
+            network: Arc::new(network::SystemNetwork),
         }
     }
 }

@@ -7,7 +7,8 @@
 //! - `PROBE`: runs a JSON script of bridge calls and reports each outcome; imports every
 //!   bridge interface;
 //! - `MINIMAL`: imports only `log`, echoes its params;
-//! - `HOSTILE`: loops, hoards memory, recurses, traps, floods storage and logs on request.
+//! - `HOSTILE`: loops, hoards memory, recurses, traps, floods storage and logs on request;
+//! - `NET`: fetches URLs through the standard `wasi:http/outgoing-handler` (needs `network`).
 //!
 //! [`ALL`] lists them all as `(crate name, bytes)`. Building this crate needs the
 //! `wasm32-wasip2` target (`rustup target add wasm32-wasip2`).
@@ -21,7 +22,10 @@ mod tests {
     #[test]
     fn every_guest_is_a_component_and_its_path_holds_the_same_bytes() {
         let names: Vec<&str> = ALL.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names, ["loans", "bench", "hostile", "minimal", "probe"]);
+        assert_eq!(
+            names,
+            ["loans", "bench", "hostile", "minimal", "net", "probe"]
+        );
         for (name, bytes) in ALL {
             assert_eq!(
                 bytes[..8],
@@ -34,6 +38,7 @@ mod tests {
             (PROBE, PROBE_PATH),
             (MINIMAL, MINIMAL_PATH),
             (HOSTILE, HOSTILE_PATH),
+            (NET, NET_PATH),
         ] {
             assert_eq!(std::fs::read(path).unwrap(), bytes, "{path}");
         }
