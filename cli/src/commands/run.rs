@@ -26,6 +26,10 @@ pub struct Args {
     pub memory_mb: usize,
     #[command(flatten)]
     pub engine: EngineArg,
+    /// Development: let the app's `wasi:http` requests reach loopback addresses, over plain
+    /// http too (a local API server). Host names must still be in the manifest's allowedDomains.
+    #[arg(long)]
+    pub allow_loopback: bool,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
@@ -41,6 +45,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
         RuntimeConfig {
             limits,
             engine: a.engine.options(),
+            network: miniapp_runtime::NetworkPolicy {
+                allow_loopback: a.allow_loopback,
+                ..Default::default()
+            },
             ..RuntimeConfig::default()
         },
     )?;
