@@ -586,6 +586,15 @@ pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> Lau
     report
 }
 
+/// A JSON answer indented for reading; any other text as it is.
+fn pretty(answer: &str) -> String {
+    serde_json::from_str::<Value>(answer)
+        .ok()
+        .filter(|v| v.is_object() || v.is_array())
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| answer.to_owned())
+}
+
 // ---- HTTP: the app's page, its status, launching again ----
 
 /// `GET /__status` on a component app's origin: build, loaded build, last launch, as JSON.
@@ -640,7 +649,8 @@ fn component_app(sim: &Simulator, headers: &HeaderMap) -> Option<Arc<DevApp>> {
 }
 
 const PAGE_STYLE: &str = "body{font:14px system-ui,sans-serif;margin:1.5rem;max-width:70rem}\
-pre{background:#f6f6f6;padding:.6rem;overflow:auto;max-height:30rem}\
+pre{background:#f6f6f6;padding:.6rem;overflow:auto;max-height:30rem;white-space:pre-wrap;\
+word-break:break-word}\
 .ok{color:#0a7a2f}.failed{color:#b00020}.building{color:#8a6d00}\
 table{border-collapse:collapse}td,th{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;\
 font-family:ui-monospace,monospace;font-size:12px}textarea{width:100%;font-family:ui-monospace,monospace}";
@@ -710,9 +720,10 @@ pub(super) fn page(app: &DevApp, headers: &HeaderMap) -> Response {
         None => "<p>Not launched yet.</p>".to_owned(),
         Some(l) => {
             let answer = match (&l.result, &l.error) {
-                (Some(r), _) => {
-                    format!("<p class=ok>ok</p><pre id=result>{}</pre>", html_escape(r))
-                }
+                (Some(r), _) => format!(
+                    "<p class=ok>ok</p><pre id=result>{}</pre>",
+                    html_escape(&pretty(r))
+                ),
                 (_, Some(e)) => format!(
                     "<p class=failed id=result>error[{}]: {}</p>",
                     html_escape(&e.code),
@@ -721,18 +732,18 @@ pub(super) fn page(app: &DevApp, headers: &HeaderMap) -> Response {
                 _ => String::new(),
             };
             let mut calls = String::new();
+            // A component's calls reach the inspector from the span alone: no params to show.
             for c in &l.calls {
                 calls.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                     html_escape(&c.method),
-                    html_escape(&c.params),
                     c.duration_us,
                     html_escape(&c.outcome)
                 ));
             }
             format!(
                 "<p>launch #{} (build #{}, {} ms) with params <code>{}</code></p>{answer}\
-                 <h3>Bridge calls</h3><table><tr><th>method</th><th>params</th><th>&micro;s</th>\
+                 <h3>Bridge calls</h3><table><tr><th>method</th><th>&micro;s</th>\
                  <th>outcome</th></tr>{calls}</table>",
                 l.number,
                 l.build,
