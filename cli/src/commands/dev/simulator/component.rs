@@ -208,24 +208,31 @@ pub(super) async fn drive(sim: Shared, app: Arc<DevApp>, watch: bool) {
         fingerprint(&component.watched(&app.dir, &manifest))
     };
     loop {
+        // Taken before the build: a change made while it runs starts one more build.
         let built = sources();
         rebuild(&sim, &app).await;
         if !watch {
             return;
         }
-        let mut now = sources();
-        while now == built {
-            tokio::time::sleep(POLL).await;
-            now = sources();
+        settled_change(sources, built).await;
+    }
+}
+
+/// Returns once the sources differ from `built` and then stay unchanged for [`DEBOUNCE`]: the
+/// writes of one save, or of a quick series of saves, make one build.
+async fn settled_change(sources: impl Fn() -> u64, built: u64) {
+    let mut now = sources();
+    while now == built {
+        tokio::time::sleep(POLL).await;
+        now = sources();
+    }
+    loop {
+        tokio::time::sleep(DEBOUNCE).await;
+        let again = sources();
+        if again == now {
+            return;
         }
-        loop {
-            tokio::time::sleep(DEBOUNCE).await;
-            let again = sources();
-            if again == now {
-                break;
-            }
-            now = again;
-        }
+        now = again;
     }
 }
 
@@ -807,6 +814,21 @@ mod tests {
             None
         );
         assert_eq!(component_artifact("not json", manifest), None);
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_changes_makes_one_build_once_it_settles() {
+        // What the sources look like at each look: unchanged twice, then three quick writes.
+        let looks = [7, 7, 8, 9, 10, 10, 11];
+        let seen = std::cell::Cell::new(0);
+        let sources = || {
+            let i = seen.get();
+            seen.set(i + 1);
+            looks[i.min(looks.len() - 1)]
+        };
+        settled_change(sources, 7).await;
+        // It returned at the first look that repeated the one before (10, 10), not at 8 or 9.
+        assert_eq!(seen.get(), 6);
     }
 
     #[test]
