@@ -53,6 +53,19 @@ pub struct Home {
     path: PathBuf,
     dir: Dir,
     trust: TrustConfig,
+    /// Bumped by every `state.json` write of this process; with the file's stamp it tells a
+    /// runtime whether what it last read is still current (see [`Home::state_stamp`]).
+    state_writes: std::sync::atomic::AtomicU64,
+}
+
+/// Identity of an app's `state.json` as last seen: this process's write count and the file's
+/// metadata (every write renames a new file into place, so inode, length or mtime change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StateStamp {
+    writes: u64,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -113,6 +126,24 @@ impl Home {
             path: path.to_owned(),
             dir,
             trust,
+            state_writes: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    /// The stamp of `apps/<app>/state.json` (one `stat`); `None` if it does not exist.
+    pub(crate) fn state_stamp(&self, app: &AppId) -> Option<StateStamp> {
+        let writes = self.state_writes.load(std::sync::atomic::Ordering::Acquire);
+        let meta =
+            std::fs::metadata(self.path.join("apps").join(app.as_str()).join("state.json")).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(StateStamp {
+            writes,
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
         })
     }
 
@@ -260,11 +291,15 @@ impl<'h> InstallStore<'h> {
     }
 
     fn write_versions(&self, app_dir: &Dir, v: &AppVersions) -> Result<(), RuntimeError> {
-        Ok(fsutil::write_atomic(
+        let written = fsutil::write_atomic(
             app_dir,
             "state.json",
             &serde_json::to_vec_pretty(v).expect("serializes"),
-        )?)
+        );
+        self.home
+            .state_writes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(written?)
     }
 
     /// Checks that every import of `component` is provided and permitted by `declared`.

@@ -119,6 +119,9 @@ pub struct Runtime {
     usages: Mutex<HashMap<AppId, Arc<AppUsage>>>,
     /// Per app, the counts already added to `usage.json`.
     persisted: Mutex<HashMap<AppId, UsageSnapshot>>,
+    /// Per app, what `state.json` said at a given stamp: (a pending version?, failed launches).
+    /// Lets a warm launch skip reading and locking it (see `Runtime::before_launch`).
+    pub(crate) state_cache: Mutex<HashMap<AppId, (crate::install::StateStamp, bool, u32)>>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -163,6 +166,7 @@ impl Runtime {
             storages: Mutex::default(),
             usages: Mutex::default(),
             persisted: Mutex::default(),
+            state_cache: Mutex::default(),
             gate,
         })
     }

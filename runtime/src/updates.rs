@@ -553,6 +553,32 @@ fn is_guest_failure(e: &RuntimeError) -> bool {
 }
 
 impl Runtime {
+    /// (pending?, failed launches) from `state.json` if it is unchanged since [`Self::read_state`].
+    fn cached_state(&self, app: &AppId) -> Option<(bool, u32)> {
+        let stamp = self.home().state_stamp(app)?;
+        match self.state_cache.lock().unwrap().get(app) {
+            Some((seen, pending, failed)) if *seen == stamp => Some((*pending, *failed)),
+            _ => None,
+        }
+    }
+
+    /// Reads `state.json` and remembers what it said under its stamp (taken first, so a write
+    /// racing with the read changes the stamp and the next check reads again).
+    fn read_state(&self, app: &AppId) -> Result<crate::install::AppVersions, RuntimeError> {
+        let stamp = self.home().state_stamp(app);
+        let v = self.install_store().versions(app)?;
+        let mut cache = self.state_cache.lock().unwrap();
+        match stamp {
+            Some(stamp) => {
+                cache.insert(app.clone(), (stamp, v.pending.is_some(), v.failed_launches));
+            }
+            None => {
+                cache.remove(app);
+            }
+        }
+        Ok(v)
+    }
+
     /// Stages a verified package as the app's pending version (see [`InstallStore::stage`]).
     ///
     /// [`InstallStore::stage`]: crate::InstallStore::stage
@@ -588,7 +614,13 @@ impl Runtime {
     /// Called by `launch` first: activates a pending version (a changed active version also
     /// drops what this process holds in memory for the app).
     pub(crate) fn before_launch(&self, app: &AppId) -> Result<(), RuntimeError> {
-        if let Some((from, to)) = self.install_store().activate_pending(app)? {
+        // Warm path: state.json unchanged since we read it and nothing pending → one `stat`.
+        if let Some((false, _)) = self.cached_state(app) {
+            return Ok(());
+        }
+        let activated = self.install_store().activate_pending(app)?;
+        self.read_state(app)?;
+        if let Some((from, to)) = activated {
             self.forget(app);
             self.audit(
                 "activated",
@@ -604,7 +636,10 @@ impl Runtime {
     pub fn record_launch<T>(&self, app: &AppId, result: &Result<T, RuntimeError>) {
         let store = self.install_store();
         let outcome = match result {
-            Ok(_) => store.record_launch_success(app).map(|()| None),
+            Ok(_) if matches!(self.cached_state(app), Some((_, 0))) => Ok(None),
+            Ok(_) => store
+                .record_launch_success(app)
+                .and_then(|()| self.read_state(app).map(|_| None)),
             Err(e) if is_guest_failure(e) => store.record_launch_failure(app, CRASH_LOOP_LIMIT),
             Err(_) => Ok(None),
         };

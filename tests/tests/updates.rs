@@ -485,3 +485,24 @@ fn a_signed_document_over_a_tampered_package_is_refused_by_package_verification(
     );
     assert_eq!(active(&rt), "1.0.0");
 }
+
+#[test]
+fn a_version_staged_by_another_process_is_activated_at_the_next_warm_launch() {
+    let (world, rt, _market, _updater) = setup();
+    let tokio = tokio();
+    let run = |rt: &Runtime| tokio.block_on(rt.run(&id(), SCRIPT, LaunchOptions::default()));
+    // Warm: v1 loaded, state.json read and remembered.
+    for _ in 0..3 {
+        assert_eq!(run(&rt).unwrap(), SCRIPT, "v1 echoes");
+    }
+    // Another runtime on the same home (another process, e.g. `miniapp update`) stages v2.
+    let other = world.runtime(HostServices::development());
+    let v2 = other.verify_package(&v2()).unwrap();
+    other.stage(&v2).unwrap();
+    assert_eq!(
+        run(&rt).unwrap(),
+        "[]",
+        "the warm runtime noticed state.json changed"
+    );
+    assert_eq!(active(&rt), "2.0.0");
+}
