@@ -209,6 +209,12 @@ pub struct InstallRecord {
     pub files: BTreeMap<String, String>,
     /// sha256 of the precompiled artifact, per engine compatibility key.
     pub artifacts: BTreeMap<String, String>,
+    /// The artifact file's identity right after it was written (device, inode, ctime, size),
+    /// per engine key. A load whose file still has exactly this identity skips re-hashing it:
+    /// any write or replacement changes the inode or the ctime, which no unprivileged process
+    /// can set back. Anything else (a copied or restored home) falls back to the sha256.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub artifact_stamps: BTreeMap<String, String>,
 }
 
 impl InstallRecord {
@@ -418,7 +424,20 @@ impl<'h> InstallStore<'h> {
                 .as_ref()
                 .map(|a| [(self.engine_key.clone(), sha256_hex(a))].into())
                 .unwrap_or_default(),
+            artifact_stamps: BTreeMap::new(),
         };
+        let mut record = record;
+        if let Some(artifact) = &artifact {
+            // Written before the record that names it, so its stamp can go in the record.
+            let cache = self.cache_dir()?;
+            let name = Self::artifact_name(app, version);
+            fsutil::write_atomic(&cache, &name, artifact)?;
+            if let Some(stamp) = artifact_stamp(&cache, &name) {
+                record
+                    .artifact_stamps
+                    .insert(self.engine_key.clone(), stamp);
+            }
+        }
 
         let app_dir = apps.open_dir(app.as_str())?;
         fsutil::remove_temp_files(&app_dir)?;
@@ -438,13 +457,6 @@ impl<'h> InstallStore<'h> {
             "install.json",
             &serde_json::to_vec_pretty(&record).expect("serializes"),
         )?;
-        if let Some(artifact) = &artifact {
-            fsutil::write_atomic(
-                &self.cache_dir()?,
-                &Self::artifact_name(app, version),
-                artifact,
-            )?;
-        }
         let version_name = version.to_string();
         if app_dir.exists(&version_name) {
             // Left by an install that crashed before flipping state.json: never active, safe to replace.
@@ -738,9 +750,12 @@ impl<'h> InstallStore<'h> {
         let cache = self.cache_dir()?;
         let name = Self::artifact_name(app, &version);
         if let Some(expected) = record.artifacts.get(&self.engine_key) {
-            match cache.read(&name) {
-                Ok(bytes) => {
-                    if &sha256_hex(&bytes) != expected {
+            match read_with_stamp(&cache, &name) {
+                Ok((bytes, stamp)) => {
+                    // Unchanged since written (see `artifact_stamps`) or matching its digest.
+                    let untouched = stamp.is_some()
+                        && stamp.as_ref() == record.artifact_stamps.get(&self.engine_key);
+                    if !untouched && &sha256_hex(&bytes) != expected {
                         return Err(corrupted(format!(
                             "compiled artifact {name} does not match the install record"
                         )));
@@ -770,6 +785,12 @@ impl<'h> InstallStore<'h> {
         record
             .artifacts
             .insert(self.engine_key.clone(), sha256_hex(&artifact));
+        match artifact_stamp(&cache, &name) {
+            Some(stamp) => record
+                .artifact_stamps
+                .insert(self.engine_key.clone(), stamp),
+            None => record.artifact_stamps.remove(&self.engine_key),
+        };
         let app_dir = self
             .app_dir(app)?
             .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
@@ -791,6 +812,44 @@ fn lock_state(app_dir: &Dir) -> Result<std::fs::File, RuntimeError> {
     let file = app_dir.open_with("state.lock", &opts)?.into_std();
     file.lock()?;
     Ok(file)
+}
+
+/// A file's identity: device, inode, ctime (to the nanosecond) and size. `None` where the
+/// platform does not expose them (then the digest is always checked).
+fn file_stamp(file: &std::fs::File) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = file.metadata().ok()?;
+        Some(format!(
+            "{}:{}:{}.{:09}:{}",
+            m.dev(),
+            m.ino(),
+            m.ctime(),
+            m.ctime_nsec(),
+            m.size()
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        None
+    }
+}
+
+fn artifact_stamp(dir: &Dir, name: &str) -> Option<String> {
+    file_stamp(&dir.open(name).ok()?.into_std())
+}
+
+/// Reads a file and then takes its stamp from the same open file: a change made before or
+/// during the read shows in the stamp.
+fn read_with_stamp(dir: &Dir, name: &str) -> io::Result<(Vec<u8>, Option<String>)> {
+    use std::io::Read;
+    let mut file = dir.open(name)?.into_std();
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    let stamp = file_stamp(&file);
+    Ok((bytes, stamp))
 }
 
 /// Deserializes a precompiled component.

@@ -494,6 +494,7 @@ impl Runtime {
             installed_at: crate::tokens::now_unix(),
             files: Default::default(),
             artifacts: Default::default(),
+            artifact_stamps: Default::default(),
         };
         self.install_store()
             .check_imports(&component, record.declared())?;

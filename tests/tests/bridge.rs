@@ -385,6 +385,19 @@ fn a_tampered_compiled_artifact_is_refused() {
         .unwrap()
         .path();
     let artifact = engine_dir.join("com.acme.minimal-1.0.0.cwasm");
+    // The record holds the artifact's identity (so untouched loads skip re-hashing it)...
+    let record: Value = serde_json::from_slice(
+        &std::fs::read(
+            world
+                .home()
+                .join("apps/com.acme.minimal/1.0.0/install.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let key = engine_dir.file_name().unwrap().to_str().unwrap();
+    assert!(record["artifactStamps"][key].is_string(), "{record}");
+    // ...and rewriting the file in place, even with the same size, changes that identity.
     let mut bytes = std::fs::read(&artifact).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;
