@@ -1,6 +1,12 @@
-//! Raw-wasmtime baselines for the benchmarks: the same component, engine settings and call,
-//! without miniapp's layers (grant check, tracing span, usage counters, WASI context, limits).
+//! Raw-wasmtime baselines for the benchmarks: the same component, engine settings, call and
+//! storage backend, without miniapp's layers (install records and digest checks, grant check,
+//! tracing span, usage counters, WASI context set-up, limits).
+#![deny(unsafe_code)]
 
+use std::path::Path;
+use std::sync::Arc;
+
+use miniapp_runtime::storage::AppStorage;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 
@@ -13,10 +19,12 @@ wasmtime::component::bindgen!({
 
 use miniapp::bridge::{storage, types};
 
-/// The host state of the raw baseline: a default WASI context and a resource table.
+/// The host state of the raw baseline: a default WASI context, a resource table and the same
+/// storage backend miniapp uses (so `storage.get`/`set` do the same file I/O on both sides).
 pub struct Raw {
     pub wasi: wasmtime_wasi::WasiCtx,
     pub table: ResourceTable,
+    pub storage: Arc<AppStorage>,
 }
 
 impl wasmtime_wasi::WasiView for Raw {
@@ -33,16 +41,16 @@ impl types::Host for Raw {}
 impl storage::Host for Raw {
     async fn set(
         &mut self,
-        _k: String,
-        _v: Vec<u8>,
+        k: String,
+        v: Vec<u8>,
     ) -> wasmtime::Result<Result<(), types::BridgeError>> {
-        Ok(Ok(()))
+        Ok(self.storage.set(&k, &v).map_err(raw_error))
     }
     async fn get(
         &mut self,
-        _k: String,
+        k: String,
     ) -> wasmtime::Result<Result<Option<Vec<u8>>, types::BridgeError>> {
-        Ok(Ok(None))
+        Ok(self.storage.get(&k).map_err(raw_error))
     }
     async fn remove(&mut self, _k: String) -> wasmtime::Result<Result<bool, types::BridgeError>> {
         Ok(Ok(false))
@@ -56,41 +64,80 @@ impl storage::Host for Raw {
     async fn usage(
         &mut self,
     ) -> wasmtime::Result<Result<storage::StorageUsage, types::BridgeError>> {
+        let (used_bytes, quota_bytes) = self.storage.usage();
         Ok(Ok(storage::StorageUsage {
-            used_bytes: 0,
-            quota_bytes: 10 << 20,
+            used_bytes,
+            quota_bytes,
         }))
     }
 }
 
-/// An engine configured like miniapp's (pooling allocator, epoch interruption), so the ratio
-/// measures miniapp's layers rather than allocator choices.
+fn raw_error(e: miniapp_runtime::BridgeError) -> types::BridgeError {
+    types::BridgeError::Internal(e.to_string())
+}
+
+/// Opens (creating it) a storage directory like the one miniapp gives an app.
+pub fn raw_storage(dir: &Path) -> Arc<AppStorage> {
+    std::fs::create_dir_all(dir).unwrap();
+    let dir = cap_std::fs::Dir::open_ambient_dir(dir, cap_std::ambient_authority()).unwrap();
+    Arc::new(AppStorage::open(dir, miniapp_runtime::storage::DEFAULT_QUOTA_BYTES).unwrap())
+}
+
+/// An engine configured like miniapp's default one (`EngineOptions::default()`: pooling
+/// allocator with the same limits, epoch interruption), so the ratio measures miniapp's layers
+/// rather than allocator choices.
 pub fn raw_engine() -> Engine {
     let mut config = Config::new();
     config.epoch_interruption(true);
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(
-        PoolingAllocationConfig::default(),
-    ));
+    config.wasm_component_model(true);
+    let n = 1000;
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(n)
+        .max_core_instances_per_component(64)
+        .max_memories_per_component(16)
+        .max_tables_per_component(32)
+        .total_core_instances(n * 8)
+        .total_memories(n * 2)
+        .total_tables(n * 4)
+        .total_stacks(n)
+        .max_memory_size(256 << 20);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&config).unwrap()
 }
 
 /// A pre-instantiated raw component linking WASI p2 and `types` and `storage` directly.
 pub fn raw_pre(engine: &Engine, wasm: &[u8]) -> MiniProgramPre<Raw> {
-    let component = Component::new(engine, wasm).unwrap();
+    raw_pre_of(engine, &Component::new(engine, wasm).unwrap())
+}
+
+/// Links an already compiled (or deserialized) component like [`raw_pre`].
+pub fn raw_pre_of(engine: &Engine, component: &Component) -> MiniProgramPre<Raw> {
     let mut linker: Linker<Raw> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
     types::add_to_linker::<Raw, HasSelf<Raw>>(&mut linker, |r| r).unwrap();
     storage::add_to_linker::<Raw, HasSelf<Raw>>(&mut linker, |r| r).unwrap();
-    MiniProgramPre::new(linker.instantiate_pre(&component).unwrap()).unwrap()
+    MiniProgramPre::new(linker.instantiate_pre(component).unwrap()).unwrap()
 }
 
-pub fn raw_store(engine: &Engine) -> Store<Raw> {
+/// Loads a precompiled artifact the raw way: read the file, deserialize.
+pub fn raw_load(engine: &Engine, artifact: &Path) -> Component {
+    let bytes = std::fs::read(artifact).unwrap();
+    // SAFETY: the artifact was written by `Component::serialize` on an engine with this same
+    // configuration, in this process, moments before (the runtime makes the same call after
+    // checking the artifact's digest).
+    #[allow(unsafe_code)]
+    let component = unsafe { Component::deserialize(engine, &bytes) };
+    component.unwrap()
+}
+
+pub fn raw_store(engine: &Engine, storage: &Arc<AppStorage>) -> Store<Raw> {
     let wasi = wasmtime_wasi::WasiCtx::builder().build();
     let mut store = Store::new(
         engine,
         Raw {
             wasi,
             table: ResourceTable::new(),
+            storage: storage.clone(),
         },
     );
     store.set_epoch_deadline(u64::MAX / 2);

@@ -23,7 +23,12 @@ fn count(n: &str, params: &str) -> Result<usize, String> {
 
 impl MiniProgram for Bench {
     fn on_launch(params: String) -> Result<String, String> {
-        let (op, n) = params.split_once(':').unwrap_or(("usage", &params));
+        // A bare number is the original form: that many `storage.usage` calls.
+        let (op, n) = match params.split_once(':') {
+            Some(split) => split,
+            None if params.trim().parse::<u32>().is_ok() => ("usage", params.as_str()),
+            None => (params.as_str(), ""),
+        };
         let bridge = |e: miniapp_sdk::Error| e.code().to_string();
         match op {
             "noop" => Ok(String::new()),
