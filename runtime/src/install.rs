@@ -62,7 +62,7 @@ pub struct Home {
 /// metadata (every write renames a new file into place, so inode, length or mtime change).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StateStamp {
-    writes: u64,
+    pub(crate) writes: u64,
     len: u64,
     modified: Option<std::time::SystemTime>,
     inode: u64,
@@ -128,6 +128,11 @@ impl Home {
             trust,
             state_writes: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// How many `state.json` writes this process has made (any app).
+    pub(crate) fn state_writes(&self) -> u64 {
+        self.state_writes.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The stamp of `apps/<app>/state.json` (one `stat`); `None` if it does not exist.

@@ -121,7 +121,7 @@ pub struct Runtime {
     persisted: Mutex<HashMap<AppId, UsageSnapshot>>,
     /// Per app, what `state.json` said at a given stamp: (a pending version?, failed launches).
     /// Lets a warm launch skip reading and locking it (see `Runtime::before_launch`).
-    pub(crate) state_cache: Mutex<HashMap<AppId, (crate::install::StateStamp, bool, u32)>>,
+    pub(crate) state_cache: Mutex<HashMap<AppId, crate::updates::StateSeen>>,
 }
 
 impl std::fmt::Debug for Runtime {

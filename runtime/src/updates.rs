@@ -540,6 +540,19 @@ impl LaunchGate {
     }
 }
 
+/// How long a launch trusts what it last read of `state.json` before checking the file again
+/// for writes by another process (this process's own writes are noticed at once).
+pub(crate) const RESTAT_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// What an app's `state.json` said when last read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StateSeen {
+    pub(crate) stamp: crate::install::StateStamp,
+    pub(crate) checked: std::time::Instant,
+    pub(crate) pending: bool,
+    pub(crate) failed_launches: u32,
+}
+
 /// Whether a launch failure is the guest's fault (counts towards a crash-loop rollback).
 fn is_guest_failure(e: &RuntimeError) -> bool {
     matches!(
@@ -553,11 +566,23 @@ fn is_guest_failure(e: &RuntimeError) -> bool {
 }
 
 impl Runtime {
-    /// (pending?, failed launches) from `state.json` if it is unchanged since [`Self::read_state`].
+    /// (pending?, failed launches) from `state.json` if it is unchanged since [`Self::read_state`]:
+    /// no write by this process since, and (checked with one `stat` at most every
+    /// [`RESTAT_AFTER`]) none by another process either.
     fn cached_state(&self, app: &AppId) -> Option<(bool, u32)> {
+        let writes = self.home().state_writes();
+        if let Some(seen) = self.state_cache.lock().unwrap().get(app)
+            && seen.stamp.writes == writes
+            && seen.checked.elapsed() < RESTAT_AFTER
+        {
+            return Some((seen.pending, seen.failed_launches));
+        }
         let stamp = self.home().state_stamp(app)?;
-        match self.state_cache.lock().unwrap().get(app) {
-            Some((seen, pending, failed)) if *seen == stamp => Some((*pending, *failed)),
+        match self.state_cache.lock().unwrap().get_mut(app) {
+            Some(seen) if seen.stamp == stamp => {
+                seen.checked = std::time::Instant::now();
+                Some((seen.pending, seen.failed_launches))
+            }
             _ => None,
         }
     }
@@ -566,11 +591,18 @@ impl Runtime {
     /// racing with the read changes the stamp and the next check reads again).
     fn read_state(&self, app: &AppId) -> Result<crate::install::AppVersions, RuntimeError> {
         let stamp = self.home().state_stamp(app);
+        let checked = std::time::Instant::now();
         let v = self.install_store().versions(app)?;
         let mut cache = self.state_cache.lock().unwrap();
         match stamp {
             Some(stamp) => {
-                cache.insert(app.clone(), (stamp, v.pending.is_some(), v.failed_launches));
+                let seen = StateSeen {
+                    stamp,
+                    checked,
+                    pending: v.pending.is_some(),
+                    failed_launches: v.failed_launches,
+                };
+                cache.insert(app.clone(), seen);
             }
             None => {
                 cache.remove(app);

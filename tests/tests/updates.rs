@@ -499,6 +499,8 @@ fn a_version_staged_by_another_process_is_activated_at_the_next_warm_launch() {
     let other = world.runtime(HostServices::development());
     let v2 = other.verify_package(&v2()).unwrap();
     other.stage(&v2).unwrap();
+    // A warm runtime looks at state.json again at most every 250 ms (its own writes at once).
+    std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(
         run(&rt).unwrap(),
         "[]",
