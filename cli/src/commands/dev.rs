@@ -400,7 +400,18 @@ Example:
         dev_home(&data)?;
         let hub = Arc::new(InspectorHub::new());
         init_tracing(hub.clone());
-        let runtime = Runtime::new(&data, RuntimeConfig::default())?;
+        // Development: a component's wasi:http may reach a local API server (loopback, plain
+        // http); names must still be in allowedDomains.
+        let runtime = Runtime::new(
+            &data,
+            RuntimeConfig {
+                network: miniapp_runtime::NetworkPolicy {
+                    allow_loopback: true,
+                    ..Default::default()
+                },
+                ..RuntimeConfig::default()
+            },
+        )?;
         let tokio = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
