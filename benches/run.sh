@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every benchmark — miniapp against raw wasmtime and native (benches/), the peers Extism,
+# QuickJS and native Rust (benches/peers, its own workspace), resident memory (the `memory`
+# bin) — and writes BENCHMARKING.md at the repo root from this run's criterion estimates.
+# Takes about 15-20 minutes on a 2-core machine from a cold peers build; nothing else needed
+# but Rust (rust-toolchain.toml) and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export CARGO_TARGET_DIR="$root/target"
+now() { date +%s; }
+start=$(now)
+
+# Stale results from an earlier run must not reach the report.
+rm -rf "$root/target/criterion" "$root/benches/peers/target/criterion"
+mkdir -p "$root/target/criterion"
+
+echo "== building the peers workspace (Extism brings its own wasmtime)"
+t=$(now)
+(cd benches/peers && CARGO_TARGET_DIR="$root/benches/peers/target" cargo bench --no-run </dev/null)
+peers_build=$(( $(now) - t ))
+
+echo "== building the main benches"
+t=$(now)
+cargo bench --locked -p miniapp-benches --no-run </dev/null
+cargo build --locked --release -p miniapp-benches --bin memory </dev/null
+main_build=$(( $(now) - t ))
+
+echo "== miniapp against raw wasmtime and native"
+cargo bench --locked -p miniapp-benches --bench runtime </dev/null
+
+echo "== peers"
+(cd benches/peers && CARGO_TARGET_DIR="$root/benches/peers/target" cargo bench </dev/null)
+
+echo "== resident memory"
+for who in raw_wasmtime miniapp; do
+    "$root/target/release/memory" "$who" </dev/null > "$root/target/criterion/memory-$who.json"
+done
+
+total=$(( $(now) - start ))
+python3 benches/report.py "$root" "$root/BENCHMARKING.md" "$total" "$peers_build" "$main_build"
+echo "== wrote BENCHMARKING.md in $total s"
