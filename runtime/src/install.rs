@@ -319,20 +319,13 @@ impl<'h> InstallStore<'h> {
         component: &Component,
         declared: PermissionSet,
     ) -> Result<(), RuntimeError> {
-        for (name, _) in component.component_type().imports(self.engine) {
-            match permission_for_import(name) {
-                Some(p) if !declared.contains(p) => {
-                    return Err(RuntimeError::ImportNotPermitted {
-                        interface: name.to_owned(),
-                        permission: p.to_string(),
-                    });
-                }
-                Some(_) => {}
-                None if name.starts_with("wasi:") || name.starts_with("miniapp:bridge/") => {}
-                None => return Err(RuntimeError::ImportUnknown(name.to_owned())),
-            }
-        }
-        Ok(())
+        check_import_names(
+            component
+                .component_type()
+                .imports(self.engine)
+                .map(|(n, _)| n),
+            declared,
+        )
     }
 
     fn compile(&self, bytes: &[u8]) -> Result<(Component, Vec<u8>), RuntimeError> {
@@ -407,6 +400,9 @@ impl<'h> InstallStore<'h> {
         let declared: PermissionSet = manifest.permissions.iter().collect();
         let start = std::time::Instant::now();
         let artifact = if manifest.is_component() {
+            // Refuse undeclared imports before spending a compile on the package.
+            let names = component_import_names(pkg.entry_point_bytes())?;
+            check_import_names(names.iter().map(String::as_str), declared)?;
             let (component, artifact) = self.compile(pkg.entry_point_bytes())?;
             self.check_imports(&component, declared)?;
             Some(artifact)
@@ -817,6 +813,51 @@ fn lock_state(app_dir: &Dir) -> Result<std::fs::File, RuntimeError> {
     let file = app_dir.open_with("state.lock", &opts)?.into_std();
     file.lock()?;
     Ok(file)
+}
+
+/// The top-level import names of a component binary, read without compiling it, so a package
+/// importing what it did not declare is refused before an expensive compile. The check on the
+/// compiled component's type still runs after compiling.
+pub fn component_import_names(bytes: &[u8]) -> Result<Vec<String>, RuntimeError> {
+    use wasmtime::wasmparser::{Parser, Payload};
+    let bad = |e: &dyn std::fmt::Display| RuntimeError::CompileFailed(format!("{e}"));
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.map_err(|e| bad(&e))? {
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::ComponentImportSection(reader) if depth == 0 => {
+                for import in reader {
+                    names.push(import.map_err(|e| bad(&e))?.name.name.to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(names)
+}
+
+/// Every import must be granted by a declared permission or be always allowed (WASI, `types`,
+/// `log`); anything else is refused.
+pub(crate) fn check_import_names<'a>(
+    names: impl Iterator<Item = &'a str>,
+    declared: PermissionSet,
+) -> Result<(), RuntimeError> {
+    for name in names {
+        match permission_for_import(name) {
+            Some(p) if !declared.contains(p) => {
+                return Err(RuntimeError::ImportNotPermitted {
+                    interface: name.to_owned(),
+                    permission: p.to_string(),
+                });
+            }
+            Some(_) => {}
+            None if name.starts_with("wasi:") || name.starts_with("miniapp:bridge/") => {}
+            None => return Err(RuntimeError::ImportUnknown(name.to_owned())),
+        }
+    }
+    Ok(())
 }
 
 /// A file's identity: device, inode, ctime (to the nanosecond) and size. `None` where the

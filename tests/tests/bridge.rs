@@ -435,3 +435,34 @@ fn a_missing_artifact_is_recompiled_from_the_checked_component() {
         "INSTALL_CORRUPTED"
     );
 }
+
+#[test]
+fn imports_read_without_compiling_are_the_compiled_components_imports() {
+    let world = World::new();
+    let rt = world.runtime(host(&[]).services);
+    for (name, bytes) in guests::ALL {
+        let mut read = miniapp_runtime::component_import_names(bytes).unwrap();
+        let component = wasmtime::component::Component::new(rt.engine(), bytes).unwrap();
+        let mut compiled: Vec<String> = component
+            .component_type()
+            .imports(rt.engine())
+            .map(|(n, _)| n.to_owned())
+            .collect();
+        read.sort();
+        compiled.sort();
+        assert_eq!(read, compiled, "{name}");
+        assert!(!read.is_empty(), "{name}");
+    }
+    assert!(
+        miniapp_runtime::component_import_names(guests::PROBE)
+            .unwrap()
+            .iter()
+            .any(|n| n.starts_with("miniapp:bridge/payment@"))
+    );
+    assert_eq!(
+        miniapp_runtime::component_import_names(b"not wasm")
+            .unwrap_err()
+            .code(),
+        "COMPILE_FAILED"
+    );
+}
