@@ -1,0 +1,16 @@
+;; The Extism peer: a plugin whose `usage_x1000` calls the host function `storage_usage`
+;; (module "extism:host/user") 1,000 times, like the bench guest's `usage:1000`, and whose
+;; `noop` returns at once (for cold and warm start). Written in WAT: the machine has no
+;; wasm32-unknown-unknown target to build an extism-pdk plugin from Rust.
+(module
+  (import "extism:host/user" "storage_usage" (func $usage (result i64)))
+  (func (export "noop") (result i32)
+    i32.const 0)
+  (func (export "usage_x1000") (result i32)
+    (local $i i32)
+    (local $used i64)
+    (loop $calls
+      (local.set $used (call $usage))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $calls (i32.lt_u (local.get $i) (i32.const 1000))))
+    i32.const 0))
