@@ -187,16 +187,34 @@ impl AppUsage {
 /// Target of the bridge-call spans; the Bridge Inspector subscribes to it.
 pub const SPAN_TARGET: &str = "miniapp::bridge";
 
+/// Largest JSON text of a call's params, result or error a span carries. A larger value is
+/// replaced by `{"$truncated": {"bytes": <its size>, "preview": <its first KiB>}}`.
+pub const RECORD_LIMIT_BYTES: usize = 64 * 1024;
+/// Bytes of a truncated value's text kept as its preview.
+const PREVIEW_BYTES: usize = 1024;
+
+/// What replaces the signature of a token in records: the claims and expiry stay readable, the
+/// bearer credential does not leave the call.
+pub const REDACTED: &str = "redacted";
+
 /// Runs one bridge call. `linked_granted` is how the linker wired this interface for this
 /// instance (false = the denial stub); the grant set is checked too, so the JSON path, which has
 /// no linker, gets the same answer. On denial `call` is never run: the host service is not touched.
-pub(crate) async fn bridge_call<T, Fut>(
+///
+/// `params` gives the call's arguments in the JSON bridge's shape (`{"key": .., "value": ..}`),
+/// whichever transport made the call, so that an inspector record or a recording looks the same.
+/// It and the serialization of the result run only when a subscriber listens to the span: with
+/// nobody listening a call costs no allocation and no clock read more than the call itself.
+pub(crate) async fn bridge_call<T, P, Fut>(
     ctx: &AppContext,
     method: Method,
     linked_granted: bool,
+    params: impl FnOnce() -> P,
     call: impl FnOnce() -> Fut,
 ) -> Result<T, BridgeError>
 where
+    T: Serialize,
+    P: Serialize,
     Fut: Future<Output = Result<T, BridgeError>>,
 {
     let span = tracing::info_span!(
@@ -204,11 +222,17 @@ where
         "bridge_call",
         app = %ctx.app,
         method = method.name(),
+        params = tracing::field::Empty,
         outcome = tracing::field::Empty,
         duration_us = tracing::field::Empty,
+        result = tracing::field::Empty,
+        error = tracing::field::Empty,
     );
-    // Timing is for the inspector: skip the clock reads when nobody listens to the span.
-    let start = (!span.is_disabled()).then(Instant::now);
+    // Timing, params and result are for the inspector: skip them when nobody listens.
+    let start = (!span.is_disabled()).then(|| {
+        span.record("params", record_json(&params()).as_str());
+        Instant::now()
+    });
     ctx.usage.bridge_calls.fetch_add(1, Ordering::Relaxed);
     let granted = linked_granted && method.permission().is_none_or(|p| ctx.grants.contains(p));
     let result = if granted {
@@ -221,15 +245,106 @@ where
         }
         Err(BridgeError::PermissionDenied)
     };
-    let outcome = match &result {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    };
     if let Some(start) = start {
-        span.record("outcome", outcome);
-        span.record("duration_us", start.elapsed().as_micros() as u64);
+        let duration_us = start.elapsed().as_micros() as u64;
+        match &result {
+            Ok(value) => {
+                span.record("outcome", "ok");
+                span.record("result", recorded_result(method, value).as_str());
+            }
+            Err(e) => {
+                span.record("outcome", e.code());
+                let body = serde_json::json!({"code": e.code(), "message": e.to_string()});
+                span.record("error", record_json(&body).as_str());
+            }
+        }
+        span.record("duration_us", duration_us);
     }
     result
+}
+
+/// The result as records carry it: secrets redacted (see [`redact_secrets`]).
+fn recorded_result<T: Serialize>(method: Method, value: &T) -> String {
+    if method != Method::AuthGetToken {
+        return record_json(value);
+    }
+    match serde_json::to_value(value) {
+        Ok(mut v) => {
+            redact_secrets(method, &mut v);
+            record_json(&v)
+        }
+        Err(e) => record_json(&serde_json::json!({"$unserializable": e.to_string()})),
+    }
+}
+
+/// Removes what a record must not carry from a call's JSON result: the signature of an
+/// `auth.getToken` token (`header.claims.redacted`), so a recording shows the claims and expiry
+/// but holds no usable credential. Other methods' results are left as they are.
+pub fn redact_secrets(method: Method, result: &mut serde_json::Value) {
+    if method != Method::AuthGetToken {
+        return;
+    }
+    if let Some(token) = result.get_mut("value")
+        && let Some(text) = token.as_str()
+    {
+        let redacted = match text.rsplit_once('.') {
+            Some((signed, _signature)) if signed.contains('.') => format!("{signed}.{REDACTED}"),
+            _ => REDACTED.to_owned(),
+        };
+        *token = serde_json::Value::String(redacted);
+    }
+}
+
+/// Compact JSON text of `value` for a record: whole up to [`RECORD_LIMIT_BYTES`], otherwise a
+/// `{"$truncated": {"bytes", "preview"}}` marker. Memory stays bounded whatever the value's size.
+pub(crate) fn record_json<V: Serialize + ?Sized>(value: &V) -> String {
+    struct Bounded {
+        kept: Vec<u8>,
+        total: usize,
+    }
+    impl std::io::Write for Bounded {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let room = RECORD_LIMIT_BYTES.saturating_sub(self.kept.len());
+            self.kept.extend_from_slice(&buf[..buf.len().min(room)]);
+            self.total += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Bounded {
+        kept: Vec::new(),
+        total: 0,
+    };
+    if let Err(e) = serde_json::to_writer(&mut w, value) {
+        return serde_json::json!({"$unserializable": e.to_string()}).to_string();
+    }
+    if w.total <= RECORD_LIMIT_BYTES {
+        return String::from_utf8(w.kept).expect("serde_json writes UTF-8");
+    }
+    let head = &w.kept[..PREVIEW_BYTES.min(w.kept.len())];
+    let preview = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        // Cut inside a character: keep the whole characters before it.
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    serde_json::json!({"$truncated": {"bytes": w.total, "preview": preview}}).to_string()
+}
+
+/// Bytes in a record (a storage value): a string when they are UTF-8, otherwise an array of
+/// numbers. This is the recording format of the Rust guest mock (`miniapp_sdk::mock`), so a
+/// component session replays there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RecordBytes<'a>(pub(crate) &'a [u8]);
+
+impl Serialize for RecordBytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(self.0) {
+            Ok(text) => s.serialize_str(text),
+            Err(_) => self.0.serialize(s),
+        }
+    }
 }
 
 #[cfg(test)]

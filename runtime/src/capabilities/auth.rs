@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use miniapp_package::AppId;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::auth as wit;
-use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use super::{Bridge, Linked, WitResult, bridge, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 use crate::tokens::MintedToken;
@@ -129,9 +129,13 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn get_token(&mut self, scopes: Vec<String>) -> WitResult<wit::Token> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::AuthGetToken, G, || async {
-                get_token(ctx, &scopes)
-            })
+            bridge_call(
+                ctx,
+                Method::AuthGetToken,
+                G,
+                || json!({"scopes": &scopes}),
+                || async { get_token(ctx, &scopes) },
+            )
             .await,
         )
     }
@@ -144,8 +148,8 @@ struct GetTokenParams {
 }
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
-        let GetTokenParams { scopes } = params(method, p)?;
+    bridge_call(ctx, method, true, json_params(&p), || async {
+        let GetTokenParams { scopes } = params(method, &p)?;
         super::json(get_token(ctx, &scopes)?)
     })
     .await

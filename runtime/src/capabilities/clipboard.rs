@@ -3,11 +3,11 @@
 use std::sync::Mutex;
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::clipboard as wit;
-use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 
@@ -53,7 +53,7 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn read_text(&mut self) -> WitResult<Option<String>> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::ClipboardReadText, G, || async {
+            bridge_call(ctx, Method::ClipboardReadText, G, no_params, || async {
                 Ok(ctx.host.services.clipboard.read_text())
             })
             .await,
@@ -62,9 +62,13 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn write_text(&mut self, text: String) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::ClipboardWriteText, G, || async {
-                write_text(ctx, &text)
-            })
+            bridge_call(
+                ctx,
+                Method::ClipboardWriteText,
+                G,
+                || json!({"text": &text}),
+                || async { write_text(ctx, &text) },
+            )
             .await,
         )
     }
@@ -77,11 +81,11 @@ struct WriteParams {
 }
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
+    bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
             Method::ClipboardReadText => super::json(ctx.host.services.clipboard.read_text()),
             Method::ClipboardWriteText => {
-                let WriteParams { text } = params(method, p)?;
+                let WriteParams { text } = params(method, &p)?;
                 write_text(ctx, &text).map(|()| Value::Null)
             }
             _ => Err(BridgeError::Internal(format!(

@@ -1,11 +1,11 @@
 //! `device`: facts about the device and the host app.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::device as wit;
-use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 
@@ -95,14 +95,23 @@ impl From<DeviceInfo> for wit::DeviceInfo {
 impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn info(&mut self) -> WitResult<wit::DeviceInfo> {
         let ctx = self.ctx;
-        to_wit(bridge_call(ctx, Method::DeviceInfo, G, || async { Ok(info(ctx)) }).await)
+        to_wit(
+            bridge_call(ctx, Method::DeviceInfo, G, no_params, || async {
+                Ok(info(ctx))
+            })
+            .await,
+        )
     }
     async fn vibrate(&mut self, millis: u32) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::DeviceVibrate, G, || async {
-                vibrate(ctx, millis)
-            })
+            bridge_call(
+                ctx,
+                Method::DeviceVibrate,
+                G,
+                || json!({"millis": millis}),
+                || async { vibrate(ctx, millis) },
+            )
             .await,
         )
     }
@@ -115,11 +124,11 @@ struct VibrateParams {
 }
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
+    bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
             Method::DeviceInfo => super::json(info(ctx)),
             Method::DeviceVibrate => {
-                let VibrateParams { millis } = params(method, p)?;
+                let VibrateParams { millis } = params(method, &p)?;
                 vibrate(ctx, millis).map(|()| Value::Null)
             }
             _ => Err(BridgeError::Internal(format!(

@@ -7,7 +7,7 @@ use serde_json::Value;
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::geolocation as wit;
-use super::{Bridge, Linked, WitResult, bridge, to_wit};
+use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 
@@ -72,20 +72,20 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn current_position(&mut self) -> WitResult<wit::Position> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::GeolocationCurrentPosition, G, || {
-                current_position(ctx)
-            })
+            bridge_call(
+                ctx,
+                Method::GeolocationCurrentPosition,
+                G,
+                no_params,
+                || current_position(ctx),
+            )
             .await,
         )
     }
 }
 
-pub(crate) async fn json(
-    ctx: &AppContext,
-    method: Method,
-    _p: Value,
-) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
+pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
+    bridge_call(ctx, method, true, json_params(&p), || async {
         super::json(current_position(ctx).await?)
     })
     .await

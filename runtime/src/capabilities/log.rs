@@ -1,12 +1,12 @@
 //! `log`: always granted. Guest log lines (and WASI stdout/stderr) go to `tracing` under the
 //! target `miniapp::guest`, with the app id.
 
-use serde::Deserialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::log as wit;
-use super::{Bridge, Linked, bridge, params};
+use super::{Bridge, Linked, bridge, json_params, params};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 
@@ -20,7 +20,7 @@ pub const MAX_LOG_BYTES: usize = 4096;
 /// Guest log lines kept per app and second; the rest are counted as dropped.
 pub const LOG_LINES_PER_SECOND: u32 = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Trace,
@@ -61,12 +61,19 @@ impl From<wit::Level> for Level {
 impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn log(&mut self, level: wit::Level, message: String) -> wasmtime::Result<()> {
         let ctx = self.ctx;
-        let _ = bridge_call(ctx, Method::LogLog, true, || async {
-            if ctx.usage.admit_log_line(LOG_LINES_PER_SECOND) {
-                emit(ctx.app.as_str(), level.into(), &message);
-            }
-            Ok(())
-        })
+        let level = Level::from(level);
+        let _ = bridge_call(
+            ctx,
+            Method::LogLog,
+            true,
+            || json!({"level": level, "message": &message}),
+            || async {
+                if ctx.usage.admit_log_line(LOG_LINES_PER_SECOND) {
+                    emit(ctx.app.as_str(), level, &message);
+                }
+                Ok(())
+            },
+        )
         .await;
         Ok(())
     }
@@ -80,8 +87,8 @@ struct LogParams {
 }
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
-        let LogParams { level, message } = params(method, p)?;
+    bridge_call(ctx, method, true, json_params(&p), || async {
+        let LogParams { level, message } = params(method, &p)?;
         if ctx.usage.admit_log_line(LOG_LINES_PER_SECOND) {
             emit(ctx.app.as_str(), level, &message);
         }

@@ -215,14 +215,41 @@ impl HostServices {
 }
 
 /// JSON params of a method, with a clear `INVALID_ARGUMENT` when they don't fit.
-pub(crate) fn params<T: DeserializeOwned>(method: Method, params: Value) -> Result<T, BridgeError> {
-    let params = if params.is_null() {
-        Value::Object(Default::default())
+pub(crate) fn params<T: DeserializeOwned>(
+    method: Method,
+    params: &Value,
+) -> Result<T, BridgeError> {
+    let parsed = if params.is_null() {
+        T::deserialize(&Value::Object(Default::default()))
     } else {
-        params
+        T::deserialize(params)
     };
-    serde_json::from_value(params)
-        .map_err(|e| BridgeError::invalid(format!("params of {method}: {e}")))
+    parsed.map_err(|e| BridgeError::invalid(format!("params of {method}: {e}")))
+}
+
+/// The params of a JSON-path call as records show them: as the page sent them, `{}` for none.
+/// Borrowed, so nothing is copied unless the inspector listens.
+pub(crate) struct JsonParams<'a>(&'a Value);
+
+impl Serialize for JsonParams<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_null() {
+            use serde::ser::SerializeMap;
+            s.serialize_map(Some(0))?.end()
+        } else {
+            self.0.serialize(s)
+        }
+    }
+}
+
+/// The `params` argument of `bridge_call` for a JSON-path call.
+pub(crate) fn json_params<'a>(p: &'a Value) -> impl FnOnce() -> JsonParams<'a> {
+    move || JsonParams(p)
+}
+
+/// The `params` argument of `bridge_call` for a method without arguments: `{}`.
+pub(crate) fn no_params() -> serde_json::Map<String, Value> {
+    serde_json::Map::new()
 }
 
 pub(crate) fn json<T: Serialize>(value: T) -> Result<Value, BridgeError> {

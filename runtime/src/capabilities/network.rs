@@ -267,9 +267,16 @@ impl WasiHttpHooks for NetworkHooks {
                 app = %ctx.app,
                 method = METHOD,
                 url = %url,
+                params = tracing::field::Empty,
                 outcome = tracing::field::Empty,
                 duration_us = tracing::field::Empty,
+                result = tracing::field::Empty,
+                error = tracing::field::Empty,
             );
+            if !span.is_disabled() {
+                let params = json!({"method": request.method().as_str(), "url": &url});
+                span.record("params", params.to_string().as_str());
+            }
             let start = Instant::now();
             ctx.usage.bridge_calls.fetch_add(1, Ordering::Relaxed);
             let result = send(&ctx, &net, granted, &url, request, options).await;
@@ -278,6 +285,18 @@ impl WasiHttpHooks for NetworkHooks {
                 Err(e) => error_code(e),
             };
             span.record("outcome", outcome.as_str());
+            if !span.is_disabled() {
+                match &result {
+                    Ok((response, _)) => {
+                        let status = json!({"status": response.status().as_u16()});
+                        span.record("result", status.to_string().as_str());
+                    }
+                    Err(e) => {
+                        let error = json!({"code": outcome, "message": e.to_string()});
+                        span.record("error", error.to_string().as_str());
+                    }
+                }
+            }
             span.record("duration_us", start.elapsed().as_micros() as u64);
             result
         })

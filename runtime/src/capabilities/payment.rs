@@ -6,11 +6,11 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use miniapp_package::AppId;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::payment as wit;
-use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use super::{Bridge, Linked, WitResult, bridge, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 
@@ -113,9 +113,9 @@ fn check(req: &PaymentRequest) -> Result<(), BridgeError> {
     Ok(())
 }
 
-pub(crate) async fn pay(ctx: &AppContext, req: PaymentRequest) -> Result<Receipt, BridgeError> {
-    check(&req)?;
-    ctx.host.services.payment.pay(&ctx.app, &req).await
+pub(crate) async fn pay(ctx: &AppContext, req: &PaymentRequest) -> Result<Receipt, BridgeError> {
+    check(req)?;
+    ctx.host.services.payment.pay(&ctx.app, req).await
 }
 
 pub(crate) async fn query(ctx: &AppContext, order_id: &str) -> Result<Receipt, BridgeError> {
@@ -153,15 +153,29 @@ impl From<Receipt> for wit::Receipt {
 impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn pay(&mut self, request: wit::PaymentRequest) -> WitResult<wit::Receipt> {
         let ctx = self.ctx;
-        to_wit(bridge_call(ctx, Method::PaymentPay, G, || pay(ctx, request.into())).await)
+        let request = PaymentRequest::from(request);
+        to_wit(
+            bridge_call(
+                ctx,
+                Method::PaymentPay,
+                G,
+                || &request,
+                || pay(ctx, &request),
+            )
+            .await,
+        )
     }
 
     async fn query(&mut self, order_id: String) -> WitResult<wit::Receipt> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::PaymentQuery, G, || async {
-                query(ctx, &order_id).await
-            })
+            bridge_call(
+                ctx,
+                Method::PaymentQuery,
+                G,
+                || json!({"orderId": &order_id}),
+                || async { query(ctx, &order_id).await },
+            )
             .await,
         )
     }
@@ -174,11 +188,11 @@ struct QueryParams {
 }
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
+    bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
-            Method::PaymentPay => super::json(pay(ctx, params(method, p)?).await?),
+            Method::PaymentPay => super::json(pay(ctx, &params(method, &p)?).await?),
             Method::PaymentQuery => {
-                let QueryParams { order_id } = params(method, p)?;
+                let QueryParams { order_id } = params(method, &p)?;
                 super::json(query(ctx, &order_id).await?)
             }
             _ => Err(BridgeError::Internal(format!(
@@ -212,8 +226,8 @@ mod tests {
         let mut services = super::super::HostServices::development();
         services.payment = processor.clone();
         let (ctx, _home) = context_with("com.acme.loans", &[Permission::Payment], services.clone());
-        let a = pay(&ctx, req("o-1", 1500, "EUR")).await.unwrap();
-        let b = pay(&ctx, req("o-1", 1500, "EUR")).await.unwrap();
+        let a = pay(&ctx, &req("o-1", 1500, "EUR")).await.unwrap();
+        let b = pay(&ctx, &req("o-1", 1500, "EUR")).await.unwrap();
         assert_eq!(a, b);
         assert_eq!(processor.charges().len(), 1);
         assert_eq!(query(&ctx, "o-1").await.unwrap(), a);
@@ -227,7 +241,10 @@ mod tests {
             req("o", 1, "eur"),
             req("o", 1, "EURO"),
         ] {
-            assert_eq!(pay(&ctx, bad).await.unwrap_err().code(), "INVALID_ARGUMENT");
+            assert_eq!(
+                pay(&ctx, &bad).await.unwrap_err().code(),
+                "INVALID_ARGUMENT"
+            );
         }
 
         let (denied, _home2) = context_with("com.acme.other", &[], services);

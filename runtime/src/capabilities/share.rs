@@ -5,11 +5,11 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use miniapp_package::AppId;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::share as wit;
-use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use super::{Bridge, Linked, WitResult, bridge, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 
@@ -68,9 +68,17 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn share(&mut self, text: String, url: Option<String>) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::ShareShare, G, || async {
-                share(ctx, &text, url.as_deref()).await
-            })
+            bridge_call(
+                ctx,
+                Method::ShareShare,
+                G,
+                // As the JSON bridge takes them: no `url` key when there is none.
+                || match &url {
+                    Some(url) => json!({"text": &text, "url": url}),
+                    None => json!({"text": &text}),
+                },
+                || async { share(ctx, &text, url.as_deref()).await },
+            )
             .await,
         )
     }
@@ -85,8 +93,8 @@ struct ShareParams {
 }
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
-        let ShareParams { text, url } = params(method, p)?;
+    bridge_call(ctx, method, true, json_params(&p), || async {
+        let ShareParams { text, url } = params(method, &p)?;
         share(ctx, &text, url.as_deref())
             .await
             .map(|()| Value::Null)

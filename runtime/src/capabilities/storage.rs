@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::storage as wit;
-use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
-use crate::bridge::{BridgeError, Method, bridge_call};
+use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, params, to_wit};
+use crate::bridge::{BridgeError, Method, RecordBytes, bridge_call};
 use crate::state::{AppContext, AppState};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
@@ -33,46 +33,71 @@ fn usage(ctx: &AppContext) -> StorageUsage {
     }
 }
 
+/// A stored value as a component receives it; records show it as [`RecordBytes`].
+struct Stored(Vec<u8>);
+
+impl serde::Serialize for Stored {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        RecordBytes(&self.0).serialize(s)
+    }
+}
+
 impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn set(&mut self, key: String, value: Vec<u8>) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::StorageSet, G, || async {
-                ctx.storage.set(&key, &value)
-            })
+            bridge_call(
+                ctx,
+                Method::StorageSet,
+                G,
+                || json!({"key": &key, "value": RecordBytes(&value)}),
+                || async { ctx.storage.set(&key, &value) },
+            )
             .await,
         )
     }
 
     async fn get(&mut self, key: String) -> WitResult<Option<Vec<u8>>> {
         let ctx = self.ctx;
-        to_wit(
-            bridge_call(ctx, Method::StorageGet, G, || async {
-                ctx.storage.get(&key)
-            })
-            .await,
+        let got = bridge_call(
+            ctx,
+            Method::StorageGet,
+            G,
+            || json!({"key": &key}),
+            || async { Ok(ctx.storage.get(&key)?.map(Stored)) },
         )
+        .await;
+        to_wit(got.map(|v| v.map(|Stored(bytes)| bytes)))
     }
 
     async fn remove(&mut self, key: String) -> WitResult<bool> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::StorageRemove, G, || async {
-                ctx.storage.remove(&key)
-            })
+            bridge_call(
+                ctx,
+                Method::StorageRemove,
+                G,
+                || json!({"key": &key}),
+                || async { ctx.storage.remove(&key) },
+            )
             .await,
         )
     }
 
     async fn keys(&mut self) -> WitResult<Vec<String>> {
         let ctx = self.ctx;
-        to_wit(bridge_call(ctx, Method::StorageKeys, G, || async { ctx.storage.keys() }).await)
+        to_wit(
+            bridge_call(ctx, Method::StorageKeys, G, no_params, || async {
+                ctx.storage.keys()
+            })
+            .await,
+        )
     }
 
     async fn clear(&mut self) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::StorageClear, G, || async {
+            bridge_call(ctx, Method::StorageClear, G, no_params, || async {
                 ctx.storage.clear()
             })
             .await,
@@ -81,7 +106,12 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
 
     async fn usage(&mut self) -> WitResult<wit::StorageUsage> {
         let ctx = self.ctx;
-        to_wit(bridge_call(ctx, Method::StorageUsage, G, || async { Ok(usage(ctx)) }).await)
+        to_wit(
+            bridge_call(ctx, Method::StorageUsage, G, no_params, || async {
+                Ok(usage(ctx))
+            })
+            .await,
+        )
     }
 }
 
@@ -110,16 +140,16 @@ struct SetParams {
 /// JSON entry. Values travel as JSON and are stored as their UTF-8 JSON text, so a component
 /// using `set_json` and a web page read the same bytes.
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
+    bridge_call(ctx, method, true, json_params(&p), || async {
         let s = &ctx.storage;
         match method {
             Method::StorageSet => {
-                let SetParams { key, value } = params(method, p)?;
+                let SetParams { key, value } = params(method, &p)?;
                 s.set(&key, value.to_string().as_bytes())?;
                 Ok(Value::Null)
             }
             Method::StorageGet => {
-                let KeyParams { key } = params(method, p)?;
+                let KeyParams { key } = params(method, &p)?;
                 Ok(s.get(&key)?.map_or(Value::Null, |bytes| {
                     serde_json::from_slice(&bytes).unwrap_or_else(|_| {
                         Value::String(String::from_utf8_lossy(&bytes).into_owned())
@@ -127,7 +157,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
                 }))
             }
             Method::StorageRemove => {
-                let KeyParams { key } = params(method, p)?;
+                let KeyParams { key } = params(method, &p)?;
                 Ok(Value::Bool(s.remove(&key)?))
             }
             Method::StorageKeys => Ok(json!(s.keys()?)),

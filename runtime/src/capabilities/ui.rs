@@ -5,11 +5,11 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use miniapp_package::AppId;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::ui as wit;
-use super::{Bridge, Linked, WitResult, bridge, params, to_wit};
+use super::{Bridge, Linked, WitResult, bridge, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
 
@@ -162,9 +162,13 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn toast(&mut self, message: String) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::UiToast, G, || async {
-                toast(ctx, &message).await
-            })
+            bridge_call(
+                ctx,
+                Method::UiToast,
+                G,
+                || json!({"message": &message}),
+                || async { toast(ctx, &message).await },
+            )
             .await,
         )
     }
@@ -176,27 +180,39 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     ) -> WitResult<u32> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::UiModal, G, || async {
-                modal(ctx, &title, &message, &buttons).await
-            })
+            bridge_call(
+                ctx,
+                Method::UiModal,
+                G,
+                || json!({"title": &title, "message": &message, "buttons": &buttons}),
+                || async { modal(ctx, &title, &message, &buttons).await },
+            )
             .await,
         )
     }
     async fn navigate(&mut self, route: String) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::UiNavigate, G, || async {
-                navigate(ctx, &route).await
-            })
+            bridge_call(
+                ctx,
+                Method::UiNavigate,
+                G,
+                || json!({"route": &route}),
+                || async { navigate(ctx, &route).await },
+            )
             .await,
         )
     }
     async fn set_title(&mut self, title: String) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::UiSetTitle, G, || async {
-                set_title(ctx, &title).await
-            })
+            bridge_call(
+                ctx,
+                Method::UiSetTitle,
+                G,
+                || json!({"title": &title}),
+                || async { set_title(ctx, &title).await },
+            )
             .await,
         )
     }
@@ -226,10 +242,10 @@ struct TitleParams {
 }
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
-    bridge_call(ctx, method, true, || async {
+    bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
             Method::UiToast => {
-                let ToastParams { message } = params(method, p)?;
+                let ToastParams { message } = params(method, &p)?;
                 toast(ctx, &message).await.map(|()| Value::Null)
             }
             Method::UiModal => {
@@ -237,15 +253,15 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
                     title,
                     message,
                     buttons,
-                } = params(method, p)?;
+                } = params(method, &p)?;
                 Ok(Value::from(modal(ctx, &title, &message, &buttons).await?))
             }
             Method::UiNavigate => {
-                let RouteParams { route } = params(method, p)?;
+                let RouteParams { route } = params(method, &p)?;
                 navigate(ctx, &route).await.map(|()| Value::Null)
             }
             Method::UiSetTitle => {
-                let TitleParams { title } = params(method, p)?;
+                let TitleParams { title } = params(method, &p)?;
                 set_title(ctx, &title).await.map(|()| Value::Null)
             }
             _ => Err(BridgeError::Internal(format!("ui does not serve {method}"))),
