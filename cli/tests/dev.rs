@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use miniapp_sdk::mock::MockBridge;
-use miniapp_sdk::{Error, PaymentRequest, geolocation, payment, storage, ui};
+use miniapp_sdk::{Error, PaymentRequest, auth, geolocation, log, payment, storage, ui};
 use serde_json::{Value, json};
 
 struct Simulator {
@@ -559,7 +559,95 @@ fn dev_serves_a_prebuilt_component_and_reloads_it_when_it_or_the_manifest_change
         .unwrap_or_else(|e| panic!("{e}: {status:#}"));
     assert_eq!(answer["draftSaved"], true, "{answer}");
     assert_eq!(answer["receipt"]["orderId"], "fee-ada", "{answer}");
+
+    // The component's calls are on the inspector with their params, and in the recording.
+    let calls = status["launch"]["calls"].as_array().unwrap();
+    let set = calls.iter().find(|c| c["method"] == "storage.set").unwrap();
+    assert_eq!(
+        set["params"],
+        json!({"key": "draft", "value": DRAFT}).to_string(),
+        "{status:#}"
+    );
+    let (status, _, body) = sim.http(
+        "GET",
+        "localhost",
+        &format!("/__inspector/recording.json?app={app}"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200);
+    let recording: Vec<Value> = serde_json::from_str(&body).unwrap();
+    // Earlier launches ran `minimal` (one log line each); this launch starts with its own log.
+    let first = recording
+        .iter()
+        .position(|c| c["params"]["message"] == "loan application: Ada asks 100000 over 12 months")
+        .unwrap_or_else(|| panic!("the loans launch is not in the recording: {body}"));
+    let session = &recording[first..];
+    let methods: Vec<&str> = session
+        .iter()
+        .map(|c| c["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "log.log",
+            "ui.setTitle",
+            "storage.set",
+            "storage.get",
+            "auth.getToken",
+            "payment.pay",
+            "geolocation.currentPosition",
+            "ui.toast",
+            "storage.keys"
+        ],
+        "{body}"
+    );
+    assert_eq!(
+        session[2],
+        json!({"method": "storage.set", "params": {"key": "draft", "value": DRAFT}, "result": null})
+    );
+    assert_eq!(session[3]["result"], DRAFT);
+    assert_eq!(
+        session[5]["params"],
+        json!({"orderId": "fee-ada", "amountMinor": 1500, "currency": "EUR",
+               "description": "Loan application fee"})
+    );
+    assert_eq!(session[5]["result"], answer["receipt"]);
+    // The token's claims and expiry are kept, its signature is not.
+    let token = &session[4]["result"];
+    assert_eq!(token["scopes"], json!(["profile"]));
+    assert_eq!(token["expiresAt"], answer["tokenExpiresAt"]);
+    let value = token["value"].as_str().unwrap();
+    assert_eq!(value.split('.').count(), 3, "{value}");
+    assert!(value.ends_with(".redacted"), "{value}");
+
+    // The Rust guest mock replays the component session: the same calls, the host's answers.
+    let mock = MockBridge::new()
+        .replay(&serde_json::to_string(session).unwrap())
+        .unwrap()
+        .install();
+    log::info("loan application: Ada asks 100000 over 12 months");
+    ui::set_title("Loan application").unwrap();
+    storage::set("draft", DRAFT.as_bytes()).unwrap();
+    assert_eq!(storage::get("draft").unwrap().unwrap(), DRAFT.as_bytes());
+    let token = auth::token(&["profile", "payments:write"]).unwrap();
+    assert_eq!(token.scopes, ["profile"]);
+    let receipt = payment::pay(PaymentRequest::new(
+        "fee-ada",
+        1500,
+        "EUR",
+        "Loan application fee",
+    ))
+    .unwrap();
+    assert_eq!(serde_json::to_value(&receipt).unwrap(), answer["receipt"]);
+    geolocation::current_position().unwrap();
+    ui::toast("Application saved").unwrap();
+    assert_eq!(storage::keys().unwrap(), ["draft"]);
+    assert_eq!(mock.replay_remaining(), 0);
 }
+
+/// The draft `examples/loans` saves for `{"applicant":"Ada"}` (its JSON, as stored bytes).
+const DRAFT: &str = r#"{"applicant":"Ada","amountMinor":100000,"termMonths":12}"#;
 
 #[test]
 fn dev_says_what_a_component_app_needs_and_its_help_teaches_it() {

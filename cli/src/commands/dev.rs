@@ -57,7 +57,7 @@ mod simulator {
     use axum::routing::{get, post};
     use miniapp_package::{Manifest, keys};
     use miniapp_runtime::inspector::{BridgeCallRecord, BridgeInspector};
-    use miniapp_runtime::{AppContext, Home, Runtime, RuntimeConfig, json_bridge};
+    use miniapp_runtime::{AppContext, Home, Method, Runtime, RuntimeConfig, json_bridge};
     use serde::Serialize;
     use serde_json::{Value, json};
     use tokio::sync::{broadcast, mpsc};
@@ -230,7 +230,7 @@ Example:
         static SPAN_RECORD: RefCell<Option<BridgeCallRecord>>;
     }
 
-    /// One row of the inspector: the span's facts plus what only the transport sees (params).
+    /// One row of the inspector.
     #[derive(Debug, Clone, Serialize)]
     #[serde(rename_all = "camelCase")]
     struct CallEntry {
@@ -240,6 +240,26 @@ Example:
         params: String,
         duration_us: u64,
         outcome: String,
+    }
+
+    impl CallEntry {
+        /// The row of a finished bridge call, whichever transport made it.
+        fn of(r: &BridgeCallRecord) -> CallEntry {
+            CallEntry {
+                seq: 0,
+                app: r.app.clone(),
+                method: r.method.clone(),
+                params: r.params_summary(),
+                duration_us: r.duration_us,
+                outcome: r.outcome.clone(),
+            }
+        }
+    }
+
+    /// A call's entry in the recording: bridge methods only, which the mocks can replay
+    /// (`http.request` goes through `wasi:http`, which no mock answers).
+    fn recording_entry(r: &BridgeCallRecord) -> Option<Value> {
+        Method::from_name(&r.method).map(|_| r.recording_entry())
     }
 
     #[derive(Default)]
@@ -434,22 +454,13 @@ Example:
             .with_writer(std::io::stderr)
             .with_filter(filter);
         let inspector = BridgeInspector::new(move |r: &BridgeCallRecord| {
-            // Inside a transport call: hand the record to it (it knows params and result).
+            // Inside a JSON-bridge call: hand the record to it (it also answers requests that
+            // never reach a bridge call). Elsewhere (a component's calls) publish it as it is.
             let handed = SPAN_RECORD
                 .try_with(|slot| *slot.borrow_mut() = Some(r.clone()))
                 .is_ok();
             if !handed {
-                hub.publish(
-                    CallEntry {
-                        seq: 0,
-                        app: r.app.clone(),
-                        method: r.method.clone(),
-                        params: String::new(),
-                        duration_us: r.duration_us,
-                        outcome: r.outcome.clone(),
-                    },
-                    None,
-                );
+                hub.publish(CallEntry::of(r), recording_entry(r));
             }
         });
         let subscriber = tracing_subscriber::registry().with(fmt).with(inspector);
@@ -620,34 +631,36 @@ Example:
                 .and_then(|e| e.get("code"))
                 .and_then(Value::as_str)
                 .unwrap_or("ok");
-            let recorded = method.map(|m| match &error {
-                Some(e) => json!({"method": m, "params": params, "error": e}),
-                None => json!({"method": m, "params": params, "result": response.get("result")}),
-            });
-            let entry = CallEntry {
-                seq: 0,
-                app: ctx.app().to_string(),
-                method: span
-                    .as_ref()
-                    .map(|s| s.method.clone())
-                    .unwrap_or_else(|| method.unwrap_or("?").to_owned()),
-                params: summary(&params),
-                duration_us: span
-                    .as_ref()
-                    .map(|s| s.duration_us)
-                    .unwrap_or(start.elapsed().as_micros() as u64),
-                outcome: span
-                    .map(|s| s.outcome)
-                    .unwrap_or_else(|| outcome.to_owned()),
+            let (entry, recorded) = match span {
+                // The record has what the runtime saw, as it shows any transport's calls
+                // (params and result in the JSON bridge's shape, token signatures redacted).
+                Some(r) => (CallEntry::of(&r), recording_entry(&r)),
+                // Answered before any bridge call (not JSON, no such method, no id).
+                None => (
+                    CallEntry {
+                        seq: 0,
+                        app: ctx.app().to_string(),
+                        method: method.unwrap_or("?").to_owned(),
+                        params: summary(&params),
+                        duration_us: start.elapsed().as_micros() as u64,
+                        outcome: outcome.to_owned(),
+                    },
+                    method.map(|m| match &error {
+                        Some(e) => json!({"method": m, "params": params, "error": e}),
+                        None => {
+                            json!({"method": m, "params": params, "result": response.get("result")})
+                        }
+                    }),
+                ),
             };
             self.hub.publish(entry, recorded);
             response.to_string()
         }
     }
 
-    /// Compact JSON, cut at 120 characters.
+    /// Compact JSON, cut as records' params summaries are.
     fn summary(params: &Value) -> String {
-        cut(&params.to_string(), 120)
+        miniapp_runtime::inspector::summary(params)
     }
 
     /// `text` cut at `max` characters, with an ellipsis when cut.

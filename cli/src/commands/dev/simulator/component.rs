@@ -739,19 +739,20 @@ pub(super) fn page(app: &DevApp, headers: &HeaderMap) -> Response {
                 _ => String::new(),
             };
             let mut calls = String::new();
-            // A component's calls reach the inspector from the span alone: no params to show.
             for c in &l.calls {
                 calls.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td class=params title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
                     html_escape(&c.method),
+                    html_escape(&c.params),
+                    html_escape(&cut(&c.params, 120)),
                     c.duration_us,
                     html_escape(&c.outcome)
                 ));
             }
             format!(
                 "<p>launch #{} (build #{}, {} ms) with params <code>{}</code></p>{answer}\
-                 <h3>Bridge calls</h3><table><tr><th>method</th><th>&micro;s</th>\
-                 <th>outcome</th></tr>{calls}</table>",
+                 <h3>Bridge calls</h3><table><tr><th>method</th><th>params</th>\
+                 <th>&micro;s</th><th>outcome</th></tr>{calls}</table>",
                 l.number,
                 l.build,
                 l.duration_ms,
