@@ -1124,10 +1124,13 @@ Example:
 
         #[test]
         fn summaries_are_cut_on_a_character_boundary() {
-            let long = json!({"k": "é".repeat(300)});
+            use miniapp_runtime::inspector::SUMMARY_CHARS;
+            let long = json!({"k": "é".repeat(SUMMARY_CHARS * 2)});
             let s = summary(&long);
-            assert_eq!(s.chars().count(), 121);
+            assert_eq!(s.chars().count(), SUMMARY_CHARS + 1);
             assert!(s.ends_with('…'));
+            let short = json!({"k": "é"});
+            assert_eq!(summary(&short), short.to_string());
         }
     }
 }
