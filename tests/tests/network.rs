@@ -189,6 +189,15 @@ fn an_allowed_domain_is_fetched_and_inspected() {
         http.iter()
             .all(|r| r.outcome == "ok" && r.app == "com.acme.net")
     );
+    // The inspector sees what was asked (the URL without its query) and the status.
+    for (r, url) in http.iter().zip(&urls) {
+        assert_eq!(
+            r.params,
+            Some(json!({"method": "GET", "url": url})),
+            "{r:?}"
+        );
+        assert_eq!(r.result, Some(json!({"status": 200})), "{r:?}");
+    }
     assert!(denials(&world).is_empty());
 }
 
@@ -221,7 +230,11 @@ fn a_forbidden_domain_is_denied_before_any_connection() {
         records
             .iter()
             .filter(|r| r.method == "http.request")
-            .all(|r| r.outcome == "HTTP_REQUEST_DENIED"),
+            .all(|r| r.outcome == "HTTP_REQUEST_DENIED"
+                && r.error
+                    .as_ref()
+                    .is_some_and(|e| e["code"] == "HTTP_REQUEST_DENIED")
+                && r.result.is_none()),
         "{records:?}"
     );
     // The host keeps serving: the same app, allowed this time.
