@@ -110,7 +110,9 @@ manifest.json, `crate-type = [\"cdylib\"]`, miniapp-sdk):
 A DIR with a prebuilt component at the entryPoint and no Cargo.toml (componentize-py, jco) is
 served as it is and reloaded when the file changes.
 
-Every bridge call, build and launch is listed at http://localhost:PORT/__inspector.
+Every bridge call, build and launch is listed at http://localhost:PORT/__inspector; its
+recording (/__inspector/recording.json?app=ID) holds the bridge calls of web and component apps
+alike, token signatures redacted, for the web mock's and the Rust guest mock's replay.
 
 Example:
   miniapp dev my-loans --port 8080 --params '{\"applicant\":\"Ada\"}'
