@@ -34,8 +34,13 @@ pub fn init(inspect: Option<InspectFormat>) {
             let line = match format {
                 InspectFormat::Json => serde_json::to_string(r).expect("serializable"),
                 InspectFormat::Human => {
+                    // The params, cut to one short line (the JSON format carries them whole).
+                    let mut params = r.params_summary();
+                    if params.chars().count() > 60 {
+                        params = params.chars().take(59).chain(['…']).collect();
+                    }
                     format!(
-                        "[bridge] {:<16} {:<28} {:<18} {:>7} µs",
+                        "[bridge] {:<16} {:<28} {:<18} {:>7} µs  {params}",
                         r.app, r.method, r.outcome, r.duration_us
                     )
                 }

@@ -199,6 +199,15 @@ fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
         status.contains("usage   1 launches, 1 bridge calls"),
         "usage outlives the run process: {status}"
     );
+    // The inspector on the terminal: one line per bridge call, with its params.
+    let inspected = miniapp(&["run", "com.acme.minimal", "--home", &home, "--inspect"]);
+    let stderr = String::from_utf8_lossy(&inspected.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("[bridge] com.acme.minimal"))
+        .unwrap_or_else(|| panic!("no inspector line: {stderr}"));
+    assert!(line.contains("log.log") && line.contains(" ok "), "{line}");
+    assert!(line.contains(r#""message":"minimal: launched""#), "{line}");
     // The same installed package under the no-JIT interpreter: same answer, own artifact.
     let pulley = ["run", "com.acme.minimal", "--home", &home, "--params", "p"];
     assert_eq!(
