@@ -103,11 +103,13 @@ impl MiniProgram for Net {
         while let Some(url) = queue.pop() {
             match fetch(&url) {
                 Ok(f) => {
-                    if follow && (300..400).contains(&f.status) && hops < 5 {
-                        if let Some(next) = &f.location {
-                            hops += 1;
-                            queue.push(next.clone());
-                        }
+                    if follow
+                        && (300..400).contains(&f.status)
+                        && hops < 5
+                        && let Some(next) = &f.location
+                    {
+                        hops += 1;
+                        queue.push(next.clone());
                     }
                     out.push(json!({"url": url, "status": f.status, "body": f.body}));
                 }
