@@ -256,7 +256,7 @@ pub struct InstallOutcome {
 pub struct InstallStore<'h> {
     home: &'h Home,
     engine: &'h Engine,
-    engine_key: String,
+    engine_key: std::borrow::Cow<'h, str>,
 }
 
 /// A verified, installed app, ready to instantiate.
@@ -267,11 +267,12 @@ pub(crate) struct LoadedApp {
 }
 
 impl<'h> InstallStore<'h> {
-    pub(crate) fn new(home: &'h Home, engine: &'h Engine) -> Self {
+    /// `engine_key`: the engine's compatibility key (see `engine::compatibility_key`).
+    pub(crate) fn with_key(home: &'h Home, engine: &'h Engine, engine_key: &'h str) -> Self {
         InstallStore {
             home,
             engine,
-            engine_key: crate::engine::compatibility_key(engine),
+            engine_key: engine_key.into(),
         }
     }
 
@@ -291,6 +292,10 @@ impl<'h> InstallStore<'h> {
         let Some(dir) = self.app_dir(app)? else {
             return Ok(AppVersions::default());
         };
+        Self::versions_in(app, &dir)
+    }
+
+    fn versions_in(app: &AppId, dir: &Dir) -> Result<AppVersions, RuntimeError> {
         match dir.read("state.json") {
             Ok(b) => serde_json::from_slice(&b).map_err(|e| RuntimeError::InstallCorrupted {
                 app: app.to_string(),
@@ -337,10 +342,19 @@ impl<'h> InstallStore<'h> {
         Ok((component, artifact))
     }
 
+    /// The artifact dir of this engine if it exists (no directory is created on a launch).
+    fn existing_cache_dir(&self) -> Result<Option<Dir>, RuntimeError> {
+        match self.home.dir.open_dir(format!("cache/{}", self.engine_key)) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn cache_dir(&self) -> Result<Dir, RuntimeError> {
         let cache = self.home.dir.open_dir("cache")?;
-        cache.create_dir_all(&self.engine_key)?;
-        Ok(cache.open_dir(&self.engine_key)?)
+        cache.create_dir_all(self.engine_key.as_ref())?;
+        Ok(cache.open_dir(self.engine_key.as_ref())?)
     }
 
     fn artifact_name(app: &AppId, version: &semver::Version) -> String {
@@ -423,7 +437,7 @@ impl<'h> InstallStore<'h> {
                 .collect(),
             artifacts: artifact
                 .as_ref()
-                .map(|a| [(self.engine_key.clone(), sha256_hex(a))].into())
+                .map(|a| [(self.engine_key.to_string(), sha256_hex(a))].into())
                 .unwrap_or_default(),
             artifact_stamps: BTreeMap::new(),
         };
@@ -436,7 +450,7 @@ impl<'h> InstallStore<'h> {
             if let Some(stamp) = artifact_stamp(&cache, &name) {
                 record
                     .artifact_stamps
-                    .insert(self.engine_key.clone(), stamp);
+                    .insert(self.engine_key.to_string(), stamp);
             }
         }
 
@@ -629,6 +643,14 @@ impl<'h> InstallStore<'h> {
         let dir = self
             .app_dir(app)?
             .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
+        Self::record_in(app, &dir, version)
+    }
+
+    fn record_in(
+        app: &AppId,
+        dir: &Dir,
+        version: &semver::Version,
+    ) -> Result<InstallRecord, RuntimeError> {
         let bytes = dir.read(format!("{version}/install.json")).map_err(|_| {
             RuntimeError::InstallCorrupted {
                 app: app.to_string(),
@@ -734,11 +756,11 @@ impl<'h> InstallStore<'h> {
     /// deserializing it; recompiles (after checking the component's digest) when the engine
     /// configuration changed.
     pub(crate) fn load(&self, app: &AppId) -> Result<LoadedApp, RuntimeError> {
-        let versions = self.versions(app)?;
-        let version = versions
-            .active
-            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
-        let mut record = self.record(app, &version)?;
+        let not_found = || RuntimeError::AppNotFound(app.to_string());
+        let app_dir = self.app_dir(app)?.ok_or_else(not_found)?;
+        let versions = Self::versions_in(app, &app_dir)?;
+        let version = versions.active.ok_or_else(not_found)?;
+        let mut record = Self::record_in(app, &app_dir, &version)?;
         if !record.manifest.is_component() {
             return Err(RuntimeError::CompileFailed(format!(
                 "`{app}` is a web mini-program; open it in a WebView through the JSON bridge"
@@ -748,14 +770,14 @@ impl<'h> InstallStore<'h> {
             app: app.to_string(),
             what,
         };
-        let cache = self.cache_dir()?;
         let name = Self::artifact_name(app, &version);
-        if let Some(expected) = record.artifacts.get(&self.engine_key) {
+        let expected = record.artifacts.get(self.engine_key.as_ref());
+        if let (Some(expected), Some(cache)) = (expected, self.existing_cache_dir()?) {
             match read_with_stamp(&cache, &name) {
                 Ok((bytes, stamp)) => {
                     // Unchanged since written (see `artifact_stamps`) or matching its digest.
                     let untouched = stamp.is_some()
-                        && stamp.as_ref() == record.artifact_stamps.get(&self.engine_key);
+                        && stamp.as_ref() == record.artifact_stamps.get(self.engine_key.as_ref());
                     if !untouched && &sha256_hex(&bytes) != expected {
                         return Err(corrupted(format!(
                             "compiled artifact {name} does not match the install record"
@@ -770,9 +792,7 @@ impl<'h> InstallStore<'h> {
         }
         // No artifact for this engine: compile from the installed component, checked first.
         let entry = record.manifest.entry_point.clone();
-        let bytes = self
-            .app_dir(app)?
-            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?
+        let bytes = app_dir
             .read(format!("{version}/files/{entry}"))
             .map_err(|e| corrupted(format!("{entry}: {e}")))?;
         if record.files.get(&entry) != Some(&sha256_hex(&bytes)) {
@@ -782,19 +802,17 @@ impl<'h> InstallStore<'h> {
         }
         let (component, artifact) = self.compile(&bytes)?;
         self.check_imports(&component, record.declared())?;
+        let cache = self.cache_dir()?;
         fsutil::write_atomic(&cache, &name, &artifact)?;
         record
             .artifacts
-            .insert(self.engine_key.clone(), sha256_hex(&artifact));
+            .insert(self.engine_key.to_string(), sha256_hex(&artifact));
         match artifact_stamp(&cache, &name) {
             Some(stamp) => record
                 .artifact_stamps
-                .insert(self.engine_key.clone(), stamp),
-            None => record.artifact_stamps.remove(&self.engine_key),
+                .insert(self.engine_key.to_string(), stamp),
+            None => record.artifact_stamps.remove(self.engine_key.as_ref()),
         };
-        let app_dir = self
-            .app_dir(app)?
-            .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
         let version_dir = app_dir.open_dir(version.to_string())?;
         fsutil::write_atomic(
             &version_dir,

@@ -104,6 +104,8 @@ type PreCache = HashMap<(PermissionSet, PermissionSet), MiniProgramPre<AppState>
 /// The embeddable runtime. Cheap to share behind an `Arc`; every method takes `&self`.
 pub struct Runtime {
     engine: Engine,
+    /// The engine's compatibility key (names its artifact dir), computed once.
+    engine_key: String,
     _ticker: EpochTicker,
     home: Home,
     host: Arc<HostContext>,
@@ -153,6 +155,7 @@ impl Runtime {
         let gate = crate::updates::LaunchGate::open(&home)?;
         Ok(Runtime {
             _ticker: EpochTicker::start(&engine),
+            engine_key: crate::engine::compatibility_key(&engine),
             engine,
             home,
             host,
@@ -180,7 +183,7 @@ impl Runtime {
     }
 
     pub fn install_store(&self) -> InstallStore<'_> {
-        InstallStore::new(&self.home, &self.engine)
+        InstallStore::with_key(&self.home, &self.engine, &self.engine_key)
     }
 
     /// Installs a verified package (see [`InstallStore::install`]) and audits it.
