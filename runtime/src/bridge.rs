@@ -167,6 +167,13 @@ impl AppUsage {
         }
     }
 
+    /// Counts one denial; `Some(n)` (this app's denials so far) when it should be audited.
+    /// Denial must stay cheap under a flood: the first ten are audited, then each power of two.
+    pub(crate) fn count_denial(&self) -> Option<u64> {
+        let n = self.denials.fetch_add(1, Ordering::Relaxed) + 1;
+        (n <= 10 || n.is_power_of_two()).then_some(n)
+    }
+
     /// Whether one more guest log line fits this second's budget of `per_second` lines.
     pub(crate) fn admit_log_line(&self, per_second: u32) -> bool {
         let now = crate::tokens::now_unix();
@@ -238,9 +245,7 @@ where
     let result = if granted {
         call().await
     } else {
-        let n = ctx.usage.denials.fetch_add(1, Ordering::Relaxed) + 1;
-        // Denial must stay cheap under a flood: audit the first ten, then at each power of two.
-        if n <= 10 || n.is_power_of_two() {
+        if let Some(n) = ctx.usage.count_denial() {
             ctx.host.audit.permission_denied(&ctx.app, method, n);
         }
         Err(BridgeError::PermissionDenied)

@@ -219,17 +219,12 @@ pub(crate) struct NetworkHooks {
 /// these are never reached; if they were, they refuse.
 pub(crate) struct NoNetwork;
 
-type SendFuture = Box<
-    dyn Future<
-            Output = Result<
-                (
-                    http::Response<WasiBody>,
-                    Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-                ),
-                HttpError,
-            >,
-        > + Send,
->;
+/// A response and the future that drives the rest of its connection.
+type Sent = (
+    http::Response<WasiBody>,
+    Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+);
+type SendFuture = Box<dyn Future<Output = Result<Sent, HttpError>> + Send>;
 
 impl WasiHttpHooks for NoNetwork {
     fn send_request(
@@ -324,16 +319,9 @@ async fn send(
     url: &str,
     mut request: http::Request<WasiBody>,
     options: Option<RequestOptions>,
-) -> Result<
-    (
-        http::Response<WasiBody>,
-        Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-    ),
-    HttpError,
-> {
+) -> Result<Sent, HttpError> {
     let deny = |why: Denial| {
-        let n = ctx.usage.denials.fetch_add(1, Ordering::Relaxed) + 1;
-        if n <= 10 || n.is_power_of_two() {
+        if let Some(n) = ctx.usage.count_denial() {
             ctx.host.audit.record(
                 "http_denied",
                 Some(&ctx.app),
