@@ -4,7 +4,8 @@
 # bin) — and writes BENCHMARKING.md at the repo root from this run's criterion estimates.
 # Measuring takes ~5-8 minutes; a clean build of the peers workspace took 16.7 min on a busy
 # 2-core machine (incremental: seconds). Nothing else needed
-# but Rust (rust-toolchain.toml) and python3.
+# but Rust (rust-toolchain.toml), its wasm32-unknown-unknown target (added below: the Extism
+# peer's Rust plugin is built for it) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,7 +17,8 @@ start=$(now)
 rm -rf "$root/target/criterion" "$root/benches/peers/target/criterion"
 mkdir -p "$root/target/criterion"
 
-echo "== building the peers workspace (Extism brings its own wasmtime)"
+echo "== building the peers workspace (Extism brings its own wasmtime; its plugin is built for wasm32-unknown-unknown)"
+rustup target add wasm32-unknown-unknown </dev/null
 t=$(now)
 (cd benches/peers && CARGO_TARGET_DIR="$root/benches/peers/target" cargo bench --no-run </dev/null)
 peers_build=$(( $(now) - t ))

@@ -1,7 +1,8 @@
-;; The Extism peer: a plugin whose `usage_x1000` calls the host function `storage_usage`
-;; (module "extism:host/user") 1,000 times, like the bench guest's `usage:1000`, and whose
-;; `noop` returns at once (for cold and warm start). Written in WAT: the machine has no
-;; wasm32-unknown-unknown target to build an extism-pdk plugin from Rust.
+;; The Extism floor (`extism_wat*` rows): a hand-written plugin whose `usage_x1000` calls the
+;; host function `storage_usage` (module "extism:host/user", returning an i64 directly rather
+;; than through Extism's kernel memory) 1,000 times, and whose `noop` returns at once (for cold
+;; and warm start). Not what an Extism user ships (that is `plugin/`, built with extism-pdk):
+;; it shows the least Extism itself costs.
 (module
   (import "extism:host/user" "storage_usage" (func $usage (result i64)))
   (func (export "noop") (result i32)
