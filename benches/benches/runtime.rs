@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use miniapp_benches::{raw_engine, raw_load, raw_pre_of, raw_storage, raw_store};
+use miniapp_benches::{
+    raw_engine, raw_engine_with, raw_load, raw_pre, raw_pre_of, raw_storage, raw_store,
+};
 use miniapp_package::{AppId, Permission};
 use miniapp_runtime::{
     Backend, EngineOptions, HostServices, LaunchOptions, Runtime, RuntimeConfig, json_bridge,
@@ -170,32 +172,63 @@ fn launches(c: &mut Criterion) {
         g.finish();
     }
 
-    // The same Rust kernels compiled to wasm (run by miniapp) and to native code.
-    let mut g = c.benchmark_group("sha256_1mib");
-    g.sample_size(20);
-    let params = format!("sha256:{SHA256_BYTES}");
-    let expected = miniapp_kernels::hex(&miniapp_kernels::sha256_workload(SHA256_BYTES));
-    assert_eq!(tokio.block_on(ours.on_launch(&params)).unwrap(), expected);
-    g.bench_function("native", |b| {
-        b.iter(|| miniapp_kernels::sha256_workload(black_box(SHA256_BYTES)))
-    });
-    g.bench_function("miniapp", |b| {
-        b.iter(|| tokio.block_on(ours.on_launch(&params)).unwrap())
-    });
-    g.finish();
-
-    let mut g = c.benchmark_group("sort_100k");
-    g.sample_size(20);
-    let params = format!("sort:{SORT_NUMBERS}");
-    let expected = miniapp_kernels::sort_workload(SORT_NUMBERS).to_string();
-    assert_eq!(tokio.block_on(ours.on_launch(&params)).unwrap(), expected);
-    g.bench_function("native", |b| {
-        b.iter(|| miniapp_kernels::sort_workload(black_box(SORT_NUMBERS)))
-    });
-    g.bench_function("miniapp", |b| {
-        b.iter(|| tokio.block_on(ours.on_launch(&params)).unwrap())
-    });
-    g.finish();
+    // The same Rust kernels compiled to wasm (run by miniapp) and to native code. Two more
+    // functions split the gap: raw wasmtime configured like miniapp (epoch interruption on: the
+    // checks that make CPU_LIMIT possible), and raw wasmtime with no interruption checks at all.
+    let plain_engine = raw_engine_with(false);
+    let mut plain_st = raw_store(&plain_engine, &storage);
+    let plain = tokio
+        .block_on(raw_pre(&plain_engine, guests::BENCH).instantiate_async(&mut plain_st))
+        .unwrap();
+    let kernels = [
+        (
+            "sha256_1mib",
+            format!("sha256:{SHA256_BYTES}"),
+            miniapp_kernels::hex(&miniapp_kernels::sha256_workload(SHA256_BYTES)),
+        ),
+        (
+            "sort_100k",
+            format!("sort:{SORT_NUMBERS}"),
+            miniapp_kernels::sort_workload(SORT_NUMBERS).to_string(),
+        ),
+    ];
+    for (group, params, expected) in &kernels {
+        assert_eq!(&tokio.block_on(ours.on_launch(params)).unwrap(), expected);
+        let mut g = c.benchmark_group(*group);
+        g.sample_size(20);
+        g.bench_function("native", |b| match *group {
+            "sha256_1mib" => b.iter(|| miniapp_kernels::sha256_workload(black_box(SHA256_BYTES))),
+            _ => b.iter(|| miniapp_kernels::sort_workload(black_box(SORT_NUMBERS))),
+        });
+        for (name, inst, st) in [
+            ("raw_no_epochs", &plain, &mut plain_st),
+            ("raw_wasmtime", &raw, &mut raw_st),
+        ] {
+            let answer = tokio
+                .block_on(
+                    inst.miniapp_bridge_lifecycle()
+                        .call_on_launch(&mut *st, params),
+                )
+                .unwrap()
+                .unwrap();
+            assert_eq!(&answer, expected);
+            g.bench_function(name, |b| {
+                b.iter(|| {
+                    tokio
+                        .block_on(
+                            inst.miniapp_bridge_lifecycle()
+                                .call_on_launch(&mut *st, params),
+                        )
+                        .unwrap()
+                        .unwrap()
+                })
+            });
+        }
+        g.bench_function("miniapp", |b| {
+            b.iter(|| tokio.block_on(ours.on_launch(params)).unwrap())
+        });
+        g.finish();
+    }
 
     // The web path: one JSON request (storage.get of the key set above) through the JSON bridge,
     // against parsing, calling the same storage and answering with serde_json directly.

@@ -87,8 +87,15 @@ pub fn raw_storage(dir: &Path) -> Arc<AppStorage> {
 /// allocator with the same limits, epoch interruption), so the ratio measures miniapp's layers
 /// rather than allocator choices.
 pub fn raw_engine() -> Engine {
+    raw_engine_with(true)
+}
+
+/// [`raw_engine`], with or without epoch interruption. Without it compiled code has no
+/// interruption checks (and no way to stop an endless loop): the compute groups measure what
+/// those checks cost.
+pub fn raw_engine_with(epoch_interruption: bool) -> Engine {
     let mut config = Config::new();
-    config.epoch_interruption(true);
+    config.epoch_interruption(epoch_interruption);
     config.wasm_component_model(true);
     let n = 1000;
     let mut pool = PoolingAllocationConfig::default();
