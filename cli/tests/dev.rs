@@ -106,6 +106,27 @@ impl Simulator {
         (status, head, body)
     }
 
+    /// A WebSocket handshake on `/__bridge` from a page of `origin`; returns the status.
+    fn upgrade(&self, host: &str, origin: &str) -> u16 {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let req = format!(
+            "GET /__bridge HTTP/1.1\r\nHost: {host}:{}\r\nOrigin: {origin}\r\n\
+             Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            self.port
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        // Only the status line: an accepted socket stays open.
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n") && s.read(&mut byte).unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        let line = String::from_utf8(head).unwrap();
+        line.split(' ').nth(1).unwrap().parse().unwrap()
+    }
+
     fn bridge(&self, app: &str, id: u64, method: &str, params: Value) -> Value {
         let request = json!({"id": id, "method": method, "params": params}).to_string();
         let (status, _, body) = self.http(
@@ -193,11 +214,16 @@ fn dechunk(mut body: &str) -> String {
 }
 
 fn web_app(dir: &Path, id: &str, permissions: &[&str]) {
+    web_app_reaching(dir, id, permissions, &[]);
+}
+
+fn web_app_reaching(dir: &Path, id: &str, permissions: &[&str], allowed_domains: &[&str]) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
         dir.join("manifest.json"),
         json!({"id": id, "version": "0.1.0", "minHostVersion": "1.0.0",
-               "entryPoint": "index.html", "permissions": permissions})
+               "entryPoint": "index.html", "permissions": permissions,
+               "allowedDomains": allowed_domains})
         .to_string(),
     )
     .unwrap();
@@ -217,7 +243,14 @@ fn dev_serves_each_app_on_its_origin_with_the_bridge_and_a_replayable_recording(
     let other = src.path().join("other");
     web_app(&probe, "com.acme.probe", &["storage", "payment", "ui"]);
     web_app(&other, "com.acme.other", &["storage"]);
-    let sim = Simulator::start(&[&probe, &other]);
+    let net = src.path().join("net");
+    web_app_reaching(
+        &net,
+        "com.acme.net",
+        &["network"],
+        &["api.acme.com", "*.cdn.acme.com"],
+    );
+    let sim = Simulator::start(&[&probe, &other, &net]);
 
     // Pages: the entry point with the simulator script first in <head>; the SDK; no escapes.
     let (status, head, page) = sim.http("GET", "com.acme.probe.localhost", "/", &[], "");
@@ -230,6 +263,47 @@ fn dev_serves_each_app_on_its_origin_with_the_bridge_and_a_replayable_recording(
     assert!(page.contains("hello com.acme.probe"));
     let (_, _, other_page) = sim.http("GET", "com.acme.other.localhost", "/index.html", &[], "");
     assert!(other_page.contains("hello com.acme.other"));
+
+    // Each page carries the CSP a host's WebView applies: without `network`, the page reaches
+    // its own origin (and the simulator's sockets) only; with it, allowedDomains over https,
+    // plus loopback because this is development.
+    let csp = |head: &str| -> String {
+        let line = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-security-policy: "))
+            .unwrap_or_else(|| panic!("no CSP in {head}"));
+        line.to_owned()
+    };
+    let connect_src = |csp: &str| -> String {
+        let d = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("connect-src "));
+        d.unwrap_or_else(|| panic!("no connect-src in {csp}"))
+            .to_owned()
+    };
+    let probe_csp = csp(&head);
+    assert_eq!(
+        connect_src(&probe_csp),
+        format!(
+            "connect-src 'self' ws://com.acme.probe.localhost:{}",
+            sim.port
+        )
+    );
+    assert!(
+        probe_csp.contains("script-src 'self' 'unsafe-inline';"),
+        "{probe_csp}"
+    );
+    let (status, net_head, _) = sim.http("GET", "com.acme.net.localhost", "/", &[], "");
+    assert_eq!(status, 200);
+    assert_eq!(
+        connect_src(&csp(&net_head)),
+        format!(
+            "connect-src 'self' https://api.acme.com https://*.cdn.acme.com \
+             http://localhost:* http://127.0.0.1:* http://[::1]:* ws://com.acme.net.localhost:{}",
+            sim.port
+        )
+    );
     let (status, head, sdk) = sim.http(
         "GET",
         "com.acme.probe.localhost",
@@ -294,6 +368,12 @@ fn dev_serves_each_app_on_its_origin_with_the_bridge_and_a_replayable_recording(
         &json!({"id": 9, "method": "storage.get", "params": {"key": "greeting"}}).to_string(),
     );
     assert_eq!(status, 403);
+    // Nor its bridge socket: WebSockets ignore CORS, so the simulator checks the Origin itself
+    // (a browser page is also stopped earlier by its CSP; other clients are not).
+    let origin = |app: &str| format!("http://{app}.localhost:{}", sim.port);
+    let probe_host = "com.acme.probe.localhost";
+    assert_eq!(sim.upgrade(probe_host, &origin("com.acme.other")), 403);
+    assert_eq!(sim.upgrade(probe_host, &origin("com.acme.probe")), 101);
 
     // The inspector lives on the simulator's origin only, never on an app's.
     let (status, _, _) = sim.http("GET", "com.acme.probe.localhost", "/__inspector", &[], "");

@@ -32,7 +32,9 @@ mod testing;
 
 pub use bridge::{BridgeError, Method, SPAN_TARGET, UsageSnapshot};
 pub use capabilities::HostServices;
-pub use capabilities::network::{NetworkPolicy, NetworkService, SystemNetwork};
+pub use capabilities::network::{
+    NetworkPolicy, NetworkService, SystemNetwork, web_content_security_policy,
+};
 pub use engine::{Backend, EPOCH_TICK, EngineOptions};
 pub use error::RuntimeError;
 pub use fsutil::write_file_atomic;

@@ -182,6 +182,11 @@ impl Runtime {
         &self.engine
     }
 
+    /// The outbound-HTTP rules this runtime applies (also what a web page's CSP is built from).
+    pub fn network_policy(&self) -> &NetworkPolicy {
+        &self.network
+    }
+
     pub fn install_store(&self) -> InstallStore<'_> {
         InstallStore::with_key(&self.home, &self.engine, &self.engine_key)
     }

@@ -126,7 +126,8 @@ test('two apps cannot read each other\'s localStorage, bridge storage or bridge 
   const notes = await openApp('com.acme.notes', 'notes');
   assert.equal(await notes.evaluate(() => localStorage.getItem('secret')), null);
   assert.equal(await notes.evaluate(() => window.notes.bridge.storage.get('secret')), null);
-  // WebSockets ignore CORS: the simulator refuses a socket from another app's origin.
+  // WebSockets ignore CORS. The page's CSP (connect-src) stops this socket in the browser; the
+  // simulator's own Origin check refuses it for clients without a CSP (cli/tests/dev.rs).
   const crossSocket = await notes.evaluate((p) => new Promise((resolve) => {
     const ws = new WebSocket(`ws://com.acme.shop.localhost:${p}/__bridge`);
     ws.onopen = () => resolve('opened');
@@ -135,6 +136,23 @@ test('two apps cannot read each other\'s localStorage, bridge storage or bridge 
   assert.equal(crossSocket, 'refused');
   await shop.close();
   await notes.close();
+});
+
+test('a page reaches only its own origin: the CSP a host applies stops a fetch to another app', async () => {
+  const page = await openApp('com.acme.shop', 'shop');
+  const outcome = await page.evaluate(async (p) => {
+    const violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
+    const own = await fetch('/index.html').then((r) => r.status, () => 'failed');
+    const other = await fetch(`http://com.acme.notes.localhost:${p}/index.html`).then(() => 'fetched', () => 'failed');
+    await new Promise((r) => setTimeout(r, 200)); // violation events arrive asynchronously
+    return { own, other, violations };
+  }, port);
+  assert.equal(outcome.own, 200);
+  assert.equal(outcome.other, 'failed');
+  assert.deepEqual(outcome.violations.map((v) => v.directive), ['connect-src']);
+  assert.ok(outcome.violations[0].blocked.startsWith(`http://com.acme.notes.localhost:${port}`), outcome.violations[0].blocked);
+  await page.close();
 });
 
 test('median round-trip of 1,000 bridge calls from the page', async () => {

@@ -55,9 +55,12 @@ mod simulator {
     use axum::http::{HeaderMap, StatusCode, Uri, header};
     use axum::response::{IntoResponse, Response};
     use axum::routing::{get, post};
-    use miniapp_package::{Manifest, keys};
+    use miniapp_package::{Manifest, Permission, keys};
     use miniapp_runtime::inspector::{BridgeCallRecord, BridgeInspector};
-    use miniapp_runtime::{AppContext, Home, Method, Runtime, RuntimeConfig, json_bridge};
+    use miniapp_runtime::{
+        AppContext, Home, Method, NetworkPolicy, Runtime, RuntimeConfig, json_bridge,
+        web_content_security_policy,
+    };
     use serde::Serialize;
     use serde_json::{Value, json};
     use tokio::sync::{broadcast, mpsc};
@@ -427,7 +430,7 @@ Example:
         let runtime = Runtime::new(
             &data,
             RuntimeConfig {
-                network: miniapp_runtime::NetworkPolicy {
+                network: NetworkPolicy {
                     allow_loopback: true,
                     ..Default::default()
                 },
@@ -922,7 +925,33 @@ Example:
         format!("{}{INJECTED}{}", &html[..at], &html[at..])
     }
 
-    fn serve_file(app: &DevApp, path: &str) -> Response {
+    /// The CSP a host's WebView would apply to this app's pages (see
+    /// [`web_content_security_policy`]), so a page that fetches outside `allowedDomains` fails
+    /// here, in development, the way it will in the host. The bridge and live-reload sockets
+    /// are same-origin; they are also named as `ws://` for browsers whose `'self'` predates
+    /// CSP 3 and does not cover `ws:`.
+    fn page_policy(sim: &Simulator, app: &DevApp, headers: &HeaderMap) -> String {
+        let granted = app
+            .ctx
+            .lock()
+            .unwrap()
+            .grants()
+            .contains(Permission::Network);
+        let socket = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+            })
+            .map(|h| vec![format!("ws://{h}")])
+            .unwrap_or_default();
+        let manifest = app.manifest.lock().unwrap();
+        let policy = sim.runtime.network_policy();
+        web_content_security_policy(&manifest.allowed_domains, granted, policy, &socket)
+    }
+
+    fn serve_file(sim: &Simulator, app: &DevApp, headers: &HeaderMap, path: &str) -> Response {
         let rel = path.trim_start_matches('/');
         let rel = if rel.is_empty() {
             app.manifest.lock().unwrap().entry_point.clone()
@@ -956,8 +985,12 @@ Example:
         };
         (
             [
-                (header::CONTENT_TYPE, kind),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, kind.to_owned()),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    page_policy(sim, app, headers),
+                ),
             ],
             body,
         )
@@ -967,7 +1000,7 @@ Example:
     async fn static_or_index(State(sim): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
         if let Some(app) = sim.app_for(&headers) {
             return match (&app.component, uri.path()) {
-                (None, path) => serve_file(&app, path),
+                (None, path) => serve_file(&sim, &app, &headers, path),
                 (Some(_), "/") => component::page(&app, &headers),
                 (Some(_), path) => text(
                     StatusCode::NOT_FOUND,

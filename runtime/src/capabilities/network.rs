@@ -200,6 +200,48 @@ pub(crate) fn check_addresses(
     Ok(())
 }
 
+/// The `Content-Security-Policy` a host serves with every page of a web mini-program: the rule
+/// components get, enforced by the WebView. Fetch, XHR, WebSocket, EventSource, images, media
+/// and fonts may reach the page's own origin (the package) and, only when `network` is granted,
+/// `https://` + each `allowedDomains` entry (CSP's `*.` matches subdomains, not the apex, as
+/// [`DomainPattern::matches`] does); loopback over `http` too with
+/// [`NetworkPolicy::allow_loopback`] (development). Scripts and styles come from the package
+/// only (inline allowed, `eval` not), and frames, plugins, `<base>` and foreign form targets are
+/// off. `extra_connect` adds origins the host's own page machinery needs (the simulator's bridge
+/// socket).
+///
+/// The policy stops what a page fetches, not where it navigates: a host's WebView must also
+/// refuse top-level navigation and `window.open` outside the app's origin (Android
+/// `shouldOverrideUrlLoading`, iOS `WKNavigationDelegate`).
+pub fn web_content_security_policy(
+    allowed: &[DomainPattern],
+    granted: bool,
+    policy: &NetworkPolicy,
+    extra_connect: &[String],
+) -> String {
+    let mut net = String::new();
+    if granted {
+        for p in allowed {
+            net.push_str(" https://");
+            net.push_str(p.as_str());
+        }
+        if policy.allow_loopback {
+            net.push_str(" http://localhost:* http://127.0.0.1:* http://[::1]:*");
+        }
+    }
+    let mut connect = net.clone();
+    for origin in extra_connect {
+        connect.push(' ');
+        connect.push_str(origin);
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
+         connect-src 'self'{connect}; img-src 'self' data: blob:{net}; \
+         media-src 'self' data: blob:{net}; font-src 'self' data:{net}; worker-src 'self'; \
+         frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
+    )
+}
+
 /// Per-app network settings, built once per loaded app.
 #[derive(Clone)]
 pub(crate) struct AppNetwork {
@@ -412,6 +454,62 @@ mod tests {
 
     fn patterns(p: &[&str]) -> Vec<DomainPattern> {
         p.iter().map(|s| DomainPattern::parse(s).unwrap()).collect()
+    }
+
+    /// The sources of one directive of a policy.
+    fn directive<'a>(csp: &'a str, name: &str) -> Vec<&'a str> {
+        let d = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in {csp}"));
+        d.split_whitespace().skip(1).collect()
+    }
+
+    #[test]
+    fn web_pages_reach_allowed_domains_only_when_network_is_granted() {
+        let allowed = patterns(&["api.acme.com", "*.cdn.acme.com"]);
+        let prod = NetworkPolicy::default();
+        let granted = web_content_security_policy(&allowed, true, &prod, &[]);
+        assert_eq!(
+            directive(&granted, "connect-src"),
+            ["'self'", "https://api.acme.com", "https://*.cdn.acme.com"]
+        );
+        assert_eq!(
+            directive(&granted, "img-src"),
+            [
+                "'self'",
+                "data:",
+                "blob:",
+                "https://api.acme.com",
+                "https://*.cdn.acme.com"
+            ]
+        );
+        // Code comes from the package only: no remote script, no eval.
+        assert_eq!(
+            directive(&granted, "script-src"),
+            ["'self'", "'unsafe-inline'"]
+        );
+        assert_eq!(directive(&granted, "default-src"), ["'self'"]);
+        assert_eq!(directive(&granted, "frame-src"), ["'none'"]);
+        assert!(!granted.contains("unsafe-eval") && !granted.contains("http:"));
+
+        // Declared but withheld (or never declared): the page's own origin only.
+        let withheld = web_content_security_policy(&allowed, false, &prod, &[]);
+        assert_eq!(directive(&withheld, "connect-src"), ["'self'"]);
+        assert_eq!(directive(&withheld, "font-src"), ["'self'", "data:"]);
+
+        // Development adds loopback, and the host's own extra origins go to connect-src only.
+        let extra = ["ws://com.acme.shop.localhost:8080".to_owned()];
+        let dev_csp = web_content_security_policy(&allowed, true, &dev(), &extra);
+        let connect = directive(&dev_csp, "connect-src");
+        assert!(connect.contains(&"http://127.0.0.1:*") && connect.contains(&extra[0].as_str()));
+        assert!(!directive(&dev_csp, "img-src").contains(&extra[0].as_str()));
+        let dev_withheld = web_content_security_policy(&allowed, false, &dev(), &extra);
+        assert_eq!(
+            directive(&dev_withheld, "connect-src"),
+            ["'self'", extra[0].as_str()]
+        );
     }
 
     #[test]
