@@ -117,8 +117,8 @@ out(f"- wasmtime {locked_version(main_lock, 'wasmtime')} (miniapp and its raw ba
     f"rquickjs {locked_version(peers_lock, 'rquickjs')}; criterion {locked_version(main_lock, 'criterion')}")
 total, peers_build, main_build = SECONDS
 out(f"- this run took {total / 60:.1f} min end to end: building the main benches {main_build / 60:.1f} min, "
-    f"then the peers workspace {peers_build / 60:.1f} min (same target dir: it adds Extism's wasmtime, "
-    f"QuickJS and the plugin), the rest measuring (a build already done takes seconds)")
+    f"then the peers workspace {peers_build / 60:.1f} min (same target dir: crates with the same version "
+    f"and features are built once), the rest measuring (a build already done takes seconds)")
 out("")
 out("## Method")
 out("")
@@ -405,7 +405,7 @@ WHY = {
                "not measured") + "."),
     "cold start vs an Extism plugin compiled from wasm bytes": lambda: (
         "Compiling the plugin is most of this Extism cold start, so the ratio follows the plugin's "
-        f"size and the compiler's speed on this machine: the Rust PDK plugin ({fmt_size('extism_pdk_plugin')}) "
+        f"size and the compiler's speed on this machine: the Rust PDK plugin, {fmt_size('extism_pdk_plugin')}, "
         f"took {fmt_time(median_ns(PEERS, 'peer_cold_start', 'extism_no_cache'))} to create here; a larger "
         "plugin widens the gap, a smaller one narrows it."),
 }

@@ -2,9 +2,11 @@
 # Runs every benchmark — miniapp against raw wasmtime and native (benches/), the peers Extism,
 # QuickJS and native Rust (benches/peers, its own workspace), resident memory (the `memory`
 # bin) — and writes BENCHMARKING.md at the repo root from this run's criterion estimates.
-# Measuring takes ~5 minutes. Both workspaces build into one target dir with the same release
-# profile, so the peers build reuses the main build's wasmtime 48 and miniapp crates and only adds
-# Extism's wasmtime, QuickJS and the plugin (BENCHMARKING.md records both build times). Nothing else needed
+# From clean it took 18.9 min on a quiet 2-core machine: main build 6.0, peers build 8.3, measuring
+# 4.6. Both workspaces build into one target dir with the same release profile, so a crate with the
+# same version and features is built once (about a third of the peers' crates); wasmtime 48 and the
+# miniapp crates are built again, because Extism's dependencies change feature unification.
+# BENCHMARKING.md records this run's times. Nothing else needed
 # but Rust (rust-toolchain.toml), its wasm32-unknown-unknown target (added below: the Extism
 # peer's Rust plugin is built for it) and python3.
 set -euo pipefail
