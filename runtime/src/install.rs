@@ -256,7 +256,7 @@ pub struct InstallOutcome {
 pub struct InstallStore<'h> {
     home: &'h Home,
     engine: &'h Engine,
-    engine_key: std::borrow::Cow<'h, str>,
+    engine_key: &'h str,
 }
 
 /// A verified, installed app, ready to instantiate.
@@ -272,7 +272,7 @@ impl<'h> InstallStore<'h> {
         InstallStore {
             home,
             engine,
-            engine_key: engine_key.into(),
+            engine_key,
         }
     }
 
@@ -353,8 +353,8 @@ impl<'h> InstallStore<'h> {
 
     fn cache_dir(&self) -> Result<Dir, RuntimeError> {
         let cache = self.home.dir.open_dir("cache")?;
-        cache.create_dir_all(self.engine_key.as_ref())?;
-        Ok(cache.open_dir(self.engine_key.as_ref())?)
+        cache.create_dir_all(self.engine_key)?;
+        Ok(cache.open_dir(self.engine_key)?)
     }
 
     fn artifact_name(app: &AppId, version: &semver::Version) -> String {
@@ -771,13 +771,13 @@ impl<'h> InstallStore<'h> {
             what,
         };
         let name = Self::artifact_name(app, &version);
-        let expected = record.artifacts.get(self.engine_key.as_ref());
+        let expected = record.artifacts.get(self.engine_key);
         if let (Some(expected), Some(cache)) = (expected, self.existing_cache_dir()?) {
             match read_with_stamp(&cache, &name) {
                 Ok((bytes, stamp)) => {
                     // Unchanged since written (see `artifact_stamps`) or matching its digest.
                     let untouched = stamp.is_some()
-                        && stamp.as_ref() == record.artifact_stamps.get(self.engine_key.as_ref());
+                        && stamp.as_ref() == record.artifact_stamps.get(self.engine_key);
                     if !untouched && &sha256_hex(&bytes) != expected {
                         return Err(corrupted(format!(
                             "compiled artifact {name} does not match the install record"
@@ -811,7 +811,7 @@ impl<'h> InstallStore<'h> {
             Some(stamp) => record
                 .artifact_stamps
                 .insert(self.engine_key.to_string(), stamp),
-            None => record.artifact_stamps.remove(self.engine_key.as_ref()),
+            None => record.artifact_stamps.remove(self.engine_key),
         };
         let version_dir = app_dir.open_dir(version.to_string())?;
         fsutil::write_atomic(
