@@ -34,11 +34,9 @@ pub fn init(inspect: Option<InspectFormat>) {
             let line = match format {
                 InspectFormat::Json => serde_json::to_string(r).expect("serializable"),
                 InspectFormat::Human => {
-                    // The params, cut to one short line (the JSON format carries them whole).
-                    let mut params = r.params_summary();
-                    if params.chars().count() > 60 {
-                        params = params.chars().take(59).chain(['…']).collect();
-                    }
+                    // The params, cut to one short line (at most 60 characters with the `…`;
+                    // the JSON format carries them whole).
+                    let params = miniapp_runtime::inspector::cut(&r.params_summary(), 59);
                     format!(
                         "[bridge] {:<16} {:<28} {:<18} {:>7} µs  {params}",
                         r.app, r.method, r.outcome, r.duration_us

@@ -75,10 +75,14 @@ impl BridgeCallRecord {
 
 /// `value` as compact JSON cut at [`SUMMARY_CHARS`] characters, with `…` when cut.
 pub fn summary(value: &Value) -> String {
-    let text = value.to_string();
-    match text.char_indices().nth(SUMMARY_CHARS) {
+    cut(&value.to_string(), SUMMARY_CHARS)
+}
+
+/// `text` cut at `max` characters (never inside one), with `…` when cut.
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &text[..i]),
-        None => text,
+        None => text.to_owned(),
     }
 }
 

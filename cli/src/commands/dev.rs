@@ -668,13 +668,7 @@ Example:
         miniapp_runtime::inspector::summary(params)
     }
 
-    /// `text` cut at `max` characters, with an ellipsis when cut.
-    fn cut(text: &str, max: usize) -> String {
-        match text.char_indices().nth(max) {
-            Some((i, _)) => format!("{}…", &text[..i]),
-            None => text.to_owned(),
-        }
-    }
+    use miniapp_runtime::inspector::cut;
 
     /// Pages may only open their own origin's sockets (WebSockets ignore CORS); tools send no
     /// Origin and are let through.
