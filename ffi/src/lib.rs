@@ -1,0 +1,22 @@
+//! `miniapp-ffi`: the miniapp runtime for Kotlin, Swift and Python hosts, through UniFFI.
+//!
+//! A thin layer over `miniapp-runtime`'s public API: [`Host`] (open, install, run, dispatchJson,
+//! update, rollback, inspector) and the host services as foreign traits ([`services`]) adapted to
+//! the runtime's service traits. Every rule (signatures, grants, consent, limits) stays in the
+//! runtime; this crate only converts types and errors.
+//!
+//! No `unsafe` of our own. UniFFI's scaffolding macros expand to `extern "C"` functions (and
+//! `#[unsafe(no_mangle)]`), which `forbid(unsafe_code)` would refuse, so the crate denies it
+//! instead: any `unsafe` written here by hand still fails the build.
+#![deny(unsafe_code)]
+
+mod error;
+mod host;
+mod inspector;
+pub mod services;
+
+pub use error::MiniappError;
+pub use host::{Host, HostOptions, InstalledApp, Rollback, UpdateOutcome, WebApp};
+pub use inspector::{InspectorEvent, InspectorListener};
+
+uniffi::setup_scaffolding!("miniapp");

@@ -1,0 +1,636 @@
+//! Host services as foreign traits, and their adapters to the runtime's service traits.
+//!
+//! A host implements only what it has and leaves the other fields of [`HostServices`] empty; an
+//! empty field gets a default (see each field). Whatever a foreign service does — throw, answer
+//! late, never answer — the guest sees a bridge error (`UNAVAILABLE`), never a crash: the
+//! adapters turn a thrown exception into `Unavailable`, and an async call that does not answer
+//! within [`HostOptions::service_timeout_ms`](crate::HostOptions) into `Unavailable` too.
+//! Validation of what a guest asks (amounts, lengths, ...) is the runtime's, before a service is
+//! reached.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use miniapp_runtime::capabilities::{
+    auth, clipboard, consent, device, geolocation, payment, share, ui,
+};
+use miniapp_runtime::package::{AppId, Permission};
+use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
+
+/// What a foreign service may answer instead of a value. Any other exception it throws arrives
+/// as `Unavailable` with the exception's text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum ServiceError {
+    /// The user dismissed the sheet or dialog (the guest sees `CANCELLED`).
+    #[error("cancelled by the user")]
+    Cancelled,
+    /// The service cannot answer now (the guest sees `UNAVAILABLE`).
+    #[error("unavailable: {reason}")]
+    Unavailable { reason: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for ServiceError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        ServiceError::Unavailable {
+            reason: format!("the host's service failed: {}", e.reason),
+        }
+    }
+}
+
+impl From<ServiceError> for BridgeError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Cancelled => BridgeError::Cancelled,
+            ServiceError::Unavailable { reason } => BridgeError::Unavailable(reason),
+        }
+    }
+}
+
+// ---- records -------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaymentRequest {
+    pub order_id: String,
+    pub amount_minor: u64,
+    /// ISO 4217, e.g. `EUR`.
+    pub currency: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Receipt {
+    pub order_id: String,
+    pub transaction_id: String,
+    pub amount_minor: u64,
+    pub currency: String,
+    /// Unix seconds.
+    pub paid_at: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct Position {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub accuracy_m: f64,
+}
+
+/// What a guest learns about the device (the runtime adds the host version).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DeviceInfo {
+    pub platform: String,
+    pub locale: String,
+    pub screen_width: u32,
+    pub screen_height: u32,
+    pub screen_scale: f32,
+}
+
+/// One HTTP response, whole. `range_start` is the first byte of a `206 Partial Content`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub range_start: Option<u64>,
+    pub body: Vec<u8>,
+}
+
+// ---- foreign traits ------------------------------------------------------------------------
+
+/// Asks the user whether `app_id` may use a sensitive `permission` (`payment`, `location`,
+/// `clipboard`). Asked once per app and permission; the runtime remembers the answer.
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait ConsentPrompt: Send + Sync {
+    async fn ask(&self, app_id: String, permission: String) -> Result<bool, ServiceError>;
+}
+
+/// The host's payment processor. `pay` may wait for the user (a payment sheet); it must be
+/// idempotent per (app, order id).
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait PaymentService: Send + Sync {
+    async fn pay(&self, app_id: String, request: PaymentRequest) -> Result<Receipt, ServiceError>;
+    async fn query(
+        &self,
+        app_id: String,
+        order_id: String,
+    ) -> Result<Option<Receipt>, ServiceError>;
+}
+
+/// The host's native UI. `modal` answers the index of the chosen button.
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait UiService: Send + Sync {
+    async fn toast(&self, app_id: String, message: String) -> Result<(), ServiceError>;
+    async fn modal(
+        &self,
+        app_id: String,
+        title: String,
+        message: String,
+        buttons: Vec<String>,
+    ) -> Result<u32, ServiceError>;
+    async fn navigate(&self, app_id: String, route: String) -> Result<(), ServiceError>;
+    async fn set_title(&self, app_id: String, title: String) -> Result<(), ServiceError>;
+}
+
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait LocationService: Send + Sync {
+    async fn current_position(&self, app_id: String) -> Result<Position, ServiceError>;
+}
+
+/// The system clipboard (text). Called synchronously: answer at once.
+#[uniffi::export(foreign)]
+pub trait ClipboardService: Send + Sync {
+    fn read_text(&self) -> Result<Option<String>, ServiceError>;
+    fn write_text(&self, text: String) -> Result<(), ServiceError>;
+}
+
+/// The share sheet; returns when the user has shared, or `ServiceError::Cancelled`.
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait ShareService: Send + Sync {
+    async fn share(
+        &self,
+        app_id: String,
+        text: String,
+        url: Option<String>,
+    ) -> Result<(), ServiceError>;
+}
+
+/// Facts about the device. Called synchronously: answer at once.
+#[uniffi::export(foreign)]
+pub trait DeviceInfoProvider: Send + Sync {
+    fn info(&self) -> Result<DeviceInfo, ServiceError>;
+    fn vibrate(&self, millis: u32) -> Result<(), ServiceError>;
+}
+
+/// Who is signed in to the host app: the subject of the tokens guests get. Called
+/// synchronously: answer at once. `None` when nobody is signed in.
+#[uniffi::export(foreign)]
+pub trait UserIdentity: Send + Sync {
+    fn current_user(&self) -> Result<Option<String>, ServiceError>;
+}
+
+/// The host's HTTP stack, for updates: one GET of `url`, from byte `range_from` on when given
+/// (send `Range: bytes=N-`).
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait HttpFetcher: Send + Sync {
+    async fn get(&self, url: String, range_from: Option<u64>)
+    -> Result<HttpResponse, ServiceError>;
+}
+
+/// The services a host provides; leave out what it does not have.
+#[derive(Clone, Default, uniffi::Record)]
+pub struct HostServices {
+    /// Default: declines every sensitive permission (nobody can be asked).
+    #[uniffi(default = None)]
+    pub consent: Option<Arc<dyn ConsentPrompt>>,
+    /// Default: `UNAVAILABLE` for every payment.
+    #[uniffi(default = None)]
+    pub payment: Option<Arc<dyn PaymentService>>,
+    /// Default: toasts, navigation and titles are dropped; a modal is `UNAVAILABLE`.
+    #[uniffi(default = None)]
+    pub ui: Option<Arc<dyn UiService>>,
+    /// Default: `UNAVAILABLE`.
+    #[uniffi(default = None)]
+    pub location: Option<Arc<dyn LocationService>>,
+    /// Default: a clipboard in memory, private to this host.
+    #[uniffi(default = None)]
+    pub clipboard: Option<Arc<dyn ClipboardService>>,
+    /// Default: `UNAVAILABLE`.
+    #[uniffi(default = None)]
+    pub share: Option<Arc<dyn ShareService>>,
+    /// Default: this OS's name, `en-US`, a 1080×2340 screen, no vibrator.
+    #[uniffi(default = None)]
+    pub device: Option<Arc<dyn DeviceInfoProvider>>,
+    /// Default: updates fail with `DOWNLOAD_FAILED`.
+    #[uniffi(default = None)]
+    pub http: Option<Arc<dyn HttpFetcher>>,
+    /// Default: nobody is signed in (`auth.getToken` is `UNAVAILABLE`).
+    #[uniffi(default = None)]
+    pub identity: Option<Arc<dyn UserIdentity>>,
+}
+
+impl std::fmt::Debug for HostServices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostServices").finish_non_exhaustive()
+    }
+}
+
+// ---- adapters ------------------------------------------------------------------------------
+
+/// Runs a foreign async call as its own task on the host's runtime and waits at most `timeout`:
+/// a call that never answers is `Unavailable` (and is cancelled).
+///
+/// Its own task because a bridge call's future is polled on the guest's wasmtime fiber stack,
+/// and a JVM upcall (JNA) made on a stack the JVM does not know never comes back; a tokio worker
+/// has an ordinary thread stack.
+async fn bounded<T: Send + 'static>(
+    timeout: Duration,
+    what: &str,
+    call: impl Future<Output = Result<T, ServiceError>> + Send + 'static,
+) -> Result<T, BridgeError> {
+    let task = tokio::spawn(call);
+    let abort = task.abort_handle();
+    match tokio::time::timeout(timeout, task).await {
+        Ok(Ok(r)) => r.map_err(BridgeError::from),
+        Ok(Err(e)) => Err(BridgeError::Unavailable(format!(
+            "the host's {what} failed: {e}"
+        ))),
+        Err(_) => {
+            abort.abort();
+            Err(BridgeError::Unavailable(format!(
+                "the host's {what} did not answer within {} ms",
+                timeout.as_millis()
+            )))
+        }
+    }
+}
+
+/// Runs a foreign sync call on a thread of its own and waits at most `timeout` (see
+/// [`bounded`] for why not on the caller's stack). A call that never returns keeps its thread,
+/// not the guest.
+pub(crate) fn bounded_sync<T: Send + 'static>(
+    timeout: Duration,
+    what: &str,
+    call: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, BridgeError> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name("miniapp-service".into())
+        .spawn(move || {
+            let _ = tx.send(call());
+        });
+    if let Err(e) = spawned {
+        return Err(BridgeError::Unavailable(format!(
+            "the host's {what} could not be called: {e}"
+        )));
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(r) => r.map_err(BridgeError::from),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(BridgeError::Unavailable(format!(
+            "the host's {what} did not answer within {} ms",
+            timeout.as_millis()
+        ))),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(BridgeError::Unavailable(
+            format!("the host's {what} failed"),
+        )),
+    }
+}
+
+/// A foreign service with the host's timeout for its calls.
+struct Foreign<T: ?Sized> {
+    service: Arc<T>,
+    timeout: Duration,
+}
+
+fn foreign<T: ?Sized>(service: Arc<T>, timeout: Duration) -> Foreign<T> {
+    Foreign { service, timeout }
+}
+
+#[async_trait]
+impl consent::ConsentService for Foreign<dyn ConsentPrompt> {
+    async fn ask(&self, app: &AppId, permission: Permission) -> bool {
+        let (service, app, permission) = (self.service.clone(), app.to_string(), permission);
+        let asked = async move { service.ask(app, permission.as_str().to_owned()).await };
+        // No answer (an exception, a timeout) is a "no": nothing is granted silently.
+        bounded(self.timeout, "consent prompt", asked)
+            .await
+            .unwrap_or(false)
+    }
+}
+
+/// No consent prompt: nothing sensitive is granted.
+struct DeclineAll;
+
+#[async_trait]
+impl consent::ConsentService for DeclineAll {
+    async fn ask(&self, _app: &AppId, _permission: Permission) -> bool {
+        false
+    }
+}
+
+impl From<&payment::PaymentRequest> for PaymentRequest {
+    fn from(r: &payment::PaymentRequest) -> Self {
+        PaymentRequest {
+            order_id: r.order_id.clone(),
+            amount_minor: r.amount_minor,
+            currency: r.currency.clone(),
+            description: r.description.clone(),
+        }
+    }
+}
+
+impl From<Receipt> for payment::Receipt {
+    fn from(r: Receipt) -> Self {
+        payment::Receipt {
+            order_id: r.order_id,
+            transaction_id: r.transaction_id,
+            amount_minor: r.amount_minor,
+            currency: r.currency,
+            paid_at: r.paid_at,
+        }
+    }
+}
+
+#[async_trait]
+impl payment::PaymentService for Foreign<dyn PaymentService> {
+    async fn pay(
+        &self,
+        app: &AppId,
+        request: &payment::PaymentRequest,
+    ) -> Result<payment::Receipt, BridgeError> {
+        let (service, app, request) = (self.service.clone(), app.to_string(), request.into());
+        let call = async move { service.pay(app, request).await };
+        bounded(self.timeout, "payment service", call)
+            .await
+            .map(payment::Receipt::from)
+    }
+
+    async fn query(&self, app: &AppId, order_id: &str) -> Option<payment::Receipt> {
+        let (service, id, order_id) = (self.service.clone(), app.to_string(), order_id.to_owned());
+        let call = async move { service.query(id, order_id).await };
+        match bounded(self.timeout, "payment service", call).await {
+            Ok(r) => r.map(payment::Receipt::from),
+            Err(e) => {
+                tracing::warn!("payment query of {app}: {e}");
+                None
+            }
+        }
+    }
+}
+
+/// No payment service.
+struct NoPayment;
+
+#[async_trait]
+impl payment::PaymentService for NoPayment {
+    async fn pay(
+        &self,
+        _app: &AppId,
+        _request: &payment::PaymentRequest,
+    ) -> Result<payment::Receipt, BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host has no payment service".into(),
+        ))
+    }
+    async fn query(&self, _app: &AppId, _order_id: &str) -> Option<payment::Receipt> {
+        None
+    }
+}
+
+impl Foreign<dyn UiService> {
+    /// The UI calls whose runtime trait has no error: a failure is logged, the guest goes on.
+    async fn fire_and_log(
+        &self,
+        what: &str,
+        call: impl Future<Output = Result<(), ServiceError>> + Send + 'static,
+    ) {
+        if let Err(e) = bounded(self.timeout, "UI service", call).await {
+            tracing::warn!("ui.{what}: {e}");
+        }
+    }
+}
+
+#[async_trait]
+impl ui::UiService for Foreign<dyn UiService> {
+    async fn toast(&self, app: &AppId, message: &str) {
+        let (service, app, message) = (self.service.clone(), app.to_string(), message.to_owned());
+        let call = async move { service.toast(app, message).await };
+        self.fire_and_log("toast", call).await;
+    }
+    async fn modal(
+        &self,
+        app: &AppId,
+        title: &str,
+        message: &str,
+        buttons: &[String],
+    ) -> Result<u32, BridgeError> {
+        let service = self.service.clone();
+        let (app, title, message, labels) = (
+            app.to_string(),
+            title.to_owned(),
+            message.to_owned(),
+            buttons.to_vec(),
+        );
+        let call = async move { service.modal(app, title, message, labels).await };
+        let chosen = bounded(self.timeout, "UI service", call).await?;
+        if chosen as usize >= buttons.len() {
+            return Err(BridgeError::Unavailable(format!(
+                "the host's UI answered button {chosen} of {}",
+                buttons.len()
+            )));
+        }
+        Ok(chosen)
+    }
+    async fn navigate(&self, app: &AppId, route: &str) {
+        let (service, app, route) = (self.service.clone(), app.to_string(), route.to_owned());
+        let call = async move { service.navigate(app, route).await };
+        self.fire_and_log("navigate", call).await;
+    }
+    async fn set_title(&self, app: &AppId, title: &str) {
+        let (service, app, title) = (self.service.clone(), app.to_string(), title.to_owned());
+        let call = async move { service.set_title(app, title).await };
+        self.fire_and_log("setTitle", call).await;
+    }
+}
+
+/// No UI: nothing is shown; a modal cannot be answered.
+struct NoUi;
+
+#[async_trait]
+impl ui::UiService for NoUi {
+    async fn toast(&self, _app: &AppId, _message: &str) {}
+    async fn modal(
+        &self,
+        _app: &AppId,
+        _title: &str,
+        _message: &str,
+        _buttons: &[String],
+    ) -> Result<u32, BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host shows no dialogs".into(),
+        ))
+    }
+    async fn navigate(&self, _app: &AppId, _route: &str) {}
+    async fn set_title(&self, _app: &AppId, _title: &str) {}
+}
+
+#[async_trait]
+impl geolocation::LocationService for Foreign<dyn LocationService> {
+    async fn current_position(&self, app: &AppId) -> Result<geolocation::Position, BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let call = async move { service.current_position(app).await };
+        let p = bounded(self.timeout, "location service", call).await?;
+        Ok(geolocation::Position {
+            latitude: p.latitude,
+            longitude: p.longitude,
+            accuracy_m: p.accuracy_m,
+        })
+    }
+}
+
+struct NoLocation;
+
+#[async_trait]
+impl geolocation::LocationService for NoLocation {
+    async fn current_position(&self, _app: &AppId) -> Result<geolocation::Position, BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host has no location service".into(),
+        ))
+    }
+}
+
+impl clipboard::ClipboardService for Foreign<dyn ClipboardService> {
+    fn read_text(&self) -> Option<String> {
+        let service = self.service.clone();
+        bounded_sync(self.timeout, "clipboard", move || service.read_text()).unwrap_or_else(|e| {
+            tracing::warn!("clipboard read: {e}");
+            None
+        })
+    }
+    fn write_text(&self, text: &str) {
+        let (service, text) = (self.service.clone(), text.to_owned());
+        if let Err(e) = bounded_sync(self.timeout, "clipboard", move || service.write_text(text)) {
+            tracing::warn!("clipboard write: {e}");
+        }
+    }
+}
+
+#[async_trait]
+impl share::ShareService for Foreign<dyn ShareService> {
+    async fn share(&self, app: &AppId, text: &str, url: Option<&str>) -> Result<(), BridgeError> {
+        let service = self.service.clone();
+        let (app, text, url) = (app.to_string(), text.to_owned(), url.map(str::to_owned));
+        let call = async move { service.share(app, text, url).await };
+        bounded(self.timeout, "share sheet", call).await
+    }
+}
+
+struct NoShare;
+
+#[async_trait]
+impl share::ShareService for NoShare {
+    async fn share(
+        &self,
+        _app: &AppId,
+        _text: &str,
+        _url: Option<&str>,
+    ) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host has no share sheet".into(),
+        ))
+    }
+}
+
+impl device::DeviceService for Foreign<dyn DeviceInfoProvider> {
+    fn info(&self) -> device::DeviceInfo {
+        let service = self.service.clone();
+        match bounded_sync(self.timeout, "device info", move || service.info()) {
+            Ok(d) => device::DeviceInfo {
+                platform: d.platform,
+                host_version: String::new(),
+                locale: d.locale,
+                screen: device::Screen {
+                    width: d.screen_width,
+                    height: d.screen_height,
+                    scale: d.screen_scale,
+                },
+            },
+            Err(e) => {
+                // The runtime's trait cannot fail here: answer the development device's facts.
+                tracing::warn!("device info: {e}");
+                device::DeviceService::info(&device::DevDevice)
+            }
+        }
+    }
+    fn vibrate(&self, millis: u32) -> Result<(), BridgeError> {
+        let service = self.service.clone();
+        bounded_sync(self.timeout, "vibrator", move || service.vibrate(millis))
+    }
+}
+
+impl auth::IdentityService for Foreign<dyn UserIdentity> {
+    fn current_user(&self) -> Option<String> {
+        let service = self.service.clone();
+        bounded_sync(self.timeout, "identity", move || service.current_user()).unwrap_or_else(|e| {
+            tracing::warn!("identity: {e}");
+            None
+        })
+    }
+}
+
+struct NobodySignedIn;
+
+impl auth::IdentityService for NobodySignedIn {
+    fn current_user(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The runtime's [`Fetcher`] over the host's [`HttpFetcher`]. The updater bounds each request
+/// with its own timeout.
+pub(crate) struct ForeignFetcher(pub(crate) Option<Arc<dyn HttpFetcher>>);
+
+#[async_trait]
+impl Fetcher for ForeignFetcher {
+    async fn get(&self, url: &str, range_from: Option<u64>) -> Result<FetchResponse, FetchError> {
+        let Some(http) = &self.0 else {
+            return Err(FetchError(
+                "this host has no HttpFetcher (HostServices.http)".into(),
+            ));
+        };
+        let r = http
+            .get(url.to_owned(), range_from)
+            .await
+            .map_err(|e| FetchError(e.to_string()))?;
+        Ok(FetchResponse {
+            status: r.status,
+            range_start: r.range_start,
+            body: Box::new(BytesBody(Some(bytes::Bytes::from(r.body)))),
+        })
+    }
+}
+
+impl HostServices {
+    /// The runtime's services: each foreign one adapted, each missing one its default.
+    pub(crate) fn into_runtime(self, timeout: Duration) -> miniapp_runtime::HostServices {
+        let dev = miniapp_runtime::HostServices::development();
+        miniapp_runtime::HostServices {
+            identity: match self.identity {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NobodySignedIn),
+            },
+            payment: match self.payment {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoPayment),
+            },
+            location: match self.location {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoLocation),
+            },
+            ui: match self.ui {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoUi),
+            },
+            device: match self.device {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(device::DevDevice),
+            },
+            clipboard: match self.clipboard {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(clipboard::MemoryClipboard::default()),
+            },
+            share: match self.share {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoShare),
+            },
+            consent: match self.consent {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(DeclineAll),
+            },
+            network: dev.network,
+        }
+    }
+}

@@ -1,0 +1,286 @@
+"""The whole host flow from Python, with Python services, through the generated bindings."""
+
+import asyncio
+import json
+import pathlib
+import time
+
+import pytest
+
+import miniapp
+from conftest import FIXTURES, HOST_VERSION, arun, fixture_bytes
+from services import (
+    BrokenPayments,
+    Clipboard,
+    Consent,
+    FileFetcher,
+    Inspector,
+    Payments,
+    RaisingFetcher,
+    SilentPayments,
+    StuckDevice,
+    script,
+)
+
+PROBE = "com.acme.probe"
+
+
+def open_host(home, root_pem, options=None, **services):
+    return miniapp.Host.open(home, HOST_VERSION, root_pem, miniapp.HostServices(**services), options)
+
+
+def code_of(excinfo):
+    return excinfo.value.code
+
+
+def test_install_run_consent_payment_inspector(home, root_pem):
+    consent = Consent(declined={"location"})
+    payments = Payments()
+    inspector = Inspector()
+    host = open_host(home, root_pem, consent=consent, payment=payments)
+    host.set_inspector(inspector)
+
+    app = host.install(fixture_bytes("probe.zip"))
+    assert (app.id, app.version) == (PROBE, "1.0.0")
+    assert set(app.permissions) == {
+        "storage", "auth", "payment", "location", "ui", "device", "clipboard", "share"}
+    assert [a.id for a in host.list()] == [PROBE]
+
+    pay = {"orderId": "o-1", "amountMinor": 1500, "currency": "EUR", "description": "fee"}
+    answer = arun(host.run(PROBE, script(
+        ("payment.pay", pay),
+        ("geolocation.currentPosition", {}),
+        ("storage.set", {"key": "k", "value": "v"}),
+        ("storage.get", {"key": "k"}),
+    )))
+    results = json.loads(answer)
+    assert results[0]["ok"]["transactionId"] == "py-tx-1"
+    assert results[0]["ok"]["amountMinor"] == 1500
+    assert results[1] == {"err": "PERMISSION_DENIED"}, "location was declined"
+    assert results[3] == {"ok": "v"}
+
+    # The Python payment service saw the order; consent was asked once per sensitive permission.
+    assert payments.orders == [(PROBE, "o-1", 1500, "EUR")]
+    assert sorted(p for _, p in consent.prompts) == ["clipboard", "location", "payment"]
+
+    # Every bridge call reached the Python inspector, denials included.
+    seen = [(e.app_id, e.method, e.outcome) for e in inspector.events]
+    assert seen == [
+        (PROBE, "payment.pay", "ok"),
+        (PROBE, "geolocation.currentPosition", "PERMISSION_DENIED"),
+        (PROBE, "storage.set", "ok"),
+        (PROBE, "storage.get", "ok"),
+    ]
+    assert all(e.micros < 10_000_000 for e in inspector.events)
+
+    # A second run asks nobody again (the runtime remembers the answers); stopping the inspector
+    # stops the events.
+    host.set_inspector(None)
+    again = json.loads(arun(host.run(PROBE, script(("geolocation.currentPosition", {})))))
+    assert again == [{"err": "PERMISSION_DENIED"}]
+    assert len(consent.prompts) == 3
+    assert len(inspector.events) == 4
+
+
+def test_tampered_package_is_refused_and_the_host_keeps_working(home, root_pem):
+    host = open_host(home, root_pem)
+    with pytest.raises(miniapp.MiniappError) as e:
+        host.install(fixture_bytes("probe-tampered.zip"))
+    assert code_of(e) == "SIGNATURE_INVALID"
+    assert "signature" in str(e.value).lower()
+    assert host.list() == []
+    with pytest.raises(miniapp.MiniappError) as e:
+        host.install(b"not a zip at all")
+    assert code_of(e) != ""
+    host.install(fixture_bytes("probe.zip"))
+    assert [a.id for a in host.list()] == [PROBE]
+
+
+def test_trap_and_cpu_limit_are_errors_with_codes(home, root_pem):
+    host = open_host(home, root_pem, miniapp.HostOptions(cpu_ms=200, memory_mb=64, service_timeout_ms=5000))
+    host.install(fixture_bytes("hostile.zip"))
+    with pytest.raises(miniapp.MiniappError) as e:
+        arun(host.run("com.acme.hostile", "trap"))
+    assert code_of(e) == "GUEST_TRAP"
+    start = time.monotonic()
+    with pytest.raises(miniapp.MiniappError) as e:
+        arun(host.run("com.acme.hostile", "loop"))
+    assert code_of(e) == "CPU_LIMIT"
+    assert time.monotonic() - start < 5
+    with pytest.raises(miniapp.MiniappError) as e:
+        arun(host.run("com.acme.hostile", "err"))
+    assert code_of(e) == "GUEST_ERROR"
+
+
+def test_a_raising_service_is_unavailable_to_the_guest(home, root_pem):
+    host = open_host(home, root_pem, consent=Consent(), payment=BrokenPayments())
+    host.install(fixture_bytes("probe.zip"))
+    pay = {"orderId": "o-9", "amountMinor": 5, "currency": "EUR", "description": ""}
+    results = json.loads(arun(host.run(PROBE, script(
+        ("payment.pay", pay), ("payment.query", {"orderId": "o-9"}), ("storage.keys", {})))))
+    assert results[0] == {"err": "UNAVAILABLE"}
+    assert results[1] == {"err": "NOT_FOUND"}
+    assert results[2] == {"ok": []}, "the guest goes on after the failed call"
+
+
+def test_a_service_that_never_answers_is_bounded(home, root_pem):
+    options = miniapp.HostOptions(cpu_ms=1000, memory_mb=64, service_timeout_ms=300)
+    device = StuckDevice()
+    host = open_host(home, root_pem, options, consent=Consent(), payment=SilentPayments(),
+                     device=device)
+    host.install(fixture_bytes("probe.zip"))
+    pay = {"orderId": "o-1", "amountMinor": 5, "currency": "EUR", "description": ""}
+    start = time.monotonic()
+    try:
+        results = json.loads(arun(host.run(PROBE, script(
+            ("payment.pay", pay),                 # async, never answers
+            ("device.vibrate", {"millis": 10}),   # sync, blocks its thread
+            ("device.info", {})))))
+    finally:
+        device.release.set()
+    assert results[:2] == [{"err": "UNAVAILABLE"}, {"err": "UNAVAILABLE"}]
+    assert results[2]["ok"]["locale"] == "pt-PT"
+    assert time.monotonic() - start < 5
+    # The host keeps working.
+    assert json.loads(arun(host.run(PROBE, script(("storage.keys", {}))))) == [{"ok": []}]
+
+
+def test_default_services_when_the_host_passes_none(home, root_pem):
+    host = open_host(home, root_pem)  # no services at all
+    host.install(fixture_bytes("probe.zip"))
+    pay = {"orderId": "o-1", "amountMinor": 5, "currency": "EUR", "description": ""}
+    results = json.loads(arun(host.run(PROBE, script(
+        ("payment.pay", pay),               # sensitive: no consent prompt means "no"
+        ("ui.toast", {"message": "hi"}),    # dropped, not an error
+        ("share.share", {"text": "hi"}),    # no share sheet
+        ("auth.getToken", {"scopes": ["profile"]}),  # nobody signed in
+        ("device.info", {}),
+    ))))
+    assert results[0] == {"err": "PERMISSION_DENIED"}
+    assert results[1] == {"ok": None}
+    assert results[2] == {"err": "UNAVAILABLE"}
+    assert results[3] == {"err": "UNAVAILABLE"}
+    assert results[4]["ok"]["hostVersion"] == HOST_VERSION
+
+
+def test_foreign_sync_service_and_clipboard(home, root_pem):
+    clip = Clipboard("hello from the host")
+    host = open_host(home, root_pem, consent=Consent(), clipboard=clip)
+    host.install(fixture_bytes("probe.zip"))
+    results = json.loads(arun(host.run(PROBE, script(
+        ("clipboard.readText", {}), ("clipboard.writeText", {"text": "from guest"})))))
+    assert results == [{"ok": "hello from the host"}, {"ok": None}]
+    assert clip.text == "from guest"
+
+
+def test_dispatch_json_for_a_web_app(home, root_pem):
+    payments = Payments()
+    inspector = Inspector()
+    host = open_host(home, root_pem, consent=Consent(), payment=payments)
+    host.set_inspector(inspector)
+    shop = host.install(fixture_bytes("shop.zip"))
+    assert shop.id == "com.acme.shop"
+    web = arun(host.web_app("com.acme.shop"))
+    assert web.entry_point == "index.html"
+    assert (pathlib.Path(web.files_dir) / "index.html").read_text().find("app.js") >= 0
+    assert "default-src 'self'" in web.content_security_policy
+
+    def ask(request):
+        text = request if isinstance(request, str) else json.dumps(request)
+        return json.loads(arun(host.dispatch_json("com.acme.shop", text)))
+
+    cart = [{"sku": "tea", "qty": 2}]
+    assert ask({"id": 1, "method": "storage.set", "params": {"key": "cart", "value": cart}}) == {"id": 1, "result": None}
+    assert ask({"id": 2, "method": "storage.get", "params": {"key": "cart"}}) == {"id": 2, "result": cart}
+    paid = ask({"id": 3, "method": "payment.pay", "params":
+                {"orderId": "w-1", "amountMinor": 900, "currency": "EUR", "description": "tea"}})
+    assert paid["result"]["transactionId"] == "py-tx-1"
+    assert payments.orders == [("com.acme.shop", "w-1", 900, "EUR")]
+    denied = ask({"id": 4, "method": "geolocation.currentPosition", "params": {}})
+    assert denied["error"]["code"] == "PERMISSION_DENIED"
+    assert [e.method for e in inspector.events] == [
+        "storage.set", "storage.get", "payment.pay", "geolocation.currentPosition"]
+
+    # Bad input: answered as error responses, never an exception; the host keeps working.
+    assert ask("{nope")["error"]["code"] == "BAD_REQUEST"
+    assert ask("[1, 2]")["error"]["code"] == "BAD_REQUEST"
+    assert ask({"id": 5, "method": "storage.explode"})["error"]["code"] == "METHOD_NOT_FOUND"
+    assert ask({"id": 6, "method": "storage.set", "params": {"nokey": 1}})["error"]["code"] == "INVALID_ARGUMENT"
+    assert ask("\u00e9\u4e2d\U0001F600")["error"]["code"] == "BAD_REQUEST"
+    # A string that is not valid Unicode cannot cross the boundary: Python refuses to encode it.
+    with pytest.raises(UnicodeEncodeError):
+        arun(host.dispatch_json("com.acme.shop", "\ud800"))
+    assert ask({"id": 7, "method": "storage.keys"}) == {"id": 7, "result": ["cart"]}
+
+    for bad_id in ["com.acme.nothere", "not an id", ""]:
+        with pytest.raises(miniapp.MiniappError) as e:
+            arun(host.dispatch_json(bad_id, '{"id":1,"method":"storage.keys"}'))
+        assert code_of(e) == "APP_NOT_FOUND", bad_id
+        with pytest.raises(miniapp.MiniappError) as e:
+            arun(host.run(bad_id, "{}"))
+        assert code_of(e) == "APP_NOT_FOUND", bad_id
+
+
+def test_update_rollback_uninstall(home, root_pem):
+    market = pathlib.Path(FIXTURES) / "market"
+    base = "https://market.example"
+    fetcher = FileFetcher(market, base)
+    host = open_host(home, root_pem, consent=Consent(), http=fetcher)
+    host.install(fixture_bytes("probe.zip"))
+
+    outcome = arun(host.update(PROBE, base))
+    assert isinstance(outcome, miniapp.UpdateOutcome.STAGED), outcome
+    assert (outcome.previous, outcome.version, outcome.activated) == ("1.0.0", "1.1.0", False)
+    assert f"{base}/mini-programs/{PROBE}/version" in fetcher.urls
+    assert isinstance(arun(host.update(PROBE, base)), miniapp.UpdateOutcome.ALREADY_PENDING)
+
+    arun(host.run(PROBE, script()))  # the next launch activates 1.1.0
+    assert [(a.id, a.version) for a in host.list()] == [(PROBE, "1.1.0")]
+    back = host.rollback(PROBE)
+    assert (back.from_version, back.to_version) == ("1.1.0", "1.0.0")
+    with pytest.raises(miniapp.MiniappError) as e:
+        host.rollback(PROBE)
+    assert code_of(e) == "NO_BACKUP"
+
+    broken = open_host(home + "-2", root_pem, http=RaisingFetcher())
+    broken.install(fixture_bytes("probe.zip"))
+    with pytest.raises(miniapp.MiniappError) as e:
+        arun(broken.update(PROBE, base))
+    assert code_of(e) == "DOWNLOAD_FAILED"
+    assert "no network" in str(e.value)
+    nofetch = open_host(home + "-3", root_pem)
+    with pytest.raises(miniapp.MiniappError) as e:
+        arun(nofetch.update(PROBE, base))
+    assert code_of(e) == "DOWNLOAD_FAILED"
+
+    host.uninstall(PROBE)
+    assert host.list() == []
+    with pytest.raises(miniapp.MiniappError) as e:
+        arun(host.run(PROBE, "{}"))
+    assert code_of(e) == "APP_NOT_FOUND"
+
+
+def test_open_reopens_and_refuses_a_mismatched_home(home, root_pem):
+    first = open_host(home, root_pem)
+    first.install(fixture_bytes("probe.zip"))
+    del first
+    again = open_host(home, root_pem)
+    assert [a.id for a in again.list()] == [PROBE]
+    with pytest.raises(miniapp.MiniappError) as e:
+        miniapp.Host.open(home, "9.9.9", root_pem, miniapp.HostServices(), None)
+    assert code_of(e) == "HOME_INVALID"
+    with pytest.raises(miniapp.MiniappError) as e:
+        miniapp.Host.open(home + "-x", "not-a-version", root_pem, miniapp.HostServices(), None)
+    assert code_of(e) == "HOME_INVALID"
+    with pytest.raises(miniapp.MiniappError) as e:
+        miniapp.Host.open(home + "-y", HOST_VERSION, "not a key", miniapp.HostServices(), None)
+    assert code_of(e) == "KEY_INVALID"
+
+
+def test_pulley_backend_runs_the_same_app(home, root_pem):
+    options = miniapp.HostOptions(pulley=True)
+    host = open_host(home, root_pem, options, consent=Consent())
+    host.install(fixture_bytes("probe.zip"))
+    results = json.loads(arun(host.run(PROBE, script(
+        ("storage.set", {"key": "k", "value": "v"}), ("storage.get", {"key": "k"})))))
+    assert results == [{"ok": None}, {"ok": "v"}]
