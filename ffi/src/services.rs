@@ -248,21 +248,18 @@ async fn bounded<T: Send + 'static>(
     }
 }
 
-/// Runs a foreign sync call on a thread of its own and waits at most `timeout` (see
+/// Runs a foreign sync call on a thread of the service pool and waits at most `timeout` (see
 /// [`bounded`] for why not on the caller's stack). A call that never returns keeps its thread,
-/// not the guest.
+/// not the guest: that thread never goes back to the pool.
 pub(crate) fn bounded_sync<T: Send + 'static>(
     timeout: Duration,
     what: &str,
     call: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, BridgeError> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let spawned = std::thread::Builder::new()
-        .name("miniapp-service".into())
-        .spawn(move || {
-            let _ = tx.send(call());
-        });
-    if let Err(e) = spawned {
+    if let Err(e) = pool::run(Box::new(move || {
+        let _ = tx.send(call());
+    })) {
         return Err(BridgeError::Unavailable(format!(
             "the host's {what} could not be called: {e}"
         )));
@@ -276,6 +273,45 @@ pub(crate) fn bounded_sync<T: Send + 'static>(
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(BridgeError::Unavailable(
             format!("the host's {what} failed"),
         )),
+    }
+}
+
+/// Threads for foreign sync calls. A worker puts itself back in the idle list when its call
+/// returns, so a call that never returns takes its worker out of the pool for good.
+mod pool {
+    use std::sync::Mutex;
+    use std::sync::mpsc::{Sender, channel};
+
+    pub(super) type Job = Box<dyn FnOnce() + Send>;
+
+    /// Idle workers kept; more are started when all are busy, and end when not needed.
+    const KEEP: usize = 4;
+    static IDLE: Mutex<Vec<Sender<Job>>> = Mutex::new(Vec::new());
+
+    pub(super) fn run(job: Job) -> std::io::Result<()> {
+        let idle = IDLE.lock().unwrap().pop();
+        let job = match idle {
+            Some(worker) => match worker.send(job) {
+                Ok(()) => return Ok(()),
+                Err(e) => e.0,
+            },
+            None => job,
+        };
+        let (tx, rx) = channel::<Job>();
+        tx.send(job).expect("the receiver is alive");
+        std::thread::Builder::new()
+            .name("miniapp-service".into())
+            .spawn(move || {
+                for job in rx {
+                    job();
+                    let mut idle = IDLE.lock().unwrap();
+                    if idle.len() >= KEEP {
+                        return;
+                    }
+                    idle.push(tx.clone());
+                }
+            })?;
+        Ok(())
     }
 }
 
