@@ -26,9 +26,14 @@ if [ "$which" = all ] || [ "$which" = python ]; then
   echo "== ffi: Python bindings + pytest"
   bindgen --language python --out-dir "$out/python"
   cp "$lib" "$out/python/"
-  MINIAPP_PY_BINDINGS="$out/python" MINIAPP_FIXTURES="$out/fixtures" \
-    MINIAPP_BENCH_OUT="$out/bench.json" \
-    python3 -m pytest -q -p no:cacheprovider ffi/tests/python
+  # Under a phone's address space (the device engine profile must fit it; see .ci/phone-limits):
+  # MINIAPP_FFI_ULIMIT_KIB=unlimited lifts it.
+  (
+    ulimit -v "${MINIAPP_FFI_ULIMIT_KIB:-2097152}"
+    MINIAPP_PY_BINDINGS="$out/python" MINIAPP_FIXTURES="$out/fixtures" \
+      MINIAPP_BENCH_OUT="$out/bench.json" \
+      python3 -m pytest -q -p no:cacheprovider ffi/tests/python
+  )
 fi
 
 if [ "$which" = all ] || [ "$which" = kotlin ]; then

@@ -1,6 +1,7 @@
 """The whole host flow from Python, with Python services, through the generated bindings."""
 
 import asyncio
+import gc
 import json
 import pathlib
 import time
@@ -213,9 +214,6 @@ def test_dispatch_json_for_a_web_app(home, root_pem):
     assert ask({"id": 5, "method": "storage.explode"})["error"]["code"] == "METHOD_NOT_FOUND"
     assert ask({"id": 6, "method": "storage.set", "params": {"nokey": 1}})["error"]["code"] == "INVALID_ARGUMENT"
     assert ask("\u00e9\u4e2d\U0001F600")["error"]["code"] == "BAD_REQUEST"
-    # A string that is not valid Unicode cannot cross the boundary: Python refuses to encode it.
-    with pytest.raises(UnicodeEncodeError):
-        arun(host.dispatch_json("com.acme.shop", "\ud800"))
     assert ask({"id": 7, "method": "storage.keys"}) == {"id": 7, "result": ["cart"]}
 
     for bad_id in ["com.acme.nothere", "not an id", ""]:
@@ -248,28 +246,34 @@ def test_update_rollback_uninstall(home, root_pem):
         host.rollback(PROBE)
     assert code_of(e) == "NO_BACKUP"
 
+    host.uninstall(PROBE)
+    assert host.list() == []
+    with pytest.raises(miniapp.MiniappError) as e:
+        arun(host.run(PROBE, "{}"))
+    assert code_of(e) == "APP_NOT_FOUND"
+    # One host at a time: each reserves its engine's pool (see conftest.free_hosts).
+    del host, e
+    gc.collect()
+
     broken = open_host(home + "-2", root_pem, http=RaisingFetcher())
     broken.install(fixture_bytes("probe.zip"))
     with pytest.raises(miniapp.MiniappError) as e:
         arun(broken.update(PROBE, base))
     assert code_of(e) == "DOWNLOAD_FAILED"
     assert "no network" in str(e.value)
+    del broken, e
+    gc.collect()
     nofetch = open_host(home + "-3", root_pem)
     with pytest.raises(miniapp.MiniappError) as e:
         arun(nofetch.update(PROBE, base))
     assert code_of(e) == "DOWNLOAD_FAILED"
-
-    host.uninstall(PROBE)
-    assert host.list() == []
-    with pytest.raises(miniapp.MiniappError) as e:
-        arun(host.run(PROBE, "{}"))
-    assert code_of(e) == "APP_NOT_FOUND"
 
 
 def test_open_reopens_and_refuses_a_mismatched_home(home, root_pem):
     first = open_host(home, root_pem)
     first.install(fixture_bytes("probe.zip"))
     del first
+    gc.collect()
     again = open_host(home, root_pem)
     assert [a.id for a in again.list()] == [PROBE]
     with pytest.raises(miniapp.MiniappError) as e:
@@ -290,3 +294,33 @@ def test_pulley_backend_runs_the_same_app(home, root_pem):
     results = json.loads(arun(host.run(PROBE, script(
         ("storage.set", {"key": "k", "value": "v"}), ("storage.get", {"key": "k"})))))
     assert results == [{"ok": None}, {"ok": "v"}]
+
+
+@pytest.mark.xfail(strict=True, reason="runtime: the epoch deadline counts the time a guest waits "
+                   "for an async host service, so a payment sheet open longer than the CPU budget "
+                   "stops the guest with CPU_LIMIT (the FFI cannot pause it: the store is the runtime's)")
+def test_a_payment_sheet_may_wait_longer_than_the_cpu_budget(home, root_pem):
+    class SlowPayments(Payments):
+        async def pay(self, app_id, request):
+            await asyncio.sleep(0.5)  # the user reads the sheet
+            return await super().pay(app_id, request)
+
+    options = miniapp.HostOptions(cpu_ms=200)
+    host = open_host(home, root_pem, options, consent=Consent(), payment=SlowPayments())
+    host.install(fixture_bytes("probe.zip"))
+    pay = {"orderId": "o-1", "amountMinor": 5, "currency": "EUR", "description": ""}
+    results = json.loads(arun(host.run(PROBE, script(("payment.pay", pay)))))
+    assert results[0]["ok"]["transactionId"] == "py-tx-1"
+
+
+
+def test_a_string_that_is_not_unicode_does_not_cross_the_boundary(home, root_pem):
+    # Last in this file on purpose: UniFFI's Python bindings (0.32.2) take a reference to the host
+    # before they encode the arguments, and an argument that fails to encode leaks that reference,
+    # so this host (and its engine's address-space reservation) is never freed.
+    host = open_host(home, root_pem)
+    host.install(fixture_bytes("shop.zip"))
+    with pytest.raises(UnicodeEncodeError):
+        arun(host.dispatch_json("com.acme.shop", "\ud800"))
+    answer = json.loads(arun(host.dispatch_json("com.acme.shop", '{"id":1,"method":"storage.keys"}')))
+    assert answer == {"id": 1, "result": []}, "the host keeps working"
