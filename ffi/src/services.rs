@@ -670,3 +670,54 @@ impl HostServices {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHORT: Duration = Duration::from_millis(50);
+
+    #[tokio::test]
+    async fn async_calls_map_errors_and_are_bounded() {
+        let ok = bounded(SHORT, "test", async { Ok::<_, ServiceError>(7) }).await;
+        assert_eq!(ok, Ok(7));
+        let cancelled = bounded(SHORT, "test", async {
+            Err::<u8, _>(ServiceError::Cancelled)
+        });
+        assert_eq!(cancelled.await, Err(BridgeError::Cancelled));
+        let never = bounded(
+            SHORT,
+            "payment service",
+            std::future::pending::<Result<u8, _>>(),
+        );
+        match never.await {
+            Err(BridgeError::Unavailable(m)) => assert!(m.contains("within 50 ms"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn sync_calls_are_bounded_and_a_stuck_one_does_not_stop_the_next() {
+        let (release, stuck) = std::sync::mpsc::channel::<()>();
+        let r = bounded_sync(SHORT, "clipboard", move || {
+            let _ = stuck.recv();
+            Ok(1)
+        });
+        assert!(matches!(r, Err(BridgeError::Unavailable(_))), "{r:?}");
+        for i in 0..10 {
+            assert_eq!(bounded_sync(SHORT, "clipboard", move || Ok(i)), Ok(i));
+        }
+        let thrown = bounded_sync(SHORT, "clipboard", || {
+            Err::<u8, _>(ServiceError::from(uniffi::UnexpectedUniFFICallbackError {
+                reason: "boom".into(),
+            }))
+        });
+        assert_eq!(
+            thrown,
+            Err(BridgeError::Unavailable(
+                "the host's service failed: boom".into()
+            ))
+        );
+        release.send(()).unwrap();
+    }
+}
