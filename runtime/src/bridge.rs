@@ -226,7 +226,14 @@ where
 {
     let span = CallSpan::open(ctx, method, params);
     let result = match admit(ctx, method, linked_granted) {
-        Ok(()) => call().await,
+        Ok(()) => {
+            // A service that waits (for the user, the network) does not spend the guest's CPU.
+            let waiting = Instant::now();
+            let result = call().await;
+            ctx.host_wait_us
+                .fetch_add(waiting.elapsed().as_micros() as u64, Ordering::Relaxed);
+            result
+        }
         Err(e) => Err(e),
     };
     span.close(method, &result);

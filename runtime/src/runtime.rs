@@ -581,6 +581,7 @@ impl Runtime {
             storage: self.storage_of(app, self.limits.storage_quota_bytes)?,
             usage: self.usage_of(app),
             host: self.host.clone(),
+            host_wait_us: Default::default(),
         })
     }
 
@@ -620,6 +621,7 @@ impl Runtime {
             storage: self.storage_of(app, limits.storage_quota_bytes)?,
             usage,
             host: self.host.clone(),
+            host_wait_us: Default::default(),
         };
         // No preopens, no env, no args, no network: WASI is only clocks, random and stdio.
         let wasi = WasiCtxBuilder::new()
@@ -650,6 +652,7 @@ impl Runtime {
             &self.engine,
             AppState {
                 ctx,
+                cpu: crate::state::CpuBudget::new(limits.cpu),
                 wasi,
                 table: ResourceTable::new(),
                 limiter,
@@ -659,7 +662,14 @@ impl Runtime {
             },
         );
         store.limiter(|s| &mut s.limiter);
-        store.epoch_deadline_trap();
+        // Past the deadline, stop the guest only if its own time is spent (see `CpuBudget`).
+        store.epoch_deadline_callback(|store| {
+            let state = store.data();
+            Ok(match state.cpu.left(&state.ctx.host_wait_us) {
+                Some(left) => wasmtime::UpdateDeadline::Continue(epoch_ticks(left)),
+                None => wasmtime::UpdateDeadline::Interrupt,
+            })
+        });
         let mut instance = AppInstance {
             store,
             bindings: None,
@@ -729,8 +739,10 @@ impl AppInstance {
 
     /// Sets the CPU budget (epoch deadline, and fuel when configured) for the next guest call.
     fn arm(&mut self) -> Result<(), RuntimeError> {
-        let ticks = (self.limits.cpu.as_micros() / EPOCH_TICK.as_micros()).max(1) as u64;
-        self.store.set_epoch_deadline(ticks);
+        let state = self.store.data_mut();
+        state.cpu.budget = self.limits.cpu;
+        state.cpu.start(&state.ctx.host_wait_us);
+        self.store.set_epoch_deadline(epoch_ticks(self.limits.cpu));
         if let Some(fuel) = self.limits.fuel {
             self.store
                 .set_fuel(fuel)
@@ -828,6 +840,11 @@ impl AppInstance {
         self.account(call_start);
         self.classify(r).inspect_err(|_| self.bindings = None)
     }
+}
+
+/// Epoch ticks in `d`, at least one.
+fn epoch_ticks(d: Duration) -> u64 {
+    (d.as_micros() / EPOCH_TICK.as_micros()).max(1) as u64
 }
 
 /// The trap reason and the first few guest frames, not the whole chain.

@@ -1,7 +1,8 @@
 //! Per-instance state (`Store<AppState>`) and what is shared by every instance of a host.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use miniapp_package::AppId;
 use wasmtime::component::ResourceTable;
@@ -36,6 +37,9 @@ pub struct AppContext {
     pub(crate) storage: Arc<AppStorage>,
     pub(crate) usage: Arc<AppUsage>,
     pub(crate) host: Arc<HostContext>,
+    /// Microseconds this instance's guest spent waiting on async host services (a payment sheet,
+    /// a consent prompt): not CPU time, so not counted against the CPU budget.
+    pub(crate) host_wait_us: Arc<AtomicU64>,
 }
 
 impl AppContext {
@@ -116,6 +120,7 @@ impl ResourceLimiter for AppLimiter {
 /// The data of one instance's `Store`.
 pub struct AppState {
     pub(crate) ctx: AppContext,
+    pub(crate) cpu: CpuBudget,
     pub(crate) wasi: WasiCtx,
     pub(crate) table: ResourceTable,
     pub(crate) limiter: AppLimiter,
@@ -146,5 +151,44 @@ impl WasiView for AppState {
             ctx: &mut self.wasi,
             table: &mut self.table,
         }
+    }
+}
+
+/// The CPU budget of the guest call in progress: wall time since the call started, less the time
+/// spent waiting on async host services. Checked each time the epoch deadline passes, so a guest
+/// waiting for the user in a payment sheet is not stopped for the user's slowness, and a guest
+/// spinning in a loop is stopped once its own time runs out.
+#[derive(Debug)]
+pub(crate) struct CpuBudget {
+    pub(crate) budget: Duration,
+    call_start: Instant,
+    wait_at_start: u64,
+}
+
+impl CpuBudget {
+    pub(crate) fn new(budget: Duration) -> Self {
+        CpuBudget {
+            budget,
+            call_start: Instant::now(),
+            wait_at_start: 0,
+        }
+    }
+
+    /// A guest call starts now.
+    pub(crate) fn start(&mut self, host_wait_us: &AtomicU64) {
+        self.call_start = Instant::now();
+        self.wait_at_start = host_wait_us.load(Ordering::Relaxed);
+    }
+
+    /// The budget left to the call in progress, or `None` when it is spent.
+    pub(crate) fn left(&self, host_wait_us: &AtomicU64) -> Option<Duration> {
+        let waited = host_wait_us
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.wait_at_start);
+        let used = self
+            .call_start
+            .elapsed()
+            .saturating_sub(Duration::from_micros(waited));
+        self.budget.checked_sub(used).filter(|d| !d.is_zero())
     }
 }

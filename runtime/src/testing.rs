@@ -38,6 +38,7 @@ pub(crate) fn context_with(
         storage: Arc::new(AppStorage::open(dir, DEFAULT_QUOTA_BYTES).unwrap()),
         usage: Arc::new(AppUsage::default()),
         host: Arc::new(host),
+        host_wait_us: Default::default(),
     };
     (ctx, tmp)
 }

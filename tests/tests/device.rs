@@ -170,3 +170,54 @@ fn an_artifact_of_the_other_profile_is_recompiled_not_misloaded() {
         .count();
     assert_eq!(caches, 2, "one artifact dir per engine configuration");
 }
+
+/// A payment sheet the user reads for longer than the app's CPU budget: waiting on the host is
+/// not the guest's CPU time, so the call succeeds; the loop above still stops.
+struct SlowPayments(miniapp_runtime::capabilities::payment::DevPaymentProcessor);
+
+#[async_trait::async_trait]
+impl miniapp_runtime::capabilities::payment::PaymentService for SlowPayments {
+    async fn pay(
+        &self,
+        app: &AppId,
+        request: &miniapp_runtime::capabilities::payment::PaymentRequest,
+    ) -> Result<miniapp_runtime::capabilities::payment::Receipt, miniapp_runtime::BridgeError> {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        self.0.pay(app, request).await
+    }
+    async fn query(
+        &self,
+        app: &AppId,
+        order_id: &str,
+    ) -> Option<miniapp_runtime::capabilities::payment::Receipt> {
+        self.0.query(app, order_id).await
+    }
+}
+
+#[test]
+fn waiting_on_a_payment_sheet_does_not_spend_the_cpu_budget() {
+    let world = World::new();
+    let mut services = HostServices::development();
+    services.payment = std::sync::Arc::new(SlowPayments(Default::default()));
+    let rt = world.runtime(services);
+    rt.install_package(&package(
+        &manifest("com.acme.probe", "1.0.0", miniapp_scenarios::ALL_BRIDGE),
+        guests::PROBE,
+    ))
+    .unwrap();
+    let limits = Limits {
+        cpu: Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let pay = serde_json::json!({"orderId": "o-1", "amountMinor": 5, "currency": "EUR", "description": ""});
+    let script = miniapp_scenarios::probe_script(&[("payment.pay", pay)]);
+    let start = Instant::now();
+    let out: Value =
+        serde_json::from_str(&run_app(&rt, "com.acme.probe", &script, Some(limits)).unwrap())
+            .unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_millis(400),
+        "the sheet was waited for"
+    );
+    assert!(out[0]["ok"]["orderId"] == "o-1", "{out}");
+}

@@ -296,9 +296,6 @@ def test_pulley_backend_runs_the_same_app(home, root_pem):
     assert results == [{"ok": None}, {"ok": "v"}]
 
 
-@pytest.mark.xfail(strict=True, reason="runtime: the epoch deadline counts the time a guest waits "
-                   "for an async host service, so a payment sheet open longer than the CPU budget "
-                   "stops the guest with CPU_LIMIT (the FFI cannot pause it: the store is the runtime's)")
 def test_a_payment_sheet_may_wait_longer_than_the_cpu_budget(home, root_pem):
     class SlowPayments(Payments):
         async def pay(self, app_id, request):
