@@ -105,6 +105,44 @@ impl Kit {
     }
 }
 
+impl Kit {
+    /// A package signed by acme's key over `manifest` and `wasm`, skipping every check `pack`
+    /// makes: what a careless or hostile partner could upload to a marketplace.
+    fn pack_unchecked(&self, manifest: Value, wasm: &[u8], out: &str) -> String {
+        use miniapp_package::{Manifest, PartnerRecord, digest, keys};
+        use std::io::Write;
+        let m = Manifest::from_json(&serde_json::to_vec(&manifest).unwrap()).unwrap();
+        let record = std::fs::read(self.dir.join("acme.partner.json")).unwrap();
+        PartnerRecord::from_json(&record).unwrap();
+        let key = keys::private_key_from_pem(
+            &std::fs::read_to_string(self.dir.join("acme.key")).unwrap(),
+        )
+        .unwrap();
+        let mut entries = std::collections::BTreeMap::from([
+            ("app.wasm".to_owned(), wasm.to_vec()),
+            ("partner.json".to_owned(), record),
+        ]);
+        let sig = keys::sign_pss_sha256(&key, &digest::signed_payload(&m, &entries)).unwrap();
+        let signed = Manifest {
+            signature: Some(keys::signature_to_base64(&sig)),
+            ..m
+        };
+        entries.insert(
+            "manifest.json".into(),
+            serde_json::to_vec_pretty(&signed).unwrap(),
+        );
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (p, d) in &entries {
+            w.start_file(p.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(d).unwrap();
+        }
+        let zip = self.p(out);
+        std::fs::write(&zip, w.finish().unwrap().into_inner()).unwrap();
+        zip
+    }
+}
+
 fn manifest(id: &str, perms: &[&str]) -> Value {
     json!({"id": id, "version": "1.0.0", "minHostVersion": "1.2.0", "entryPoint": "app.wasm", "permissions": perms, "allowedDomains": []})
 }
@@ -129,22 +167,49 @@ fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
         miniapp_guests::PROBE,
     );
     // probe also imports payment, location, device, clipboard, share: undeclared imports.
-    let zip = kit.pack(&src, "probe.zip");
-    let v: Value = serde_json::from_str(&ok(&[
-        "verify",
-        &zip,
-        "--root",
-        &kit.p("root.pub"),
-        "--host-version",
-        "1.4.0",
-        "--json",
-    ]))
-    .unwrap();
-    assert_eq!(v["id"], "com.acme.probe");
-    assert_eq!(v["version"], "1.0.0");
-    assert_eq!(v["partner"], "acme");
-    assert_eq!(v["permissions"], json!(["storage", "auth", "ui"]));
-    assert_eq!(v["digest"].as_str().unwrap().len(), 64);
+    // pack refuses it, and a package signed without pack's checks gets the same verdict from
+    // `verify` as from `install`.
+    fails(
+        &[
+            "pack",
+            &src,
+            "--key",
+            &kit.p("acme.key"),
+            "--partner",
+            &kit.p("acme.partner.json"),
+            "--out",
+            &kit.p("probe.zip"),
+        ],
+        2,
+        "IMPORT_NOT_PERMITTED",
+    );
+    let zip = kit.pack_unchecked(
+        manifest("com.acme.probe", &["storage", "auth", "ui"]),
+        miniapp_guests::PROBE,
+        "probe.zip",
+    );
+    let out = fails(
+        &[
+            "verify",
+            &zip,
+            "--root",
+            &kit.p("root.pub"),
+            "--host-version",
+            "1.4.0",
+            "--json",
+        ],
+        2,
+        "IMPORT_NOT_PERMITTED",
+    );
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "IMPORT_NOT_PERMITTED");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("miniapp:bridge/payment@"),
+        "{err}"
+    );
 
     let home = kit.p("home");
     ok(&[
@@ -306,6 +371,114 @@ fn tokens_from_a_guest_verify_with_the_cli() {
         1,
         "TOKEN_INVALID",
     );
+}
+
+#[test]
+fn domains_are_bound_by_the_partner_record() {
+    let kit = Kit::new("storage");
+    let register = |domains: &str, out: &str| {
+        miniapp(&[
+            "partner",
+            "register",
+            "--root-key",
+            &kit.p("root.key"),
+            "--public-key",
+            &kit.p("acme.pub"),
+            "--partner",
+            "acme",
+            "--namespace",
+            "com.acme",
+            "--allow",
+            "storage",
+            "--domain",
+            domains,
+            "--out",
+            &kit.p(out),
+        ])
+    };
+    for bad in ["*.co.uk", "*.com", "localhost", "127.0.0.1"] {
+        let out = register(bad, "bad.partner.json");
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("error[DOMAIN_NOT_ALLOWED]"),
+            "{bad}: {stderr}"
+        );
+        assert!(!kit.dir.join("bad.partner.json").exists());
+    }
+    let out = register(
+        "api.acme.com,*.cdn.acme.com,bücher.example",
+        "acme.partner.json",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let record = std::fs::read_to_string(kit.dir.join("acme.partner.json")).unwrap();
+    assert!(
+        record.contains("xn--bcher-kva.example"),
+        "IDN as punycode: {record}"
+    );
+
+    let with_domains = |domains: Value| {
+        let mut m = manifest("com.acme.minimal", &["storage"]);
+        m["allowedDomains"] = domains;
+        m
+    };
+    let src = kit.source(
+        "ok",
+        with_domains(json!([
+            "api.acme.com",
+            "img.cdn.acme.com",
+            "BÜCHER.example"
+        ])),
+        miniapp_guests::MINIMAL,
+    );
+    let zip = kit.pack(&src, "ok.zip");
+    ok(&[
+        "verify",
+        &zip,
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+    ]);
+    for (name, domains) in [
+        ("outside", json!(["evil.example"])),
+        ("suffix", json!(["*.co.uk"])),
+        ("loopback", json!(["localhost"])),
+        ("private", json!(["10.1.2.3"])),
+    ] {
+        let src = kit.source(name, with_domains(domains.clone()), miniapp_guests::MINIMAL);
+        fails(
+            &[
+                "pack",
+                &src,
+                "--key",
+                &kit.p("acme.key"),
+                "--partner",
+                &kit.p("acme.partner.json"),
+                "--out",
+                &kit.p("refused.zip"),
+            ],
+            2,
+            "DOMAIN_NOT_ALLOWED",
+        );
+        let zip = kit.pack_unchecked(with_domains(domains), miniapp_guests::MINIMAL, "u.zip");
+        fails(
+            &[
+                "verify",
+                &zip,
+                "--root",
+                &kit.p("root.pub"),
+                "--host-version",
+                "1.4.0",
+            ],
+            2,
+            "DOMAIN_NOT_ALLOWED",
+        );
+    }
 }
 
 #[test]

@@ -11,7 +11,9 @@
 
 pub mod archive;
 pub mod digest;
+pub mod envelope;
 pub mod error;
+pub mod imports;
 pub mod keys;
 pub mod manifest;
 pub mod metadata;
@@ -25,6 +27,6 @@ pub use error::PackageError;
 pub use keys::{RsaPrivateKey, RsaPublicKey};
 pub use manifest::{AppId, DomainPattern, Manifest, ManifestError, Permission};
 pub use metadata::{MetadataError, RevocationList, VersionDocument};
-pub use pack::{MANIFEST_PATH, PARTNER_PATH, pack, pack_dir, read_source_dir};
+pub use pack::{MANIFEST_PATH, PARTNER_PATH, SIGNATURE_PATH, pack, pack_dir, read_source_dir};
 pub use partner::{PartnerRecord, UnsignedPartnerRecord};
 pub use verify::{TrustAnchors, VerifiedPackage, verify};

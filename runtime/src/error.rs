@@ -15,17 +15,6 @@ pub enum RuntimeError {
     /// The package failed verification.
     #[error(transparent)]
     Package(#[from] PackageError),
-    /// The component imports a bridge interface whose permission the manifest does not declare.
-    #[error(
-        "the component imports `{interface}`, which needs the `{permission}` permission, but the manifest does not declare it"
-    )]
-    ImportNotPermitted {
-        interface: String,
-        permission: String,
-    },
-    /// The component imports something this host does not provide at all.
-    #[error("the component imports `{0}`, which this host does not provide")]
-    ImportUnknown(String),
     /// Installed files changed on disk since install.
     #[error("installed files of `{app}` changed since install ({what}); reinstall the package")]
     InstallCorrupted { app: String, what: String },
@@ -85,8 +74,6 @@ impl RuntimeError {
             RuntimeError::AppNotFound(_) => "APP_NOT_FOUND",
             RuntimeError::HomeInvalid(_) => "HOME_INVALID",
             RuntimeError::Package(e) => e.code(),
-            RuntimeError::ImportNotPermitted { .. } => "IMPORT_NOT_PERMITTED",
-            RuntimeError::ImportUnknown(_) => "IMPORT_UNKNOWN",
             RuntimeError::InstallCorrupted { .. } => "INSTALL_CORRUPTED",
             RuntimeError::DowngradeRefused(_) => "DOWNGRADE_REFUSED",
             RuntimeError::CompileFailed(_) => "COMPILE_FAILED",
@@ -116,12 +103,6 @@ impl RuntimeError {
                 "create the home with `miniapp init --home H --root ROOT.pub --host-version X.Y.Z`"
             }
             RuntimeError::Package(e) => e.hint(),
-            RuntimeError::ImportNotPermitted { .. } => {
-                "declare the permission in manifest.json (and have the partner record allow it), or stop using that interface"
-            }
-            RuntimeError::ImportUnknown(_) => {
-                "build the component against the miniapp:bridge WIT and WASI 0.2 only"
-            }
             RuntimeError::InstallCorrupted { .. } => {
                 "uninstall and install the package again; if it recurs, check the disk"
             }

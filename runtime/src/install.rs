@@ -25,7 +25,6 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-use crate::capabilities::permission_for_import;
 use crate::error::RuntimeError;
 use crate::fsutil;
 use crate::grants::PermissionSet;
@@ -415,8 +414,10 @@ impl<'h> InstallStore<'h> {
         let start = std::time::Instant::now();
         let artifact = if manifest.is_component() {
             // Refuse undeclared imports before spending a compile on the package.
-            let names = component_import_names(pkg.entry_point_bytes())?;
-            check_import_names(names.iter().map(String::as_str), declared)?;
+            miniapp_package::imports::check_component_imports(
+                pkg.entry_point_bytes(),
+                &manifest.permissions,
+            )?;
             let (component, artifact) = self.compile(pkg.entry_point_bytes())?;
             self.check_imports(&component, declared)?;
             Some(artifact)
@@ -833,49 +834,26 @@ fn lock_state(app_dir: &Dir) -> Result<std::fs::File, RuntimeError> {
     Ok(file)
 }
 
-/// The top-level import names of a component binary, read without compiling it, so a package
-/// importing what it did not declare is refused before an expensive compile. The check on the
-/// compiled component's type still runs after compiling.
+/// The names a component imports, read without compiling it (the package's parser; a thin
+/// wrapper kept for the runtime's callers, with the runtime's `COMPILE_FAILED` for junk).
 pub fn component_import_names(bytes: &[u8]) -> Result<Vec<String>, RuntimeError> {
-    use wasmtime::wasmparser::{Parser, Payload};
-    let bad = |e: &dyn std::fmt::Display| RuntimeError::CompileFailed(format!("{e}"));
-    let mut names = Vec::new();
-    let mut depth = 0usize;
-    for payload in Parser::new(0).parse_all(bytes) {
-        match payload.map_err(|e| bad(&e))? {
-            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
-            Payload::End(_) => depth = depth.saturating_sub(1),
-            Payload::ComponentImportSection(reader) if depth == 0 => {
-                for import in reader {
-                    names.push(import.map_err(|e| bad(&e))?.name.name.to_owned());
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(names)
+    miniapp_package::imports::component_import_names(bytes)
+        .map_err(|e| RuntimeError::CompileFailed(e.to_string()))
 }
 
-/// Every import must be granted by a declared permission or be always allowed (WASI, `types`,
-/// `log`); anything else is refused.
+/// The package's import check (one implementation for `verify` and install) on names read from
+/// a compiled component.
 pub(crate) fn check_import_names<'a>(
     names: impl Iterator<Item = &'a str>,
     declared: PermissionSet,
 ) -> Result<(), RuntimeError> {
-    for name in names {
-        match permission_for_import(name) {
-            Some(p) if !declared.contains(p) => {
-                return Err(RuntimeError::ImportNotPermitted {
-                    interface: name.to_owned(),
-                    permission: p.to_string(),
-                });
-            }
-            Some(_) => {}
-            None if name.starts_with("wasi:") || name.starts_with("miniapp:bridge/") => {}
-            None => return Err(RuntimeError::ImportUnknown(name.to_owned())),
-        }
-    }
-    Ok(())
+    let declared = miniapp_package::Permission::ALL
+        .into_iter()
+        .filter(|p| declared.contains(*p))
+        .collect();
+    Ok(miniapp_package::imports::check_import_names(
+        names, &declared,
+    )?)
 }
 
 /// A file's identity: device, inode, ctime (to the nanosecond) and size. `None` where the

@@ -53,6 +53,9 @@ pub fn partner_record(
         namespace: AppId::parse(namespace).unwrap(),
         issued_at: now() - 60,
         expires_at: now() + 86_400,
+        allowed_domains: ["*.acme.test", "*.acme.com"]
+            .map(|d| miniapp_package::DomainPattern::parse(d).unwrap())
+            .to_vec(),
     };
     PartnerRecord::issue(unsigned, &keys().root.0).unwrap()
 }
