@@ -287,11 +287,13 @@ def peer_row(label, group, per, columns, targets=()):
 peer_row("cold start (load + instantiate + first call)", "peer_cold_start", 1,
          ["extism", "extism_no_cache", "extism_wat", "extism_wat_no_cache", "quickjs"],
          [("extism_no_cache", 200, "cold start vs an Extism plugin compiled from wasm bytes"),
-          ("extism", 200, "cold start vs an Extism plugin from wasm bytes, compilation cache on")])
+          ("extism", 200, "cold start vs an Extism plugin from wasm bytes, compilation cache on"),
+          ("quickjs", 1, "cold start vs QuickJS (new context, script, first call)")])
 peer_row("warm start (new instance from compiled code + call)", "peer_warm_start", 1, ["extism", "extism_wat"])
 peer_row("host call guest→host (per call)", "peer_host_call_x1000", 1000,
          ["extism", "extism_wat", "quickjs", "native"],
-         [("extism", 5, "host call guest→host vs Extism's host function (per call)")])
+         [("extism", 5, "host call guest→host vs Extism's host function (per call)"),
+          ("quickjs", 1, "no-op bridge call vs QuickJS's host call (per call)")])
 peer_row("SHA-256 of 1 MiB", "peer_sha256_1mib", 1, ["extism", "quickjs", "native"])
 peer_row("sort 100,000 u32", "peer_sort_100k", 1, ["extism", "quickjs", "native"])
 out("")
@@ -314,6 +316,98 @@ else:
         r = "—" if c is None or p is None else f"{p / c:.3g}×"
         out(f"| {label} | {fmt_time(None if c is None else c / per)} | {fmt_time(None if p is None else p / per)} | {r} |")
 out("")
+
+out("## Engine profiles: `device` (the default) and `server`")
+out("")
+out("`device` reserves each linear memory's limit (64 MiB) plus a 64 KiB guard, so Cranelift emits")
+out("explicit bounds checks; `server` reserves 4 GiB plus 32 MiB guards and emits none. Same bench app,")
+out("same run (`profiles` in `benches/benches/runtime.rs`).")
+out("")
+out("| measurement | native | device | server | device / server | device / native |")
+out("|---|---|---|---|---|---|")
+for label, group in (("warm start + on-launch(\"noop\")", "profile_warm_start"),
+                     ("compute: SHA-256 of 1 MiB", "profile_sha256_1mib"),
+                     ("compute: sort 100,000 u32", "profile_sort_100k")):
+    n, d, sv = (median_ns(MAIN, group, fn) for fn in ("native", "device", "server"))
+    out(f"| {label} | {fmt_time(n) if n else '—'} | {fmt_time(d)} | {fmt_time(sv)} | {step(sv, d)} | {step(n, d) if n else '—'} |")
+out("")
+
+
+def load_json(name):
+    try:
+        with open(os.path.join(MAIN, name)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def read_kib(name):
+    try:
+        return int(open(os.path.join(MAIN, name)).read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+out("Address space (VmSize) the engine reserved when it was created, and RSS per live instance:")
+out("")
+out("| profile | raw wasmtime: reserved at start | miniapp: reserved at start | miniapp: live instances, RSS per instance |")
+out("|---|---|---|---|")
+for profile, suffix in (("device", "-device"), ("server", "")):
+    row = []
+    for who in ("raw_wasmtime", "miniapp"):
+        m = load_json(f"memory-{who}{suffix}.json")
+        kib = None if m is None else m["figures"].get("engine_reserved_kib")
+        row.append("not measured" if kib is None else (f"{kib / 1024 / 1024:.2f} GiB" if kib >= 1 << 20 else f"{kib / 1024:.0f} MiB"))
+    m = load_json(f"memory-miniapp{suffix}.json")
+    if m is None:
+        live = "not measured"
+    else:
+        top = m["figures"]["live"][-1]
+        live = f"{top['instances']:,} live: {top['per_instance_kib']:.0f} KiB each"
+    out(f"| {profile} | {row[0]} | {row[1]} | {live} |")
+out("")
+
+out("## Whole-process launches")
+out("")
+out("`hyperfine -N` (a fresh process per run, no shell), same run: `miniapp run com.acme.bench --params noop`")
+out("on an installed home against `benches/src/bin/process.rs raw`, a minimal wasmtime 48 host doing the")
+out("same work (engine configured alike, map the precompiled artifact, link, instantiate, call `on-launch`).")
+out("")
+
+
+def hyper(name):
+    h = load_json(name)
+    if h is None:
+        return {}
+    return {r["command"]: r for r in h.get("results", [])}
+
+
+proc = hyper("process-bench.json")
+ours_s = proc.get("miniapp", {}).get("median")
+raw_s = proc.get("raw_wasmtime", {}).get("median")
+ratio = None if ours_s is None or raw_s is None else ours_s / raw_s
+v = verdict(ratio, 1.5, True)
+TARGETS.append(("whole-process `miniapp run` of an installed small app (vs raw wasmtime host)", "≤ 1.5×",
+                v if ratio is None else f"{v} ({ratio:.2f}×)"))
+sec = lambda x: "not measured" if x is None else fmt_time(x * 1e9)
+out("| measurement | raw wasmtime host | miniapp | ratio | target | verdict |")
+out("|---|---|---|---|---|---|")
+out(f"| whole process, bench app, median | {sec(raw_s)} | {sec(ours_s)} | {'—' if ratio is None else f'{ratio:.2f}×'} | ≤ 1.5× | {v} |")
+py = hyper("process-python.json").get("miniapp", {}).get("median")
+pv = verdict(None if py is None else py * 1e3, 30, True)
+TARGETS.append(("whole-process `miniapp run` of the Python guest", "≤ 30 ms", pv if py is None else f"{pv} ({py * 1e3:.1f} ms)"))
+out(f"| whole process, Python guest (componentize-py), median | — | {sec(py)} | — | ≤ 30 ms | {pv} |")
+out("")
+setup = load_json("setup.json") or {}
+pyinst = setup.get("com.acme.pyapp")
+peak = read_kib("setup-peak-kib.txt")
+run_peak = read_kib("python-run-peak-kib.txt")
+if pyinst:
+    out(f"Python guest: component {pyinst['componentBytes'] / 1e6:.1f} MB; install (verify, import check, "
+        f"precompile, store) {pyinst['ms'] / 1e3:.1f} s, of which compiling {pyinst['compileMs'] / 1e3:.1f} s; "
+        f"peak RSS of the install process {'not measured' if peak is None else f'{peak / 1024:.0f} MiB'}; "
+        f"peak RSS of one `miniapp run` {'not measured' if run_peak is None else f'{run_peak / 1024:.0f} MiB'}.")
+    out("")
 
 out("## Resident memory")
 out("")

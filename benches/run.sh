@@ -25,7 +25,8 @@ t=$(now)
 # Cargo caches a failed `rustc -` probe (seen while other builds share the machine): retry once.
 cargo bench --locked -p miniapp-benches --no-run </dev/null \
     || { rm -f "$root/target/.rustc_info.json"; cargo bench --locked -p miniapp-benches --no-run </dev/null; }
-cargo build --locked --release -p miniapp-benches --bin memory </dev/null
+cargo build --locked --release -p miniapp-benches --bin memory --bin process </dev/null
+cargo build --locked --release -p miniapp </dev/null
 main_build=$(( $(now) - t ))
 
 echo "== building the peers workspace (Extism brings its own wasmtime; its plugin is built for wasm32-unknown-unknown)"
@@ -40,10 +41,39 @@ cargo bench --locked -p miniapp-benches --bench runtime </dev/null
 echo "== peers"
 (cd benches/peers && cargo bench --locked </dev/null)
 
-echo "== resident memory"
+echo "== resident memory and reserved address space, server and device profiles"
 for who in raw_wasmtime miniapp; do
-    "$root/target/release/memory" "$who" </dev/null > "$root/target/criterion/memory-$who.json"
+    "$root/target/release/memory" "$who" server </dev/null > "$root/target/criterion/memory-$who.json"
+    "$root/target/release/memory" "$who" device </dev/null > "$root/target/criterion/memory-$who-device.json"
 done
+
+echo "== whole-process launches (hyperfine): miniapp run vs a raw wasmtime host; the Python guest"
+if ! command -v hyperfine >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine </dev/null
+fi
+proc="$root/target/process-bench"
+rm -rf "$proc" && mkdir -p "$proc"
+extra=()
+# The Python guest (componentize-py, as tests/tests/python.rs builds it), when the tool is here.
+if command -v componentize-py >/dev/null 2>&1; then
+    mkdir -p "$proc/py-src" && cp tests/programs/python/app.py "$proc/py-src/"
+    componentize-py -d wit -w mini-program componentize app -p "$proc/py-src" -o "$proc/python.wasm" </dev/null
+    extra+=("com.acme.pyapp=$proc/python.wasm")
+fi
+# Install (precompile) under /usr/bin/time: its peak RSS is the Python compile's.
+/usr/bin/time -f '%M' -o "$proc/setup-peak-kib.txt" \
+    "$root/target/release/process" setup "$proc" "${extra[@]}" </dev/null
+bin="$root/target/release/miniapp"
+hyperfine -N --warmup 10 --runs 100 --export-json "$root/target/criterion/process-bench.json" \
+    -n miniapp "$bin run com.acme.bench --home $proc/home --params noop" \
+    -n raw_wasmtime "$root/target/release/process raw $proc/raw-bench.cwasm noop" </dev/null
+if [ ${#extra[@]} -gt 0 ]; then
+    hyperfine -N --warmup 5 --runs 50 --export-json "$root/target/criterion/process-python.json" \
+        -n miniapp "$bin run com.acme.pyapp --home $proc/home --params '{\"name\":\"bench\"}'" </dev/null
+    /usr/bin/time -f '%M' -o "$proc/python-run-peak-kib.txt" \
+        "$bin" run com.acme.pyapp --home "$proc/home" --params '{"name":"bench"}' </dev/null
+fi
+cp "$proc"/setup.json "$proc"/*-kib.txt "$root/target/criterion/" 2>/dev/null || true
 
 total=$(( $(now) - start ))
 python3 benches/report.py "$root" "$root/BENCHMARKING.md" "$total" "$peers_build" "$main_build"

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use miniapp_benches::{
-    raw_engine, raw_engine_with, raw_load, raw_pre, raw_pre_of, raw_storage, raw_store,
+    raw_engine, raw_engine_with, raw_linker, raw_load, raw_pre, raw_pre_of, raw_pre_with,
+    raw_storage, raw_store,
 };
 use miniapp_package::{AppId, Permission};
 use miniapp_runtime::{
@@ -77,11 +78,13 @@ fn launches(c: &mut Criterion) {
     std::fs::write(&artifact, component.serialize().unwrap()).unwrap();
     let pre = raw_pre_of(&engine, &component);
 
+    // Both sides keep their linker across cold starts (miniapp: one per grant set).
+    let linker = raw_linker(&engine);
     let mut g = c.benchmark_group("cold_start");
     g.bench_function("raw_wasmtime", |b| {
         b.iter(|| {
             let component = raw_load(&engine, &artifact);
-            let pre = raw_pre_of(&engine, &component);
+            let pre = raw_pre_with(&linker, &component);
             let mut store = raw_store(&engine, &storage);
             let inst = tokio.block_on(pre.instantiate_async(&mut store)).unwrap();
             tokio
@@ -349,11 +352,84 @@ fn backends(c: &mut Criterion) {
     }
 }
 
+/// The `device` profile (the default: bounds-checked code in small reservations, a small pool)
+/// against `server` (4 GiB reservations with guards, no bounds checks) and native code.
+fn profiles(c: &mut Criterion) {
+    let tokio = tokio();
+    let app = AppId::parse(APP).unwrap();
+    let bytes = bench_package();
+    let worlds = [World::new(), World::new()];
+    let runtimes: Vec<(&str, Runtime)> = [
+        ("device", EngineOptions::device()),
+        ("server", EngineOptions::server()),
+    ]
+    .into_iter()
+    .zip(&worlds)
+    .map(|((name, engine), world)| {
+        let rt = Runtime::new(
+            world.home(),
+            RuntimeConfig {
+                engine,
+                audit: false,
+                ..RuntimeConfig::new(HostServices::development())
+            },
+        )
+        .unwrap();
+        assert_eq!(rt.engine_report().profile.as_str(), name);
+        rt.install_package(&bytes).unwrap();
+        (name, rt)
+    })
+    .collect();
+
+    let mut g = c.benchmark_group("profile_warm_start");
+    for (name, rt) in &runtimes {
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                let mut inst = tokio
+                    .block_on(rt.launch(&app, LaunchOptions::default()))
+                    .unwrap();
+                tokio.block_on(inst.on_launch("noop")).unwrap()
+            })
+        });
+    }
+    g.finish();
+
+    for (group, params, native) in [
+        (
+            "profile_sha256_1mib",
+            format!("sha256:{SHA256_BYTES}"),
+            (|| {
+                black_box(miniapp_kernels::sha256_workload(black_box(SHA256_BYTES)));
+            }) as fn(),
+        ),
+        (
+            "profile_sort_100k",
+            format!("sort:{SORT_NUMBERS}"),
+            (|| {
+                black_box(miniapp_kernels::sort_workload(black_box(SORT_NUMBERS)));
+            }) as fn(),
+        ),
+    ] {
+        let mut g = c.benchmark_group(group);
+        g.sample_size(20);
+        g.bench_function("native", |b| b.iter(native));
+        for (name, rt) in &runtimes {
+            let mut inst = tokio
+                .block_on(rt.launch(&app, LaunchOptions::default()))
+                .unwrap();
+            g.bench_function(*name, |b| {
+                b.iter(|| tokio.block_on(inst.on_launch(&params)).unwrap())
+            });
+        }
+        g.finish();
+    }
+}
+
 criterion_group! {
     name = group;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = launches, installs, backends
+    targets = launches, installs, backends, profiles
 }
 criterion_main!(group);

@@ -6,14 +6,20 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use miniapp_runtime::EngineOptions;
 use miniapp_runtime::storage::AppStorage;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime::{Engine, Store};
 
 wasmtime::component::bindgen!({
     path: "../wit",
     world: "mini-program",
-    imports: { default: async | trappable },
+    // Like the runtime: storage (and log) as plain host functions, the rest async.
+    imports: {
+        "miniapp:bridge/storage": trappable,
+        "miniapp:bridge/log": trappable,
+        default: async | trappable,
+    },
     exports: { default: async },
 });
 
@@ -39,31 +45,22 @@ impl wasmtime_wasi::WasiView for Raw {
 impl types::Host for Raw {}
 
 impl storage::Host for Raw {
-    async fn set(
-        &mut self,
-        k: String,
-        v: Vec<u8>,
-    ) -> wasmtime::Result<Result<(), types::BridgeError>> {
+    fn set(&mut self, k: String, v: Vec<u8>) -> wasmtime::Result<Result<(), types::BridgeError>> {
         Ok(self.storage.set(&k, &v).map_err(raw_error))
     }
-    async fn get(
-        &mut self,
-        k: String,
-    ) -> wasmtime::Result<Result<Option<Vec<u8>>, types::BridgeError>> {
+    fn get(&mut self, k: String) -> wasmtime::Result<Result<Option<Vec<u8>>, types::BridgeError>> {
         Ok(self.storage.get(&k).map_err(raw_error))
     }
-    async fn remove(&mut self, _k: String) -> wasmtime::Result<Result<bool, types::BridgeError>> {
+    fn remove(&mut self, _k: String) -> wasmtime::Result<Result<bool, types::BridgeError>> {
         Ok(Ok(false))
     }
-    async fn keys(&mut self) -> wasmtime::Result<Result<Vec<String>, types::BridgeError>> {
+    fn keys(&mut self) -> wasmtime::Result<Result<Vec<String>, types::BridgeError>> {
         Ok(Ok(vec![]))
     }
-    async fn clear(&mut self) -> wasmtime::Result<Result<(), types::BridgeError>> {
+    fn clear(&mut self) -> wasmtime::Result<Result<(), types::BridgeError>> {
         Ok(Ok(()))
     }
-    async fn usage(
-        &mut self,
-    ) -> wasmtime::Result<Result<storage::StorageUsage, types::BridgeError>> {
+    fn usage(&mut self) -> wasmtime::Result<Result<storage::StorageUsage, types::BridgeError>> {
         let (used_bytes, quota_bytes) = self.storage.usage();
         Ok(Ok(storage::StorageUsage {
             used_bytes,
@@ -83,9 +80,9 @@ pub fn raw_storage(dir: &Path) -> Arc<AppStorage> {
     Arc::new(AppStorage::open(dir, miniapp_runtime::storage::DEFAULT_QUOTA_BYTES).unwrap())
 }
 
-/// An engine configured like miniapp's default one (`EngineOptions::default()`: pooling
-/// allocator with the same limits, epoch interruption), so the ratio measures miniapp's layers
-/// rather than allocator choices.
+/// An engine configured like miniapp's default one (`EngineOptions::default()`, the `device`
+/// profile: the same pool, reservations and epoch interruption), so the ratio measures miniapp's
+/// layers rather than allocator choices.
 pub fn raw_engine() -> Engine {
     raw_engine_with(true)
 }
@@ -94,21 +91,13 @@ pub fn raw_engine() -> Engine {
 /// interruption checks (and no way to stop an endless loop): the compute groups measure what
 /// those checks cost.
 pub fn raw_engine_with(epoch_interruption: bool) -> Engine {
-    let mut config = Config::new();
+    raw_engine_for(&EngineOptions::default(), epoch_interruption)
+}
+
+/// A raw engine configured exactly as miniapp configures `opts` (profile, pool, reservations).
+pub fn raw_engine_for(opts: &EngineOptions, epoch_interruption: bool) -> Engine {
+    let mut config = miniapp_runtime::wasmtime_config(opts).unwrap();
     config.epoch_interruption(epoch_interruption);
-    config.wasm_component_model(true);
-    let n = 1000;
-    let mut pool = PoolingAllocationConfig::default();
-    pool.total_component_instances(n)
-        .max_core_instances_per_component(64)
-        .max_memories_per_component(16)
-        .max_tables_per_component(32)
-        .total_core_instances(n * 8)
-        .total_memories(n * 2)
-        .total_tables(n * 4)
-        .total_stacks(n)
-        .max_memory_size(256 << 20);
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&config).unwrap()
 }
 
@@ -119,21 +108,32 @@ pub fn raw_pre(engine: &Engine, wasm: &[u8]) -> MiniProgramPre<Raw> {
 
 /// Links an already compiled (or deserialized) component like [`raw_pre`].
 pub fn raw_pre_of(engine: &Engine, component: &Component) -> MiniProgramPre<Raw> {
+    raw_pre_with(&raw_linker(engine), component)
+}
+
+/// The raw linker: WASI p2, `types` and `storage`. A host builds it once per process (miniapp
+/// keeps one per grant set).
+pub fn raw_linker(engine: &Engine) -> Linker<Raw> {
     let mut linker: Linker<Raw> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
     types::add_to_linker::<Raw, HasSelf<Raw>>(&mut linker, |r| r).unwrap();
     storage::add_to_linker::<Raw, HasSelf<Raw>>(&mut linker, |r| r).unwrap();
+    linker
+}
+
+/// Pre-instantiates `component` with an already built linker.
+pub fn raw_pre_with(linker: &Linker<Raw>, component: &Component) -> MiniProgramPre<Raw> {
     MiniProgramPre::new(linker.instantiate_pre(component).unwrap()).unwrap()
 }
 
-/// Loads a precompiled artifact the raw way: read the file, deserialize.
+/// Loads a precompiled artifact the raw way: map the file and deserialize (wasmtime's
+/// `deserialize_file`, the fastest load it offers; miniapp maps an unchanged artifact too).
 pub fn raw_load(engine: &Engine, artifact: &Path) -> Component {
-    let bytes = std::fs::read(artifact).unwrap();
     // SAFETY: the artifact was written by `Component::serialize` on an engine with this same
-    // configuration, in this process, moments before (the runtime makes the same call after
-    // checking the artifact's digest).
+    // configuration, in this process, moments before, and nothing writes it afterwards (the
+    // runtime makes the same call after checking the artifact's stamp).
     #[allow(unsafe_code)]
-    let component = unsafe { Component::deserialize(engine, &bytes) };
+    let component = unsafe { Component::deserialize_file(engine, artifact) };
     component.unwrap()
 }
 

@@ -49,3 +49,28 @@ pub fn init(inspect: Option<InspectFormat>) {
     let subscriber = tracing_subscriber::registry().with(fmt).with(inspector);
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
+
+/// The engine line of `--inspect`: which profile and allocator this run got, and any fallback.
+pub fn engine(report: &miniapp_runtime::EngineReport, format: Option<InspectFormat>) {
+    let line = match format {
+        Some(InspectFormat::Json) => serde_json::json!({ "engine": report }).to_string(),
+        _ => format!(
+            "[engine] {} {} {}{}, {} MiB per memory + {} KiB guard{}",
+            report.profile,
+            report.backend,
+            report.allocator,
+            report
+                .pool_instances
+                .map(|n| format!(" ({n} instances)"))
+                .unwrap_or_default(),
+            report.memory_reservation_bytes >> 20,
+            report.memory_guard_bytes >> 10,
+            report
+                .fallback
+                .as_deref()
+                .map(|f| format!(" — fallback: {f}"))
+                .unwrap_or_default()
+        ),
+    };
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

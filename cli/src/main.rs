@@ -56,7 +56,7 @@ impl HomeArg {
     }
 }
 
-/// Which engine backend runs guest code (shared by `install` and `run`).
+/// Which engine runs guest code (shared by `install`, `run` and `demo`).
 #[derive(clap::Args, Debug, Clone)]
 pub struct EngineArg {
     /// How guest code runs: `cranelift` (native code, the default) or `pulley` (wasmtime's
@@ -69,13 +69,25 @@ pub struct EngineArg {
         default_value = "cranelift"
     )]
     pub backend: miniapp_runtime::Backend,
+    /// How the engine sizes its address-space reservations: `device` (the default: fits a
+    /// phone's few GiB; memory reserved from the app's memory limit, a small instance pool,
+    /// bounds-checked code) or `server` (4 GiB reservations per memory and a pool of 1,000
+    /// instances: terabytes of address space, no bounds checks). Artifacts of the two are cached
+    /// apart; the first run under the other profile compiles again.
+    #[arg(
+        long = "profile",
+        env = "MINIAPP_PROFILE",
+        value_name = "PROFILE",
+        default_value = "device"
+    )]
+    pub profile: miniapp_runtime::EngineProfile,
 }
 
 impl EngineArg {
     pub fn options(&self) -> miniapp_runtime::EngineOptions {
         miniapp_runtime::EngineOptions {
             backend: self.backend,
-            ..miniapp_runtime::EngineOptions::default()
+            ..miniapp_runtime::EngineOptions::for_profile(self.profile)
         }
     }
 }
@@ -127,8 +139,23 @@ enum Command {
     Dev(commands::dev::Args),
 }
 
+/// Exit code of a command line that does not parse (BSD's `EX_USAGE`): apart from 2, which
+/// means a package failed verification.
+const EXIT_USAGE: u8 = 64;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version "fail" to parse too, successfully.
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     let json = cli_wants_json(&cli.command);
     let result = match cli.command {
         Command::Demo(a) => commands::demo::run(a),

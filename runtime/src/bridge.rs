@@ -224,35 +224,79 @@ where
     P: Serialize,
     Fut: Future<Output = Result<T, BridgeError>>,
 {
-    let span = tracing::info_span!(
-        target: SPAN_TARGET,
-        "bridge_call",
-        app = %ctx.app,
-        method = method.name(),
-        params = tracing::field::Empty,
-        outcome = tracing::field::Empty,
-        duration_us = tracing::field::Empty,
-        result = tracing::field::Empty,
-        error = tracing::field::Empty,
-    );
-    // Timing, params and result are for the inspector: skip them when nobody listens.
-    let start = (!span.is_disabled()).then(|| {
-        span.record("params", record_json(&params()).as_str());
-        Instant::now()
-    });
+    let span = CallSpan::open(ctx, method, params);
+    let result = match admit(ctx, method, linked_granted) {
+        Ok(()) => call().await,
+        Err(e) => Err(e),
+    };
+    span.close(method, &result);
+    result
+}
+
+/// [`bridge_call`] for a host service that never waits (storage, log): linked as a plain host
+/// function, so the guest's call costs no future, no box and no poll.
+pub(crate) fn bridge_call_sync<T, P>(
+    ctx: &AppContext,
+    method: Method,
+    linked_granted: bool,
+    params: impl FnOnce() -> P,
+    call: impl FnOnce() -> Result<T, BridgeError>,
+) -> Result<T, BridgeError>
+where
+    T: Serialize,
+    P: Serialize,
+{
+    let span = CallSpan::open(ctx, method, params);
+    let result = admit(ctx, method, linked_granted).and_then(|()| call());
+    span.close(method, &result);
+    result
+}
+
+/// The grant check both transports share: counts the call, and audits a denial.
+fn admit(ctx: &AppContext, method: Method, linked_granted: bool) -> Result<(), BridgeError> {
     ctx.usage.bridge_calls.fetch_add(1, Ordering::Relaxed);
     let granted = linked_granted && method.permission().is_none_or(|p| ctx.grants.contains(p));
-    let result = if granted {
-        call().await
-    } else {
-        if let Some(n) = ctx.usage.count_denial() {
-            ctx.host.audit.permission_denied(&ctx.app, method, n);
-        }
-        Err(BridgeError::PermissionDenied)
-    };
-    if let Some(start) = start {
+    if granted {
+        return Ok(());
+    }
+    if let Some(n) = ctx.usage.count_denial() {
+        ctx.host.audit.permission_denied(&ctx.app, method, n);
+    }
+    Err(BridgeError::PermissionDenied)
+}
+
+/// A bridge call's span, with its clock started only when somebody listens.
+struct CallSpan {
+    span: tracing::Span,
+    start: Option<Instant>,
+}
+
+impl CallSpan {
+    fn open<P: Serialize>(ctx: &AppContext, method: Method, params: impl FnOnce() -> P) -> Self {
+        let span = tracing::info_span!(
+            target: SPAN_TARGET,
+            "bridge_call",
+            app = %ctx.app,
+            method = method.name(),
+            params = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            duration_us = tracing::field::Empty,
+            result = tracing::field::Empty,
+            error = tracing::field::Empty,
+        );
+        // Timing, params and result are for the inspector: skip them when nobody listens.
+        let start = (!span.is_disabled()).then(|| {
+            span.record("params", record_json(&params()).as_str());
+            Instant::now()
+        });
+        CallSpan { span, start }
+    }
+
+    fn close<T: Serialize>(self, method: Method, result: &Result<T, BridgeError>) {
+        let Some(start) = self.start else { return };
+        let span = self.span;
         let duration_us = start.elapsed().as_micros() as u64;
-        match &result {
+        match result {
             Ok(value) => {
                 span.record("outcome", "ok");
                 span.record("result", recorded_result(method, value).as_str());
@@ -265,10 +309,8 @@ where
         }
         span.record("duration_us", duration_us);
     }
-    result
 }
 
-/// The result as records carry it: secrets redacted (see [`redact_secrets`]).
 fn recorded_result<T: Serialize>(method: Method, value: &T) -> String {
     if method != Method::AuthGetToken {
         return record_json(value);

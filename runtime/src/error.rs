@@ -66,6 +66,21 @@ pub enum RuntimeError {
     /// `rollback` with no backup version.
     #[error("`{0}` has no backup version to roll back to")]
     NoBackup(String),
+    /// No engine configuration fits this process (its address space, or the platform).
+    #[error("no WebAssembly engine could be created: {0}")]
+    EngineUnavailable(String),
+    /// The per-app memory limit is larger than the engine profile can reserve.
+    #[error(
+        "a memory limit of {requested_mb} MiB is more than the `{profile}` engine reserves per instance ({max_mb} MiB)"
+    )]
+    MemoryLimitTooLarge {
+        requested_mb: u64,
+        max_mb: u64,
+        profile: &'static str,
+    },
+    /// Every slot of the engine's instance pool is held by a live instance.
+    #[error("too many live mini-program instances: {0}")]
+    InstanceLimit(String),
 }
 
 impl RuntimeError {
@@ -90,6 +105,9 @@ impl RuntimeError {
             RuntimeError::DownloadFailed(_) => "DOWNLOAD_FAILED",
             RuntimeError::DigestMismatch(_) => "DIGEST_MISMATCH",
             RuntimeError::NoBackup(_) => "NO_BACKUP",
+            RuntimeError::EngineUnavailable(_) => "ENGINE_UNAVAILABLE",
+            RuntimeError::MemoryLimitTooLarge { .. } => "MEMORY_LIMIT_TOO_LARGE",
+            RuntimeError::InstanceLimit(_) => "INSTANCE_LIMIT",
         }
     }
 
@@ -143,6 +161,15 @@ impl RuntimeError {
                 "the server sent other bytes than the marketplace signed: do not trust it; the installed version is kept"
             }
             RuntimeError::NoBackup(_) => "there is no previous version kept for this app",
+            RuntimeError::EngineUnavailable(_) => {
+                "raise the process's address-space limit, lower the per-app memory limit, or use the device profile"
+            }
+            RuntimeError::MemoryLimitTooLarge { .. } => {
+                "lower the per-app memory limit, or use the server profile on a host with a large address space"
+            }
+            RuntimeError::InstanceLimit(_) => {
+                "drop an instance that is no longer shown before launching another, or build the engine with more instances"
+            }
         }
     }
 }

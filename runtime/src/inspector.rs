@@ -254,7 +254,6 @@ mod tests {
         .unwrap();
         // A storage value the guest wrote as UTF-8 bytes is the string a page would send.
         storage::Host::set(&mut component, "greeting".into(), b"hi".to_vec())
-            .await
             .unwrap()
             .unwrap();
         crate::capabilities::dispatch_json(
@@ -266,11 +265,9 @@ mod tests {
         .unwrap();
         // Bytes that are not UTF-8 are an array of numbers, in params and result alike.
         storage::Host::set(&mut component, "raw".into(), vec![0xff, 1])
-            .await
             .unwrap()
             .unwrap();
         storage::Host::get(&mut component, "raw".into())
-            .await
             .unwrap()
             .unwrap();
 
@@ -348,7 +345,6 @@ mod tests {
         let mut component = Bridge::<true> { ctx: &ctx };
         let big = "é".repeat(RECORD_LIMIT_BYTES);
         storage::Host::set(&mut component, "big".into(), big.clone().into_bytes())
-            .await
             .unwrap()
             .unwrap();
         let seen = seen.lock().unwrap();

@@ -35,7 +35,10 @@ pub use capabilities::HostServices;
 pub use capabilities::network::{
     NetworkPolicy, NetworkService, SystemNetwork, web_content_security_policy,
 };
-pub use engine::{Backend, EPOCH_TICK, EngineOptions};
+pub use engine::{
+    Backend, DEVICE_MAX_MEMORY_BYTES, EPOCH_TICK, EngineOptions, EngineProfile, EngineReport,
+    address_space_limit, wasmtime_config,
+};
 pub use error::RuntimeError;
 pub use fsutil::write_file_atomic;
 pub use grants::PermissionSet;

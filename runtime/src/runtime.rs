@@ -19,7 +19,9 @@ use crate::capabilities::bindings::{MiniProgram, MiniProgramPre};
 use crate::capabilities::consent::{ConsentState, ConsentStore};
 use crate::capabilities::network::{AppNetwork, NetworkHooks, NetworkPolicy, NoNetwork};
 use crate::capabilities::{HostServices, auth::TokenPolicy, link_bridge};
-use crate::engine::{EPOCH_TICK, EngineOptions, EpochTicker, build_engine};
+use crate::engine::{
+    EPOCH_TICK, EngineOptions, EngineProfile, EngineReport, EpochTicker, build_engine,
+};
 use crate::error::RuntimeError;
 use crate::grants::PermissionSet;
 use crate::install::{Home, InstallOutcome, InstallStore, InstalledApp, LoadedApp};
@@ -66,6 +68,17 @@ pub struct RuntimeConfig {
     pub network: NetworkPolicy,
 }
 
+impl RuntimeConfig {
+    /// A configuration with the host's services and everything else at its default: the `device`
+    /// engine profile, default limits, audit on.
+    pub fn new(services: HostServices) -> Self {
+        RuntimeConfig {
+            services,
+            ..RuntimeConfig::default()
+        }
+    }
+}
+
 impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
@@ -101,12 +114,20 @@ pub struct LaunchTimings {
 /// `InstancePre`s of an app's active version, per (declared, granted) permission sets.
 type PreCache = HashMap<(PermissionSet, PermissionSet), MiniProgramPre<AppState>>;
 
+/// Linkers per (declared, granted) permission sets: what is linked depends on nothing else, so
+/// every app with the same grants shares one (WASI alone is a few hundred host functions).
+type LinkerCache = HashMap<(PermissionSet, PermissionSet), Arc<Linker<AppState>>>;
+
 /// The embeddable runtime. Cheap to share behind an `Arc`; every method takes `&self`.
 pub struct Runtime {
     engine: Engine,
     /// The engine's compatibility key (names its artifact dir), computed once.
     engine_key: String,
-    _ticker: EpochTicker,
+    /// How the engine was built (profile, allocator, reservations, any fallback).
+    engine_report: EngineReport,
+    /// The largest linear memory the engine reserves: no launch may ask for more.
+    max_memory_bytes: usize,
+    ticker: Arc<EpochTicker>,
     home: Home,
     host: Arc<HostContext>,
     limits: Limits,
@@ -117,6 +138,7 @@ pub struct Runtime {
     gate: crate::updates::LaunchGate,
     loaded: Mutex<HashMap<AppId, Arc<LoadedApp>>>,
     pres: Mutex<HashMap<AppId, PreCache>>,
+    linkers: Mutex<LinkerCache>,
     storages: Mutex<HashMap<AppId, Arc<AppStorage>>>,
     usages: Mutex<HashMap<AppId, Arc<AppUsage>>>,
     /// Per app, the counts already added to `usage.json`.
@@ -138,7 +160,12 @@ impl Runtime {
     /// Opens the runtime on an initialised home.
     pub fn new(home: &Path, config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
         let home = Home::open(home)?;
-        let engine = build_engine(&config.engine)?;
+        let mut engine_options = config.engine.clone();
+        if engine_options.profile == EngineProfile::Device {
+            // Reserve what the app may use, not more: a phone's address space is small.
+            engine_options.max_memory_bytes = config.limits.memory_bytes;
+        }
+        let (engine, engine_report) = build_engine(&engine_options)?;
         let audit = if config.audit {
             AuditLog::open(&home.path().join("audit.log"))?
         } else {
@@ -154,8 +181,10 @@ impl Runtime {
         let consent = ConsentStore::open(home.dir())?;
         let gate = crate::updates::LaunchGate::open(&home)?;
         Ok(Runtime {
-            _ticker: EpochTicker::start(&engine),
+            ticker: Arc::new(EpochTicker::new(&engine)),
             engine_key: crate::engine::compatibility_key(&engine),
+            engine_report,
+            max_memory_bytes: engine_options.max_memory_bytes,
             engine,
             home,
             host,
@@ -166,6 +195,7 @@ impl Runtime {
             consent,
             loaded: Mutex::default(),
             pres: Mutex::default(),
+            linkers: Mutex::default(),
             storages: Mutex::default(),
             usages: Mutex::default(),
             persisted: Mutex::default(),
@@ -180,6 +210,12 @@ impl Runtime {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// How the engine was built: profile, allocator, reservations, and any fallback taken
+    /// because the asked-for configuration did not fit this process.
+    pub fn engine_report(&self) -> &EngineReport {
+        &self.engine_report
     }
 
     /// The outbound-HTTP rules this runtime applies (also what a web page's CSP is built from).
@@ -363,7 +399,8 @@ impl Runtime {
         Ok((loaded, ms))
     }
 
-    /// Forgets compiled components and linkers held in memory (the next launch is a cold start).
+    /// Forgets compiled components and `InstancePre`s held in memory (the next launch of each app
+    /// is a cold start). Linkers per grant set stay: they belong to no app.
     pub fn clear_caches(&self) {
         self.loaded.lock().unwrap().clear();
         self.pres.lock().unwrap().clear();
@@ -437,10 +474,7 @@ impl Runtime {
             return Ok((pre.clone(), 0.0));
         }
         let start = Instant::now();
-        let mut linker: Linker<AppState> = Linker::new(&self.engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
-            .and_then(|()| link_bridge(&mut linker, declared, grants))
-            .map_err(|e| RuntimeError::InstantiateFailed(format!("linking: {e:#}")))?;
+        let linker = self.linker(declared, grants)?;
         let pre = linker
             .instantiate_pre(&loaded.component)
             .and_then(MiniProgramPre::new)
@@ -453,6 +487,27 @@ impl Runtime {
             .or_default()
             .insert(key, pre.clone());
         Ok((pre, ms))
+    }
+
+    /// The linker for one grant set, built on first use.
+    fn linker(
+        &self,
+        declared: PermissionSet,
+        grants: PermissionSet,
+    ) -> Result<Arc<Linker<AppState>>, RuntimeError> {
+        if let Some(l) = self.linkers.lock().unwrap().get(&(declared, grants)) {
+            return Ok(l.clone());
+        }
+        let mut linker: Linker<AppState> = Linker::new(&self.engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .and_then(|()| link_bridge(&mut linker, declared, grants))
+            .map_err(|e| RuntimeError::InstantiateFailed(format!("linking: {e:#}")))?;
+        let linker = Arc::new(linker);
+        self.linkers
+            .lock()
+            .unwrap()
+            .insert((declared, grants), linker.clone());
+        Ok(linker)
     }
 
     /// The bridge context of an installed app, for the JSON bridge (web mini-programs).
@@ -537,6 +592,13 @@ impl Runtime {
         options: LaunchOptions,
     ) -> Result<AppInstance, RuntimeError> {
         let limits = options.limits.unwrap_or(self.limits);
+        if limits.memory_bytes > self.max_memory_bytes {
+            return Err(RuntimeError::MemoryLimitTooLarge {
+                requested_mb: (limits.memory_bytes >> 20) as u64,
+                max_mb: (self.max_memory_bytes >> 20) as u64,
+                profile: self.engine_report.profile.as_str(),
+            });
+        }
         if limits.fuel.is_some() && !self.fuel_enabled {
             return Err(RuntimeError::InstantiateFailed(
                 "a fuel budget needs an engine built with EngineOptions { fuel: true, .. }".into(),
@@ -601,6 +663,7 @@ impl Runtime {
         let mut instance = AppInstance {
             store,
             bindings: None,
+            ticker: self.ticker.clone(),
             limits,
             timings: LaunchTimings {
                 load_ms,
@@ -610,8 +673,15 @@ impl Runtime {
         };
         instance.arm()?;
         let call_start = Instant::now();
+        let running = self.ticker.enter();
         let bindings = pre.instantiate_async(&mut instance.store).await;
+        drop(running);
         instance.account(call_start);
+        if let Err(e) = &bindings
+            && let Some(full) = e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>()
+        {
+            return Err(RuntimeError::InstanceLimit(full.to_string()));
+        }
         let bindings = instance.classify(bindings)?;
         instance.bindings = Some(bindings);
         instance.timings.instantiate_ms = start.elapsed().as_secs_f64() * 1e3;
@@ -638,6 +708,7 @@ impl Runtime {
 pub struct AppInstance {
     store: Store<AppState>,
     bindings: Option<MiniProgram>,
+    ticker: Arc<EpochTicker>,
     limits: Limits,
     timings: LaunchTimings,
 }
@@ -726,10 +797,12 @@ impl AppInstance {
         self.arm()?;
         let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;
         let call_start = Instant::now();
+        let running = self.ticker.enter();
         let r = bindings
             .miniapp_bridge_lifecycle()
             .call_on_launch(&mut self.store, params)
             .await;
+        drop(running);
         self.account(call_start);
         match self.classify(r) {
             Ok(Ok(answer)) => Ok(answer),
@@ -746,10 +819,12 @@ impl AppInstance {
         self.arm()?;
         let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;
         let call_start = Instant::now();
+        let running = self.ticker.enter();
         let r = bindings
             .miniapp_bridge_lifecycle()
             .call_on_event(&mut self.store, name, payload)
             .await;
+        drop(running);
         self.account(call_start);
         self.classify(r).inspect_err(|_| self.bindings = None)
     }

@@ -22,7 +22,7 @@ fn a_thousand_live_instances_ten_thousand_launches_and_isolated_traps() {
         services: HostServices::development(),
         engine: EngineOptions {
             max_instances: 1100,
-            ..EngineOptions::default()
+            ..EngineOptions::server()
         },
         audit: false,
         ..RuntimeConfig::default()

@@ -3,18 +3,31 @@
 //! engine configured alike), one per process so neither disturbs the other's figures.
 //! Prints one JSON object; `benches/run.sh` saves it for the report.
 //!
-//! Usage: `memory miniapp|raw_wasmtime`
+//! With `device`, the same under the device profile (the runtime's default), up to as many live
+//! instances as its pool holds, and the address space the engine reserved at start.
+//!
+//! Usage: `memory miniapp|raw_wasmtime [server|device]`
 
 use std::sync::Arc;
 
-use miniapp_benches::{raw_engine, raw_pre, raw_storage, raw_store};
+use miniapp_benches::{raw_engine_for, raw_pre, raw_storage, raw_store};
 use miniapp_package::{AppId, Permission};
 use miniapp_runtime::{EngineOptions, HostServices, LaunchOptions, Runtime, RuntimeConfig};
 use miniapp_scenarios::{World, guests, manifest, package};
 use serde_json::json;
 
-const LIVE: [usize; 3] = [1, 100, 1000];
+const SERVER_LIVE: [usize; 3] = [1, 100, 1000];
 const LAUNCHES: usize = 10_000;
+
+/// Virtual address space of this process (VmSize), in KiB.
+fn vm_size_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmSize")
+}
 
 fn rss_kib() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").expect("Linux /proc");
@@ -77,12 +90,12 @@ impl Launcher for Raw {
     }
 }
 
-fn measure<L: Launcher>(launcher: &L) -> serde_json::Value {
+fn measure<L: Launcher>(launcher: &L, live_counts: &[usize]) -> serde_json::Value {
     drop(launcher.launch());
     let base = rss_kib();
     let mut live = Vec::new();
     let mut figures = Vec::new();
-    for n in LIVE {
+    for &n in live_counts {
         while live.len() < n {
             live.push(launcher.launch());
         }
@@ -113,10 +126,26 @@ fn measure<L: Launcher>(launcher: &L) -> serde_json::Value {
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
+    let profile: miniapp_runtime::EngineProfile = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| "server".into())
+        .parse()
+        .unwrap_or_else(|e| {
+            eprintln!("{e}");
+            std::process::exit(2);
+        });
+    let options = match profile {
+        miniapp_runtime::EngineProfile::Server => EngineOptions {
+            max_instances: 1100,
+            ..EngineOptions::server()
+        },
+        miniapp_runtime::EngineProfile::Device => EngineOptions::device(),
+    };
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    let vm_before = vm_size_kib();
     let figures = match which.as_str() {
         "miniapp" => {
             let world = World::new();
@@ -124,44 +153,65 @@ fn main() {
                 world.home(),
                 RuntimeConfig {
                     services: HostServices::development(),
-                    engine: EngineOptions {
-                        max_instances: 1100,
-                        ..EngineOptions::default()
-                    },
+                    engine: options,
                     audit: false,
                     ..RuntimeConfig::default()
                 },
             )
             .unwrap();
+            let reserved_kib = vm_size_kib().saturating_sub(vm_before);
+            let live: Vec<usize> = match rt.engine_report().pool_instances {
+                Some(n) if profile == miniapp_runtime::EngineProfile::Device => vec![1, n as usize],
+                _ => SERVER_LIVE.to_vec(),
+            };
             rt.install_package(&package(
                 &manifest("com.acme.bench", "1.0.0", &[Permission::Storage]),
                 guests::BENCH,
             ))
             .unwrap();
-            measure(&Miniapp {
-                rt,
-                app: AppId::parse("com.acme.bench").unwrap(),
-                tokio,
-                _world: world,
-            })
+            let mut f = measure(
+                &Miniapp {
+                    rt,
+                    app: AppId::parse("com.acme.bench").unwrap(),
+                    tokio,
+                    _world: world,
+                },
+                &live,
+            );
+            f["engine_reserved_kib"] = json!(reserved_kib);
+            f
         }
         "raw_wasmtime" => {
-            let engine = raw_engine();
+            let engine = raw_engine_for(&options, true);
+            let reserved_kib = vm_size_kib().saturating_sub(vm_before);
+            let pool = match profile {
+                // The device pool's capacity at the default 64 MiB limit (engine.rs tests it).
+                miniapp_runtime::EngineProfile::Device => vec![1, 10],
+                miniapp_runtime::EngineProfile::Server => SERVER_LIVE.to_vec(),
+            };
             let pre = raw_pre(&engine, guests::BENCH);
             let scratch = tempfile::tempdir().unwrap();
             let storage = raw_storage(&scratch.path().join("data"));
-            measure(&Raw {
-                engine,
-                pre,
-                storage,
-                tokio,
-                _scratch: scratch,
-            })
+            let mut f = measure(
+                &Raw {
+                    engine,
+                    pre,
+                    storage,
+                    tokio,
+                    _scratch: scratch,
+                },
+                &pool,
+            );
+            f["engine_reserved_kib"] = json!(reserved_kib);
+            f
         }
         other => {
-            eprintln!("usage: memory miniapp|raw_wasmtime (got `{other}`)");
+            eprintln!("usage: memory miniapp|raw_wasmtime [server|device] (got `{other}`)");
             std::process::exit(2);
         }
     };
-    println!("{}", json!({ "runtime": which, "figures": figures }));
+    println!(
+        "{}",
+        json!({ "runtime": which, "profile": profile.as_str(), "figures": figures })
+    );
 }

@@ -30,6 +30,8 @@ pub struct Args {
     /// How many warm launches to time.
     #[arg(long, default_value_t = 200)]
     pub warm_launches: usize,
+    #[command(flatten)]
+    pub engine: crate::EngineArg,
 }
 
 const APP: &str = "com.acme.loans";
@@ -211,6 +213,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         &home,
         RuntimeConfig {
             services,
+            engine: a.engine.options(),
             ..RuntimeConfig::default()
         },
     )?;
@@ -391,6 +394,19 @@ pub fn run(a: Args) -> Result<(), CliError> {
             calls.len(),
             median_us(bridge),
         ),
+    );
+    let engine = rt.engine_report();
+    println!(
+        "    engine: {} profile, {} backend, {} allocator, {} MiB reserved per memory{}",
+        engine.profile,
+        engine.backend,
+        engine.allocator,
+        engine.memory_reservation_bytes >> 20,
+        engine
+            .fallback
+            .as_deref()
+            .map(|f| format!(" (fallback: {f})"))
+            .unwrap_or_default()
     );
     println!(
         "\nTry it yourself: miniapp run {APP} --home {} --inspect",

@@ -19,6 +19,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
+    // Warnings (an engine that had to fall back to a smaller configuration) go to stderr.
+    crate::inspect::init(None);
     let bytes = read(&a.package)?;
     let rt = Runtime::new(
         &a.home.path()?,

@@ -52,6 +52,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
             ..RuntimeConfig::default()
         },
     )?;
+    if a.inspect.is_some() {
+        inspect::engine(rt.engine_report(), a.inspect);
+    }
     let result = super::tokio()?.block_on(rt.run(&id, &a.params, LaunchOptions::default()));
     // Usage figures (CPU time, peak memory, calls, denials) outlive this process for `status`.
     if let Err(e) = rt.persist_usage() {

@@ -7,7 +7,7 @@ use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::log as wit;
 use super::{Bridge, Linked, bridge, json_params, params};
-use crate::bridge::{BridgeError, Method, bridge_call};
+use crate::bridge::{BridgeError, Method, bridge_call, bridge_call_sync};
 use crate::state::{AppContext, AppState};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, _granted: bool) -> wasmtime::Result<()> {
@@ -59,22 +59,21 @@ impl From<wit::Level> for Level {
 }
 
 impl<const G: bool> wit::Host for Bridge<'_, G> {
-    async fn log(&mut self, level: wit::Level, message: String) -> wasmtime::Result<()> {
+    fn log(&mut self, level: wit::Level, message: String) -> wasmtime::Result<()> {
         let ctx = self.ctx;
         let level = Level::from(level);
-        let _ = bridge_call(
+        let _ = bridge_call_sync(
             ctx,
             Method::LogLog,
             true,
             || json!({"level": level, "message": &message}),
-            || async {
+            || {
                 if ctx.usage.admit_log_line(LOG_LINES_PER_SECOND) {
                     emit(ctx.app.as_str(), level, &message);
                 }
                 Ok(())
             },
-        )
-        .await;
+        );
         Ok(())
     }
 }

@@ -31,7 +31,12 @@ pub(crate) mod bindings {
     wasmtime::component::bindgen!({
         path: "../wit",
         world: "mini-program",
-        imports: { default: async | trappable },
+        // Storage and log never wait: plain host functions (no future per call).
+        imports: {
+            "miniapp:bridge/storage": trappable,
+            "miniapp:bridge/log": trappable,
+            default: async | trappable,
+        },
         exports: { default: async },
     });
 }

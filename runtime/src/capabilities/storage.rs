@@ -6,7 +6,7 @@ use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::storage as wit;
 use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, params, to_wit};
-use crate::bridge::{BridgeError, Method, RecordBytes, bridge_call};
+use crate::bridge::{BridgeError, Method, RecordBytes, bridge_call, bridge_call_sync};
 use crate::state::{AppContext, AppState};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
@@ -43,75 +43,71 @@ impl serde::Serialize for Stored {
 }
 
 impl<const G: bool> wit::Host for Bridge<'_, G> {
-    async fn set(&mut self, key: String, value: Vec<u8>) -> WitResult<()> {
+    fn set(&mut self, key: String, value: Vec<u8>) -> WitResult<()> {
         let ctx = self.ctx;
-        to_wit(
-            bridge_call(
-                ctx,
-                Method::StorageSet,
-                G,
-                || json!({"key": &key, "value": RecordBytes(&value)}),
-                || async { ctx.storage.set(&key, &value) },
-            )
-            .await,
-        )
+        to_wit(bridge_call_sync(
+            ctx,
+            Method::StorageSet,
+            G,
+            || json!({"key": &key, "value": RecordBytes(&value)}),
+            || ctx.storage.set(&key, &value),
+        ))
     }
 
-    async fn get(&mut self, key: String) -> WitResult<Option<Vec<u8>>> {
+    fn get(&mut self, key: String) -> WitResult<Option<Vec<u8>>> {
         let ctx = self.ctx;
-        let got = bridge_call(
+        let got = bridge_call_sync(
             ctx,
             Method::StorageGet,
             G,
             || json!({"key": &key}),
-            || async { Ok(ctx.storage.get(&key)?.map(Stored)) },
-        )
-        .await;
+            || Ok(ctx.storage.get(&key)?.map(Stored)),
+        );
         to_wit(got.map(|v| v.map(|Stored(bytes)| bytes)))
     }
 
-    async fn remove(&mut self, key: String) -> WitResult<bool> {
+    fn remove(&mut self, key: String) -> WitResult<bool> {
         let ctx = self.ctx;
-        to_wit(
-            bridge_call(
-                ctx,
-                Method::StorageRemove,
-                G,
-                || json!({"key": &key}),
-                || async { ctx.storage.remove(&key) },
-            )
-            .await,
-        )
+        to_wit(bridge_call_sync(
+            ctx,
+            Method::StorageRemove,
+            G,
+            || json!({"key": &key}),
+            || ctx.storage.remove(&key),
+        ))
     }
 
-    async fn keys(&mut self) -> WitResult<Vec<String>> {
+    fn keys(&mut self) -> WitResult<Vec<String>> {
         let ctx = self.ctx;
-        to_wit(
-            bridge_call(ctx, Method::StorageKeys, G, no_params, || async {
-                ctx.storage.keys()
-            })
-            .await,
-        )
+        to_wit(bridge_call_sync(
+            ctx,
+            Method::StorageKeys,
+            G,
+            no_params,
+            || ctx.storage.keys(),
+        ))
     }
 
-    async fn clear(&mut self) -> WitResult<()> {
+    fn clear(&mut self) -> WitResult<()> {
         let ctx = self.ctx;
-        to_wit(
-            bridge_call(ctx, Method::StorageClear, G, no_params, || async {
-                ctx.storage.clear()
-            })
-            .await,
-        )
+        to_wit(bridge_call_sync(
+            ctx,
+            Method::StorageClear,
+            G,
+            no_params,
+            || ctx.storage.clear(),
+        ))
     }
 
-    async fn usage(&mut self) -> WitResult<wit::StorageUsage> {
+    fn usage(&mut self) -> WitResult<wit::StorageUsage> {
         let ctx = self.ctx;
-        to_wit(
-            bridge_call(ctx, Method::StorageUsage, G, no_params, || async {
-                Ok(usage(ctx))
-            })
-            .await,
-        )
+        to_wit(bridge_call_sync(
+            ctx,
+            Method::StorageUsage,
+            G,
+            no_params,
+            || Ok(usage(ctx)),
+        ))
     }
 }
 
