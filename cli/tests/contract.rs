@@ -375,6 +375,137 @@ fn tokens_from_a_guest_verify_with_the_cli() {
         1,
         "TOKEN_INVALID",
     );
+
+    // kid, JWK Set, rotation with a grace period.
+    let run_token = || -> String {
+        let out: Value = serde_json::from_str(&ok(&[
+            "run",
+            "com.acme.probe",
+            "--home",
+            &home,
+            "--params",
+            &script,
+        ]))
+        .unwrap();
+        out[0]["ok"]["value"].as_str().unwrap().to_owned()
+    };
+    let jwks = |name: &str| -> (Value, String) {
+        let text = ok(&["token", "jwks", "--home", &home]);
+        let path = kit.p(name);
+        std::fs::write(&path, &text).unwrap();
+        (serde_json::from_str(&text).unwrap(), path)
+    };
+    let verify = |token: &str, how: &str, with: &str| {
+        miniapp(&[
+            "token",
+            "verify",
+            token,
+            how,
+            with,
+            "--app",
+            "com.acme.probe",
+        ])
+    };
+    let (set1, jwks1) = jwks("jwks1.json");
+    let keys = set1["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1, "{set1}");
+    let k1 = keys[0]["kid"].as_str().unwrap().to_owned();
+    assert_eq!(
+        keys[0],
+        json!({"kty": "OKP", "crv": "Ed25519", "x": keys[0]["x"], "kid": k1, "use": "sig", "alg": "EdDSA"})
+    );
+    assert_eq!(kid_of(&token), k1);
+    assert!(verify(&token, "--jwks", &jwks1).status.success());
+    assert!(verify(&token, "--home", &home).status.success());
+
+    // No grace: the old key's tokens are refused at once, by name.
+    let r: Value = serde_json::from_str(&ok(&[
+        "token", "rotate", "--home", &home, "--grace", "0s", "--json",
+    ]))
+    .unwrap();
+    assert_eq!(r["retired"], k1.as_str());
+    let k2 = r["current"].as_str().unwrap().to_owned();
+    assert_ne!(k1, k2);
+    let (set2, jwks2) = jwks("jwks2.json");
+    assert_eq!(set2["keys"].as_array().unwrap().len(), 1, "{set2}");
+    assert_eq!(set2["keys"][0]["kid"], k2.as_str());
+    fails(
+        &[
+            "token",
+            "verify",
+            &token,
+            "--home",
+            &home,
+            "--app",
+            "com.acme.probe",
+        ],
+        1,
+        "TOKEN_KEY_RETIRED",
+    );
+    fails(
+        &[
+            "token",
+            "verify",
+            &token,
+            "--jwks",
+            &jwks2,
+            "--app",
+            "com.acme.probe",
+        ],
+        1,
+        "TOKEN_KEY_UNKNOWN",
+    );
+    // The runtime signs with the newest key.
+    let token2 = run_token();
+    assert_eq!(kid_of(&token2), k2);
+
+    // With grace: both keys verify, the signing key listed first.
+    ok(&["token", "rotate", "--home", &home, "--grace", "24h"]);
+    let (set3, jwks3) = jwks("jwks3.json");
+    let kids: Vec<&str> = set3["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids.len(), 2, "{set3}");
+    assert_eq!(kids[1], k2);
+    let token3 = run_token();
+    assert_eq!(kid_of(&token3), kids[0]);
+    for t in [&token2, &token3] {
+        assert!(verify(t, "--home", &home).status.success());
+        assert!(verify(t, "--jwks", &jwks3).status.success());
+    }
+    // host-key.pub holds only the newest key.
+    fails(
+        &[
+            "token",
+            "verify",
+            &token2,
+            "--key",
+            &host_pub,
+            "--app",
+            "com.acme.probe",
+        ],
+        1,
+        "TOKEN_INVALID",
+    );
+
+    // A home without keys: a code, exit 1, and nothing changed.
+    std::fs::remove_file(Path::new(&home).join("host-key.pem")).unwrap();
+    fails(&["token", "jwks", "--home", &home], 1, "KEYS_MISSING");
+    fails(&["token", "rotate", "--home", &home], 1, "KEYS_MISSING");
+    assert!(!Path::new(&home).join("host-key.pem").exists());
+}
+
+/// The `kid` header of a compact JWT.
+fn kid_of(token: &str) -> String {
+    use base64::Engine as _;
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.split('.').next().unwrap())
+        .unwrap();
+    let header: Value = serde_json::from_slice(&header).unwrap();
+    header["kid"].as_str().unwrap().to_owned()
 }
 
 #[test]

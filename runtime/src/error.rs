@@ -81,6 +81,9 @@ pub enum RuntimeError {
     /// Every slot of the engine's instance pool is held by a live instance.
     #[error("too many live mini-program instances: {0}")]
     InstanceLimit(String),
+    /// The home has no host token key (it was deleted, or the home was copied without it).
+    #[error("the home has no host token key: {0}")]
+    KeysMissing(String),
 }
 
 impl RuntimeError {
@@ -108,6 +111,7 @@ impl RuntimeError {
             RuntimeError::EngineUnavailable(_) => "ENGINE_UNAVAILABLE",
             RuntimeError::MemoryLimitTooLarge { .. } => "MEMORY_LIMIT_TOO_LARGE",
             RuntimeError::InstanceLimit(_) => "INSTANCE_LIMIT",
+            RuntimeError::KeysMissing(_) => "KEYS_MISSING",
         }
     }
 
@@ -169,6 +173,9 @@ impl RuntimeError {
             }
             RuntimeError::InstanceLimit(_) => {
                 "drop an instance that is no longer shown before launching another, or build the engine with more instances"
+            }
+            RuntimeError::KeysMissing(_) => {
+                "re-run `miniapp init` on this home to create a token key (tokens of the lost key no longer verify)"
             }
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! <home>/trust.json                      root public key, host version
-//! <home>/host-key.pem                    the host's Ed25519 token key
+//! <home>/host-key.pem                    the host's Ed25519 token key (the newest: it signs)
+//! <home>/host-keys.json                  token keys retired by rotation, with their grace ends
 //! <home>/apps/<id>/state.json            active and backup versions: the single switch
 //! <home>/apps/<id>/<version>/install.json  the install record (digests)
 //! <home>/apps/<id>/<version>/files/...   extracted package files
@@ -28,11 +29,31 @@ use wasmtime::component::Component;
 use crate::error::RuntimeError;
 use crate::fsutil;
 use crate::grants::PermissionSet;
-use crate::tokens::{TokenIssuer, now_unix};
+use crate::tokens::{HostKeys, RetiredKey, TokenIssuer, now_unix};
 
 const TRUST_FILE: &str = "trust.json";
 const HOST_KEY_FILE: &str = "host-key.pem";
 const HOST_PUB_FILE: &str = "host-key.pub";
+const RETIRED_KEYS_FILE: &str = "host-keys.json";
+
+/// `<home>/host-keys.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RetiredKeysFile {
+    retired: Vec<RetiredKey>,
+}
+
+/// What [`Home::rotate_host_key`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyRotation {
+    /// The key that signs from now on.
+    pub current: String,
+    /// The key that signed until now.
+    pub retired: String,
+    /// Unix time until which tokens of the retired key still verify.
+    pub grace_until: u64,
+}
 
 /// `<home>/trust.json`: what this host trusts and what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,8 +189,71 @@ impl Home {
     }
 
     pub(crate) fn token_issuer(&self) -> Result<TokenIssuer, RuntimeError> {
-        let pem = self.dir.read_to_string(HOST_KEY_FILE)?;
+        let pem = match self.dir.read_to_string(HOST_KEY_FILE) {
+            Ok(pem) => pem,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(RuntimeError::KeysMissing(format!(
+                    "{}/{HOST_KEY_FILE} does not exist",
+                    self.path.display()
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
         TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::HomeInvalid(e.to_string()))
+    }
+
+    fn retired_keys(&self) -> Result<RetiredKeysFile, RuntimeError> {
+        match self.dir.read(RETIRED_KEYS_FILE) {
+            Ok(b) => serde_json::from_slice(&b).map_err(|e| {
+                RuntimeError::HomeInvalid(format!(
+                    "{}/{RETIRED_KEYS_FILE} is damaged: {e}",
+                    self.path.display()
+                ))
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(RetiredKeysFile::default()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The host's public token keys: the signing key and the retired ones (`KEYS_MISSING` if the
+    /// home has no token key).
+    pub fn host_keys(&self) -> Result<HostKeys, RuntimeError> {
+        Ok(HostKeys {
+            current: self.token_issuer()?.jwk(),
+            retired: self.retired_keys()?.retired,
+        })
+    }
+
+    /// Replaces the token key with a fresh one; the old key keeps verifying for `grace`.
+    /// Retired keys whose grace has ended are dropped. The retired list is written before the
+    /// new key, so a crash in between leaves the old key signing and listed twice, never lost.
+    pub fn rotate_host_key(&self, grace: std::time::Duration) -> Result<KeyRotation, RuntimeError> {
+        let old = self.token_issuer()?;
+        let now = now_unix();
+        let mut file = self.retired_keys()?;
+        file.retired
+            .retain(|r| r.grace_until > now && r.kid != old.key_id());
+        let grace_until = now.saturating_add(grace.as_secs());
+        file.retired.push(RetiredKey {
+            kid: old.key_id(),
+            x: old.jwk().x,
+            retired_at: now,
+            grace_until,
+        });
+        fsutil::write_atomic(
+            &self.dir,
+            RETIRED_KEYS_FILE,
+            &serde_json::to_vec_pretty(&file).expect("serializes"),
+        )?;
+        let pem = TokenIssuer::generate_key_pem();
+        let new = TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::Io(e.to_string()))?;
+        fsutil::write_atomic(&self.dir, HOST_KEY_FILE, pem.as_bytes())?;
+        fsutil::write_atomic(&self.dir, HOST_PUB_FILE, new.public_key_pem().as_bytes())?;
+        Ok(KeyRotation {
+            current: new.key_id(),
+            retired: old.key_id(),
+            grace_until,
+        })
     }
 
     /// The host's token public key (what partner backends verify tokens with).
