@@ -306,5 +306,21 @@ pub fn same_as(v: &VerifiedPackage, original: &BTreeMap<String, Vec<u8>>) -> boo
         && v.files()
             .iter()
             .filter(|(p, _)| p.as_str() != MANIFEST_PATH)
-            .all(|(p, d)| original.get(p) == Some(d))
+            .all(|(p, d)| original.get(p) == Some(d) || same_envelope(p, d, original))
+}
+
+/// The DSSE envelope is JSON around the signed payload; its JSON layout and the `keyid` hints
+/// are not signed (DSSE), so it counts as the same envelope when payload type, payload and
+/// signatures are.
+fn same_envelope(path: &str, data: &[u8], original: &BTreeMap<String, Vec<u8>>) -> bool {
+    use miniapp_package::envelope::Envelope;
+    let signed = |b: &[u8]| {
+        Envelope::from_json(b).ok().map(|e| {
+            let sigs: Vec<String> = e.signatures.into_iter().map(|s| s.sig).collect();
+            (e.payload_type, e.payload, sigs)
+        })
+    };
+    path == miniapp_package::SIGNATURE_PATH
+        && signed(data).is_some()
+        && signed(data) == original.get(path).and_then(|o| signed(o))
 }
