@@ -26,7 +26,7 @@ pub use digest::package_digest;
 pub use error::PackageError;
 pub use keys::{RsaPrivateKey, RsaPublicKey};
 pub use manifest::{AppId, DomainPattern, Manifest, ManifestError, Permission};
-pub use metadata::{MetadataError, RevocationList, VersionDocument};
+pub use metadata::{MetadataError, RevocationList, VersionDocument, rollout_bucket};
 pub use pack::{MANIFEST_PATH, PARTNER_PATH, SIGNATURE_PATH, pack, pack_dir, read_source_dir};
 pub use partner::{PartnerRecord, UnsignedPartnerRecord};
 pub use verify::{TrustAnchors, VerifiedPackage, verify};

@@ -81,6 +81,14 @@ pub enum RuntimeError {
     /// Every slot of the engine's instance pool is held by a live instance.
     #[error("too many live mini-program instances: {0}")]
     InstanceLimit(String),
+    /// The active version was pulled by the marketplace and there is no backup to move back to.
+    #[error(
+        "the marketplace pulled `{app}` {version} and this host has no earlier version to return to"
+    )]
+    VersionPulled {
+        app: String,
+        version: semver::Version,
+    },
     /// The home has no host token key (it was deleted, or the home was copied without it).
     #[error("the home has no host token key: {0}")]
     KeysMissing(String),
@@ -112,6 +120,7 @@ impl RuntimeError {
             RuntimeError::MemoryLimitTooLarge { .. } => "MEMORY_LIMIT_TOO_LARGE",
             RuntimeError::InstanceLimit(_) => "INSTANCE_LIMIT",
             RuntimeError::KeysMissing(_) => "KEYS_MISSING",
+            RuntimeError::VersionPulled { .. } => "VERSION_PULLED",
         }
     }
 
@@ -173,6 +182,9 @@ impl RuntimeError {
             }
             RuntimeError::InstanceLimit(_) => {
                 "drop an instance that is no longer shown before launching another, or build the engine with more instances"
+            }
+            RuntimeError::VersionPulled { .. } => {
+                "stop launching this version: uninstall the app, or wait for the marketplace to publish a fixed one"
             }
             RuntimeError::KeysMissing(_) => {
                 "re-run `miniapp init` on this home to create a token key (tokens of the lost key no longer verify)"

@@ -4,6 +4,7 @@
 //! <home>/trust.json                      root public key, host version
 //! <home>/host-key.pem                    the host's Ed25519 token key (the newest: it signs)
 //! <home>/host-keys.json                  token keys retired by rotation, with their grace ends
+//! <home>/install-id                      this host's random id (staged rollout buckets)
 //! <home>/apps/<id>/state.json            active and backup versions: the single switch
 //! <home>/apps/<id>/<version>/install.json  the install record (digests)
 //! <home>/apps/<id>/<version>/files/...   extracted package files
@@ -35,6 +36,7 @@ const TRUST_FILE: &str = "trust.json";
 const HOST_KEY_FILE: &str = "host-key.pem";
 const HOST_PUB_FILE: &str = "host-key.pub";
 const RETIRED_KEYS_FILE: &str = "host-keys.json";
+const INSTALL_ID_FILE: &str = "install-id";
 
 /// `<home>/host-keys.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -88,6 +90,10 @@ pub(crate) struct StateStamp {
     inode: u64,
 }
 
+fn is_install_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -123,7 +129,9 @@ impl Home {
             fsutil::write_atomic(&dir, HOST_KEY_FILE, pem.as_bytes())?;
             fsutil::write_atomic(&dir, HOST_PUB_FILE, issuer.public_key_pem().as_bytes())?;
         }
-        Home::open(path)
+        let home = Home::open(path)?;
+        home.install_id()?;
+        Ok(home)
     }
 
     /// Opens a home made by [`Home::init`].
@@ -180,6 +188,28 @@ impl Home {
     }
     pub(crate) fn dir(&self) -> &Dir {
         &self.dir
+    }
+
+    /// This host's install id: 32 random hex characters made on first use and kept for the
+    /// home's life. Staged rollouts put a host in or out by it
+    /// ([`miniapp_package::rollout_bucket`]); it identifies the home, not the user.
+    pub fn install_id(&self) -> Result<String, RuntimeError> {
+        match self.dir.read_to_string(INSTALL_ID_FILE) {
+            Ok(id) if is_install_id(id.trim()) => return Ok(id.trim().to_owned()),
+            Ok(_) => {
+                return Err(RuntimeError::HomeInvalid(format!(
+                    "{}/{INSTALL_ID_FILE} is damaged",
+                    self.path.display()
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        let mut bytes = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+        let id = hex::encode(bytes);
+        fsutil::write_atomic(&self.dir, INSTALL_ID_FILE, id.as_bytes())?;
+        Ok(id)
     }
 
     /// The anchors that package verification needs, at the current time.
@@ -612,6 +642,22 @@ impl<'h> InstallStore<'h> {
         self.write_versions(&app_dir, &next)?;
         self.remove_unreferenced_versions(app, &app_dir, &next)?;
         Ok(fresh.then_some((v.active, pending)))
+    }
+
+    /// Drops a staged version before it activates (the marketplace pulled it). Returns it.
+    pub fn discard_pending(&self, app: &AppId) -> Result<Option<semver::Version>, RuntimeError> {
+        let Some(app_dir) = self.app_dir(app)? else {
+            return Ok(None);
+        };
+        let _lock = lock_state(&app_dir)?;
+        let v = self.versions(app)?;
+        let Some(pending) = v.pending.clone() else {
+            return Ok(None);
+        };
+        let next = AppVersions { pending: None, ..v };
+        self.write_versions(&app_dir, &next)?;
+        self.remove_unreferenced_versions(app, &app_dir, &next)?;
+        Ok(Some(pending))
     }
 
     /// Returns to the backup version; the version left is remembered so updates skip it.

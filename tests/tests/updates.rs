@@ -149,6 +149,8 @@ fn version_doc(
         sha256: hex::encode(sha2::Sha256::digest(zip)),
         sequence,
         expires,
+        rollout_percent: None,
+        pulled_versions: Default::default(),
         signature: String::new(),
     }
     .sign(&keys().root.0)
