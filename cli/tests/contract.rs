@@ -761,3 +761,162 @@ fn the_demo_runs_and_refuses_the_tampered_package() {
         );
     }
 }
+
+#[test]
+fn root_rotation_needs_both_thresholds_moves_forward_only_and_drops_the_old_key() {
+    let kit = Kit::new("storage");
+    let zip = kit.pack(
+        &kit.source(
+            "app",
+            manifest("com.acme.app", &["storage"]),
+            miniapp_guests::MINIMAL,
+        ),
+        "app.zip",
+    );
+    for k in ["r2a", "r2b"] {
+        ok(&["keygen", "--out", &kit.p(k), "--bits", "2048"]);
+    }
+    let home = kit.p("home");
+    ok(&[
+        "init",
+        "--home",
+        &home,
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+    ]);
+    let trust_path = Path::new(&home).join("trust.json");
+    let trust = || std::fs::read(&trust_path).unwrap();
+    let pristine = trust();
+    let create = |name: &str, version: &str, threshold: &str| -> String {
+        let path = kit.p(name);
+        ok(&[
+            "root",
+            "create",
+            "--version",
+            version,
+            "--key",
+            &kit.p("r2a.pub"),
+            "--key",
+            &kit.p("r2b.pub"),
+            "--threshold",
+            threshold,
+            "--out",
+            &path,
+        ]);
+        path
+    };
+    let sign = |path: &str, key: &str| {
+        ok(&["root", "sign", path, "--key", &kit.p(key)]);
+    };
+    let rotate = |path: &str| miniapp(&["root", "rotate", "--home", &home, path]);
+    let refused = |path: &str, code: &str| {
+        fails(&["root", "rotate", "--home", &home, path], 1, code);
+        assert_eq!(
+            trust(),
+            pristine,
+            "a refused root leaves trust.json as it was"
+        );
+    };
+
+    // Signed by the new keys only: the trusted root's threshold is not met.
+    let new_only = create("new-only.json", "2", "2");
+    sign(&new_only, "r2a.key");
+    sign(&new_only, "r2b.key");
+    refused(&new_only, "ROOT_THRESHOLD_NOT_MET");
+    // Signed by the old root and one of two required new keys.
+    let half = create("half.json", "2", "2");
+    sign(&half, "root.key");
+    sign(&half, "r2a.key");
+    refused(&half, "ROOT_THRESHOLD_NOT_MET");
+    // Signed by the wrong keys (a partner's) in place of the old root's.
+    let wrong = create("wrong.json", "2", "1");
+    sign(&wrong, "acme.key");
+    sign(&wrong, "r2a.key");
+    refused(&wrong, "ROOT_THRESHOLD_NOT_MET");
+    // Not forward: version 1 is what the home trusts.
+    let same = create("same.json", "1", "1");
+    sign(&same, "root.key");
+    sign(&same, "r2a.key");
+    refused(&same, "ROOT_ROLLBACK");
+    // Unknown fields, in the signed metadata or the envelope.
+    let extra = kit.p("extra.json");
+    let text = std::fs::read_to_string(&half).unwrap();
+    std::fs::write(&extra, text.replacen('{', "{\"admin\":true,", 1)).unwrap();
+    refused(&extra, "ROOT_INVALID");
+    let mut env: Value = serde_json::from_str(&text).unwrap();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut meta: Value =
+        serde_json::from_slice(&b64.decode(env["payload"].as_str().unwrap()).unwrap()).unwrap();
+    meta["expires"] = json!(0);
+    env["payload"] = json!(b64.encode(meta.to_string()));
+    std::fs::write(&extra, env.to_string()).unwrap();
+    refused(&extra, "ROOT_INVALID");
+    // Before the rotation the old root's partner record installs.
+    ok(&["install", &zip, "--home", &home]);
+
+    // Both thresholds met: the home moves to version 2.
+    let good = create("root-v2.json", "2", "2");
+    for k in ["root.key", "r2a.key", "r2b.key"] {
+        sign(&good, k);
+    }
+    let out = rotate(&good);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: Value = serde_json::from_slice(&trust()).unwrap();
+    assert_eq!(t["root"]["version"], 2);
+    assert_eq!(t["root"]["threshold"], 2);
+    // Replaying it, or the older root, is a rollback now.
+    fails(
+        &["root", "rotate", "--home", &home, &good],
+        1,
+        "ROOT_ROLLBACK",
+    );
+
+    // What only the old root signed is refused; the new root's keys vouch for partners.
+    fails(&["install", &zip, "--home", &home], 2, "PARTNER_UNTRUSTED");
+    ok(&[
+        "partner",
+        "register",
+        "--root-key",
+        &kit.p("r2b.key"),
+        "--public-key",
+        &kit.p("acme.pub"),
+        "--partner",
+        "acme",
+        "--namespace",
+        "com.acme",
+        "--allow",
+        "storage",
+        "--out",
+        &kit.p("acme.partner.json"),
+    ]);
+    let zip2 = kit.pack(
+        &kit.source(
+            "app2",
+            manifest("com.acme.other", &["storage"]),
+            miniapp_guests::MINIMAL,
+        ),
+        "app2.zip",
+    );
+    ok(&["install", &zip2, "--home", &home]);
+
+    // Version 3 must now be signed by 2 of the version-2 keys: the old root key no longer counts.
+    let v3 = create("root-v3.json", "3", "1");
+    sign(&v3, "root.key");
+    sign(&v3, "r2a.key");
+    let before = trust();
+    fails(
+        &["root", "rotate", "--home", &home, &v3],
+        1,
+        "ROOT_THRESHOLD_NOT_MET",
+    );
+    assert_eq!(trust(), before);
+    sign(&v3, "r2b.key");
+    ok(&["root", "rotate", "--home", &home, &v3]);
+}

@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod metadata;
 pub mod pack;
 pub mod partner;
+pub mod root;
 pub mod verify;
 
 pub use archive::{Archive, ArchiveLimits, UnsafeArchiveRule};
@@ -29,4 +30,5 @@ pub use manifest::{AppId, DomainPattern, Manifest, ManifestError, Permission};
 pub use metadata::{MetadataError, RevocationList, VersionDocument, rollout_bucket};
 pub use pack::{MANIFEST_PATH, PARTNER_PATH, SIGNATURE_PATH, pack, pack_dir, read_source_dir};
 pub use partner::{PartnerRecord, UnsignedPartnerRecord};
+pub use root::{RootError, RootMetadata, SignedRoot};
 pub use verify::{TrustAnchors, VerifiedPackage, verify};

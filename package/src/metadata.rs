@@ -197,6 +197,18 @@ impl VersionDocument {
         })
     }
 
+    /// [`VersionDocument::verify`] with whichever of the root's keys signed it.
+    pub fn verify_any<'k>(
+        &self,
+        roots: impl IntoIterator<Item = &'k RsaPublicKey>,
+        now_unix: u64,
+    ) -> Result<(), MetadataError> {
+        let payload = self.signed_payload();
+        verify_any(roots, &payload, &self.signature, |k| {
+            self.verify(k, now_unix)
+        })
+    }
+
     /// Checks the root signature, then the expiry at `now_unix`.
     pub fn verify(&self, root: &RsaPublicKey, now_unix: u64) -> Result<(), MetadataError> {
         let what = format!("the version document of `{}`", self.id);
@@ -256,6 +268,18 @@ impl RevocationList {
         parse(bytes, "the revocation list")
     }
 
+    /// [`RevocationList::verify`] with whichever of the root's keys signed it.
+    pub fn verify_any<'k>(
+        &self,
+        roots: impl IntoIterator<Item = &'k RsaPublicKey>,
+        now_unix: u64,
+    ) -> Result<(), MetadataError> {
+        let payload = self.signed_payload();
+        verify_any(roots, &payload, &self.signature, |k| {
+            self.verify(k, now_unix)
+        })
+    }
+
     /// Checks the root signature, then the expiry at `now_unix`.
     pub fn verify(&self, root: &RsaPublicKey, now_unix: u64) -> Result<(), MetadataError> {
         let what = "the revocation list".to_string();
@@ -280,6 +304,33 @@ fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, 
         )));
     }
     serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))
+}
+
+/// `verify` with the first of `roots` that signed `payload` (or the first root, for its error).
+fn verify_any<'k>(
+    roots: impl IntoIterator<Item = &'k RsaPublicKey>,
+    payload: &[u8],
+    signature: &str,
+    verify: impl Fn(&RsaPublicKey) -> Result<(), MetadataError>,
+) -> Result<(), MetadataError> {
+    let sig = keys::signature_from_base64(signature);
+    let mut first = None;
+    for root in roots {
+        if sig
+            .as_ref()
+            .is_some_and(|s| keys::verify_pss_sha256(root, payload, s))
+        {
+            return verify(root);
+        }
+        first.get_or_insert(root);
+    }
+    match first {
+        Some(root) => verify(root),
+        None => Err(MetadataError::Invalid {
+            what: "a marketplace document".into(),
+            reason: "this host trusts no root key".into(),
+        }),
+    }
 }
 
 fn check_signature(

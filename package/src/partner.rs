@@ -148,6 +148,13 @@ impl PartnerRecord {
 
     /// Checks the root's signature and the validity window at `now_unix`, and returns the
     /// partner's public key. `PARTNER_UNTRUSTED`, saying which check failed.
+    /// Whether `root` signed this record (nothing else is checked).
+    pub fn is_signed_by(&self, root: &RsaPublicKey) -> bool {
+        keys::signature_from_base64(&self.signature).is_some_and(|sig| {
+            keys::verify_pss_sha256(root, &self.unsigned().signed_payload(), &sig)
+        })
+    }
+
     pub fn verify(&self, root: &RsaPublicKey, now_unix: u64) -> Result<RsaPublicKey, PackageError> {
         let signature = keys::signature_from_base64(&self.signature)
             .ok_or_else(|| untrusted("its signature is not standard base64".to_owned()))?;

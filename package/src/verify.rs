@@ -18,6 +18,8 @@ use crate::partner::PartnerRecord;
 pub struct TrustAnchors {
     /// The marketplace root public key that signs partner records.
     pub root_public_key: RsaPublicKey,
+    /// The other keys of the current root (see [`crate::root`]); any root key may sign.
+    pub other_root_keys: Vec<RsaPublicKey>,
     /// Now, in unix seconds.
     pub now_unix: u64,
 }
@@ -30,8 +32,26 @@ impl TrustAnchors {
             .map_or(0, |d| d.as_secs());
         TrustAnchors {
             root_public_key,
+            other_root_keys: Vec::new(),
             now_unix,
         }
+    }
+
+    /// Trusts every key of a root; `None` if `keys` is empty.
+    pub fn from_root_keys(mut keys: Vec<RsaPublicKey>) -> Option<TrustAnchors> {
+        if keys.is_empty() {
+            return None;
+        }
+        let first = keys.remove(0);
+        Some(TrustAnchors {
+            other_root_keys: keys,
+            ..TrustAnchors::new(first)
+        })
+    }
+
+    /// Every root key, the first one first.
+    pub fn root_keys(&self) -> impl Iterator<Item = &RsaPublicKey> {
+        std::iter::once(&self.root_public_key).chain(&self.other_root_keys)
     }
 
     /// The same anchors, judging partner records at `now_unix` instead.
@@ -138,7 +158,12 @@ pub fn verify(
             reason: "the package has no partner.json at its root".to_owned(),
         })?;
     let partner = PartnerRecord::from_json(partner_json)?;
-    let partner_public_key = partner.verify(&anchors.root_public_key, anchors.now_unix)?;
+    // The root key that signed the record, if any; otherwise the first, for its error.
+    let root = anchors
+        .root_keys()
+        .find(|k| partner.is_signed_by(k))
+        .unwrap_or(&anchors.root_public_key);
+    let partner_public_key = partner.verify(root, anchors.now_unix)?;
 
     let digest = match archive.get(SIGNATURE_PATH) {
         Some(envelope) => check_entry_list_signature(

@@ -1,6 +1,6 @@
 //! Runtime errors: one variant per thing a host can act on, each with a stable code and a hint.
 
-use miniapp_package::{MetadataError, PackageError};
+use miniapp_package::{MetadataError, PackageError, RootError};
 
 /// Errors of the runtime. Codes are stable; messages say what happened.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -89,6 +89,9 @@ pub enum RuntimeError {
         app: String,
         version: semver::Version,
     },
+    /// A new root was refused; the home's trust is unchanged.
+    #[error(transparent)]
+    Root(#[from] RootError),
     /// The home has no host token key (it was deleted, or the home was copied without it).
     #[error("the home has no host token key: {0}")]
     KeysMissing(String),
@@ -120,6 +123,7 @@ impl RuntimeError {
             RuntimeError::MemoryLimitTooLarge { .. } => "MEMORY_LIMIT_TOO_LARGE",
             RuntimeError::InstanceLimit(_) => "INSTANCE_LIMIT",
             RuntimeError::KeysMissing(_) => "KEYS_MISSING",
+            RuntimeError::Root(e) => e.code(),
             RuntimeError::VersionPulled { .. } => "VERSION_PULLED",
         }
     }
@@ -183,6 +187,7 @@ impl RuntimeError {
             RuntimeError::InstanceLimit(_) => {
                 "drop an instance that is no longer shown before launching another, or build the engine with more instances"
             }
+            RuntimeError::Root(e) => e.hint(),
             RuntimeError::VersionPulled { .. } => {
                 "stop launching this version: uninstall the app, or wait for the marketplace to publish a fixed one"
             }

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
-use miniapp_package::{AppId, Manifest, VerifiedPackage, keys};
+use miniapp_package::{AppId, Manifest, RootMetadata, SignedRoot, VerifiedPackage, keys};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
@@ -67,6 +67,29 @@ pub struct TrustConfig {
     /// Highest revocation-list sequence seen (updates refuse older lists).
     #[serde(default)]
     pub revocation_sequence: u64,
+    /// The root this home moved to with [`Home::rotate_root`]; absent: the implicit root of
+    /// `root_public_key` (version 1, threshold 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<RootMetadata>,
+}
+
+impl TrustConfig {
+    /// The root this home trusts.
+    pub fn root(&self) -> RootMetadata {
+        self.root
+            .clone()
+            .unwrap_or_else(|| RootMetadata::implicit(&self.root_public_key))
+    }
+}
+
+/// What [`Home::rotate_root`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RootRotation {
+    pub from_version: u64,
+    pub to_version: u64,
+    pub keys: usize,
+    pub threshold: u32,
 }
 
 /// An initialised home directory.
@@ -116,6 +139,7 @@ impl Home {
             root_public_key: root_public_pem.to_owned(),
             host_version,
             revocation_sequence: 0,
+            root: None,
         };
         fsutil::write_atomic(
             &dir,
@@ -212,10 +236,50 @@ impl Home {
         Ok(id)
     }
 
-    /// The anchors that package verification needs, at the current time.
+    /// The anchors that package verification needs, at the current time: every key of the
+    /// root this home trusts.
     pub fn trust_anchors(&self) -> Result<miniapp_package::TrustAnchors, RuntimeError> {
-        let root = keys::public_key_from_pem(&self.trust.root_public_key)?;
-        Ok(miniapp_package::TrustAnchors::new(root))
+        if self.trust.root.is_none() {
+            let root = keys::public_key_from_pem(&self.trust.root_public_key)?;
+            return Ok(miniapp_package::TrustAnchors::new(root));
+        }
+        let keys = self.trust.root().public_keys().map_err(|e| {
+            RuntimeError::HomeInvalid(format!("{}/trust.json: {e}", self.path.display()))
+        })?;
+        miniapp_package::TrustAnchors::from_root_keys(keys).ok_or_else(|| {
+            RuntimeError::HomeInvalid(format!(
+                "{}/trust.json lists no root key",
+                self.path.display()
+            ))
+        })
+    }
+
+    /// Moves this home to the root in `root_json` if a threshold of the trusted root's keys and
+    /// a threshold of its own keys signed it and its version is higher (`ROOT_INVALID`,
+    /// `ROOT_ROLLBACK`, `ROOT_THRESHOLD_NOT_MET` otherwise, with `trust.json` untouched). From
+    /// then on only the new root's keys vouch for partner records and marketplace documents.
+    pub fn rotate_root(&mut self, root_json: &[u8]) -> Result<RootRotation, RuntimeError> {
+        let new = SignedRoot::from_json(root_json)?;
+        let trusted = self.trust.root();
+        new.check_succeeds(&trusted)?;
+        let m = new.metadata().clone();
+        let next = TrustConfig {
+            root_public_key: m.keys[0].clone(),
+            root: Some(m.clone()),
+            ..self.trust.clone()
+        };
+        fsutil::write_atomic(
+            &self.dir,
+            TRUST_FILE,
+            &serde_json::to_vec_pretty(&next).expect("serializes"),
+        )?;
+        self.trust = next;
+        Ok(RootRotation {
+            from_version: trusted.version,
+            to_version: m.version,
+            keys: m.keys.len(),
+            threshold: m.threshold,
+        })
     }
 
     pub(crate) fn token_issuer(&self) -> Result<TokenIssuer, RuntimeError> {

@@ -44,7 +44,7 @@ pub use fsutil::write_file_atomic;
 pub use grants::PermissionSet;
 pub use install::{
     AppVersions, Home, InstallOutcome, InstallRecord, InstallStore, InstalledApp, KeyRotation,
-    TrustConfig, component_import_names,
+    RootRotation, TrustConfig, component_import_names,
 };
 pub use miniapp_package as package;
 pub use runtime::{

@@ -219,7 +219,7 @@ impl Updater {
         };
         let list = RevocationList::from_json(&bytes)?;
         let home = rt.home();
-        list.verify(&home.trust_anchors()?.root_public_key, now_unix())?;
+        list.verify_any(home.trust_anchors()?.root_keys(), now_unix())?;
         let stored = read_revocations(home)?;
         let floor = stored
             .as_ref()
@@ -268,7 +268,7 @@ impl Updater {
                 ))
             })?;
         let doc = VersionDocument::from_json(&bytes)?;
-        doc.verify(&rt.home().trust_anchors()?.root_public_key, now_unix())?;
+        doc.verify_any(rt.home().trust_anchors()?.root_keys(), now_unix())?;
         if &doc.id != app {
             return Err(miniapp_package::MetadataError::Invalid {
                 what: format!("the version document at {path}"),
