@@ -226,6 +226,32 @@ pub fn figure(what: &str, took: Duration) {
 /// written for: installed as `app` by partner `acme`, launched twice with the user declining
 /// location, then once with bad params. `language` is what the guest reports itself as;
 /// `lang` prefixes its log lines.
+/// The environment variable `.ci/phone-limits` sets to a phone's address space, in bytes.
+pub const ADDRESS_SPACE_VAR: &str = "MINIAPP_TEST_ADDRESS_SPACE";
+
+/// Under `.ci/phone-limits`: limits this process's address space (RLIMIT_AS, with util-linux's
+/// `prlimit`) once the component toolchain has run — it needs more than a phone gives (V8 alone
+/// reserves GiBs) and is not what a phone runs — and before the runtime starts, so install,
+/// compile and launch happen inside the limit.
+fn limit_address_space() {
+    let Ok(bytes) = std::env::var(ADDRESS_SPACE_VAR) else {
+        return;
+    };
+    let status = Command::new("prlimit")
+        .arg(format!("--pid={}", std::process::id()))
+        .arg(format!("--as={bytes}"))
+        .stdin(Stdio::null())
+        .status()
+        .expect("prlimit (util-linux) runs");
+    assert!(status.success(), "prlimit --as={bytes} failed");
+    assert_eq!(
+        miniapp_runtime::address_space_limit().map(|l| l.to_string()),
+        Some(bytes.clone()),
+        "the limit is in force"
+    );
+    eprintln!("address space limited to {bytes} bytes from here on");
+}
+
 pub fn scenario(app: &str, lang: &str, language: &str, built: &Built) {
     eprintln!(
         "{lang} component: {} ({:.1} MB)",
@@ -237,6 +263,7 @@ pub fn scenario(app: &str, lang: &str, language: &str, built: &Built) {
         None => eprintln!("{lang}: component from the cache, not rebuilt"),
     }
     let world = World::new(); // also generates the fixture keys, outside the timings below
+    limit_address_space();
     let consent = Arc::new(ScriptedConsent::declining(&[Permission::Location]));
     let mut services = HostServices::development();
     services.consent = consent.clone();
