@@ -582,22 +582,22 @@ fn miniapp_serve_serves_the_published_tree() {
     child.wait().unwrap();
 }
 
-#[test]
-fn nginx_serves_the_same_tree_unchanged() {
+/// Runs `f` with Debian's nginx serving `root` on a loopback port (its files under `work`);
+/// false when nginx is not installed.
+fn with_nginx(root: &Path, work: &Path, f: impl FnOnce(u16) + std::panic::UnwindSafe) -> bool {
     let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .into_iter()
         .find(|p| Path::new(p).exists());
     let Some(nginx) = nginx else {
         eprintln!("SKIPPED: nginx is not installed here (.ci/run installs it)");
-        return;
+        return false;
     };
-    let fx = Fixture::new();
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let d = fx.path("nginx");
+    let d = work.to_owned();
     std::fs::create_dir_all(d.join("tmp")).unwrap();
     let d = d.to_str().unwrap();
     let conf = format!(
@@ -610,7 +610,7 @@ fn nginx_serves_the_same_tree_unchanged() {
            default_type application/octet-stream;\n\
            server {{ listen 127.0.0.1:{port}; root {};\n\
              location ~ /version$ {{ default_type application/json; }} }}\n}}\n",
-        fx.path("repo").display()
+        root.display()
     );
     std::fs::write(format!("{d}/nginx.conf"), conf).unwrap();
     let mut child = Command::new(nginx)
@@ -640,12 +640,21 @@ fn nginx_serves_the_same_tree_unchanged() {
             .args(["-TERM", &id.to_string()])
             .status();
     };
-    let result = std::panic::catch_unwind(|| flow_against(&fx, port, "nginx"));
+    let result = std::panic::catch_unwind(|| f(port));
     stop(child.id());
     child.wait().unwrap();
     if let Err(p) = result {
         std::panic::resume_unwind(p);
     }
+    true
+}
+
+#[test]
+fn nginx_serves_the_same_tree_unchanged() {
+    let fx = Fixture::new();
+    with_nginx(&fx.path("repo"), &fx.path("nginx"), |port| {
+        flow_against(&fx, port, "nginx")
+    });
 }
 
 /// The exit code and stderr of a command that must fail with `code`.
@@ -660,11 +669,9 @@ fn fails_with(args: &[&str], code: &str) -> String {
     stderr
 }
 
-/// Staged rollout and kill switch, end to end: `miniapp publish --rollout/--pull`, `miniapp
-/// serve`, `miniapp update`, and the app that launches afterwards.
-#[test]
-fn staged_rollouts_and_the_kill_switch_through_miniapp_serve() {
-    let fx = Fixture::new();
+/// Staged rollout and kill switch, end to end: `miniapp publish --rollout/--pull` into the tree
+/// a server at `url` serves, `miniapp update`, and the app that launches afterwards.
+fn rollout_flow(fx: &Fixture, url: &str) {
     let repo = fx.path("repo");
     let s = |x: &Path| x.to_str().unwrap().to_owned();
     let publish = |zip: &str, extra: &[&str]| -> Output {
@@ -691,24 +698,9 @@ fn staged_rollouts_and_the_kill_switch_through_miniapp_serve() {
     }
     assert_eq!(std::fs::read(&doc_path).unwrap(), before);
 
-    let mut child = Command::new(BIN)
-        .args(["serve", &s(&repo), "--addr", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = format!(
-        "http://127.0.0.1:{}",
-        line.trim().rsplit(':').next().unwrap()
-    );
-
     let home = fx.home("rollout");
     let h = s(&home);
-    let update = |h: &str| ok(&["update", APP, "--home", h, "--from", &url]);
+    let update = |h: &str| ok(&["update", APP, "--home", h, "--from", url]);
     let install_id = std::fs::read_to_string(home.join("install-id")).unwrap();
     assert_eq!(install_id.trim().len(), 32, "{install_id}");
     let bucket = miniapp_package::rollout_bucket(
@@ -773,7 +765,7 @@ fn staged_rollouts_and_the_kill_switch_through_miniapp_serve() {
     ]);
     ok(&["install", &s(&fx.path("v2.zip")), "--home", &l]);
     fails_with(
-        &["update", APP, "--home", &l, "--from", &url],
+        &["update", APP, "--home", &l, "--from", url],
         "VERSION_PULLED",
     );
 
@@ -786,13 +778,44 @@ fn staged_rollouts_and_the_kill_switch_through_miniapp_serve() {
     )
     .unwrap();
     fails_with(
-        &["update", APP, "--home", &h, "--from", &url],
+        &["update", APP, "--home", &h, "--from", url],
         "ROLLOUT_INVALID",
     );
     assert_eq!(
         std::fs::read(home.join(format!("apps/{APP}/state.json"))).unwrap(),
         state
     );
+}
+
+#[test]
+fn staged_rollouts_and_the_kill_switch_through_miniapp_serve() {
+    let fx = Fixture::new();
+    let repo = fx.path("repo");
+    let s = |x: &Path| x.to_str().unwrap().to_owned();
+    let mut child = Command::new(BIN)
+        .args(["serve", &s(&repo), "--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}",
+        line.trim().rsplit(':').next().unwrap()
+    );
+
+    rollout_flow(&fx, &url);
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn staged_rollouts_and_the_kill_switch_through_nginx() {
+    let fx = Fixture::new();
+    with_nginx(&fx.path("repo"), &fx.path("nginx"), |port| {
+        rollout_flow(&fx, &format!("http://127.0.0.1:{port}"))
+    });
 }
