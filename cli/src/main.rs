@@ -123,6 +123,9 @@ enum Command {
     Publish(commands::publish::Args),
     /// Add a partner to the marketplace tree's revocation list.
     Revoke(commands::publish::RevokeArgs),
+    /// Marketplace root rotation: create and sign a new root, move a home to it.
+    #[command(subcommand)]
+    Root(commands::root::Command),
     /// Serve a marketplace tree over HTTP (ETag, Range, content types).
     Serve(commands::serve::Args),
     /// Check a marketplace for newer versions, download, verify and stage them.
@@ -176,6 +179,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => commands::serve::run(a),
         Command::Update(a) => commands::update::run(a),
         Command::Rollback(a) => commands::rollback::run(a),
+        Command::Root(c) => commands::root::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -105,6 +105,44 @@ impl Kit {
     }
 }
 
+impl Kit {
+    /// A package signed by acme's key over `manifest` and `wasm`, skipping every check `pack`
+    /// makes: what a careless or hostile partner could upload to a marketplace.
+    fn pack_unchecked(&self, manifest: Value, wasm: &[u8], out: &str) -> String {
+        use miniapp_package::{Manifest, PartnerRecord, digest, keys};
+        use std::io::Write;
+        let m = Manifest::from_json(&serde_json::to_vec(&manifest).unwrap()).unwrap();
+        let record = std::fs::read(self.dir.join("acme.partner.json")).unwrap();
+        PartnerRecord::from_json(&record).unwrap();
+        let key = keys::private_key_from_pem(
+            &std::fs::read_to_string(self.dir.join("acme.key")).unwrap(),
+        )
+        .unwrap();
+        let mut entries = std::collections::BTreeMap::from([
+            ("app.wasm".to_owned(), wasm.to_vec()),
+            ("partner.json".to_owned(), record),
+        ]);
+        let sig = keys::sign_pss_sha256(&key, &digest::signed_payload(&m, &entries)).unwrap();
+        let signed = Manifest {
+            signature: Some(keys::signature_to_base64(&sig)),
+            ..m
+        };
+        entries.insert(
+            "manifest.json".into(),
+            serde_json::to_vec_pretty(&signed).unwrap(),
+        );
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (p, d) in &entries {
+            w.start_file(p.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(d).unwrap();
+        }
+        let zip = self.p(out);
+        std::fs::write(&zip, w.finish().unwrap().into_inner()).unwrap();
+        zip
+    }
+}
+
 fn manifest(id: &str, perms: &[&str]) -> Value {
     json!({"id": id, "version": "1.0.0", "minHostVersion": "1.2.0", "entryPoint": "app.wasm", "permissions": perms, "allowedDomains": []})
 }
@@ -129,22 +167,49 @@ fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
         miniapp_guests::PROBE,
     );
     // probe also imports payment, location, device, clipboard, share: undeclared imports.
-    let zip = kit.pack(&src, "probe.zip");
-    let v: Value = serde_json::from_str(&ok(&[
-        "verify",
-        &zip,
-        "--root",
-        &kit.p("root.pub"),
-        "--host-version",
-        "1.4.0",
-        "--json",
-    ]))
-    .unwrap();
-    assert_eq!(v["id"], "com.acme.probe");
-    assert_eq!(v["version"], "1.0.0");
-    assert_eq!(v["partner"], "acme");
-    assert_eq!(v["permissions"], json!(["storage", "auth", "ui"]));
-    assert_eq!(v["digest"].as_str().unwrap().len(), 64);
+    // pack refuses it, and a package signed without pack's checks gets the same verdict from
+    // `verify` as from `install`.
+    fails(
+        &[
+            "pack",
+            &src,
+            "--key",
+            &kit.p("acme.key"),
+            "--partner",
+            &kit.p("acme.partner.json"),
+            "--out",
+            &kit.p("probe.zip"),
+        ],
+        2,
+        "IMPORT_NOT_PERMITTED",
+    );
+    let zip = kit.pack_unchecked(
+        manifest("com.acme.probe", &["storage", "auth", "ui"]),
+        miniapp_guests::PROBE,
+        "probe.zip",
+    );
+    let out = fails(
+        &[
+            "verify",
+            &zip,
+            "--root",
+            &kit.p("root.pub"),
+            "--host-version",
+            "1.4.0",
+            "--json",
+        ],
+        2,
+        "IMPORT_NOT_PERMITTED",
+    );
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "IMPORT_NOT_PERMITTED");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("miniapp:bridge/payment@"),
+        "{err}"
+    );
 
     let home = kit.p("home");
     ok(&[
@@ -310,6 +375,245 @@ fn tokens_from_a_guest_verify_with_the_cli() {
         1,
         "TOKEN_INVALID",
     );
+
+    // kid, JWK Set, rotation with a grace period.
+    let run_token = || -> String {
+        let out: Value = serde_json::from_str(&ok(&[
+            "run",
+            "com.acme.probe",
+            "--home",
+            &home,
+            "--params",
+            &script,
+        ]))
+        .unwrap();
+        out[0]["ok"]["value"].as_str().unwrap().to_owned()
+    };
+    let jwks = |name: &str| -> (Value, String) {
+        let text = ok(&["token", "jwks", "--home", &home]);
+        let path = kit.p(name);
+        std::fs::write(&path, &text).unwrap();
+        (serde_json::from_str(&text).unwrap(), path)
+    };
+    let verify = |token: &str, how: &str, with: &str| {
+        miniapp(&[
+            "token",
+            "verify",
+            token,
+            how,
+            with,
+            "--app",
+            "com.acme.probe",
+        ])
+    };
+    let (set1, jwks1) = jwks("jwks1.json");
+    let keys = set1["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1, "{set1}");
+    let k1 = keys[0]["kid"].as_str().unwrap().to_owned();
+    assert_eq!(
+        keys[0],
+        json!({"kty": "OKP", "crv": "Ed25519", "x": keys[0]["x"], "kid": k1, "use": "sig", "alg": "EdDSA"})
+    );
+    assert_eq!(kid_of(&token), k1);
+    assert!(verify(&token, "--jwks", &jwks1).status.success());
+    assert!(verify(&token, "--home", &home).status.success());
+
+    // No grace: the old key's tokens are refused at once, by name.
+    let r: Value = serde_json::from_str(&ok(&[
+        "token", "rotate", "--home", &home, "--grace", "0s", "--json",
+    ]))
+    .unwrap();
+    assert_eq!(r["retired"], k1.as_str());
+    let k2 = r["current"].as_str().unwrap().to_owned();
+    assert_ne!(k1, k2);
+    let (set2, jwks2) = jwks("jwks2.json");
+    assert_eq!(set2["keys"].as_array().unwrap().len(), 1, "{set2}");
+    assert_eq!(set2["keys"][0]["kid"], k2.as_str());
+    fails(
+        &[
+            "token",
+            "verify",
+            &token,
+            "--home",
+            &home,
+            "--app",
+            "com.acme.probe",
+        ],
+        1,
+        "TOKEN_KEY_RETIRED",
+    );
+    fails(
+        &[
+            "token",
+            "verify",
+            &token,
+            "--jwks",
+            &jwks2,
+            "--app",
+            "com.acme.probe",
+        ],
+        1,
+        "TOKEN_KEY_UNKNOWN",
+    );
+    // The runtime signs with the newest key.
+    let token2 = run_token();
+    assert_eq!(kid_of(&token2), k2);
+
+    // With grace: both keys verify, the signing key listed first.
+    ok(&["token", "rotate", "--home", &home, "--grace", "24h"]);
+    let (set3, jwks3) = jwks("jwks3.json");
+    let kids: Vec<&str> = set3["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids.len(), 2, "{set3}");
+    assert_eq!(kids[1], k2);
+    let token3 = run_token();
+    assert_eq!(kid_of(&token3), kids[0]);
+    for t in [&token2, &token3] {
+        assert!(verify(t, "--home", &home).status.success());
+        assert!(verify(t, "--jwks", &jwks3).status.success());
+    }
+    // host-key.pub holds only the newest key.
+    fails(
+        &[
+            "token",
+            "verify",
+            &token2,
+            "--key",
+            &host_pub,
+            "--app",
+            "com.acme.probe",
+        ],
+        1,
+        "TOKEN_INVALID",
+    );
+
+    // A home without keys: a code, exit 1, and nothing changed.
+    std::fs::remove_file(Path::new(&home).join("host-key.pem")).unwrap();
+    fails(&["token", "jwks", "--home", &home], 1, "KEYS_MISSING");
+    fails(&["token", "rotate", "--home", &home], 1, "KEYS_MISSING");
+    assert!(!Path::new(&home).join("host-key.pem").exists());
+}
+
+/// The `kid` header of a compact JWT.
+fn kid_of(token: &str) -> String {
+    use base64::Engine as _;
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.split('.').next().unwrap())
+        .unwrap();
+    let header: Value = serde_json::from_slice(&header).unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn domains_are_bound_by_the_partner_record() {
+    let kit = Kit::new("storage");
+    let register = |domains: &str, out: &str| {
+        miniapp(&[
+            "partner",
+            "register",
+            "--root-key",
+            &kit.p("root.key"),
+            "--public-key",
+            &kit.p("acme.pub"),
+            "--partner",
+            "acme",
+            "--namespace",
+            "com.acme",
+            "--allow",
+            "storage",
+            "--domain",
+            domains,
+            "--out",
+            &kit.p(out),
+        ])
+    };
+    for bad in ["*.co.uk", "*.com", "localhost", "127.0.0.1"] {
+        let out = register(bad, "bad.partner.json");
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("error[DOMAIN_NOT_ALLOWED]"),
+            "{bad}: {stderr}"
+        );
+        assert!(!kit.dir.join("bad.partner.json").exists());
+    }
+    let out = register(
+        "api.acme.com,*.cdn.acme.com,bücher.example",
+        "acme.partner.json",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let record = std::fs::read_to_string(kit.dir.join("acme.partner.json")).unwrap();
+    assert!(
+        record.contains("xn--bcher-kva.example"),
+        "IDN as punycode: {record}"
+    );
+
+    let with_domains = |domains: Value| {
+        let mut m = manifest("com.acme.minimal", &["storage"]);
+        m["allowedDomains"] = domains;
+        m
+    };
+    let src = kit.source(
+        "ok",
+        with_domains(json!([
+            "api.acme.com",
+            "img.cdn.acme.com",
+            "BÜCHER.example"
+        ])),
+        miniapp_guests::MINIMAL,
+    );
+    let zip = kit.pack(&src, "ok.zip");
+    ok(&[
+        "verify",
+        &zip,
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+    ]);
+    for (name, domains) in [
+        ("outside", json!(["evil.example"])),
+        ("suffix", json!(["*.co.uk"])),
+        ("loopback", json!(["localhost"])),
+        ("private", json!(["10.1.2.3"])),
+    ] {
+        let src = kit.source(name, with_domains(domains.clone()), miniapp_guests::MINIMAL);
+        fails(
+            &[
+                "pack",
+                &src,
+                "--key",
+                &kit.p("acme.key"),
+                "--partner",
+                &kit.p("acme.partner.json"),
+                "--out",
+                &kit.p("refused.zip"),
+            ],
+            2,
+            "DOMAIN_NOT_ALLOWED",
+        );
+        let zip = kit.pack_unchecked(with_domains(domains), miniapp_guests::MINIMAL, "u.zip");
+        fails(
+            &[
+                "verify",
+                &zip,
+                "--root",
+                &kit.p("root.pub"),
+                "--host-version",
+                "1.4.0",
+            ],
+            2,
+            "DOMAIN_NOT_ALLOWED",
+        );
+    }
 }
 
 #[test]
@@ -456,4 +760,163 @@ fn the_demo_runs_and_refuses_the_tampered_package() {
             "demo output lacks `{expected}`:\n{out}"
         );
     }
+}
+
+#[test]
+fn root_rotation_needs_both_thresholds_moves_forward_only_and_drops_the_old_key() {
+    let kit = Kit::new("storage");
+    let zip = kit.pack(
+        &kit.source(
+            "app",
+            manifest("com.acme.app", &["storage"]),
+            miniapp_guests::MINIMAL,
+        ),
+        "app.zip",
+    );
+    for k in ["r2a", "r2b"] {
+        ok(&["keygen", "--out", &kit.p(k), "--bits", "2048"]);
+    }
+    let home = kit.p("home");
+    ok(&[
+        "init",
+        "--home",
+        &home,
+        "--root",
+        &kit.p("root.pub"),
+        "--host-version",
+        "1.4.0",
+    ]);
+    let trust_path = Path::new(&home).join("trust.json");
+    let trust = || std::fs::read(&trust_path).unwrap();
+    let pristine = trust();
+    let create = |name: &str, version: &str, threshold: &str| -> String {
+        let path = kit.p(name);
+        ok(&[
+            "root",
+            "create",
+            "--version",
+            version,
+            "--key",
+            &kit.p("r2a.pub"),
+            "--key",
+            &kit.p("r2b.pub"),
+            "--threshold",
+            threshold,
+            "--out",
+            &path,
+        ]);
+        path
+    };
+    let sign = |path: &str, key: &str| {
+        ok(&["root", "sign", path, "--key", &kit.p(key)]);
+    };
+    let rotate = |path: &str| miniapp(&["root", "rotate", "--home", &home, path]);
+    let refused = |path: &str, code: &str| {
+        fails(&["root", "rotate", "--home", &home, path], 1, code);
+        assert_eq!(
+            trust(),
+            pristine,
+            "a refused root leaves trust.json as it was"
+        );
+    };
+
+    // Signed by the new keys only: the trusted root's threshold is not met.
+    let new_only = create("new-only.json", "2", "2");
+    sign(&new_only, "r2a.key");
+    sign(&new_only, "r2b.key");
+    refused(&new_only, "ROOT_THRESHOLD_NOT_MET");
+    // Signed by the old root and one of two required new keys.
+    let half = create("half.json", "2", "2");
+    sign(&half, "root.key");
+    sign(&half, "r2a.key");
+    refused(&half, "ROOT_THRESHOLD_NOT_MET");
+    // Signed by the wrong keys (a partner's) in place of the old root's.
+    let wrong = create("wrong.json", "2", "1");
+    sign(&wrong, "acme.key");
+    sign(&wrong, "r2a.key");
+    refused(&wrong, "ROOT_THRESHOLD_NOT_MET");
+    // Not forward: version 1 is what the home trusts.
+    let same = create("same.json", "1", "1");
+    sign(&same, "root.key");
+    sign(&same, "r2a.key");
+    refused(&same, "ROOT_ROLLBACK");
+    // Unknown fields, in the signed metadata or the envelope.
+    let extra = kit.p("extra.json");
+    let text = std::fs::read_to_string(&half).unwrap();
+    std::fs::write(&extra, text.replacen('{', "{\"admin\":true,", 1)).unwrap();
+    refused(&extra, "ROOT_INVALID");
+    let mut env: Value = serde_json::from_str(&text).unwrap();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut meta: Value =
+        serde_json::from_slice(&b64.decode(env["payload"].as_str().unwrap()).unwrap()).unwrap();
+    meta["expires"] = json!(0);
+    env["payload"] = json!(b64.encode(meta.to_string()));
+    std::fs::write(&extra, env.to_string()).unwrap();
+    refused(&extra, "ROOT_INVALID");
+    // Before the rotation the old root's partner record installs.
+    ok(&["install", &zip, "--home", &home]);
+
+    // Both thresholds met: the home moves to version 2.
+    let good = create("root-v2.json", "2", "2");
+    for k in ["root.key", "r2a.key", "r2b.key"] {
+        sign(&good, k);
+    }
+    let out = rotate(&good);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: Value = serde_json::from_slice(&trust()).unwrap();
+    assert_eq!(t["root"]["version"], 2);
+    assert_eq!(t["root"]["threshold"], 2);
+    // Replaying it, or the older root, is a rollback now.
+    fails(
+        &["root", "rotate", "--home", &home, &good],
+        1,
+        "ROOT_ROLLBACK",
+    );
+
+    // What only the old root signed is refused; the new root's keys vouch for partners.
+    fails(&["install", &zip, "--home", &home], 2, "PARTNER_UNTRUSTED");
+    ok(&[
+        "partner",
+        "register",
+        "--root-key",
+        &kit.p("r2b.key"),
+        "--public-key",
+        &kit.p("acme.pub"),
+        "--partner",
+        "acme",
+        "--namespace",
+        "com.acme",
+        "--allow",
+        "storage",
+        "--out",
+        &kit.p("acme.partner.json"),
+    ]);
+    let zip2 = kit.pack(
+        &kit.source(
+            "app2",
+            manifest("com.acme.other", &["storage"]),
+            miniapp_guests::MINIMAL,
+        ),
+        "app2.zip",
+    );
+    ok(&["install", &zip2, "--home", &home]);
+
+    // Version 3 must now be signed by 2 of the version-2 keys: the old root key no longer counts.
+    let v3 = create("root-v3.json", "3", "1");
+    sign(&v3, "root.key");
+    sign(&v3, "r2a.key");
+    let before = trust();
+    fails(
+        &["root", "rotate", "--home", &home, &v3],
+        1,
+        "ROOT_THRESHOLD_NOT_MET",
+    );
+    assert_eq!(trust(), before);
+    sign(&v3, "r2b.key");
+    ok(&["root", "rotate", "--home", &home, &v3]);
 }

@@ -582,22 +582,22 @@ fn miniapp_serve_serves_the_published_tree() {
     child.wait().unwrap();
 }
 
-#[test]
-fn nginx_serves_the_same_tree_unchanged() {
+/// Runs `f` with Debian's nginx serving `root` on a loopback port (its files under `work`);
+/// false when nginx is not installed.
+fn with_nginx(root: &Path, work: &Path, f: impl FnOnce(u16) + std::panic::UnwindSafe) -> bool {
     let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .into_iter()
         .find(|p| Path::new(p).exists());
     let Some(nginx) = nginx else {
         eprintln!("SKIPPED: nginx is not installed here (.ci/run installs it)");
-        return;
+        return false;
     };
-    let fx = Fixture::new();
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let d = fx.path("nginx");
+    let d = work.to_owned();
     std::fs::create_dir_all(d.join("tmp")).unwrap();
     let d = d.to_str().unwrap();
     let conf = format!(
@@ -610,7 +610,7 @@ fn nginx_serves_the_same_tree_unchanged() {
            default_type application/octet-stream;\n\
            server {{ listen 127.0.0.1:{port}; root {};\n\
              location ~ /version$ {{ default_type application/json; }} }}\n}}\n",
-        fx.path("repo").display()
+        root.display()
     );
     std::fs::write(format!("{d}/nginx.conf"), conf).unwrap();
     let mut child = Command::new(nginx)
@@ -640,10 +640,182 @@ fn nginx_serves_the_same_tree_unchanged() {
             .args(["-TERM", &id.to_string()])
             .status();
     };
-    let result = std::panic::catch_unwind(|| flow_against(&fx, port, "nginx"));
+    let result = std::panic::catch_unwind(|| f(port));
     stop(child.id());
     child.wait().unwrap();
     if let Err(p) = result {
         std::panic::resume_unwind(p);
     }
+    true
+}
+
+#[test]
+fn nginx_serves_the_same_tree_unchanged() {
+    let fx = Fixture::new();
+    with_nginx(&fx.path("repo"), &fx.path("nginx"), |port| {
+        flow_against(&fx, port, "nginx")
+    });
+}
+
+/// The exit code and stderr of a command that must fail with `code`.
+fn fails_with(args: &[&str], code: &str) -> String {
+    let out = miniapp(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "miniapp {args:?}: {stderr}");
+    assert!(
+        stderr.contains(&format!("error[{code}]")),
+        "{args:?}: {stderr}"
+    );
+    stderr
+}
+
+/// Staged rollout and kill switch, end to end: `miniapp publish --rollout/--pull` into the tree
+/// a server at `url` serves, `miniapp update`, and the app that launches afterwards.
+fn rollout_flow(fx: &Fixture, url: &str) {
+    let repo = fx.path("repo");
+    let s = |x: &Path| x.to_str().unwrap().to_owned();
+    let publish = |zip: &str, extra: &[&str]| -> Output {
+        let mut args = vec![
+            "publish".to_owned(),
+            s(&fx.path(zip)),
+            "--repo".into(),
+            s(&repo),
+            "--root-key".into(),
+            s(&fx.path("root.key")),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        miniapp(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let doc_path = repo.join(format!("mini-programs/{APP}/version"));
+
+    // Bad percentages: ROLLOUT_INVALID, and the published document is untouched.
+    let before = std::fs::read(&doc_path).unwrap();
+    for bad in ["101", "-1", "ten", "50.5"] {
+        let out = publish("v2.zip", &["--rollout", bad]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{bad}: {stderr}");
+        assert!(stderr.contains("error[ROLLOUT_INVALID]"), "{bad}: {stderr}");
+    }
+    assert_eq!(std::fs::read(&doc_path).unwrap(), before);
+
+    let home = fx.home("rollout");
+    let h = s(&home);
+    let update = |h: &str| ok(&["update", APP, "--home", h, "--from", url]);
+    let install_id = std::fs::read_to_string(home.join("install-id")).unwrap();
+    assert_eq!(install_id.trim().len(), 32, "{install_id}");
+    let bucket = miniapp_package::rollout_bucket(
+        install_id.trim(),
+        &miniapp_package::AppId::parse(APP).unwrap(),
+        &semver::Version::new(2, 0, 0),
+    );
+
+    // A rollout that stops exactly at this host's bucket leaves it out; one more percent takes it in.
+    let out = publish("v2.zip", &["--rollout", &bucket.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = update(&h);
+    assert!(said.contains("this host is not one yet"), "{said}");
+    assert_eq!(launched_version(&home), "1.0.0");
+    let out = publish("v2.zip", &["--rollout", &(bucket + 1).to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    update(&h);
+    assert_eq!(launched_version(&home), "2.0.0");
+
+    // Kill switch: the host on 2.0.0 moves back to its backup at its next check, and stays.
+    let out = publish("v2.zip", &["--pull", "2.0.0"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&doc_path).unwrap()).unwrap();
+    assert_eq!(doc["pulledVersions"], serde_json::json!(["2.0.0"]));
+    assert!(doc.get("rolloutPercent").is_none(), "{doc}");
+    let said = update(&h);
+    assert!(said.contains("moved back to 1.0.0"), "{said}");
+    assert_eq!(launched_version(&home), "1.0.0");
+    let said = update(&h);
+    assert!(
+        said.contains("was pulled by the marketplace; not installing it"),
+        "{said}"
+    );
+    assert_eq!(launched_version(&home), "1.0.0");
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    assert!(audit.contains("\"reason\":\"pulled\""), "{audit}");
+
+    // A host on the pulled version with nothing to go back to: VERSION_PULLED.
+    let lone = fx.path("lone");
+    let l = s(&lone);
+    ok(&[
+        "init",
+        "--home",
+        &l,
+        "--root",
+        &s(&fx.path("root.pub")),
+        "--host-version",
+        "1.4.0",
+    ]);
+    ok(&["install", &s(&fx.path("v2.zip")), "--home", &l]);
+    fails_with(
+        &["update", APP, "--home", &l, "--from", url],
+        "VERSION_PULLED",
+    );
+
+    // A document whose percentage is out of range is refused when read, before anything else.
+    let state = std::fs::read(home.join(format!("apps/{APP}/state.json"))).unwrap();
+    let text = String::from_utf8(std::fs::read(&doc_path).unwrap()).unwrap();
+    std::fs::write(
+        &doc_path,
+        text.replacen('{', "{\"rolloutPercent\": 150,", 1),
+    )
+    .unwrap();
+    fails_with(
+        &["update", APP, "--home", &h, "--from", url],
+        "ROLLOUT_INVALID",
+    );
+    assert_eq!(
+        std::fs::read(home.join(format!("apps/{APP}/state.json"))).unwrap(),
+        state
+    );
+}
+
+#[test]
+fn staged_rollouts_and_the_kill_switch_through_miniapp_serve() {
+    let fx = Fixture::new();
+    let repo = fx.path("repo");
+    let s = |x: &Path| x.to_str().unwrap().to_owned();
+    let mut child = Command::new(BIN)
+        .args(["serve", &s(&repo), "--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}",
+        line.trim().rsplit(':').next().unwrap()
+    );
+
+    rollout_flow(&fx, &url);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn staged_rollouts_and_the_kill_switch_through_nginx() {
+    let fx = Fixture::new();
+    with_nginx(&fx.path("repo"), &fx.path("nginx"), |port| {
+        rollout_flow(&fx, &format!("http://127.0.0.1:{port}"))
+    });
 }

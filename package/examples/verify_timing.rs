@@ -54,6 +54,7 @@ fn main() {
             namespace: AppId::parse("com.acme").unwrap(),
             issued_at: 0,
             expires_at: u64::MAX,
+            allowed_domains: vec![],
         },
         &root,
     )

@@ -1,6 +1,18 @@
-//! The canonical signed payload of a package and its SHA-256 digest.
+//! What a package signature covers, and the package digest.
 //!
-//! # Layout (version 1)
+//! # Version 2 (what `pack` writes): an entry list signed as exact bytes
+//!
+//! ```text
+//! list = "miniapp-package-v2\n"
+//!        *( <lower-case hex SHA-256> SP <decimal size> SP <path> "\n" )
+//! ```
+//! One line per archive entry except `signature.dsse.json` (so `manifest.json` and
+//! `partner.json` are covered byte for byte), sorted by the bytes of their path. The list is the
+//! payload of the DSSE envelope stored as `signature.dsse.json` ([`crate::envelope`]); the
+//! package digest is SHA-256 of the list. `docs/package-format.md` specifies it for other
+//! implementations.
+//!
+//! # Version 1 (legacy, still verified)
 //!
 //! ```text
 //! payload  = "miniapp-package-v1\n"
@@ -24,7 +36,83 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::manifest::Manifest;
-use crate::pack::MANIFEST_PATH;
+use crate::pack::{MANIFEST_PATH, SIGNATURE_PATH};
+
+/// First line of a version-2 entry list.
+pub const ENTRY_LIST_HEADER: &[u8] = b"miniapp-package-v2\n";
+/// The DSSE `payloadType` of a package signature envelope.
+pub const PACKAGE_PAYLOAD_TYPE: &str = "application/vnd.miniapp.package-entries.v2";
+
+/// The version-2 entry list of `entries` (any order; `signature.dsse.json` is left out).
+pub fn entry_list<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+    let mut entries: Vec<(&str, &[u8])> = entries
+        .into_iter()
+        .filter(|(path, _)| *path != SIGNATURE_PATH)
+        .collect();
+    entries.sort_unstable_by_key(|(path, _)| path.as_bytes());
+    let mut list = ENTRY_LIST_HEADER.to_vec();
+    for (path, data) in entries {
+        list.extend_from_slice(hex::encode(Sha256::digest(data)).as_bytes());
+        list.push(b' ');
+        list.extend_from_slice(data.len().to_string().as_bytes());
+        list.push(b' ');
+        list.extend_from_slice(path.as_bytes());
+        list.push(b'\n');
+    }
+    list
+}
+
+/// Parses a version-2 entry list into path → (size, SHA-256). Strict: the header, sorted
+/// unique paths, lower-case hex, decimal sizes without leading zeros, a final newline.
+pub fn parse_entry_list(list: &[u8]) -> Result<BTreeMap<String, (u64, [u8; 32])>, String> {
+    let body = list
+        .strip_prefix(ENTRY_LIST_HEADER)
+        .ok_or("it does not start with `miniapp-package-v2`")?;
+    let text = std::str::from_utf8(body).map_err(|_| "it is not UTF-8")?;
+    let mut out = BTreeMap::new();
+    let mut previous: Option<&str> = None;
+    let lines = text
+        .strip_suffix('\n')
+        .map_or(Vec::new(), |t| t.split('\n').collect());
+    if !text.is_empty() && !text.ends_with('\n') {
+        return Err("its last line does not end with a newline".into());
+    }
+    for line in lines {
+        let bad = || {
+            format!(
+                "line `{}` is not `<sha256> <size> <path>`",
+                line.escape_debug()
+            )
+        };
+        let mut parts = line.splitn(3, ' ');
+        let (Some(hash), Some(size), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let hash_ok = hash.len() == 64
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let size_ok = !size.is_empty()
+            && size.len() <= 20
+            && size.bytes().all(|b| b.is_ascii_digit())
+            && (size == "0" || !size.starts_with('0'));
+        if !hash_ok || !size_ok || path.is_empty() {
+            return Err(bad());
+        }
+        if previous.is_some_and(|p| p.as_bytes() >= path.as_bytes()) {
+            return Err(format!(
+                "path `{}` is out of order or repeated",
+                path.escape_debug()
+            ));
+        }
+        previous = Some(path);
+        let mut digest = [0u8; 32];
+        hex::decode_to_slice(hash, &mut digest).map_err(|_| bad())?;
+        out.insert(path.to_owned(), (size.parse().map_err(|_| bad())?, digest));
+    }
+    Ok(out)
+}
 
 /// First line of every version-1 payload: keeps a package signature from being valid for any
 /// other message signed with the same key.
@@ -104,6 +192,39 @@ mod tests {
             ("partner.json".to_owned(), b"{}".to_vec()),
             ("assets/logo.png".to_owned(), vec![7; 100]),
         ])
+    }
+
+    #[test]
+    fn entry_list_is_exactly_as_documented_and_parses_back() {
+        let e = BTreeMap::from([
+            ("b c".to_owned(), b"xy".to_vec()),
+            ("a".to_owned(), Vec::new()),
+            (SIGNATURE_PATH.to_owned(), b"ignored".to_vec()),
+        ]);
+        let list = entry_list(e.iter().map(|(p, d)| (p.as_str(), d.as_slice())));
+        let expected = format!(
+            "miniapp-package-v2\n{} 0 a\n{} 2 b c\n",
+            hex::encode(Sha256::digest(b"")),
+            hex::encode(Sha256::digest(b"xy")),
+        );
+        assert_eq!(String::from_utf8(list.clone()).unwrap(), expected);
+        let parsed = parse_entry_list(&list).unwrap();
+        assert_eq!(parsed["b c"], (2, Sha256::digest(b"xy").into()));
+        assert_eq!(parse_entry_list(ENTRY_LIST_HEADER).unwrap().len(), 0);
+        let h = hex::encode(Sha256::digest(b""));
+        for bad in [
+            "miniapp-package-v1\n".to_owned(),
+            format!("miniapp-package-v2\n{h} 0 a"),
+            format!("miniapp-package-v2\n{h} 0 b\n{h} 0 a\n"),
+            format!("miniapp-package-v2\n{h} 0 a\n{h} 0 a\n"),
+            format!("miniapp-package-v2\n{} 0 a\n", h.to_uppercase()),
+            format!("miniapp-package-v2\n{h} 01 a\n"),
+            format!("miniapp-package-v2\n{h} 0 \n"),
+            format!("miniapp-package-v2\n{h} 0\n"),
+            format!("miniapp-package-v2\n{h} 99999999999999999999999 a\n"),
+        ] {
+            assert!(parse_entry_list(bad.as_bytes()).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

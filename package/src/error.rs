@@ -84,6 +84,17 @@ pub enum PackageError {
         partner: String,
     },
 
+    /// A domain in `allowedDomains` is refused: outside the domains the partner record lists,
+    /// a wildcard over a public suffix, a loopback or local-network name, or an IP address.
+    /// Code: `DOMAIN_NOT_ALLOWED`.
+    #[error("domain `{domain}` is not allowed: {reason}")]
+    DomainNotAllowed {
+        /// The pattern as normalised (punycode).
+        domain: String,
+        /// Which rule refused it.
+        reason: String,
+    },
+
     /// The package needs a newer host than this one. Code: `HOST_VERSION_INCOMPATIBLE`.
     #[error(
         "this package requires host version {required} or newer, but this host is version \
@@ -112,6 +123,33 @@ pub enum PackageError {
         reason: String,
     },
 
+    /// The entry point is not a parseable WebAssembly component. Code: `COMPONENT_INVALID`.
+    #[error("the entry point is not a valid WebAssembly component: {reason}")]
+    ComponentInvalid {
+        /// What the parser found.
+        reason: String,
+    },
+
+    /// The component imports an interface guarded by a permission the manifest does not
+    /// declare. Code: `IMPORT_NOT_PERMITTED`.
+    #[error(
+        "the component imports `{interface}`, which needs the `{permission}` permission, but the \
+         manifest does not declare it"
+    )]
+    ImportNotPermitted {
+        /// The imported interface, with its version.
+        interface: String,
+        /// The permission that guards it.
+        permission: Permission,
+    },
+
+    /// The component imports something no host provides. Code: `IMPORT_UNKNOWN`.
+    #[error("the component imports `{interface}`, which this host does not provide")]
+    ImportUnknown {
+        /// The imported name.
+        interface: String,
+    },
+
     /// A file of a package source directory could not be read. Code: `IO`.
     #[error("cannot read `{path}`: {reason}")]
     Io {
@@ -133,9 +171,13 @@ impl PackageError {
             PackageError::PartnerUntrusted { .. } => "PARTNER_UNTRUSTED",
             PackageError::NamespaceViolation { .. } => "NAMESPACE_VIOLATION",
             PackageError::PermissionNotAllowed { .. } => "PERMISSION_NOT_ALLOWED",
+            PackageError::DomainNotAllowed { .. } => "DOMAIN_NOT_ALLOWED",
             PackageError::HostVersionIncompatible { .. } => "HOST_VERSION_INCOMPATIBLE",
             PackageError::EntryPointMissing { .. } => "ENTRY_POINT_MISSING",
             PackageError::KeyInvalid { .. } => "KEY_INVALID",
+            PackageError::ComponentInvalid { .. } => "COMPONENT_INVALID",
+            PackageError::ImportNotPermitted { .. } => "IMPORT_NOT_PERMITTED",
+            PackageError::ImportUnknown { .. } => "IMPORT_UNKNOWN",
             PackageError::Io { .. } => "IO",
         }
     }
@@ -172,6 +214,10 @@ impl PackageError {
                 "Remove the permission from manifest.json, or ask the marketplace to allow it in \
                  the partner record."
             }
+            PackageError::DomainNotAllowed { .. } => {
+                "Use only domains of your own that the marketplace lists in your partner record \
+                 (ask it to add one), never a public suffix wildcard, localhost or an address."
+            }
             PackageError::HostVersionIncompatible { .. } => {
                 "Update the host app, or install a version of the mini-program built for this \
                  host."
@@ -183,6 +229,17 @@ impl PackageError {
             PackageError::KeyInvalid { .. } => {
                 "Use an RSA key of at least 2048 bits in PEM: a private key as PKCS#8 (BEGIN \
                  PRIVATE KEY), a public key as SPKI (BEGIN PUBLIC KEY)."
+            }
+            PackageError::ComponentInvalid { .. } => {
+                "Build the entry point as a WebAssembly component (cargo build --target \
+                 wasm32-wasip2) and pack again."
+            }
+            PackageError::ImportNotPermitted { .. } => {
+                "Declare the permission in manifest.json (and have the partner record allow it), \
+                 or stop using that interface."
+            }
+            PackageError::ImportUnknown { .. } => {
+                "Build the component against the miniapp:bridge WIT and WASI 0.2 only."
             }
             PackageError::Io { .. } => {
                 "Check that the path exists and is readable, then try again."
@@ -284,6 +341,10 @@ mod tests {
                 denied: vec![Permission::Ui],
                 partner: String::new(),
             },
+            PackageError::DomainNotAllowed {
+                domain: String::new(),
+                reason: String::new(),
+            },
             PackageError::HostVersionIncompatible {
                 required: semver::Version::new(1, 0, 0),
                 current: semver::Version::new(0, 1, 0),
@@ -293,6 +354,16 @@ mod tests {
             },
             PackageError::KeyInvalid {
                 reason: String::new(),
+            },
+            PackageError::ComponentInvalid {
+                reason: String::new(),
+            },
+            PackageError::ImportNotPermitted {
+                interface: String::new(),
+                permission: Permission::Payment,
+            },
+            PackageError::ImportUnknown {
+                interface: String::new(),
             },
             PackageError::Io {
                 path: String::new(),

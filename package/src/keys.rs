@@ -10,13 +10,14 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
 };
-use rsa::pss::{BlindedSigningKey, Signature, VerifyingKey};
+use rsa::pss::{Signature, SigningKey, VerifyingKey};
+use rsa::sha2::Sha256;
 use rsa::signature::{RandomizedSigner, SignatureEncoding, Verifier};
 use rsa::traits::PublicKeyParts;
-use sha2::Sha256;
 
 pub use rsa::pkcs8::der::zeroize::Zeroizing;
-pub use rsa::{RsaPrivateKey, RsaPublicKey};
+// rsa 0.10 renamed them `PrivateKey`/`PublicKey`; our API keeps the names that say RSA.
+pub use rsa::{PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey};
 
 use crate::error::PackageError;
 
@@ -34,7 +35,7 @@ pub fn generate_keypair(bits: usize) -> Result<(RsaPrivateKey, RsaPublicKey), Pa
             "{bits}-bit keys are not supported; use {MIN_KEY_BITS} to {MAX_KEY_BITS} bits"
         )));
     }
-    let private = RsaPrivateKey::new(&mut rand::rngs::OsRng, bits)
+    let private = RsaPrivateKey::new(&mut getrandom::SysRng, bits)
         .map_err(|e| key_invalid(format!("key generation failed: {e}")))?;
     let public = private.to_public_key();
     Ok((private, public))
@@ -93,10 +94,11 @@ pub fn public_key_fingerprint(key: &RsaPublicKey) -> String {
 }
 
 /// RSA-PSS signature with SHA-256 and MGF1-SHA-256, salt length 32, over `msg`. RSA blinding
-/// is on. Fails only for a key too small to hold the encoding, which [`MIN_KEY_BITS`] excludes.
+/// is on (rsa 0.10 always blinds with the RNG it is given). Fails only for a key too small to
+/// hold the encoding, which [`MIN_KEY_BITS`] excludes.
 pub fn sign_pss_sha256(key: &RsaPrivateKey, msg: &[u8]) -> Result<Vec<u8>, PackageError> {
-    BlindedSigningKey::<Sha256>::new(key.clone())
-        .try_sign_with_rng(&mut rand::rngs::OsRng, msg)
+    SigningKey::<Sha256>::new(key.clone())
+        .try_sign_with_rng(&mut getrandom::SysRng, msg)
         .map(|s| s.to_vec())
         .map_err(|e| key_invalid(format!("cannot sign with this key: {e}")))
 }
@@ -264,7 +266,7 @@ mod tests {
     #[test]
     fn small_keys_are_refused() {
         assert_eq!(generate_keypair(1024).unwrap_err().code(), "KEY_INVALID");
-        let small = RsaPrivateKey::new(&mut rand::rngs::OsRng, 1024).unwrap();
+        let small = RsaPrivateKey::new(&mut getrandom::SysRng, 1024).unwrap();
         let pem = private_key_to_pem(&small).unwrap();
         let err = private_key_from_pem(&pem).unwrap_err();
         assert!(err.to_string().contains("1024 bits"), "{err}");

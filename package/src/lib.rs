@@ -11,12 +11,15 @@
 
 pub mod archive;
 pub mod digest;
+pub mod envelope;
 pub mod error;
+pub mod imports;
 pub mod keys;
 pub mod manifest;
 pub mod metadata;
 pub mod pack;
 pub mod partner;
+pub mod root;
 pub mod verify;
 
 pub use archive::{Archive, ArchiveLimits, UnsafeArchiveRule};
@@ -24,7 +27,8 @@ pub use digest::package_digest;
 pub use error::PackageError;
 pub use keys::{RsaPrivateKey, RsaPublicKey};
 pub use manifest::{AppId, DomainPattern, Manifest, ManifestError, Permission};
-pub use metadata::{MetadataError, RevocationList, VersionDocument};
-pub use pack::{MANIFEST_PATH, PARTNER_PATH, pack, pack_dir, read_source_dir};
+pub use metadata::{MetadataError, RevocationList, VersionDocument, rollout_bucket};
+pub use pack::{MANIFEST_PATH, PARTNER_PATH, SIGNATURE_PATH, pack, pack_dir, read_source_dir};
 pub use partner::{PartnerRecord, UnsignedPartnerRecord};
+pub use root::{RootError, RootMetadata, SignedRoot};
 pub use verify::{TrustAnchors, VerifiedPackage, verify};

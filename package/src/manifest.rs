@@ -167,18 +167,38 @@ impl<'de> Deserialize<'de> for AppId {
     }
 }
 
-/// An entry of `allowedDomains`: an exact host name or `*.` followed by one (matching any
-/// subdomain, not the apex).
+/// An entry of `allowedDomains` (in a manifest or a partner record): an exact host name or `*.`
+/// followed by one (matching any subdomain, not the apex). Internationalised names are stored
+/// in their ASCII (punycode, `xn--`) form, so matching compares like with like.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct DomainPattern(String);
 
+/// Host names that never leave the device or the local network, whatever resolves them.
+const LOCAL_NAMES: [&str; 5] = ["localhost", "local", "internal", "home.arpa", "lan"];
+
 impl DomainPattern {
+    /// Parses a pattern. A name with non-ASCII characters is converted to punycode (IDNA
+    /// UTS #46); an ASCII one must already be lower case.
     pub fn parse(s: &str) -> Result<Self, ManifestError> {
         let bad = |why: &str| {
             ManifestError::Invalid(format!("allowedDomains entry `{s}` is invalid: {why}"))
         };
-        let host = s.strip_prefix("*.").unwrap_or(s);
+        if s.len() > 1024 {
+            return Err(bad("too long"));
+        }
+        let (wild, host) = match s.strip_prefix("*.") {
+            Some(h) => (true, h),
+            None => (false, s),
+        };
+        let ascii;
+        let host = if host.is_ascii() {
+            host
+        } else {
+            ascii = idna::domain_to_ascii(host)
+                .map_err(|_| bad("not a valid internationalised domain name"))?;
+            ascii.as_str()
+        };
         if host.is_empty() || host.len() > 253 {
             return Err(bad("empty or too long"));
         }
@@ -196,11 +216,73 @@ impl DomainPattern {
                 ));
             }
         }
-        Ok(DomainPattern(s.to_owned()))
+        Ok(DomainPattern(if wild {
+            format!("*.{host}")
+        } else {
+            host.to_owned()
+        }))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The host name, without a leading `*.`.
+    fn host(&self) -> &str {
+        self.0.strip_prefix("*.").unwrap_or(&self.0)
+    }
+
+    /// Whether this is a `*.` pattern.
+    pub fn is_wildcard(&self) -> bool {
+        self.0.starts_with("*.")
+    }
+
+    /// Why no manifest or partner record may carry this pattern, if so: a wildcard over a
+    /// public suffix (`*.com`, `*.co.uk`, `*.github.io`: every name under it belongs to someone
+    /// else), a loopback or local-network name (`localhost`, `*.local`), or an IP address (the
+    /// loopback switch for development is a host setting, never a package's).
+    pub fn refusal(&self) -> Option<String> {
+        let host = self.host();
+        let last = host.rsplit('.').next().unwrap_or(host);
+        // What a URL parser reads as an IPv4 address: a numeric last label (`127.0.0.1`,
+        // `2130706433`, `0x7f.1`).
+        let numeric = last.bytes().all(|b| b.is_ascii_digit())
+            || (last.starts_with("0x") && last[2..].bytes().all(|b| b.is_ascii_hexdigit()));
+        if numeric {
+            return Some(format!(
+                "`{}` is an IP address; packages name hosts by domain, and loopback or private \
+                 addresses are a host's development setting",
+                self.0
+            ));
+        }
+        if LOCAL_NAMES
+            .iter()
+            .any(|l| host == *l || host.ends_with(&format!(".{l}")))
+        {
+            return Some(format!(
+                "`{}` is a loopback or local-network name; loopback access is a host's \
+                 development setting",
+                self.0
+            ));
+        }
+        if self.is_wildcard() && psl::domain(host.as_bytes()).is_none() {
+            return Some(format!(
+                "`{}` is a wildcard over the public suffix `{host}`, which covers domains of \
+                 every owner; name your own domain, like *.example.com",
+                self.0
+            ));
+        }
+        None
+    }
+
+    /// Whether this (partner record) pattern allows every host `other` (a manifest's pattern)
+    /// allows: `*.acme.com` covers `api.acme.com`, `*.acme.com` and `*.cdn.acme.com`.
+    pub fn covers(&self, other: &DomainPattern) -> bool {
+        if other.is_wildcard() {
+            self.is_wildcard() && (self.0 == other.0 || self.matches(other.host()))
+        } else {
+            self.matches(&other.0)
+        }
     }
 
     /// Whether `host` (lower-case, no port) is allowed by this pattern.
@@ -350,5 +432,64 @@ mod tests {
         assert!(DomainPattern::parse("*.").is_err());
         assert!(DomainPattern::parse("API.acme.com").is_err());
         assert!(DomainPattern::parse("a.com:443").is_err());
+    }
+
+    #[test]
+    fn internationalised_names_are_matched_as_punycode() {
+        let p = DomainPattern::parse("bücher.example").unwrap();
+        assert_eq!(p.as_str(), "xn--bcher-kva.example");
+        assert!(p.matches("xn--bcher-kva.example"));
+        let w = DomainPattern::parse("*.Bücher.example").unwrap();
+        assert_eq!(w.as_str(), "*.xn--bcher-kva.example");
+        assert!(DomainPattern::parse("bü\u{0}cher.example").is_err());
+        let m: Manifest =
+            Manifest::from_json(GOOD.replace("api.acme.com", "äpi.acme.com").as_bytes()).unwrap();
+        assert_eq!(m.allowed_domains[0].as_str(), "xn--pi-uia.acme.com");
+    }
+
+    #[test]
+    fn public_suffix_wildcards_local_names_and_addresses_are_refused() {
+        for bad in [
+            "*.com",
+            "*.co.uk",
+            "*.github.io",
+            "*.example",
+            "localhost",
+            "api.localhost",
+            "*.localhost",
+            "printer.local",
+            "127.0.0.1",
+            "10.0.0.1",
+            "192.168.1.1",
+            "2130706433",
+            "0x7f.1",
+            "*.internal",
+        ] {
+            let p = DomainPattern::parse(bad).unwrap();
+            assert!(p.refusal().is_some(), "{bad}");
+        }
+        for good in [
+            "*.acme.com",
+            "*.acme.co.uk",
+            "api.acme.com",
+            "com.example",
+            "*.cdn.acme.test",
+        ] {
+            let p = DomainPattern::parse(good).unwrap();
+            assert_eq!(p.refusal(), None, "{good}");
+        }
+    }
+
+    #[test]
+    fn partner_patterns_cover_manifest_patterns() {
+        let p = |s| DomainPattern::parse(s).unwrap();
+        assert!(p("*.acme.com").covers(&p("api.acme.com")));
+        assert!(p("*.acme.com").covers(&p("*.acme.com")));
+        assert!(p("*.acme.com").covers(&p("*.cdn.acme.com")));
+        assert!(!p("*.acme.com").covers(&p("acme.com")));
+        assert!(!p("api.acme.com").covers(&p("*.api.acme.com")));
+        assert!(p("api.acme.com").covers(&p("api.acme.com")));
+        assert!(!p("api.acme.com").covers(&p("web.acme.com")));
+        assert!(!p("*.cdn.acme.com").covers(&p("*.acme.com")));
     }
 }

@@ -35,6 +35,9 @@ pub enum MetadataError {
     /// Not parseable, too large, or not signed by the root key. Code: `METADATA_INVALID`.
     #[error("{what} is invalid: {reason}")]
     Invalid { what: String, reason: String },
+    /// `rolloutPercent` is not a whole number from 0 to 100. Code: `ROLLOUT_INVALID`.
+    #[error("{what} has rolloutPercent {value}; it must be a whole number from 0 to 100")]
+    RolloutInvalid { what: String, value: String },
     /// Past its expiry. Code: `METADATA_EXPIRED`.
     #[error("{what} expired at {expired}; it is now {now}")]
     Expired {
@@ -49,6 +52,7 @@ impl MetadataError {
         match self {
             MetadataError::Invalid { .. } => "METADATA_INVALID",
             MetadataError::Expired { .. } => "METADATA_EXPIRED",
+            MetadataError::RolloutInvalid { .. } => "ROLLOUT_INVALID",
         }
     }
 
@@ -59,6 +63,9 @@ impl MetadataError {
             }
             MetadataError::Expired { .. } => {
                 "The marketplace must publish a fresh document (or the device clock is wrong)."
+            }
+            MetadataError::RolloutInvalid { .. } => {
+                "Publish with a rollout percentage from 0 to 100 (`miniapp publish --rollout N`)."
             }
         }
     }
@@ -81,11 +88,30 @@ pub struct VersionDocument {
     pub sequence: u64,
     /// End of validity (exclusive), unix seconds.
     pub expires: u64,
+    /// Staged rollout: only hosts whose [`rollout_bucket`] is below this get `version`
+    /// (absent: every host). 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollout_percent: Option<u8>,
+    /// Kill switch: versions hosts must leave (back to their backup) at their next update check
+    /// and never install.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub pulled_versions: BTreeSet<semver::Version>,
     /// Base64 RSA-PSS-SHA256 by the marketplace root key over [`VersionDocument::signed_payload`].
     #[serde(default)]
     pub signature: String,
 }
 
+/// Which of 100 rollout buckets a host falls in for one app version: the first 8 bytes
+/// (big-endian) of SHA-256(`install_id` `\n` `app id` `\n` `version`) modulo 100. A host is in a
+/// rollout of `p` percent iff its bucket is below `p`; raising `p` only adds hosts.
+pub fn rollout_bucket(install_id: &str, app: &AppId, version: &semver::Version) -> u8 {
+    let digest = crate::digest::sha256(format!("{install_id}\n{app}\n{version}").as_bytes());
+    let first: [u8; 8] = digest[..8].try_into().expect("sha256 has 32 bytes");
+    (u64::from_be_bytes(first) % 100) as u8
+}
+
+// Fields added later are left out of the payload when absent, so documents signed before
+// they existed keep verifying.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct VersionBody<'a> {
@@ -97,6 +123,10 @@ struct VersionBody<'a> {
     sha256: &'a str,
     sequence: u64,
     expires: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rollout_percent: Option<u8>,
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pulled_versions: &'a BTreeSet<semver::Version>,
 }
 
 impl VersionDocument {
@@ -111,13 +141,16 @@ impl VersionDocument {
             sha256: &self.sha256,
             sequence: self.sequence,
             expires: self.expires,
+            rollout_percent: self.rollout_percent,
+            pulled_versions: &self.pulled_versions,
         };
         let mut payload = VERSION_PAYLOAD_PREFIX.to_vec();
         serde_json::to_writer(&mut payload, &body).expect("serializes");
         payload
     }
 
-    /// Sets `signature` with the root key.
+    /// Sets `signature` with the root key. `ROLLOUT_INVALID` (as a package error's metadata
+    /// code) is the caller's to check first with [`VersionDocument::check_rollout`].
     pub fn sign(mut self, root: &RsaPrivateKey) -> Result<Self, crate::PackageError> {
         self.signature =
             keys::signature_to_base64(&keys::sign_pss_sha256(root, &self.signed_payload())?);
@@ -128,9 +161,52 @@ impl VersionDocument {
         serde_json::to_string_pretty(self).expect("serializes")
     }
 
-    /// Parses a document; says nothing about trust (see [`VersionDocument::verify`]).
+    /// `ROLLOUT_INVALID` unless the rollout percentage is absent or 0 to 100.
+    pub fn check_rollout(&self) -> Result<(), MetadataError> {
+        match self.rollout_percent {
+            Some(p) if p > 100 => Err(MetadataError::RolloutInvalid {
+                what: format!("the version document of `{}`", self.id),
+                value: p.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a host with `install_id` gets `version` (see [`rollout_bucket`]).
+    pub fn in_rollout(&self, install_id: &str) -> bool {
+        self.rollout_percent
+            .is_none_or(|p| rollout_bucket(install_id, &self.id, &self.version) < p)
+    }
+
+    /// Parses a document; says nothing about trust (see [`VersionDocument::verify`]). A
+    /// `rolloutPercent` that is not a whole number from 0 to 100 is `ROLLOUT_INVALID`.
     pub fn from_json(bytes: &[u8]) -> Result<Self, MetadataError> {
-        parse(bytes, "the version document")
+        let what = "the version document";
+        let raw: serde_json::Value = parse(bytes, what)?;
+        if let Some(v) = raw.get("rolloutPercent")
+            && v.as_u64().is_none_or(|p| p > 100)
+        {
+            return Err(MetadataError::RolloutInvalid {
+                what: what.to_owned(),
+                value: v.to_string(),
+            });
+        }
+        serde_json::from_value(raw).map_err(|e| MetadataError::Invalid {
+            what: what.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// [`VersionDocument::verify`] with whichever of the root's keys signed it.
+    pub fn verify_any<'k>(
+        &self,
+        roots: impl IntoIterator<Item = &'k RsaPublicKey>,
+        now_unix: u64,
+    ) -> Result<(), MetadataError> {
+        let payload = self.signed_payload();
+        verify_any(roots, &payload, &self.signature, |k| {
+            self.verify(k, now_unix)
+        })
     }
 
     /// Checks the root signature, then the expiry at `now_unix`.
@@ -192,6 +268,18 @@ impl RevocationList {
         parse(bytes, "the revocation list")
     }
 
+    /// [`RevocationList::verify`] with whichever of the root's keys signed it.
+    pub fn verify_any<'k>(
+        &self,
+        roots: impl IntoIterator<Item = &'k RsaPublicKey>,
+        now_unix: u64,
+    ) -> Result<(), MetadataError> {
+        let payload = self.signed_payload();
+        verify_any(roots, &payload, &self.signature, |k| {
+            self.verify(k, now_unix)
+        })
+    }
+
     /// Checks the root signature, then the expiry at `now_unix`.
     pub fn verify(&self, root: &RsaPublicKey, now_unix: u64) -> Result<(), MetadataError> {
         let what = "the revocation list".to_string();
@@ -216,6 +304,33 @@ fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, 
         )));
     }
     serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))
+}
+
+/// `verify` with the first of `roots` that signed `payload` (or the first root, for its error).
+fn verify_any<'k>(
+    roots: impl IntoIterator<Item = &'k RsaPublicKey>,
+    payload: &[u8],
+    signature: &str,
+    verify: impl Fn(&RsaPublicKey) -> Result<(), MetadataError>,
+) -> Result<(), MetadataError> {
+    let sig = keys::signature_from_base64(signature);
+    let mut first = None;
+    for root in roots {
+        if sig
+            .as_ref()
+            .is_some_and(|s| keys::verify_pss_sha256(root, payload, s))
+        {
+            return verify(root);
+        }
+        first.get_or_insert(root);
+    }
+    match first {
+        Some(root) => verify(root),
+        None => Err(MetadataError::Invalid {
+            what: "a marketplace document".into(),
+            reason: "this host trusts no root key".into(),
+        }),
+    }
 }
 
 fn check_signature(
@@ -266,8 +381,117 @@ mod tests {
             sha256: "ab".repeat(32),
             sequence: 7,
             expires: NOW + 60,
+            rollout_percent: None,
+            pulled_versions: BTreeSet::new(),
             signature: String::new(),
         }
+    }
+
+    #[test]
+    fn rollout_and_pulled_versions_are_signed_and_optional() {
+        let plain = doc().sign(&root().0).unwrap();
+        let json = plain.to_json_pretty();
+        assert!(
+            !json.contains("rollout") && !json.contains("pulled"),
+            "{json}"
+        );
+        // What a document without the new fields signs is what it signed before they existed.
+        let mut old_payload = VERSION_PAYLOAD_PREFIX.to_vec();
+        old_payload.extend_from_slice(
+            br#"{"id":"com.acme.loans","version":"1.2.0","minHostVersion":"1.0.0","url":"mini-programs/com.acme.loans/1.2.0.zip","size":1234,"sha256":""#,
+        );
+        old_payload.extend_from_slice("ab".repeat(32).as_bytes());
+        old_payload.extend_from_slice(br#"","sequence":7,"expires":1800000060}"#);
+        assert_eq!(plain.signed_payload(), old_payload);
+
+        let staged = VersionDocument {
+            rollout_percent: Some(25),
+            pulled_versions: [semver::Version::new(1, 1, 0)].into(),
+            ..doc()
+        }
+        .sign(&root().0)
+        .unwrap();
+        let back = VersionDocument::from_json(staged.to_json_pretty().as_bytes()).unwrap();
+        assert_eq!(back, staged);
+        back.verify(&root().1, NOW).unwrap();
+        let tampers: [fn(&mut VersionDocument); 4] = [
+            |d| d.rollout_percent = Some(100),
+            |d| d.rollout_percent = None,
+            |d| d.pulled_versions.clear(),
+            |d| {
+                d.pulled_versions.insert(semver::Version::new(1, 2, 0));
+            },
+        ];
+        for t in tampers {
+            let mut bad = staged.clone();
+            t(&mut bad);
+            assert_eq!(
+                bad.verify(&root().1, NOW).unwrap_err().code(),
+                "METADATA_INVALID"
+            );
+        }
+    }
+
+    #[test]
+    fn rollout_percentages_outside_0_to_100_are_rollout_invalid() {
+        let json = doc().to_json_pretty();
+        for bad in ["101", "255", "1000", "-1", "50.5", "\"50\"", "null"] {
+            let text = json.replacen('{', &format!("{{\"rolloutPercent\":{bad},"), 1);
+            let err = VersionDocument::from_json(text.as_bytes()).unwrap_err();
+            assert_eq!(err.code(), "ROLLOUT_INVALID", "{bad}: {err}");
+        }
+        for good in ["0", "100", "37"] {
+            let text = json.replacen('{', &format!("{{\"rolloutPercent\":{good},"), 1);
+            VersionDocument::from_json(text.as_bytes()).unwrap();
+        }
+        let built = VersionDocument {
+            rollout_percent: Some(101),
+            ..doc()
+        };
+        assert_eq!(built.check_rollout().unwrap_err().code(), "ROLLOUT_INVALID");
+        VersionDocument {
+            rollout_percent: Some(100),
+            ..doc()
+        }
+        .check_rollout()
+        .unwrap();
+    }
+
+    #[test]
+    fn rollout_buckets_are_stable_spread_and_grow_with_the_percentage() {
+        let app = AppId::parse("com.acme.loans").unwrap();
+        let v = semver::Version::new(1, 2, 0);
+        // sha256("host-1\ncom.acme.loans\n1.2.0")[..8] as big-endian u64, mod 100, computed with
+        // `printf 'host-1\ncom.acme.loans\n1.2.0' | sha256sum` and Python.
+        assert_eq!(rollout_bucket("host-1", &app, &v), 49);
+        let ids: Vec<String> = (0..2000).map(|i| format!("host-{i}")).collect();
+        let count = |p: u8| {
+            ids.iter()
+                .filter(|id| {
+                    VersionDocument {
+                        rollout_percent: Some(p),
+                        ..doc()
+                    }
+                    .in_rollout(id)
+                })
+                .count()
+        };
+        assert_eq!(count(0), 0);
+        assert_eq!(count(100), 2000);
+        let ten = count(10);
+        assert!((120..=280).contains(&ten), "10% of 2000 hosts: {ten}");
+        // Raising the percentage only adds hosts.
+        for id in &ids {
+            let at = |p| {
+                VersionDocument {
+                    rollout_percent: Some(p),
+                    ..doc()
+                }
+                .in_rollout(id)
+            };
+            assert!(!at(10) || at(50), "{id}");
+        }
+        assert!(doc().in_rollout("anyone"), "no percentage: everyone");
     }
 
     #[test]

@@ -11,24 +11,27 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::archive::{Archive, ArchiveLimits, EntryNames, UnsafeArchiveRule, check_entry_name};
 use crate::digest;
+use crate::envelope::Envelope;
 use crate::error::PackageError;
 use crate::keys::{self, RsaPrivateKey};
 use crate::manifest::{MAX_MANIFEST_BYTES, Manifest};
 use crate::partner::PartnerRecord;
-use crate::verify::check_partner_policy;
+use crate::verify::{check_entry_point_imports, check_partner_policy};
 
 /// Path of the manifest inside a package.
 pub const MANIFEST_PATH: &str = "manifest.json";
 /// Path of the partner record inside a package.
 pub const PARTNER_PATH: &str = "partner.json";
+/// Path of the package signature (a DSSE envelope over the entry list) inside a package.
+pub const SIGNATURE_PATH: &str = "signature.dsse.json";
 
-/// Builds and signs a package: `manifest.json` (with `signature` set to the base64 RSA-PSS
-/// signature of the [digest payload](crate::digest)), then `partner.json`, then `files` in path
-/// order, all deflated.
+/// Builds and signs a package: `manifest.json` (pretty JSON, no `signature`), `partner.json`,
+/// `signature.dsse.json` (the partner's DSSE signature over the [entry list](crate::digest) of
+/// every other entry, exact bytes), then `files` in path order, all deflated.
 ///
 /// The zip is deterministic: fixed timestamps (1980-01-01) and permissions (0644), fixed order
 /// and compression level; only the signature differs between two runs, because RSA-PSS salts
-/// are random. Any `signature` already in `manifest` is replaced.
+/// are random. Any `signature` already in `manifest` is dropped.
 ///
 /// Refuses, before signing, what [`crate::verify()`] would refuse: names that break the archive
 /// rules or use the reserved `manifest.json`/`partner.json` (`UNSAFE_ARCHIVE`), a missing entry
@@ -58,25 +61,35 @@ pub fn pack(
         });
     }
     check_partner_policy(manifest, partner)?;
+    check_entry_point_imports(manifest, files)?;
 
     let partner_json = partner.to_json_pretty().into_bytes();
-    let payload = digest::payload_of(
-        manifest,
-        files
-            .iter()
-            .map(|(p, d)| (p.as_str(), d.as_slice()))
-            .chain([(PARTNER_PATH, partner_json.as_slice())]),
-    );
-    let signature = keys::sign_pss_sha256(partner_key, &payload)?;
-    let signed = Manifest {
-        signature: Some(keys::signature_to_base64(&signature)),
+    let unsigned = Manifest {
+        signature: None,
         ..manifest.clone()
     };
     let mut manifest_json =
-        serde_json::to_vec_pretty(&signed).expect("a Manifest always serializes to JSON");
+        serde_json::to_vec_pretty(&unsigned).expect("a Manifest always serializes to JSON");
     manifest_json.push(b'\n');
+    let list = digest::entry_list(
+        files
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.as_slice()))
+            .chain([
+                (MANIFEST_PATH, manifest_json.as_slice()),
+                (PARTNER_PATH, partner_json.as_slice()),
+            ]),
+    );
+    let envelope = Envelope::sign(digest::PACKAGE_PAYLOAD_TYPE, list, &[partner_key])?.to_json();
 
-    let bytes = write_zip(&manifest_json, &partner_json, files)?;
+    let bytes = write_zip(
+        &[
+            (MANIFEST_PATH, &manifest_json),
+            (PARTNER_PATH, &partner_json),
+            (SIGNATURE_PATH, &envelope),
+        ],
+        files,
+    )?;
     Archive::open(&bytes)?;
     Ok(bytes)
 }
@@ -167,8 +180,8 @@ impl SourceWalk {
     }
 
     fn file(&mut self, path: &Path, rel: String) -> Result<(), PackageError> {
-        // Two entries are added by `pack`: manifest.json and partner.json.
-        if self.files.len() + 2 >= self.limits.max_entries {
+        // Three entries are added by `pack`: manifest.json, partner.json, signature.dsse.json.
+        if self.files.len() + 3 >= self.limits.max_entries {
             let limit = self.limits.max_entries;
             return Err(unsafe_source(
                 &rel,
@@ -222,12 +235,12 @@ fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 fn check_file_names(files: &BTreeMap<String, Vec<u8>>) -> Result<(), PackageError> {
     let limits = ArchiveLimits::default();
     let mut names = EntryNames::default();
-    for reserved in [MANIFEST_PATH, PARTNER_PATH] {
-        names.insert(reserved).expect("two distinct names");
+    for reserved in [MANIFEST_PATH, PARTNER_PATH, SIGNATURE_PATH] {
+        names.insert(reserved).expect("three distinct names");
     }
     let mut total: u64 = 0;
     for (count, (path, data)) in files.iter().enumerate() {
-        if path == MANIFEST_PATH || path == PARTNER_PATH {
+        if path == MANIFEST_PATH || path == PARTNER_PATH || path == SIGNATURE_PATH {
             return Err(unsafe_source(path, UnsafeArchiveRule::ReservedName));
         }
         check_entry_name(path, &limits).map_err(|rule| unsafe_source(path, rule))?;
@@ -251,7 +264,7 @@ fn check_file_names(files: &BTreeMap<String, Vec<u8>>) -> Result<(), PackageErro
                 UnsafeArchiveRule::TotalTooLarge { limit },
             ));
         }
-        if count + 3 > limits.max_entries {
+        if count + 4 > limits.max_entries {
             let limit = limits.max_entries;
             return Err(unsafe_source(
                 path,
@@ -263,8 +276,7 @@ fn check_file_names(files: &BTreeMap<String, Vec<u8>>) -> Result<(), PackageErro
 }
 
 fn write_zip(
-    manifest_json: &[u8],
-    partner_json: &[u8],
+    first: &[(&str, &Vec<u8>)],
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<u8>, PackageError> {
     let options = SimpleFileOptions::default()
@@ -272,8 +284,9 @@ fn write_zip(
         .compression_level(Some(6))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
-    let entries = [(MANIFEST_PATH, manifest_json), (PARTNER_PATH, partner_json)]
-        .into_iter()
+    let entries = first
+        .iter()
+        .map(|(p, d)| (*p, d.as_slice()))
         .chain(files.iter().map(|(p, d)| (p.as_str(), d.as_slice())));
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (path, data) in entries {
@@ -323,12 +336,20 @@ pub(crate) mod tests {
         .unwrap()
     }
 
+    /// A component with no imports: the header and one custom section holding `data`.
+    pub(crate) fn tiny_component(data: &[u8]) -> Vec<u8> {
+        let mut c = b"\0asm\x0d\0\x01\0".to_vec();
+        c.push(0);
+        c.push(u8::try_from(5 + data.len()).expect("small"));
+        c.push(4);
+        c.extend(b"note");
+        c.extend(data);
+        c
+    }
+
     pub(crate) fn files() -> BTreeMap<String, Vec<u8>> {
         BTreeMap::from([
-            (
-                "app.wasm".to_owned(),
-                b"\0asm\x01\0\0\0 component bytes".to_vec(),
-            ),
+            ("app.wasm".to_owned(), tiny_component(b"component bytes")),
             ("assets/logo.svg".to_owned(), b"<svg/>".to_vec()),
             ("index.html".to_owned(), b"<!doctype html>".to_vec()),
         ])
@@ -359,6 +380,7 @@ pub(crate) mod tests {
             [
                 "manifest.json",
                 "partner.json",
+                "signature.dsse.json",
                 "app.wasm",
                 "assets/logo.svg",
                 "index.html"
@@ -371,13 +393,19 @@ pub(crate) mod tests {
         }
         let archive = Archive::open(&bytes).unwrap();
         let signed = Manifest::from_json(archive.get(MANIFEST_PATH).unwrap()).unwrap();
-        assert!(signed.signature.is_some());
         assert_eq!(
-            Manifest {
-                signature: None,
-                ..signed
-            },
-            manifest()
+            signed.signature, None,
+            "version 2 signs in signature.dsse.json"
+        );
+        assert_eq!(signed, manifest());
+        let envelope = Envelope::from_json(archive.get(SIGNATURE_PATH).unwrap()).unwrap();
+        assert_eq!(envelope.payload_type, digest::PACKAGE_PAYLOAD_TYPE);
+        assert_eq!(envelope.signed_by(&[&partner().1]), vec![0]);
+        let mut others = archive.entries().clone();
+        others.remove(SIGNATURE_PATH);
+        assert_eq!(
+            envelope.payload,
+            digest::entry_list(others.iter().map(|(p, d)| (p.as_str(), d.as_slice())))
         );
         assert_eq!(
             archive.get(PARTNER_PATH).unwrap(),
@@ -390,26 +418,23 @@ pub(crate) mod tests {
 
     #[test]
     fn zip_layout_is_byte_for_byte_deterministic() {
-        let a = write_zip(b"{}", b"{\"p\":1}", &files()).unwrap();
-        let b = write_zip(b"{}", b"{\"p\":1}", &files()).unwrap();
+        let (m, p) = (b"{}".to_vec(), b"{\"p\":1}".to_vec());
+        let first = [(MANIFEST_PATH, &m), (PARTNER_PATH, &p)];
+        let a = write_zip(&first, &files()).unwrap();
+        let b = write_zip(&first, &files()).unwrap();
         assert_eq!(a, b);
-        // Two signed packs differ only in the signature inside manifest.json.
+        // Two signed packs differ only in the signature envelope.
         let p1 =
             Archive::open(&pack(&manifest(), &files(), &record(), &partner().0).unwrap()).unwrap();
         let p2 =
             Archive::open(&pack(&manifest(), &files(), &record(), &partner().0).unwrap()).unwrap();
         let strip = |a: &Archive| {
             let mut e = a.entries().clone();
-            let m = Manifest::from_json(&e.remove(MANIFEST_PATH).unwrap()).unwrap();
-            (
-                Manifest {
-                    signature: None,
-                    ..m
-                },
-                e,
-            )
+            e.remove(SIGNATURE_PATH).unwrap();
+            e
         };
         assert_eq!(strip(&p1), strip(&p2));
+        assert_ne!(p1.get(SIGNATURE_PATH), p2.get(SIGNATURE_PATH));
     }
 
     #[test]
@@ -470,20 +495,20 @@ pub(crate) mod tests {
         }
 
         let mut many = files();
-        for i in 0..996 {
+        for i in 0..995 {
             many.insert(format!("n/{i:03}"), Vec::new());
         }
         match pack(&m, &many, &record(), &partner().0) {
             Err(PackageError::UnsafeArchive { entry, rule }) => {
                 assert_eq!(
-                    entry, "n/995",
-                    "1001 entries with manifest.json and partner.json"
+                    entry, "n/994",
+                    "1001 entries with manifest.json, partner.json and signature.dsse.json"
                 );
                 assert_eq!(rule, UnsafeArchiveRule::TooManyEntries { limit: 1000 });
             }
             other => panic!("{other:?}"),
         }
-        many.remove("n/995");
+        many.remove("n/994");
         assert!(pack(&m, &many, &record(), &partner().0).is_ok());
 
         let mut big = files();
@@ -524,7 +549,7 @@ pub(crate) mod tests {
 
     fn write_source(dir: &Path, manifest_json: &str) {
         fs::write(dir.join("manifest.json"), manifest_json).unwrap();
-        fs::write(dir.join("app.wasm"), b"\0asm").unwrap();
+        fs::write(dir.join("app.wasm"), b"\0asm\x0d\0\x01\0").unwrap();
         fs::create_dir_all(dir.join("assets/img")).unwrap();
         fs::write(dir.join("assets/img/a.png"), b"png").unwrap();
         fs::create_dir_all(dir.join(".git")).unwrap();
@@ -553,7 +578,8 @@ pub(crate) mod tests {
                 "app.wasm",
                 "assets/img/a.png",
                 "manifest.json",
-                "partner.json"
+                "partner.json",
+                "signature.dsse.json"
             ]
         );
         fs::remove_dir_all(&dir).unwrap();

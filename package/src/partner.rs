@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PackageError;
 use crate::keys::{self, RsaPrivateKey, RsaPublicKey};
-use crate::manifest::{AppId, Permission};
+use crate::manifest::{AppId, DomainPattern, Permission};
 
 /// Largest `partner.json` we read, in bytes.
 pub const MAX_PARTNER_RECORD_BYTES: usize = 64 * 1024;
@@ -33,6 +33,11 @@ pub struct UnsignedPartnerRecord {
     pub issued_at: u64,
     /// End of validity (exclusive), unix seconds.
     pub expires_at: u64,
+    /// The domains (exact or `*.`) the partner's manifests may list in `allowedDomains`; none
+    /// when absent. Left out of the JSON when empty, so records issued before this field keep
+    /// their signed bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_domains: Vec<DomainPattern>,
 }
 
 /// `partner.json`: an [`UnsignedPartnerRecord`] plus the marketplace root's signature over
@@ -54,6 +59,9 @@ pub struct PartnerRecord {
     pub issued_at: u64,
     /// See [`UnsignedPartnerRecord::expires_at`].
     pub expires_at: u64,
+    /// See [`UnsignedPartnerRecord::allowed_domains`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_domains: Vec<DomainPattern>,
     /// Base64 RSA-PSS-SHA256 signature by the marketplace root key.
     pub signature: String,
 }
@@ -84,6 +92,7 @@ impl PartnerRecord {
                 describe_time(record.issued_at)
             )));
         }
+        check_partner_domains(&record.allowed_domains)?;
         let signature = keys::sign_pss_sha256(root, &record.signed_payload())?;
         let UnsignedPartnerRecord {
             partner,
@@ -92,6 +101,7 @@ impl PartnerRecord {
             namespace,
             issued_at,
             expires_at,
+            allowed_domains,
         } = record;
         Ok(PartnerRecord {
             partner,
@@ -100,6 +110,7 @@ impl PartnerRecord {
             namespace,
             issued_at,
             expires_at,
+            allowed_domains,
             signature: keys::signature_to_base64(&signature),
         })
     }
@@ -113,6 +124,7 @@ impl PartnerRecord {
             namespace: self.namespace.clone(),
             issued_at: self.issued_at,
             expires_at: self.expires_at,
+            allowed_domains: self.allowed_domains.clone(),
         }
     }
 
@@ -136,6 +148,13 @@ impl PartnerRecord {
 
     /// Checks the root's signature and the validity window at `now_unix`, and returns the
     /// partner's public key. `PARTNER_UNTRUSTED`, saying which check failed.
+    /// Whether `root` signed this record (nothing else is checked).
+    pub fn is_signed_by(&self, root: &RsaPublicKey) -> bool {
+        keys::signature_from_base64(&self.signature).is_some_and(|sig| {
+            keys::verify_pss_sha256(root, &self.unsigned().signed_payload(), &sig)
+        })
+    }
+
     pub fn verify(&self, root: &RsaPublicKey, now_unix: u64) -> Result<RsaPublicKey, PackageError> {
         let signature = keys::signature_from_base64(&self.signature)
             .ok_or_else(|| untrusted("its signature is not standard base64".to_owned()))?;
@@ -170,6 +189,20 @@ impl PartnerRecord {
             ))
         })
     }
+}
+
+/// `DOMAIN_NOT_ALLOWED` for a partner record pattern no marketplace may grant (see
+/// [`DomainPattern::refusal`]). Checked when a record is issued and when a package is verified.
+pub(crate) fn check_partner_domains(domains: &[DomainPattern]) -> Result<(), PackageError> {
+    for d in domains {
+        if let Some(reason) = d.refusal() {
+            return Err(PackageError::DomainNotAllowed {
+                domain: d.as_str().to_owned(),
+                reason: format!("the partner record may not grant it: {reason}"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `2025-01-31T12:00:00Z (unix 1738324800)`.
@@ -214,6 +247,10 @@ pub(crate) mod tests {
             namespace: AppId::parse("com.acme").unwrap(),
             issued_at: ISSUED,
             expires_at: EXPIRES,
+            allowed_domains: vec![
+                crate::DomainPattern::parse("api.acme.com").unwrap(),
+                crate::DomainPattern::parse("*.cdn.acme.com").unwrap(),
+            ],
         }
     }
 
@@ -325,6 +362,38 @@ pub(crate) mod tests {
             PartnerRecord::issue(u, &root().0).unwrap_err().code(),
             "KEY_INVALID"
         );
+    }
+
+    #[test]
+    fn public_suffix_wildcards_are_not_issued_and_legacy_records_keep_their_bytes() {
+        for bad in ["*.com", "*.co.uk", "localhost", "127.0.0.1"] {
+            let mut u = unsigned();
+            u.allowed_domains = vec![DomainPattern::parse(bad).unwrap()];
+            assert_eq!(
+                PartnerRecord::issue(u, &root().0).unwrap_err().code(),
+                "DOMAIN_NOT_ALLOWED",
+                "{bad}"
+            );
+        }
+        // No domains: the payload is what it was before the field existed.
+        let mut u = unsigned();
+        u.allowed_domains.clear();
+        let payload = String::from_utf8(u.signed_payload()).unwrap();
+        assert!(!payload.contains("allowedDomains"), "{payload}");
+        assert!(
+            payload.ends_with(&format!("\"expiresAt\":{EXPIRES}}}")),
+            "{payload}"
+        );
+        let r = PartnerRecord::issue(u, &root().0).unwrap();
+        let back = PartnerRecord::from_json(r.to_json_pretty().as_bytes()).unwrap();
+        assert!(back.allowed_domains.is_empty());
+        back.verify(&root().1, ISSUED + 1).unwrap();
+        // Domains are signed: adding one breaks the signature.
+        let mut widened = back.clone();
+        widened
+            .allowed_domains
+            .push(DomainPattern::parse("evil.example").unwrap());
+        reason(widened.verify(&root().1, ISSUED + 1).unwrap_err());
     }
 
     #[test]

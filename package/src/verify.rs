@@ -5,10 +5,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::archive::Archive;
 use crate::digest;
+use crate::envelope::Envelope;
 use crate::error::PackageError;
 use crate::keys::{self, RsaPublicKey};
 use crate::manifest::{Manifest, Permission};
-use crate::pack::{MANIFEST_PATH, PARTNER_PATH};
+use crate::pack::{MANIFEST_PATH, PARTNER_PATH, SIGNATURE_PATH};
 use crate::partner::PartnerRecord;
 
 /// What a host trusts: the marketplace root key, and the time at which partner records are
@@ -17,6 +18,8 @@ use crate::partner::PartnerRecord;
 pub struct TrustAnchors {
     /// The marketplace root public key that signs partner records.
     pub root_public_key: RsaPublicKey,
+    /// The other keys of the current root (see [`crate::root`]); any root key may sign.
+    pub other_root_keys: Vec<RsaPublicKey>,
     /// Now, in unix seconds.
     pub now_unix: u64,
 }
@@ -29,8 +32,26 @@ impl TrustAnchors {
             .map_or(0, |d| d.as_secs());
         TrustAnchors {
             root_public_key,
+            other_root_keys: Vec::new(),
             now_unix,
         }
+    }
+
+    /// Trusts every key of a root; `None` if `keys` is empty.
+    pub fn from_root_keys(mut keys: Vec<RsaPublicKey>) -> Option<TrustAnchors> {
+        if keys.is_empty() {
+            return None;
+        }
+        let first = keys.remove(0);
+        Some(TrustAnchors {
+            other_root_keys: keys,
+            ..TrustAnchors::new(first)
+        })
+    }
+
+    /// Every root key, the first one first.
+    pub fn root_keys(&self) -> impl Iterator<Item = &RsaPublicKey> {
+        std::iter::once(&self.root_public_key).chain(&self.other_root_keys)
     }
 
     /// The same anchors, judging partner records at `now_unix` instead.
@@ -67,7 +88,8 @@ impl VerifiedPackage {
         &self.partner_public_key
     }
 
-    /// SHA-256 of the signed payload (see [`crate::digest`]).
+    /// SHA-256 of what the partner signed: the entry list (version 2) or the legacy payload
+    /// (see [`crate::digest`]).
     pub fn digest(&self) -> [u8; 32] {
         self.digest
     }
@@ -101,12 +123,19 @@ impl VerifiedPackage {
 /// 1. `manifest.json` is present and valid — `MANIFEST_INVALID`;
 /// 2. `partner.json` is present, valid, signed by the root key and within its validity window
 ///    at `anchors.now_unix` — `PARTNER_UNTRUSTED`;
-/// 3. the manifest's `signature` is a valid signature by the partner's key of the
-///    [digest payload](crate::digest) — `SIGNATURE_INVALID`;
+/// 3. the package is signed by the partner's key — `SIGNATURE_INVALID`: `signature.dsse.json`
+///    (version 2) is a DSSE envelope whose entry list names exactly the other entries, byte for
+///    byte; without it (version 1, legacy) the manifest's `signature` covers the
+///    [digest payload](crate::digest);
 /// 4. the app id lies in the partner's namespace — `NAMESPACE_VIOLATION`;
-/// 5. every permission is allowed to the partner — `PERMISSION_NOT_ALLOWED`;
+/// 5. every `allowedDomains` entry is covered by the partner record's domains and is neither a
+///    public-suffix wildcard, a loopback/local name nor an address (nor is any partner
+///    domain) — `DOMAIN_NOT_ALLOWED`; every permission is allowed to the partner —
+///    `PERMISSION_NOT_ALLOWED`;
 /// 6. the entry point is in the package — `ENTRY_POINT_MISSING`;
-/// 7. `minHostVersion <= host_version` — `HOST_VERSION_INCOMPATIBLE`.
+/// 7. `minHostVersion <= host_version` — `HOST_VERSION_INCOMPATIBLE`;
+/// 8. a component entry point parses (`COMPONENT_INVALID`) and imports only what its declared
+///    permissions grant — `IMPORT_NOT_PERMITTED`, `IMPORT_UNKNOWN` (the check every install runs).
 ///
 /// Integrity comes before policy, so a policy error is only ever reported for a package that
 /// its partner really signed.
@@ -129,30 +158,23 @@ pub fn verify(
             reason: "the package has no partner.json at its root".to_owned(),
         })?;
     let partner = PartnerRecord::from_json(partner_json)?;
-    let partner_public_key = partner.verify(&anchors.root_public_key, anchors.now_unix)?;
+    // The root key that signed the record, if any; otherwise the first, for its error.
+    let root = anchors
+        .root_keys()
+        .find(|k| partner.is_signed_by(k))
+        .unwrap_or(&anchors.root_public_key);
+    let partner_public_key = partner.verify(root, anchors.now_unix)?;
 
-    let signature =
-        manifest
-            .signature
-            .as_deref()
-            .ok_or_else(|| PackageError::SignatureInvalid {
-                reason: "manifest.json has no `signature`; the package was never signed".to_owned(),
-            })?;
-    let signature =
-        keys::signature_from_base64(signature).ok_or_else(|| PackageError::SignatureInvalid {
-            reason: "the `signature` in manifest.json is not standard base64".to_owned(),
-        })?;
-    let payload = digest::signed_payload(&manifest, archive.entries());
-    if !keys::verify_pss_sha256(&partner_public_key, &payload, &signature) {
-        return Err(PackageError::SignatureInvalid {
-            reason: format!(
-                "the package contents do not match the signature by partner `{}`: an entry or a \
-                 manifest field was changed, added or removed after signing, or another key \
-                 signed it",
-                partner.partner
-            ),
-        });
-    }
+    let digest = match archive.get(SIGNATURE_PATH) {
+        Some(envelope) => check_entry_list_signature(
+            archive,
+            envelope,
+            &manifest,
+            &partner_public_key,
+            &partner.partner,
+        )?,
+        None => check_legacy_signature(archive, &manifest, &partner_public_key, &partner.partner)?,
+    };
 
     check_partner_policy(&manifest, &partner)?;
 
@@ -167,15 +189,119 @@ pub fn verify(
             current: host_version.clone(),
         });
     }
+    check_entry_point_imports(&manifest, archive.entries())?;
 
     Ok(VerifiedPackage {
-        digest: digest::sha256(&payload),
+        digest,
         manifest,
         partner,
         partner_public_key,
         files: archive.entries().clone(),
         archive_bytes_len: archive.archive_bytes_len(),
     })
+}
+
+fn not_signed_by(partner: &str) -> PackageError {
+    PackageError::SignatureInvalid {
+        reason: format!(
+            "the package contents do not match the signature by partner `{partner}`: an entry or \
+             a manifest field was changed, added or removed after signing, or another key signed \
+             it"
+        ),
+    }
+}
+
+/// Version 2: `signature.dsse.json` is the partner's DSSE envelope over the entry list, and the
+/// list names exactly the other entries with their sizes and SHA-256. Returns SHA-256 of the
+/// list (the package digest).
+fn check_entry_list_signature(
+    archive: &Archive,
+    envelope: &[u8],
+    manifest: &Manifest,
+    partner_key: &RsaPublicKey,
+    partner: &str,
+) -> Result<[u8; 32], PackageError> {
+    let invalid = |reason: String| PackageError::SignatureInvalid { reason };
+    if manifest.signature.is_some() {
+        return Err(invalid(format!(
+            "manifest.json has a `signature`, but a package with {SIGNATURE_PATH} is signed \
+             there, not in the manifest"
+        )));
+    }
+    let envelope = Envelope::from_json(envelope)
+        .map_err(|e| invalid(format!("{SIGNATURE_PATH} is not readable: {e}")))?;
+    if envelope.payload_type != digest::PACKAGE_PAYLOAD_TYPE {
+        return Err(invalid(format!(
+            "{SIGNATURE_PATH} has payloadType `{}`; expected `{}`",
+            envelope.payload_type.escape_debug(),
+            digest::PACKAGE_PAYLOAD_TYPE
+        )));
+    }
+    if envelope.signed_by(&[partner_key]).is_empty() {
+        return Err(not_signed_by(partner));
+    }
+    let list = digest::parse_entry_list(&envelope.payload)
+        .map_err(|e| invalid(format!("the signed entry list is malformed: {e}")))?;
+    let entries = archive
+        .entries()
+        .iter()
+        .filter(|(p, _)| p.as_str() != SIGNATURE_PATH);
+    let mut count = 0;
+    for (path, data) in entries {
+        count += 1;
+        let matches = list.get(path).is_some_and(|(size, hash)| {
+            *size == data.len() as u64 && *hash == digest::sha256(data)
+        });
+        if !matches {
+            return Err(not_signed_by(partner));
+        }
+    }
+    if count != list.len() {
+        return Err(not_signed_by(partner));
+    }
+    Ok(digest::sha256(&envelope.payload))
+}
+
+/// Version 1 (legacy): the manifest's `signature` over the [digest payload](crate::digest).
+fn check_legacy_signature(
+    archive: &Archive,
+    manifest: &Manifest,
+    partner_key: &RsaPublicKey,
+    partner: &str,
+) -> Result<[u8; 32], PackageError> {
+    let signature =
+        manifest
+            .signature
+            .as_deref()
+            .ok_or_else(|| PackageError::SignatureInvalid {
+                reason: format!(
+                    "the package has neither {SIGNATURE_PATH} nor a `signature` in \
+                     manifest.json; it was never signed"
+                ),
+            })?;
+    let signature =
+        keys::signature_from_base64(signature).ok_or_else(|| PackageError::SignatureInvalid {
+            reason: "the `signature` in manifest.json is not standard base64".to_owned(),
+        })?;
+    let payload = digest::signed_payload(manifest, archive.entries());
+    if !keys::verify_pss_sha256(partner_key, &payload, &signature) {
+        return Err(not_signed_by(partner));
+    }
+    Ok(digest::sha256(&payload))
+}
+
+/// A component entry point imports only what the manifest's permissions grant. Shared by
+/// [`verify`] and [`crate::pack`].
+pub(crate) fn check_entry_point_imports(
+    manifest: &Manifest,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), PackageError> {
+    match files.get(&manifest.entry_point) {
+        Some(bytes) if manifest.is_component() => {
+            crate::imports::check_component_imports(bytes, &manifest.permissions)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The app id lies in the partner's namespace and its permissions are all allowed. Shared by
@@ -191,6 +317,25 @@ pub(crate) fn check_partner_policy(
             partner: partner.partner.clone(),
         });
     }
+    crate::partner::check_partner_domains(&partner.allowed_domains)?;
+    for d in &manifest.allowed_domains {
+        if let Some(reason) = d.refusal() {
+            return Err(PackageError::DomainNotAllowed {
+                domain: d.as_str().to_owned(),
+                reason,
+            });
+        }
+        if !partner.allowed_domains.iter().any(|p| p.covers(d)) {
+            return Err(PackageError::DomainNotAllowed {
+                domain: d.as_str().to_owned(),
+                reason: format!(
+                    "the partner record of `{}` does not list it (it lists: {})",
+                    partner.partner,
+                    list_domains(&partner.allowed_domains)
+                ),
+            });
+        }
+    }
     let denied: Vec<Permission> = manifest
         .permissions
         .difference(&partner.allowed_permissions)
@@ -203,6 +348,14 @@ pub(crate) fn check_partner_policy(
         });
     }
     Ok(())
+}
+
+fn list_domains(domains: &[crate::DomainPattern]) -> String {
+    if domains.is_empty() {
+        return "no domains".to_owned();
+    }
+    let names: Vec<&str> = domains.iter().map(|d| d.as_str()).collect();
+    names.join(", ")
 }
 
 #[cfg(test)]
@@ -236,13 +389,11 @@ mod tests {
         assert_eq!(v.partner(), &record());
         assert_eq!(v.partner_public_key(), &partner().1);
         assert_eq!(v.entry_point_bytes(), files()["app.wasm"].as_slice());
-        assert_eq!(v.files().len(), files().len() + 2);
+        assert_eq!(v.files().len(), files().len() + 3);
         assert_eq!(v.files(), archive.entries());
         assert_eq!(v.archive_bytes_len(), bytes.len());
-        assert_eq!(
-            v.digest(),
-            digest::package_digest(v.manifest(), archive.entries())
-        );
+        let envelope = Envelope::from_json(archive.get(SIGNATURE_PATH).unwrap()).unwrap();
+        assert_eq!(v.digest(), digest::sha256(&envelope.payload));
         assert_eq!(v.digest_hex(), hex::encode(v.digest()));
     }
 
@@ -261,6 +412,136 @@ mod tests {
         assert_eq!(
             verify(&archive, &anchors(), &host()).unwrap_err().code(),
             "SIGNATURE_INVALID"
+        );
+    }
+
+    /// Signs and zips without pack's checks, as a careless or hostile partner could.
+    fn pack_unchecked(m: &Manifest, files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
+        let partner_json = record().to_json_pretty().into_bytes();
+        let mut all = files.clone();
+        all.insert(PARTNER_PATH.into(), partner_json);
+        let payload = digest::signed_payload(m, &all);
+        let sig = keys::sign_pss_sha256(&partner().0, &payload).unwrap();
+        let signed = Manifest {
+            signature: Some(keys::signature_to_base64(&sig)),
+            ..m.clone()
+        };
+        all.insert(MANIFEST_PATH.into(), serde_json::to_vec(&signed).unwrap());
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (p, d) in &all {
+            w.start_file(p.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut w, d).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn verify_refuses_undeclared_imports_like_install_does() {
+        let mut m = manifest();
+        m.permissions = [Permission::Storage].into();
+        let mut f = files();
+        f.insert(
+            "app.wasm".into(),
+            crate::imports::tests::component_importing(&["miniapp:bridge/payment@0.1.0"]),
+        );
+        assert_eq!(
+            pack(&m, &f, &record(), &partner().0).unwrap_err().code(),
+            "IMPORT_NOT_PERMITTED"
+        );
+        let archive = Archive::open(&pack_unchecked(&m, &f)).unwrap();
+        assert_eq!(
+            verify(&archive, &anchors(), &host()).unwrap_err(),
+            PackageError::ImportNotPermitted {
+                interface: "miniapp:bridge/payment@0.1.0".into(),
+                permission: Permission::Payment
+            }
+        );
+        f.insert("app.wasm".into(), b"\0asm\x0d\0\x01\0\x07".to_vec());
+        let archive = Archive::open(&pack_unchecked(&m, &f)).unwrap();
+        assert_eq!(
+            verify(&archive, &anchors(), &host()).unwrap_err().code(),
+            "COMPONENT_INVALID"
+        );
+        // Declared, it verifies.
+        m.permissions.insert(Permission::Payment);
+        f.insert(
+            "app.wasm".into(),
+            crate::imports::tests::component_importing(&["miniapp:bridge/payment@0.1.0"]),
+        );
+        let archive = Archive::open(&pack_unchecked(&m, &f)).unwrap();
+        verify(&archive, &anchors(), &host()).unwrap();
+    }
+
+    fn domains_outcome(manifest_domains: &[&str], record: &PartnerRecord) -> (String, String) {
+        let mut m = manifest();
+        m.allowed_domains = manifest_domains
+            .iter()
+            .map(|d| crate::DomainPattern::parse(d).unwrap())
+            .collect();
+        let packed = pack(&m, &files(), record, &partner().0)
+            .err()
+            .map_or("OK".into(), |e| e.code().to_owned());
+        let partner_json = record.to_json_pretty().into_bytes();
+        let mut all = files();
+        all.insert(PARTNER_PATH.into(), partner_json);
+        let sig = keys::sign_pss_sha256(&partner().0, &digest::signed_payload(&m, &all)).unwrap();
+        let signed = Manifest {
+            signature: Some(keys::signature_to_base64(&sig)),
+            ..m
+        };
+        all.insert(MANIFEST_PATH.into(), serde_json::to_vec(&signed).unwrap());
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (p, d) in &all {
+            w.start_file(p.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut w, d).unwrap();
+        }
+        let archive = Archive::open(&w.finish().unwrap().into_inner()).unwrap();
+        let verified = verify(&archive, &anchors(), &host())
+            .err()
+            .map_or("OK".into(), |e| e.code().to_owned());
+        (packed, verified)
+    }
+
+    #[test]
+    fn manifest_domains_must_be_listed_in_the_partner_record() {
+        let both = |c: &str| (c.to_owned(), c.to_owned());
+        // The record lists api.acme.com and *.cdn.acme.com.
+        assert_eq!(domains_outcome(&["api.acme.com"], &record()), both("OK"));
+        assert_eq!(
+            domains_outcome(&["img.cdn.acme.com", "*.eu.cdn.acme.com"], &record()),
+            both("OK")
+        );
+        for refused in [
+            &["evil.example"][..],
+            &["api.acme.com", "web.acme.com"],
+            &["*.acme.com"],
+            &["cdn.acme.com"],
+            &["*.com"],
+            &["*.co.uk"],
+            &["localhost"],
+            &["127.0.0.1"],
+            &["192.168.0.10"],
+        ] {
+            assert_eq!(
+                domains_outcome(refused, &record()),
+                both("DOMAIN_NOT_ALLOWED"),
+                "{refused:?}"
+            );
+        }
+        // A record the root signed with a public suffix wildcard (skipping `issue`'s check) is
+        // refused at verify, even for a manifest domain it would cover.
+        let mut u = crate::partner::tests::unsigned();
+        u.allowed_domains = vec![crate::DomainPattern::parse("*.co.uk").unwrap()];
+        let sig = keys::sign_pss_sha256(&root().0, &u.signed_payload()).unwrap();
+        let mut wide = PartnerRecord::issue(crate::partner::tests::unsigned(), &root().0).unwrap();
+        wide.allowed_domains = u.allowed_domains.clone();
+        wide.signature = keys::signature_to_base64(&sig);
+        wide.verify(&root().1, ISSUED + 60).unwrap();
+        assert_eq!(
+            domains_outcome(&["shop.acme.co.uk"], &wide),
+            both("DOMAIN_NOT_ALLOWED")
         );
     }
 

@@ -9,7 +9,7 @@ use std::io::Cursor;
 use common::*;
 use miniapp_package::{
     Archive, ArchiveLimits, MANIFEST_PATH, Manifest, PARTNER_PATH, PackageError, PartnerRecord,
-    Permission, UnsafeArchiveRule, keys,
+    Permission, SIGNATURE_PATH, UnsafeArchiveRule, keys,
 };
 
 fn assert_refused(bytes: &[u8], code: &str) -> PackageError {
@@ -52,11 +52,18 @@ fn untouched_package_is_accepted() {
 }
 
 #[test]
-fn reformatting_manifest_json_keeps_its_meaning_and_the_signature() {
-    let mut e = entries();
+fn reformatting_manifest_json_keeps_a_legacy_signature_but_not_an_exact_bytes_one() {
+    // Version 1 signed the manifest's meaning: re-indenting keeps it valid.
+    let mut e = legacy_entries();
+    assert_eq!(outcome(&rezip(&e)), "OK");
     let m = Manifest::from_json(&e[MANIFEST_PATH]).unwrap();
     e.insert(MANIFEST_PATH.into(), serde_json::to_vec(&m).unwrap());
     assert_eq!(outcome(&rezip(&e)), "OK");
+    // Version 2 signs the bytes: the same reformatting breaks it.
+    let mut e = entries();
+    let m = Manifest::from_json(&e[MANIFEST_PATH]).unwrap();
+    e.insert(MANIFEST_PATH.into(), serde_json::to_vec(&m).unwrap());
+    assert_eq!(outcome(&rezip(&e)), "SIGNATURE_INVALID");
 }
 
 // ---------------------------------------------------------------- flipped bytes in entries
@@ -77,8 +84,35 @@ fn flipped_byte_in_manifest_syntax() {
 }
 
 #[test]
-fn flipped_byte_in_manifest_signature() {
-    let bytes = with_manifest_json(|j| {
+fn flipped_byte_in_the_signature_envelope() {
+    let bytes = with_entry(SIGNATURE_PATH, |env| {
+        let mut j: serde_json::Value = serde_json::from_slice(env).unwrap();
+        let sig = j["signatures"][0]["sig"].as_str().unwrap();
+        let mut raw = keys::signature_from_base64(sig).unwrap();
+        raw[7] ^= 0x10;
+        j["signatures"][0]["sig"] = keys::signature_to_base64(&raw).into();
+        *env = serde_json::to_vec(&j).unwrap();
+    });
+    assert_refused(&bytes, "SIGNATURE_INVALID");
+    // A version-2 manifest may not carry a signature of its own.
+    let bytes = with_manifest_json(|j| j["signature"] = "AAAA".into());
+    assert_refused(&bytes, "SIGNATURE_INVALID");
+    // An envelope of another payload type, or junk.
+    assert_refused(
+        &with_entry(SIGNATURE_PATH, |env| {
+            *env = replace_all(env, b"package-entries.v2", b"package-entries.v3")
+        }),
+        "SIGNATURE_INVALID",
+    );
+    assert_refused(
+        &with_entry(SIGNATURE_PATH, |env| *env = b"{}".to_vec()),
+        "SIGNATURE_INVALID",
+    );
+}
+
+#[test]
+fn flipped_byte_in_legacy_manifest_signature() {
+    let bytes = with_legacy_manifest_json(|j| {
         let sig = j["signature"].as_str().unwrap();
         let mut raw = keys::signature_from_base64(sig).unwrap();
         raw[7] ^= 0x10;
@@ -251,18 +285,23 @@ fn manifest_unknown_permission() {
 }
 
 #[test]
-fn manifest_signature_removed() {
-    let bytes = with_manifest_json(|j| {
+fn legacy_manifest_signature_removed() {
+    let bytes = with_legacy_manifest_json(|j| {
         j.as_object_mut().unwrap().remove("signature");
     });
     let err = assert_refused(&bytes, "SIGNATURE_INVALID");
-    assert!(err.to_string().contains("no `signature`"), "{err}");
+    assert!(err.to_string().contains("never signed"), "{err}");
+    // The same for a version-2 package whose envelope is removed.
+    let mut e = entries();
+    e.remove(SIGNATURE_PATH);
+    let err = assert_refused(&rezip(&e), "SIGNATURE_INVALID");
+    assert!(err.to_string().contains("never signed"), "{err}");
 }
 
 #[test]
-fn manifest_signature_not_base64() {
+fn legacy_manifest_signature_not_base64() {
     assert_refused(
-        &with_manifest_json(|j| j["signature"] = "%%%".into()),
+        &with_legacy_manifest_json(|j| j["signature"] = "%%%".into()),
         "SIGNATURE_INVALID",
     );
 }

@@ -1,6 +1,6 @@
 //! Runtime errors: one variant per thing a host can act on, each with a stable code and a hint.
 
-use miniapp_package::{MetadataError, PackageError};
+use miniapp_package::{MetadataError, PackageError, RootError};
 
 /// Errors of the runtime. Codes are stable; messages say what happened.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -15,17 +15,6 @@ pub enum RuntimeError {
     /// The package failed verification.
     #[error(transparent)]
     Package(#[from] PackageError),
-    /// The component imports a bridge interface whose permission the manifest does not declare.
-    #[error(
-        "the component imports `{interface}`, which needs the `{permission}` permission, but the manifest does not declare it"
-    )]
-    ImportNotPermitted {
-        interface: String,
-        permission: String,
-    },
-    /// The component imports something this host does not provide at all.
-    #[error("the component imports `{0}`, which this host does not provide")]
-    ImportUnknown(String),
     /// Installed files changed on disk since install.
     #[error("installed files of `{app}` changed since install ({what}); reinstall the package")]
     InstallCorrupted { app: String, what: String },
@@ -92,6 +81,20 @@ pub enum RuntimeError {
     /// Every slot of the engine's instance pool is held by a live instance.
     #[error("too many live mini-program instances: {0}")]
     InstanceLimit(String),
+    /// The active version was pulled by the marketplace and there is no backup to move back to.
+    #[error(
+        "the marketplace pulled `{app}` {version} and this host has no earlier version to return to"
+    )]
+    VersionPulled {
+        app: String,
+        version: semver::Version,
+    },
+    /// A new root was refused; the home's trust is unchanged.
+    #[error(transparent)]
+    Root(#[from] RootError),
+    /// The home has no host token key (it was deleted, or the home was copied without it).
+    #[error("the home has no host token key: {0}")]
+    KeysMissing(String),
 }
 
 impl RuntimeError {
@@ -100,8 +103,6 @@ impl RuntimeError {
             RuntimeError::AppNotFound(_) => "APP_NOT_FOUND",
             RuntimeError::HomeInvalid(_) => "HOME_INVALID",
             RuntimeError::Package(e) => e.code(),
-            RuntimeError::ImportNotPermitted { .. } => "IMPORT_NOT_PERMITTED",
-            RuntimeError::ImportUnknown(_) => "IMPORT_UNKNOWN",
             RuntimeError::InstallCorrupted { .. } => "INSTALL_CORRUPTED",
             RuntimeError::DowngradeRefused(_) => "DOWNGRADE_REFUSED",
             RuntimeError::CompileFailed(_) => "COMPILE_FAILED",
@@ -121,6 +122,9 @@ impl RuntimeError {
             RuntimeError::EngineUnavailable(_) => "ENGINE_UNAVAILABLE",
             RuntimeError::MemoryLimitTooLarge { .. } => "MEMORY_LIMIT_TOO_LARGE",
             RuntimeError::InstanceLimit(_) => "INSTANCE_LIMIT",
+            RuntimeError::KeysMissing(_) => "KEYS_MISSING",
+            RuntimeError::Root(e) => e.code(),
+            RuntimeError::VersionPulled { .. } => "VERSION_PULLED",
         }
     }
 
@@ -134,12 +138,6 @@ impl RuntimeError {
                 "create the home with `miniapp init --home H --root ROOT.pub --host-version X.Y.Z`"
             }
             RuntimeError::Package(e) => e.hint(),
-            RuntimeError::ImportNotPermitted { .. } => {
-                "declare the permission in manifest.json (and have the partner record allow it), or stop using that interface"
-            }
-            RuntimeError::ImportUnknown(_) => {
-                "build the component against the miniapp:bridge WIT and WASI 0.2 only"
-            }
             RuntimeError::InstallCorrupted { .. } => {
                 "uninstall and install the package again; if it recurs, check the disk"
             }
@@ -188,6 +186,13 @@ impl RuntimeError {
             }
             RuntimeError::InstanceLimit(_) => {
                 "drop an instance that is no longer shown before launching another, or build the engine with more instances"
+            }
+            RuntimeError::Root(e) => e.hint(),
+            RuntimeError::VersionPulled { .. } => {
+                "stop launching this version: uninstall the app, or wait for the marketplace to publish a fixed one"
+            }
+            RuntimeError::KeysMissing(_) => {
+                "re-run `miniapp init` on this home to create a token key (tokens of the lost key no longer verify)"
             }
         }
     }

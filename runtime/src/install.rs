@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! <home>/trust.json                      root public key, host version
-//! <home>/host-key.pem                    the host's Ed25519 token key
+//! <home>/host-key.pem                    the host's Ed25519 token key (the newest: it signs)
+//! <home>/host-keys.json                  token keys retired by rotation, with their grace ends
+//! <home>/install-id                      this host's random id (staged rollout buckets)
 //! <home>/apps/<id>/state.json            active and backup versions: the single switch
 //! <home>/apps/<id>/<version>/install.json  the install record (digests)
 //! <home>/apps/<id>/<version>/files/...   extracted package files
@@ -19,21 +21,41 @@ use std::path::{Path, PathBuf};
 
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
-use miniapp_package::{AppId, Manifest, VerifiedPackage, keys};
+use miniapp_package::{AppId, Manifest, RootMetadata, SignedRoot, VerifiedPackage, keys};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-use crate::capabilities::permission_for_import;
 use crate::error::RuntimeError;
 use crate::fsutil;
 use crate::grants::PermissionSet;
-use crate::tokens::{TokenIssuer, now_unix};
+use crate::tokens::{HostKeys, RetiredKey, TokenIssuer, now_unix};
 
 const TRUST_FILE: &str = "trust.json";
 const HOST_KEY_FILE: &str = "host-key.pem";
 const HOST_PUB_FILE: &str = "host-key.pub";
+const RETIRED_KEYS_FILE: &str = "host-keys.json";
+const INSTALL_ID_FILE: &str = "install-id";
+
+/// `<home>/host-keys.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RetiredKeysFile {
+    retired: Vec<RetiredKey>,
+}
+
+/// What [`Home::rotate_host_key`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyRotation {
+    /// The key that signs from now on.
+    pub current: String,
+    /// The key that signed until now.
+    pub retired: String,
+    /// Unix time until which tokens of the retired key still verify.
+    pub grace_until: u64,
+}
 
 /// `<home>/trust.json`: what this host trusts and what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +67,29 @@ pub struct TrustConfig {
     /// Highest revocation-list sequence seen (updates refuse older lists).
     #[serde(default)]
     pub revocation_sequence: u64,
+    /// The root this home moved to with [`Home::rotate_root`]; absent: the implicit root of
+    /// `root_public_key` (version 1, threshold 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<RootMetadata>,
+}
+
+impl TrustConfig {
+    /// The root this home trusts.
+    pub fn root(&self) -> RootMetadata {
+        self.root
+            .clone()
+            .unwrap_or_else(|| RootMetadata::implicit(&self.root_public_key))
+    }
+}
+
+/// What [`Home::rotate_root`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RootRotation {
+    pub from_version: u64,
+    pub to_version: u64,
+    pub keys: usize,
+    pub threshold: u32,
 }
 
 /// An initialised home directory.
@@ -66,6 +111,10 @@ pub(crate) struct StateStamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
     inode: u64,
+}
+
+fn is_install_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -90,6 +139,7 @@ impl Home {
             root_public_key: root_public_pem.to_owned(),
             host_version,
             revocation_sequence: 0,
+            root: None,
         };
         fsutil::write_atomic(
             &dir,
@@ -103,7 +153,9 @@ impl Home {
             fsutil::write_atomic(&dir, HOST_KEY_FILE, pem.as_bytes())?;
             fsutil::write_atomic(&dir, HOST_PUB_FILE, issuer.public_key_pem().as_bytes())?;
         }
-        Home::open(path)
+        let home = Home::open(path)?;
+        home.install_id()?;
+        Ok(home)
     }
 
     /// Opens a home made by [`Home::init`].
@@ -162,15 +214,140 @@ impl Home {
         &self.dir
     }
 
-    /// The anchors that package verification needs, at the current time.
+    /// This host's install id: 32 random hex characters made on first use and kept for the
+    /// home's life. Staged rollouts put a host in or out by it
+    /// ([`miniapp_package::rollout_bucket`]); it identifies the home, not the user.
+    pub fn install_id(&self) -> Result<String, RuntimeError> {
+        match self.dir.read_to_string(INSTALL_ID_FILE) {
+            Ok(id) if is_install_id(id.trim()) => return Ok(id.trim().to_owned()),
+            Ok(_) => {
+                return Err(RuntimeError::HomeInvalid(format!(
+                    "{}/{INSTALL_ID_FILE} is damaged",
+                    self.path.display()
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        let mut bytes = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+        let id = hex::encode(bytes);
+        fsutil::write_atomic(&self.dir, INSTALL_ID_FILE, id.as_bytes())?;
+        Ok(id)
+    }
+
+    /// The anchors that package verification needs, at the current time: every key of the
+    /// root this home trusts.
     pub fn trust_anchors(&self) -> Result<miniapp_package::TrustAnchors, RuntimeError> {
-        let root = keys::public_key_from_pem(&self.trust.root_public_key)?;
-        Ok(miniapp_package::TrustAnchors::new(root))
+        if self.trust.root.is_none() {
+            let root = keys::public_key_from_pem(&self.trust.root_public_key)?;
+            return Ok(miniapp_package::TrustAnchors::new(root));
+        }
+        let keys = self.trust.root().public_keys().map_err(|e| {
+            RuntimeError::HomeInvalid(format!("{}/trust.json: {e}", self.path.display()))
+        })?;
+        miniapp_package::TrustAnchors::from_root_keys(keys).ok_or_else(|| {
+            RuntimeError::HomeInvalid(format!(
+                "{}/trust.json lists no root key",
+                self.path.display()
+            ))
+        })
+    }
+
+    /// Moves this home to the root in `root_json` if a threshold of the trusted root's keys and
+    /// a threshold of its own keys signed it and its version is higher (`ROOT_INVALID`,
+    /// `ROOT_ROLLBACK`, `ROOT_THRESHOLD_NOT_MET` otherwise, with `trust.json` untouched). From
+    /// then on only the new root's keys vouch for partner records and marketplace documents.
+    pub fn rotate_root(&mut self, root_json: &[u8]) -> Result<RootRotation, RuntimeError> {
+        let new = SignedRoot::from_json(root_json)?;
+        let trusted = self.trust.root();
+        new.check_succeeds(&trusted)?;
+        let m = new.metadata().clone();
+        let next = TrustConfig {
+            root_public_key: m.keys[0].clone(),
+            root: Some(m.clone()),
+            ..self.trust.clone()
+        };
+        fsutil::write_atomic(
+            &self.dir,
+            TRUST_FILE,
+            &serde_json::to_vec_pretty(&next).expect("serializes"),
+        )?;
+        self.trust = next;
+        Ok(RootRotation {
+            from_version: trusted.version,
+            to_version: m.version,
+            keys: m.keys.len(),
+            threshold: m.threshold,
+        })
     }
 
     pub(crate) fn token_issuer(&self) -> Result<TokenIssuer, RuntimeError> {
-        let pem = self.dir.read_to_string(HOST_KEY_FILE)?;
+        let pem = match self.dir.read_to_string(HOST_KEY_FILE) {
+            Ok(pem) => pem,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(RuntimeError::KeysMissing(format!(
+                    "{}/{HOST_KEY_FILE} does not exist",
+                    self.path.display()
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
         TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::HomeInvalid(e.to_string()))
+    }
+
+    fn retired_keys(&self) -> Result<RetiredKeysFile, RuntimeError> {
+        match self.dir.read(RETIRED_KEYS_FILE) {
+            Ok(b) => serde_json::from_slice(&b).map_err(|e| {
+                RuntimeError::HomeInvalid(format!(
+                    "{}/{RETIRED_KEYS_FILE} is damaged: {e}",
+                    self.path.display()
+                ))
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(RetiredKeysFile::default()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The host's public token keys: the signing key and the retired ones (`KEYS_MISSING` if the
+    /// home has no token key).
+    pub fn host_keys(&self) -> Result<HostKeys, RuntimeError> {
+        Ok(HostKeys {
+            current: self.token_issuer()?.jwk(),
+            retired: self.retired_keys()?.retired,
+        })
+    }
+
+    /// Replaces the token key with a fresh one; the old key keeps verifying for `grace`.
+    /// Retired keys whose grace has ended are dropped. The retired list is written before the
+    /// new key, so a crash in between leaves the old key signing and listed twice, never lost.
+    pub fn rotate_host_key(&self, grace: std::time::Duration) -> Result<KeyRotation, RuntimeError> {
+        let old = self.token_issuer()?;
+        let now = now_unix();
+        let mut file = self.retired_keys()?;
+        file.retired
+            .retain(|r| r.grace_until > now && r.kid != old.key_id());
+        let grace_until = now.saturating_add(grace.as_secs());
+        file.retired.push(RetiredKey {
+            kid: old.key_id(),
+            x: old.jwk().x,
+            retired_at: now,
+            grace_until,
+        });
+        fsutil::write_atomic(
+            &self.dir,
+            RETIRED_KEYS_FILE,
+            &serde_json::to_vec_pretty(&file).expect("serializes"),
+        )?;
+        let pem = TokenIssuer::generate_key_pem();
+        let new = TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::Io(e.to_string()))?;
+        fsutil::write_atomic(&self.dir, HOST_KEY_FILE, pem.as_bytes())?;
+        fsutil::write_atomic(&self.dir, HOST_PUB_FILE, new.public_key_pem().as_bytes())?;
+        Ok(KeyRotation {
+            current: new.key_id(),
+            retired: old.key_id(),
+            grace_until,
+        })
     }
 
     /// The host's token public key (what partner backends verify tokens with).
@@ -415,8 +592,10 @@ impl<'h> InstallStore<'h> {
         let start = std::time::Instant::now();
         let artifact = if manifest.is_component() {
             // Refuse undeclared imports before spending a compile on the package.
-            let names = component_import_names(pkg.entry_point_bytes())?;
-            check_import_names(names.iter().map(String::as_str), declared)?;
+            miniapp_package::imports::check_component_imports(
+                pkg.entry_point_bytes(),
+                &manifest.permissions,
+            )?;
             let (component, artifact) = self.compile(pkg.entry_point_bytes())?;
             self.check_imports(&component, declared)?;
             Some(artifact)
@@ -527,6 +706,22 @@ impl<'h> InstallStore<'h> {
         self.write_versions(&app_dir, &next)?;
         self.remove_unreferenced_versions(app, &app_dir, &next)?;
         Ok(fresh.then_some((v.active, pending)))
+    }
+
+    /// Drops a staged version before it activates (the marketplace pulled it). Returns it.
+    pub fn discard_pending(&self, app: &AppId) -> Result<Option<semver::Version>, RuntimeError> {
+        let Some(app_dir) = self.app_dir(app)? else {
+            return Ok(None);
+        };
+        let _lock = lock_state(&app_dir)?;
+        let v = self.versions(app)?;
+        let Some(pending) = v.pending.clone() else {
+            return Ok(None);
+        };
+        let next = AppVersions { pending: None, ..v };
+        self.write_versions(&app_dir, &next)?;
+        self.remove_unreferenced_versions(app, &app_dir, &next)?;
+        Ok(Some(pending))
     }
 
     /// Returns to the backup version; the version left is remembered so updates skip it.
@@ -850,49 +1045,26 @@ fn lock_state(app_dir: &Dir) -> Result<std::fs::File, RuntimeError> {
     Ok(file)
 }
 
-/// The top-level import names of a component binary, read without compiling it, so a package
-/// importing what it did not declare is refused before an expensive compile. The check on the
-/// compiled component's type still runs after compiling.
+/// The names a component imports, read without compiling it (the package's parser; a thin
+/// wrapper kept for the runtime's callers, with the runtime's `COMPILE_FAILED` for junk).
 pub fn component_import_names(bytes: &[u8]) -> Result<Vec<String>, RuntimeError> {
-    use wasmtime::wasmparser::{Parser, Payload};
-    let bad = |e: &dyn std::fmt::Display| RuntimeError::CompileFailed(format!("{e}"));
-    let mut names = Vec::new();
-    let mut depth = 0usize;
-    for payload in Parser::new(0).parse_all(bytes) {
-        match payload.map_err(|e| bad(&e))? {
-            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
-            Payload::End(_) => depth = depth.saturating_sub(1),
-            Payload::ComponentImportSection(reader) if depth == 0 => {
-                for import in reader {
-                    names.push(import.map_err(|e| bad(&e))?.name.name.to_owned());
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(names)
+    miniapp_package::imports::component_import_names(bytes)
+        .map_err(|e| RuntimeError::CompileFailed(e.to_string()))
 }
 
-/// Every import must be granted by a declared permission or be always allowed (WASI, `types`,
-/// `log`); anything else is refused.
+/// The package's import check (one implementation for `verify` and install) on names read from
+/// a compiled component.
 pub(crate) fn check_import_names<'a>(
     names: impl Iterator<Item = &'a str>,
     declared: PermissionSet,
 ) -> Result<(), RuntimeError> {
-    for name in names {
-        match permission_for_import(name) {
-            Some(p) if !declared.contains(p) => {
-                return Err(RuntimeError::ImportNotPermitted {
-                    interface: name.to_owned(),
-                    permission: p.to_string(),
-                });
-            }
-            Some(_) => {}
-            None if name.starts_with("wasi:") || name.starts_with("miniapp:bridge/") => {}
-            None => return Err(RuntimeError::ImportUnknown(name.to_owned())),
-        }
-    }
-    Ok(())
+    let declared = miniapp_package::Permission::ALL
+        .into_iter()
+        .filter(|p| declared.contains(*p))
+        .collect();
+    Ok(miniapp_package::imports::check_import_names(
+        names, &declared,
+    )?)
 }
 
 /// A file's identity: device, inode, ctime (to the nanosecond) and size. `None` where the

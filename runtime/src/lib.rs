@@ -43,8 +43,8 @@ pub use error::RuntimeError;
 pub use fsutil::write_file_atomic;
 pub use grants::PermissionSet;
 pub use install::{
-    AppVersions, Home, InstallOutcome, InstallRecord, InstallStore, InstalledApp, TrustConfig,
-    component_import_names,
+    AppVersions, Home, InstallOutcome, InstallRecord, InstallStore, InstalledApp, KeyRotation,
+    RootRotation, TrustConfig, component_import_names,
 };
 pub use miniapp_package as package;
 pub use runtime::{

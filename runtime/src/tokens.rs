@@ -1,6 +1,10 @@
 //! `auth.get-token`: short-lived JWTs signed by the host's own Ed25519 key (`<home>/host-key.pem`).
 //! A token is bound to one mini-program (`aud`) and one user (`sub`) and carries only the scopes
 //! the host allows that mini-program. The host's master credential is never an input here.
+//!
+//! Every token names its key in the `kid` header ([`key_id`]); partner backends pick the key from
+//! the host's JWK Set ([`JwkSet`]). After a rotation the retired key stays in the set, and keeps
+//! verifying, until its grace period ends ([`HostKeys`]).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -47,7 +51,8 @@ pub struct MintedToken {
     pub scopes: Vec<String>,
 }
 
-/// Why a token or key was refused. Codes: `TOKEN_INVALID`, `KEY_INVALID`.
+/// Why a token or key was refused. Codes: `TOKEN_INVALID`, `KEY_INVALID`, `TOKEN_KEY_UNKNOWN`,
+/// `TOKEN_KEY_RETIRED`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
@@ -55,6 +60,14 @@ pub enum TokenError {
     Invalid(String),
     #[error("host token key is not usable: {0}")]
     Key(String),
+    /// The token's `kid` names no key of the set (or the token has no `kid`).
+    #[error("token rejected: its key `{0}` is not one of the host's keys")]
+    KeyUnknown(String),
+    /// The token's key was rotated out and its grace period has ended.
+    #[error(
+        "token rejected: its key `{kid}` was retired and its grace period ended at {grace_until}"
+    )]
+    KeyRetired { kid: String, grace_until: u64 },
 }
 
 impl TokenError {
@@ -62,14 +75,138 @@ impl TokenError {
         match self {
             TokenError::Invalid(_) => "TOKEN_INVALID",
             TokenError::Key(_) => "KEY_INVALID",
+            TokenError::KeyUnknown(_) => "TOKEN_KEY_UNKNOWN",
+            TokenError::KeyRetired { .. } => "TOKEN_KEY_RETIRED",
         }
     }
+}
+
+/// The key id of an Ed25519 public key: base64url (no padding) of the first 16 bytes of the
+/// SHA-256 of the raw 32-byte key. Anyone holding the key computes the same id.
+pub fn key_id(public: &[u8; 32]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(public);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
+}
+
+/// One public key of a JWK Set (RFC 7517, RFC 8037 `OKP`/`Ed25519`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jwk {
+    pub kty: String,
+    pub crv: String,
+    /// The raw public key, base64url without padding.
+    pub x: String,
+    pub kid: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub alg: String,
+}
+
+impl Jwk {
+    pub fn ed25519(public: &[u8; 32]) -> Jwk {
+        use base64::Engine as _;
+        Jwk {
+            kty: "OKP".into(),
+            crv: "Ed25519".into(),
+            x: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public),
+            kid: key_id(public),
+            use_: "sig".into(),
+            alg: "EdDSA".into(),
+        }
+    }
+}
+
+/// What `miniapp token jwks` prints and partner backends fetch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JwkSet {
+    pub keys: Vec<Jwk>,
+}
+
+/// A key the host signed with before a rotation: still verifies until `grace_until`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RetiredKey {
+    pub kid: String,
+    /// The raw public key, base64url without padding.
+    pub x: String,
+    pub retired_at: u64,
+    pub grace_until: u64,
+}
+
+/// The host's public token keys: the one it signs with now and the retired ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostKeys {
+    pub current: Jwk,
+    pub retired: Vec<RetiredKey>,
+}
+
+impl HostKeys {
+    /// The keys that verify at `now`, newest first.
+    pub fn jwks(&self, now: u64) -> JwkSet {
+        let mut keys = vec![self.current.clone()];
+        for r in self.retired.iter().rev() {
+            if r.grace_until > now && keys.iter().all(|k| k.kid != r.kid) {
+                keys.push(Jwk {
+                    x: r.x.clone(),
+                    kid: r.kid.clone(),
+                    ..self.current.clone()
+                });
+            }
+        }
+        JwkSet { keys }
+    }
+
+    /// Checks a token against the key its `kid` names: the current key, or a retired key whose
+    /// grace period has not ended at `now`.
+    pub fn verify(&self, token: &str, app: &str, now: u64) -> Result<TokenClaims, TokenError> {
+        let kid = token_kid(token)?;
+        if let Some(r) = self.retired.iter().find(|r| r.kid == kid)
+            && kid != self.current.kid
+            && r.grace_until <= now
+        {
+            return Err(TokenError::KeyRetired {
+                kid,
+                grace_until: r.grace_until,
+            });
+        }
+        verify_token_jwks(token, &self.jwks(now), app)
+    }
+}
+
+fn token_kid(token: &str) -> Result<String, TokenError> {
+    let header =
+        jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
+    header
+        .kid
+        .ok_or_else(|| TokenError::KeyUnknown("(no kid header)".into()))
+}
+
+/// Checks a token as a partner backend holding the host's JWK Set would: the key named by the
+/// token's `kid`, then as [`verify_token`].
+pub fn verify_token_jwks(token: &str, jwks: &JwkSet, app: &str) -> Result<TokenClaims, TokenError> {
+    let kid = token_kid(token)?;
+    let jwk = jwks
+        .keys
+        .iter()
+        .find(|k| k.kid == kid)
+        .ok_or(TokenError::KeyUnknown(kid))?;
+    if jwk.kty != "OKP" || jwk.crv != "Ed25519" {
+        return Err(TokenError::Key(format!(
+            "key `{}` is {}/{}, expected OKP/Ed25519",
+            jwk.kid, jwk.kty, jwk.crv
+        )));
+    }
+    let key =
+        DecodingKey::from_ed_components(&jwk.x).map_err(|e| TokenError::Key(e.to_string()))?;
+    verify_with(token, &key, app)
 }
 
 /// Signs tokens with the host's key.
 pub struct TokenIssuer {
     encoding: EncodingKey,
     public_pem: String,
+    public: [u8; 32],
 }
 
 impl std::fmt::Debug for TokenIssuer {
@@ -78,7 +215,8 @@ impl std::fmt::Debug for TokenIssuer {
     }
 }
 
-pub(crate) fn now_unix() -> u64 {
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub fn now_unix() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -108,7 +246,18 @@ impl TokenIssuer {
         Ok(TokenIssuer {
             encoding,
             public_pem,
+            public: key.verifying_key().to_bytes(),
         })
+    }
+
+    /// The `kid` every token of this issuer carries.
+    pub fn key_id(&self) -> String {
+        key_id(&self.public)
+    }
+
+    /// This issuer's public key as a JWK.
+    pub fn jwk(&self) -> Jwk {
+        Jwk::ed25519(&self.public)
     }
 
     /// The public key (SPKI PEM) that partner backends use to verify tokens.
@@ -136,7 +285,9 @@ impl TokenIssuer {
             exp,
             jti: hex::encode(jti),
         };
-        let value = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.key_id());
+        let value = jsonwebtoken::encode(&header, &claims, &self.encoding)
             .map_err(|e| TokenError::Key(e.to_string()))?;
         Ok(MintedToken {
             value,
@@ -155,12 +306,16 @@ pub fn verify_token(
 ) -> Result<TokenClaims, TokenError> {
     let key = DecodingKey::from_ed_pem(host_public_pem.as_bytes())
         .map_err(|e| TokenError::Key(format!("expected an Ed25519 SPKI PEM public key: {e}")))?;
+    verify_with(token, &key, app)
+}
+
+fn verify_with(token: &str, key: &DecodingKey, app: &str) -> Result<TokenClaims, TokenError> {
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_audience(&[app]);
     validation.set_issuer(&[ISSUER]);
     validation.leeway = 0;
     validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
-    jsonwebtoken::decode::<TokenClaims>(token, &key, &validation)
+    jsonwebtoken::decode::<TokenClaims>(token, key, &validation)
         .map(|data| data.claims)
         .map_err(|e| TokenError::Invalid(e.to_string()))
 }
@@ -204,6 +359,89 @@ mod tests {
         let err =
             verify_token(&parts.join("."), issuer.public_key_pem(), "com.acme.loans").unwrap_err();
         assert_eq!(err.code(), "TOKEN_INVALID");
+    }
+
+    #[test]
+    fn tokens_name_their_key_and_verify_with_the_jwk_set() {
+        let issuer = issuer();
+        let app = AppId::parse("com.acme.loans").unwrap();
+        let t = issuer.mint(&app, "u", &["profile".into()]).unwrap();
+        let header = jsonwebtoken::decode_header(&t.value).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(issuer.key_id().as_str()));
+        assert_eq!(issuer.key_id().len(), 22, "16 bytes of base64url");
+        let jwks = JwkSet {
+            keys: vec![issuer.jwk()],
+        };
+        let claims = verify_token_jwks(&t.value, &jwks, "com.acme.loans").unwrap();
+        assert_eq!(claims.sub, "u");
+        let other = JwkSet {
+            keys: vec![self::issuer().jwk()],
+        };
+        let err = verify_token_jwks(&t.value, &other, "com.acme.loans").unwrap_err();
+        assert_eq!(err.code(), "TOKEN_KEY_UNKNOWN");
+        // A set whose entry claims the token's kid but holds another key.
+        let forged = JwkSet {
+            keys: vec![Jwk {
+                kid: issuer.key_id(),
+                ..self::issuer().jwk()
+            }],
+        };
+        let err = verify_token_jwks(&t.value, &forged, "com.acme.loans").unwrap_err();
+        assert_eq!(err.code(), "TOKEN_INVALID");
+    }
+
+    const KID_RFC8037: &str = "If4x36FUomFia_hUBG_SJw";
+
+    #[test]
+    fn key_id_is_the_truncated_sha256_of_the_raw_key() {
+        // RFC 8037 A.2's public key; its kid computed independently with
+        // `xxd -r -p | openssl dgst -sha256 -binary | head -c 16 | basenc --base64url` (padding dropped).
+        let x: [u8; 32] =
+            hex::decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+                .unwrap()
+                .try_into()
+                .unwrap();
+        assert_eq!(key_id(&x), KID_RFC8037);
+        assert_eq!(
+            Jwk::ed25519(&x).x,
+            "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+        );
+    }
+
+    #[test]
+    fn a_retired_key_verifies_until_its_grace_ends() {
+        let old = issuer();
+        let new = issuer();
+        let app = AppId::parse("com.acme.loans").unwrap();
+        let t_old = old.mint(&app, "u", &[]).unwrap();
+        let t_new = new.mint(&app, "u", &[]).unwrap();
+        let now = now_unix();
+        let keys = HostKeys {
+            current: new.jwk(),
+            retired: vec![RetiredKey {
+                kid: old.key_id(),
+                x: old.jwk().x,
+                retired_at: now,
+                grace_until: now + 60,
+            }],
+        };
+        assert_eq!(keys.jwks(now).keys.len(), 2);
+        assert_eq!(keys.jwks(now).keys[0], new.jwk(), "the signing key first");
+        keys.verify(&t_old.value, "com.acme.loans", now).unwrap();
+        keys.verify(&t_new.value, "com.acme.loans", now).unwrap();
+        // Grace over: the old key leaves the set and its tokens are refused by name.
+        assert_eq!(keys.jwks(now + 60).keys, vec![new.jwk()]);
+        let err = keys
+            .verify(&t_old.value, "com.acme.loans", now + 60)
+            .unwrap_err();
+        assert_eq!(err.code(), "TOKEN_KEY_RETIRED");
+        keys.verify(&t_new.value, "com.acme.loans", now + 60)
+            .unwrap();
+        let stranger = issuer().mint(&app, "u", &[]).unwrap();
+        let err = keys
+            .verify(&stranger.value, "com.acme.loans", now)
+            .unwrap_err();
+        assert_eq!(err.code(), "TOKEN_KEY_UNKNOWN");
     }
 
     #[test]

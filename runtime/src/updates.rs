@@ -91,6 +91,19 @@ pub enum UpdateOutcome {
     AlreadyPending { version: semver::Version },
     /// The marketplace version was rolled back from on this host; it is not installed again.
     SkippedRolledBack { version: semver::Version },
+    /// The marketplace rolls this version out to a share of hosts, and this host is not in it.
+    #[serde(rename_all = "camelCase")]
+    NotInRollout {
+        version: semver::Version,
+        percent: u8,
+    },
+    /// The marketplace pulled the version it names; nothing is installed.
+    Pulled { version: semver::Version },
+    /// The active version was pulled: the app is back on its backup.
+    MovedBack {
+        from: semver::Version,
+        to: semver::Version,
+    },
     /// Staged as pending (the app was installed) or installed as active (it was not).
     #[serde(rename_all = "camelCase")]
     Staged {
@@ -206,7 +219,7 @@ impl Updater {
         };
         let list = RevocationList::from_json(&bytes)?;
         let home = rt.home();
-        list.verify(&home.trust_anchors()?.root_public_key, now_unix())?;
+        list.verify_any(home.trust_anchors()?.root_keys(), now_unix())?;
         let stored = read_revocations(home)?;
         let floor = stored
             .as_ref()
@@ -255,7 +268,7 @@ impl Updater {
                 ))
             })?;
         let doc = VersionDocument::from_json(&bytes)?;
-        doc.verify(&rt.home().trust_anchors()?.root_public_key, now_unix())?;
+        doc.verify_any(rt.home().trust_anchors()?.root_keys(), now_unix())?;
         if &doc.id != app {
             return Err(miniapp_package::MetadataError::Invalid {
                 what: format!("the version document at {path}"),
@@ -266,7 +279,46 @@ impl Updater {
         remember_seen(&updates, &doc)?;
 
         let store = rt.install_store();
-        let versions = store.versions(app)?;
+        let mut versions = store.versions(app)?;
+        // Kill switch first: a pulled active version goes back to its backup, a pulled staged
+        // version never activates.
+        if let Some(active) = &versions.active
+            && doc.pulled_versions.contains(active)
+        {
+            if versions
+                .backup
+                .as_ref()
+                .is_some_and(|b| !doc.pulled_versions.contains(b))
+            {
+                let (from, to) = rt.rollback_because(app, "pulled")?;
+                return Ok(UpdateOutcome::MovedBack { from, to });
+            }
+            rt.audit(
+                "pulled",
+                Some(app),
+                serde_json::json!({"version": active.to_string(), "backup": null}),
+            );
+            return Err(RuntimeError::VersionPulled {
+                app: app.to_string(),
+                version: active.clone(),
+            });
+        }
+        if let Some(pending) = &versions.pending
+            && doc.pulled_versions.contains(pending)
+        {
+            store.discard_pending(app)?;
+            rt.audit(
+                "pulled",
+                Some(app),
+                serde_json::json!({"version": pending.to_string(), "discarded": "pending"}),
+            );
+            versions.pending = None;
+        }
+        if doc.pulled_versions.contains(&doc.version) {
+            return Ok(UpdateOutcome::Pulled {
+                version: doc.version,
+            });
+        }
         if let Some(active) = &versions.active {
             if let Ok(record) = store.record(app, active) {
                 rt.launch_gate().check(app, &record.partner)?;
@@ -297,6 +349,14 @@ impl Updater {
         {
             return Ok(UpdateOutcome::SkippedRolledBack {
                 version: doc.version,
+            });
+        }
+        if let Some(percent) = doc.rollout_percent
+            && !doc.in_rollout(&rt.home().install_id()?)
+        {
+            return Ok(UpdateOutcome::NotInRollout {
+                version: doc.version,
+                percent,
             });
         }
         let host = &rt.home().trust().host_version;
@@ -633,12 +693,20 @@ impl Runtime {
         &self,
         app: &AppId,
     ) -> Result<(semver::Version, semver::Version), RuntimeError> {
+        self.rollback_because(app, "requested")
+    }
+
+    pub(crate) fn rollback_because(
+        &self,
+        app: &AppId,
+        reason: &str,
+    ) -> Result<(semver::Version, semver::Version), RuntimeError> {
         let (from, to) = self.install_store().rollback(app)?;
         self.forget(app);
         self.audit(
             "rollback",
             Some(app),
-            serde_json::json!({"from": from.to_string(), "to": to.to_string(), "reason": "requested"}),
+            serde_json::json!({"from": from.to_string(), "to": to.to_string(), "reason": reason}),
         );
         Ok((from, to))
     }

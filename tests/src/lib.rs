@@ -53,6 +53,9 @@ pub fn partner_record(
         namespace: AppId::parse(namespace).unwrap(),
         issued_at: now() - 60,
         expires_at: now() + 86_400,
+        allowed_domains: ["*.acme.test", "*.acme.com"]
+            .map(|d| miniapp_package::DomainPattern::parse(d).unwrap())
+            .to_vec(),
     };
     PartnerRecord::issue(unsigned, &keys().root.0).unwrap()
 }
@@ -76,6 +79,37 @@ pub fn package(manifest: &Manifest, component: &[u8]) -> Vec<u8> {
     let partner = partner_record("acme", "com.acme", &k.partner.1, &Permission::ALL);
     let files = BTreeMap::from([("app.wasm".to_string(), component.to_vec())]);
     miniapp_package::pack(manifest, &files, &partner, &k.partner.0).unwrap()
+}
+
+/// A package signed by `acme` (format version 2) without any of `pack`'s checks: what a careless
+/// or hostile partner could send, to show the host refuses it on its own.
+pub fn package_unchecked(manifest: &Manifest, component: &[u8]) -> Vec<u8> {
+    use miniapp_package::{MANIFEST_PATH, PARTNER_PATH, SIGNATURE_PATH, digest, envelope};
+    use std::io::Write;
+    let k = keys();
+    let partner = partner_record("acme", "com.acme", &k.partner.1, &Permission::ALL);
+    let mut entries = BTreeMap::from([
+        ("app.wasm".to_string(), component.to_vec()),
+        (
+            PARTNER_PATH.to_string(),
+            partner.to_json_pretty().into_bytes(),
+        ),
+        (
+            MANIFEST_PATH.to_string(),
+            serde_json::to_vec(manifest).unwrap(),
+        ),
+    ]);
+    let list = digest::entry_list(entries.iter().map(|(p, d)| (p.as_str(), d.as_slice())));
+    let env =
+        envelope::Envelope::sign(digest::PACKAGE_PAYLOAD_TYPE, list, &[&k.partner.0]).unwrap();
+    entries.insert(SIGNATURE_PATH.to_string(), env.to_json());
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (p, d) in &entries {
+        w.start_file(p.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(d).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }
 
 /// A fresh, initialised home in a temp dir.

@@ -149,6 +149,8 @@ fn version_doc(
         sha256: hex::encode(sha2::Sha256::digest(zip)),
         sequence,
         expires,
+        rollout_percent: None,
+        pulled_versions: Default::default(),
         signature: String::new(),
     }
     .sign(&keys().root.0)
@@ -507,4 +509,91 @@ fn a_version_staged_by_another_process_is_activated_at_the_next_warm_launch() {
         "the warm runtime noticed state.json changed"
     );
     assert_eq!(active(&rt), "2.0.0");
+}
+
+/// The version document for `version` with `pulled` in its kill switch, signed by `signer`.
+fn pulled_doc(
+    version: &str,
+    zip: &[u8],
+    sequence: u64,
+    pulled: &[&str],
+    signer: &miniapp_package::RsaPrivateKey,
+) -> Vec<u8> {
+    let url = format!("mini-programs/{APP}/{version}.zip");
+    VersionDocument {
+        pulled_versions: pulled
+            .iter()
+            .map(|v| semver::Version::parse(v).unwrap())
+            .collect(),
+        signature: String::new(),
+        ..version_doc(version, zip, sequence, "1.0.0", now() + 3600, &url)
+    }
+    .sign(signer)
+    .unwrap()
+    .to_json_pretty()
+    .into_bytes()
+}
+
+#[test]
+fn a_pulled_staged_version_is_dropped_before_it_activates() {
+    let (world, rt, market, updater) = setup();
+    let tokio = tokio();
+    let zip = v2();
+    market.publish("2.0.0", &zip, 2, "1.0.0", now() + 3600);
+    let staged = tokio.block_on(update(&rt, &updater)).unwrap();
+    assert!(matches!(staged, UpdateOutcome::Staged { .. }), "{staged:?}");
+    let doc = pulled_doc("2.0.0", &zip, 3, &["2.0.0"], &keys().root.0);
+    market.put(&format!("mini-programs/{APP}/version"), doc);
+    let outcome = tokio.block_on(update(&rt, &updater)).unwrap();
+    assert!(
+        matches!(&outcome, UpdateOutcome::Pulled { version } if version.to_string() == "2.0.0"),
+        "{outcome:?}"
+    );
+    let v = rt.install_store().versions(&id()).unwrap();
+    assert_eq!(v.pending, None);
+    let run = tokio.block_on(rt.run(&id(), SCRIPT, LaunchOptions::default()));
+    assert_eq!(
+        run.unwrap(),
+        SCRIPT,
+        "v1 still launches; v2 never activated"
+    );
+    assert!(
+        world
+            .audit()
+            .iter()
+            .any(|l| l["event"] == "pulled" && l["details"]["discarded"] == "pending"),
+        "{:?}",
+        world.audit()
+    );
+}
+
+#[test]
+fn after_a_root_rotation_documents_and_records_signed_only_by_the_old_root_are_refused() {
+    use miniapp_package::{RootMetadata, SignedRoot, keys as k};
+    let (world, _rt, market, updater) = setup();
+    let tokio = tokio();
+    let new_root = &keys().other_partner;
+    let mut root = SignedRoot::create(RootMetadata {
+        version: 2,
+        threshold: 1,
+        keys: vec![k::public_key_to_pem(&new_root.1).unwrap()],
+    })
+    .unwrap();
+    root.sign(&keys().root.0).unwrap();
+    root.sign(&new_root.0).unwrap();
+    let mut home = miniapp_runtime::Home::open(world.home()).unwrap();
+    home.rotate_root(&root.to_json()).unwrap();
+    let rt = world.runtime(HostServices::development());
+
+    // The old root's version document: not signed by any key this home trusts now.
+    let zip = v2();
+    market.publish("2.0.0", &zip, 2, "1.0.0", now() + 3600);
+    let err = tokio.block_on(update(&rt, &updater)).unwrap_err();
+    assert_eq!(err.code(), "METADATA_INVALID", "{err}");
+    // The new root's document passes; the package's partner record is still the old root's.
+    let doc = pulled_doc("2.0.0", &zip, 3, &[], &new_root.0);
+    market.put(&format!("mini-programs/{APP}/version"), doc);
+    let err = tokio.block_on(update(&rt, &updater)).unwrap_err();
+    assert_eq!(err.code(), "PARTNER_UNTRUSTED", "{err}");
+    assert_eq!(active(&rt), "1.0.0");
 }

@@ -135,6 +135,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
             namespace: miniapp_package::AppId::parse("com.acme").expect("valid"),
             issued_at: now,
             expires_at: now + 365 * 86_400,
+            allowed_domains: vec![
+                miniapp_package::DomainPattern::parse("api.acme.com").expect("valid"),
+            ],
         },
         &root_key,
     )?;
@@ -145,7 +148,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     step(
         2,
         "Partner",
-        "root signs `acme`: namespace com.acme, may use storage, auth, payment, location, ui",
+        "root signs `acme`: namespace com.acme, may use storage, auth, payment, location, ui and api.acme.com",
     );
 
     // 3. Pack the loans example from a source dir.

@@ -10,6 +10,7 @@ pub mod pack;
 pub mod partner;
 pub mod publish;
 pub mod rollback;
+pub mod root;
 pub mod run;
 pub mod serve;
 pub mod status;

@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 
-use miniapp_package::{AppId, PartnerRecord, Permission, UnsignedPartnerRecord, keys};
+use miniapp_package::{
+    AppId, DomainPattern, PartnerRecord, Permission, UnsignedPartnerRecord, keys,
+};
 
 use crate::output::{CliError, read_string, write};
 
@@ -27,6 +29,11 @@ pub struct RegisterArgs {
     /// Permissions the partner may ever request, comma separated.
     #[arg(long, value_delimiter = ',', required = true)]
     pub allow: Vec<String>,
+    /// Domains the partner's manifests may list in allowedDomains: exact names or `*.` patterns
+    /// of the partner's own domains, comma separated or repeated. Public suffix wildcards
+    /// (`*.com`), localhost and addresses are refused.
+    #[arg(long = "domain", value_name = "DOMAIN", value_delimiter = ',')]
+    pub domains: Vec<String>,
     /// Where to write the record.
     #[arg(long, value_name = "P.partner.json")]
     pub out: PathBuf,
@@ -62,6 +69,12 @@ pub fn run(c: Command) -> Result<(), CliError> {
         .map_err(|e| CliError::usage(e.to_string()))?;
     let namespace =
         AppId::parse(&a.namespace).map_err(|e| CliError::usage(format!("--namespace: {e}")))?;
+    let allowed_domains = a
+        .domains
+        .iter()
+        .map(|d| DomainPattern::parse(d.trim()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| CliError::usage(format!("--domain: {e}")))?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -74,6 +87,7 @@ pub fn run(c: Command) -> Result<(), CliError> {
             namespace,
             issued_at: now,
             expires_at: now + parse_duration(&a.expires)?,
+            allowed_domains,
         },
         &root,
     )?;

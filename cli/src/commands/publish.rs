@@ -17,6 +17,29 @@ pub struct Args {
     /// Validity of the version document and revocation list, like 7d or 12h.
     #[arg(long, default_value = "7d")]
     pub expires: String,
+    /// Staged rollout: only this percentage of hosts (0 to 100, by a stable hash of each host's
+    /// install id) gets this version. Republish the same zip with a higher number to widen it.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub rollout: Option<String>,
+    /// Kill switch: hosts on this version go back to their backup at their next update check
+    /// (repeatable; versions pulled by earlier documents stay pulled).
+    #[arg(long = "pull", value_name = "VERSION")]
+    pub pull: Vec<String>,
+}
+
+/// `ROLLOUT_INVALID` unless `text` is a whole number from 0 to 100.
+fn rollout_percent(text: &str) -> Result<u8, CliError> {
+    text.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|p| *p <= 100)
+        .ok_or_else(|| {
+            CliError::new(
+                "ROLLOUT_INVALID",
+                format!("--rollout {text}: a rollout percentage is a whole number from 0 to 100"),
+                Some("pass --rollout 10 for 10% of hosts, 100 (or nothing) for all"),
+            )
+        })
 }
 
 #[derive(clap::Args, Debug)]
@@ -87,6 +110,17 @@ fn next_revocations(
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let expires = super::partner::parse_duration(&a.expires)?;
+    let rollout = a.rollout.as_deref().map(rollout_percent).transpose()?;
+    let mut pulled = std::collections::BTreeSet::new();
+    for v in &a.pull {
+        pulled.insert(semver::Version::parse(v.trim()).map_err(|e| {
+            CliError::new(
+                "VERSION_INVALID",
+                format!("--pull {v}: {e}"),
+                Some("name the version to pull like 1.3.0"),
+            )
+        })?);
+    }
     let root = keys::private_key_from_pem(&read_string(&a.root_key)?)?;
     let bytes = read(&a.package)?;
     let archive = miniapp_package::Archive::open(&bytes)?;
@@ -122,6 +156,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
             Some("publish a version newer than the current one"),
         ));
     }
+    if let Some(p) = &previous {
+        pulled.extend(p.pulled_versions.iter().cloned());
+    }
     let sha256 = hex::encode(miniapp_package::digest::sha256(&bytes));
     let zip_name = format!("{}.zip", m.version);
     let zip_path = app_dir.join(&zip_name);
@@ -146,9 +183,13 @@ pub fn run(a: Args) -> Result<(), CliError> {
         sha256,
         sequence: now().max(previous.map_or(0, |p| p.sequence + 1)),
         expires: now() + expires,
+        rollout_percent: rollout,
+        pulled_versions: pulled,
         signature: String::new(),
-    }
-    .sign(&root)?;
+    };
+    doc.check_rollout()
+        .map_err(|e| CliError::new(e.code(), e.to_string(), Some(e.hint())))?;
+    let doc = doc.sign(&root)?;
     let revoked = next_revocations(&a.repo, &root, expires, |_| {})?;
     // The zip and partner record first: a client never sees a document naming a missing zip.
     write_atomic(&zip_path, &bytes)?;
@@ -165,13 +206,22 @@ pub fn run(a: Args) -> Result<(), CliError> {
         revoked.to_json_pretty().as_bytes(),
     )?;
     println!(
-        "published {} {} ({} bytes, sha256 {}) to {}; version document sequence {}",
+        "published {} {} ({} bytes, sha256 {}) to {}; version document sequence {}{}{}",
         doc.id,
         doc.version,
         doc.size,
         doc.sha256,
         a.repo.display(),
-        doc.sequence
+        doc.sequence,
+        doc.rollout_percent
+            .map(|p| format!("; rolling out to {p}% of hosts"))
+            .unwrap_or_default(),
+        if doc.pulled_versions.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = doc.pulled_versions.iter().map(|v| v.to_string()).collect();
+            format!("; pulled: {}", list.join(", "))
+        }
     );
     Ok(())
 }

@@ -83,6 +83,17 @@ fn print_outcome(id: &AppId, outcome: &UpdateOutcome, ms: f64) {
         UpdateOutcome::SkippedRolledBack { version } => {
             println!("{id} {version} was rolled back on this host; not installing it again")
         }
+        UpdateOutcome::NotInRollout { version, percent } => {
+            println!(
+                "{id} {version} is rolling out to {percent}% of hosts; this host is not one yet"
+            )
+        }
+        UpdateOutcome::Pulled { version } => {
+            println!("{id} {version} was pulled by the marketplace; not installing it")
+        }
+        UpdateOutcome::MovedBack { from, to } => {
+            println!("{id} {from} was pulled by the marketplace; moved back to {to}")
+        }
         UpdateOutcome::Staged {
             from,
             version,

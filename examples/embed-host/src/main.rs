@@ -66,6 +66,7 @@ fn self_contained() -> anyhow::Result<(
             namespace: AppId::parse("com.example")?,
             issued_at: now,
             expires_at: now + 3600,
+            allowed_domains: vec![],
         },
         &root,
     )?;

@@ -62,6 +62,7 @@ pub fn unsigned_record(
         namespace: AppId::parse(namespace).unwrap(),
         issued_at: ISSUED,
         expires_at: EXPIRES,
+        allowed_domains: vec![miniapp_package::DomainPattern::parse("*.acme.com").unwrap()],
     }
 }
 
@@ -122,8 +123,19 @@ pub fn files() -> BTreeMap<String, Vec<u8>> {
 }
 
 pub fn files_with_seed(seed: u64) -> BTreeMap<String, Vec<u8>> {
+    // A component with no imports: the header, then the noise in one custom section.
     let mut wasm = b"\0asm\x0d\0\x01\0".to_vec();
-    wasm.extend(noise(3000, seed));
+    let mut section = vec![4];
+    section.extend(b"note");
+    section.extend(noise(3000, seed));
+    wasm.push(0);
+    let mut len = section.len();
+    while len >= 0x80 {
+        wasm.push((len as u8 & 0x7f) | 0x80);
+        len >>= 7;
+    }
+    wasm.push(len as u8);
+    wasm.extend(section);
     BTreeMap::from([
         ("app.wasm".to_owned(), wasm),
         ("assets/logo.png".to_owned(), noise(500, seed + 100)),
@@ -232,7 +244,30 @@ pub fn sign_and_zip(manifest: &Manifest, key: &RsaPrivateKey) -> Vec<u8> {
     rezip(&signed_entries(manifest, &e, key))
 }
 
-/// [`entries`] with `manifest.json` edited as JSON, keeping its signature.
+/// A version-1 (legacy) package's entries: the signature in manifest.json over the meaning of
+/// the manifest, no `signature.dsse.json`. Hosts still verify these.
+pub fn legacy_entries() -> BTreeMap<String, Vec<u8>> {
+    let mut e = files();
+    e.insert(
+        PARTNER_PATH.into(),
+        acme_record().to_json_pretty().into_bytes(),
+    );
+    signed_entries(&manifest(), &e, &acme().0)
+}
+
+/// [`legacy_entries`] with `manifest.json` edited as JSON, keeping its signature.
+pub fn with_legacy_manifest_json(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut e = legacy_entries();
+    let mut json: serde_json::Value = serde_json::from_slice(&e[MANIFEST_PATH]).unwrap();
+    edit(&mut json);
+    e.insert(
+        MANIFEST_PATH.into(),
+        serde_json::to_vec_pretty(&json).unwrap(),
+    );
+    rezip(&e)
+}
+
+/// [`entries`] with `manifest.json` edited as JSON.
 pub fn with_manifest_json(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
     let mut e = entries();
     let mut json: serde_json::Value = serde_json::from_slice(&e[MANIFEST_PATH]).unwrap();
@@ -271,5 +306,21 @@ pub fn same_as(v: &VerifiedPackage, original: &BTreeMap<String, Vec<u8>>) -> boo
         && v.files()
             .iter()
             .filter(|(p, _)| p.as_str() != MANIFEST_PATH)
-            .all(|(p, d)| original.get(p) == Some(d))
+            .all(|(p, d)| original.get(p) == Some(d) || same_envelope(p, d, original))
+}
+
+/// The DSSE envelope is JSON around the signed payload; its JSON layout and the `keyid` hints
+/// are not signed (DSSE), so it counts as the same envelope when payload type, payload and
+/// signatures are.
+fn same_envelope(path: &str, data: &[u8], original: &BTreeMap<String, Vec<u8>>) -> bool {
+    use miniapp_package::envelope::Envelope;
+    let signed = |b: &[u8]| {
+        Envelope::from_json(b).ok().map(|e| {
+            let sigs: Vec<String> = e.signatures.into_iter().map(|s| s.sig).collect();
+            (e.payload_type, e.payload, sigs)
+        })
+    };
+    path == miniapp_package::SIGNATURE_PATH
+        && signed(data).is_some()
+        && signed(data) == original.get(path).and_then(|o| signed(o))
 }

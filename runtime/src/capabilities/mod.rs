@@ -85,10 +85,10 @@ pub(crate) fn to_wit<T, U: From<T>>(r: Result<T, BridgeError>) -> WitResult<U> {
 /// Links one capability's interface, to the real host service or to the denial stub.
 pub(crate) type LinkFn = fn(&mut Linker<AppState>, bool) -> wasmtime::Result<()>;
 
-/// A capability: its permission, the WIT interface it guards, how to link it.
+/// A capability: its permission and how to link it. The WIT interface it guards is
+/// `miniapp_package::imports::bridge_interface(permission)` (the package checks imports too).
 pub(crate) struct Capability {
     pub(crate) permission: Permission,
-    pub(crate) interface: &'static str,
     pub(crate) link: LinkFn,
 }
 
@@ -96,42 +96,34 @@ pub(crate) struct Capability {
 pub(crate) const REGISTRY: &[Capability] = &[
     Capability {
         permission: Permission::Storage,
-        interface: "miniapp:bridge/storage",
         link: storage::link,
     },
     Capability {
         permission: Permission::Auth,
-        interface: "miniapp:bridge/auth",
         link: auth::link,
     },
     Capability {
         permission: Permission::Payment,
-        interface: "miniapp:bridge/payment",
         link: payment::link,
     },
     Capability {
         permission: Permission::Location,
-        interface: "miniapp:bridge/geolocation",
         link: geolocation::link,
     },
     Capability {
         permission: Permission::Ui,
-        interface: "miniapp:bridge/ui",
         link: ui::link,
     },
     Capability {
         permission: Permission::Device,
-        interface: "miniapp:bridge/device",
         link: device::link,
     },
     Capability {
         permission: Permission::Clipboard,
-        interface: "miniapp:bridge/clipboard",
         link: clipboard::link,
     },
     Capability {
         permission: Permission::Share,
-        interface: "miniapp:bridge/share",
         link: share::link,
     },
 ];
@@ -139,16 +131,7 @@ pub(crate) const REGISTRY: &[Capability] = &[
 /// The permission guarding an imported interface name (`miniapp:bridge/payment@0.1.0`), if any.
 /// `None` for interfaces every app may import (types, log, WASI).
 pub fn permission_for_import(import: &str) -> Option<Permission> {
-    let unversioned = import.split('@').next().unwrap_or(import);
-    REGISTRY
-        .iter()
-        .find(|c| c.interface == unversioned)
-        .map(|c| c.permission)
-        .or_else(|| {
-            unversioned
-                .starts_with("wasi:http/")
-                .then_some(Permission::Network)
-        })
+    miniapp_package::imports::permission_for_import(import)
 }
 
 /// Links the bridge for one grant set: always `types` and `log`; each declared capability to its
