@@ -84,6 +84,7 @@ fn main() {
             partner: "acme".into(),
             public_key: keys::public_key_to_pem(&partner_pub).expect("pem"),
             allowed_permissions: Permission::ALL.into_iter().collect(),
+            allowed_domains: vec![],
             namespace: AppId::parse("com.acme").expect("valid namespace"),
             issued_at: now() - 60,
             expires_at: now() + 86_400,
@@ -142,6 +143,8 @@ fn main() {
         sha256: hex_sha256(&next),
         sequence: now(),
         expires: now() + 86_400,
+        rollout_percent: None,
+        pulled_versions: Default::default(),
         signature: String::new(),
     }
     .sign(&root)

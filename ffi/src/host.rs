@@ -100,6 +100,13 @@ pub enum UpdateOutcome {
     AlreadyPending { version: String },
     /// The marketplace version was rolled back from on this host; it is not installed again.
     SkippedRolledBack { version: String },
+    /// The marketplace rolls this version out to a share of hosts (`percent`), and this host's
+    /// bucket is outside it: nothing was downloaded.
+    NotInRollout { version: String, percent: u8 },
+    /// The marketplace pulled this version: it is not installed.
+    Pulled { version: String },
+    /// The active version was pulled by the marketplace; the app moved back to `to`.
+    MovedBack { from: String, to: String },
     /// Staged as pending (activates at the next run), or installed as active when the app was
     /// not installed.
     Staged {
@@ -123,6 +130,17 @@ impl From<miniapp_runtime::UpdateOutcome> for UpdateOutcome {
             },
             U::SkippedRolledBack { version } => UpdateOutcome::SkippedRolledBack {
                 version: version.to_string(),
+            },
+            U::NotInRollout { version, percent } => UpdateOutcome::NotInRollout {
+                version: version.to_string(),
+                percent,
+            },
+            U::Pulled { version } => UpdateOutcome::Pulled {
+                version: version.to_string(),
+            },
+            U::MovedBack { from, to } => UpdateOutcome::MovedBack {
+                from: from.to_string(),
+                to: to.to_string(),
             },
             U::Staged {
                 from,
