@@ -25,7 +25,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
 
-    miniapp_nested_cargo::require_target(TARGET, "the Extism plugin");
+    miniapp_nested_cargo::ensure_target(TARGET, "the Extism plugin");
 
     // A target dir of its own: the outer build holds the lock on its own.
     let target_dir = out_dir.join("plugin-target");

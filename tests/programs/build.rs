@@ -35,7 +35,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", dir.display());
     }
 
-    miniapp_nested_cargo::require_target(TARGET, "the guest components");
+    miniapp_nested_cargo::ensure_target(TARGET, "the guest components");
 
     // A target dir of its own: the outer build holds the lock on the workspace's.
     let target_dir = out_dir.join("guest-target");

@@ -80,20 +80,40 @@ pub fn run(cmd: &mut Command, target_dir: &Path, what: &str) {
     panic!("building {what} failed twice; the cargo output above says why");
 }
 
-/// Panics with the `rustup` command to run when `target`'s standard library is not installed.
-pub fn require_target(target: &str, what: &str) {
+/// Makes sure `target`'s standard library is installed: when it is not and rustup is here, runs
+/// `rustup target add TARGET` for the toolchain in use (as cargo-component does), saying so; panics
+/// with the command to run when that is not possible. `rust-toolchain.toml`'s `targets` are not
+/// enough on their own: with `RUSTUP_AUTO_INSTALL=0` (CI images, these machines) rustup skips them.
+pub fn ensure_target(target: &str, what: &str) {
+    if target_installed(target) {
+        return;
+    }
+    println!(
+        "cargo:warning=the {target} target is missing; installing it with `rustup target add {target}` to build {what}"
+    );
+    let mut rustup = Command::new("rustup");
+    rustup.args(["target", "add", target]).stdin(Stdio::null());
+    if let Some(toolchain) = env::var_os("RUSTUP_TOOLCHAIN") {
+        rustup.arg("--toolchain").arg(toolchain);
+    }
+    let added = rustup.status().map(|s| s.success()).unwrap_or(false);
+    if !added || !target_installed(target) {
+        panic!(
+            "the {target} target is not installed and `rustup target add {target}` did not install it, \
+             so {what} cannot be built.\nFix: rustup target add {target}"
+        );
+    }
+}
+
+/// Whether rustc finds `target`'s standard library.
+fn target_installed(target: &str) -> bool {
     let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let libdir = Command::new(rustc)
+    Command::new(rustc)
         .args(["--print", "target-libdir", "--target", target])
         .stdin(Stdio::null())
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    if !libdir.is_some_and(|d| d.is_dir()) {
-        panic!(
-            "the {target} target is not installed, so {what} cannot be built.\n\
-             Fix: rustup target add {target}"
-        );
-    }
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .is_some_and(|d| d.is_dir())
 }
