@@ -123,15 +123,17 @@ out("")
 out("## Method")
 out("")
 out("- `cargo bench -p miniapp-benches` (`benches/benches/runtime.rs`): each criterion group holds a")
-out("  baseline (`raw_wasmtime`: the same component on an engine configured like miniapp's —")
-out("  pooling allocator with the same limits, epoch interruption — linked with wasmtime's own")
-out("  bindgen and WASI, calling the same `AppStorage` backend; `native`: the same Rust kernel")
+out("  baseline (`raw_wasmtime`: the same component on an engine built from the runtime's own")
+out("  `wasmtime_config` for its default `device` profile — same pool, reservations and epoch")
+out("  interruption — linked with wasmtime's own bindgen (storage as plain host functions, as in")
+out("  miniapp) and WASI, calling the same `AppStorage` backend; `native`: the same Rust kernel")
 out("  compiled for the host; `raw_serde`: parsing and answering the JSON request directly) and")
 out("  `miniapp`. Ratio = miniapp median / baseline median; lower is better.")
 out("- Cold start: the app is installed (precompiled artifact on disk); miniapp drops its in-memory")
-out("  caches and launches (read install record, check the artifact digest, deserialize, link,")
-out("  instantiate, `on-launch(\"noop\")`); raw wasmtime reads the artifact file, deserializes, links,")
-out("  instantiates and calls `on-launch(\"noop\")`. Warm start: a new instance in a running host")
+out("  caches and launches (read install record, check the artifact's stamp, map and deserialize it,")
+out("  `instantiate_pre` with the linker kept for its grant set, instantiate, `on-launch(\"noop\")`);")
+out("  raw wasmtime maps and deserializes the artifact file (`deserialize_file`), pre-instantiates with")
+out("  a linker built once, instantiates and calls `on-launch(\"noop\")`. Warm start: a new instance in a running host")
 out("  (cached `InstancePre`) plus `on-launch(\"noop\")`.")
 out("- Bridge calls: the guest makes 1,000 `storage.usage` (no I/O), 1,000 `storage.get` hits, or 20")
 out("  `storage.set` (each a crash-safe write with two fsyncs) inside one `on-launch`; the table gives")
@@ -161,7 +163,8 @@ out(f"  - Sizes of what each runtime loads, from this run: miniapp's bench compo
 out(f"    (installed, so a cold start deserializes its precompiled artifact); the Extism PDK plugin")
 out(f"    {fmt_size('extism_pdk_plugin')} and the WAT plugin {fmt_size('extism_wat_plugin')}, each plus Extism's")
 out("    own kernel module, which it links into every plugin. Extism calls a core-wasm host function")
-out("    synchronously; miniapp's bridge is a component-model import on wasmtime's async path.")
+out("    synchronously; miniapp's storage bridge is a component-model import linked as a plain host")
+out("    function (services that may wait, such as payment, stay on wasmtime's async path).")
 out("- Criterion: 1 s warm-up, 3 s measurement per function (slow groups: fewer samples).")
 out("")
 SUMMARY_AT = len(lines)
@@ -478,16 +481,15 @@ WHY = {
     "bridge call guest→host, no-op `storage.usage` (per call)": lambda: (
         "A no-op call is where miniapp's fixed per-call work weighs most: the grant check (the "
         "denial stub answers without reaching the host service), the usage counter and the "
-        "inspector's span check in `bridge_call`, and a larger host-function future, which wasmtime "
-        "moves into a fresh box on every async host call. "
+        "inspector's span check in `bridge_call_sync`. "
         + gap_ns("bridge_noop_x1000", 1000)
         + " On a call that does something the same work disappears into it: `storage.get` "
         + ratio_text("bridge_get_x1000") + ", `storage.set` " + ratio_text("bridge_set_x20") + "."),
     "compute: SHA-256 of 1 MiB (wasm vs native)": lambda: compute_why("sha256_1mib"),
     "host call guest→host vs Extism's host function (per call)": lambda: (
         "Extism's host function is a synchronous core-wasm call plus the PDK's memory round trip; "
-        "miniapp's bridge call is a component-model import on wasmtime's async path, which boxes a "
-        "future per call."),
+        "miniapp's bridge call is a component-model import: its arguments and results are lifted "
+        "and lowered by the canonical ABI."),
     "compute: sort 100,000 u32 (wasm vs native)": lambda: compute_why("sort_100k"),
     "cold start vs an Extism plugin from wasm bytes, compilation cache on": lambda: (
         "With its compilation cache on, Extism creating a plugin from bytes it has seen before hashes "
