@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
     typealias FfiType = UInt16
     typealias SwiftType = UInt16
@@ -4577,6 +4593,22 @@ public enum UpdateOutcome: Equatable, Hashable {
     case skippedRolledBack(version: String
     )
     /**
+     * The marketplace rolls this version out to a share of hosts (`percent`), and this host's
+     * bucket is outside it: nothing was downloaded.
+     */
+    case notInRollout(version: String, percent: UInt8
+    )
+    /**
+     * The marketplace pulled this version: it is not installed.
+     */
+    case pulled(version: String
+    )
+    /**
+     * The active version was pulled by the marketplace; the app moved back to `to`.
+     */
+    case movedBack(from: String, to: String
+    )
+    /**
      * Staged as pending (activates at the next run), or installed as active when the app was
      * not installed.
      */
@@ -4615,7 +4647,16 @@ public struct FfiConverterTypeUpdateOutcome: FfiConverterRustBuffer {
         case 3: return .skippedRolledBack(version: try FfiConverterString.read(from: &buf)
         )
         
-        case 4: return .staged(previous: try FfiConverterOptionString.read(from: &buf), version: try FfiConverterString.read(from: &buf), bytes: try FfiConverterUInt64.read(from: &buf), activated: try FfiConverterBool.read(from: &buf)
+        case 4: return .notInRollout(version: try FfiConverterString.read(from: &buf), percent: try FfiConverterUInt8.read(from: &buf)
+        )
+        
+        case 5: return .pulled(version: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .movedBack(from: try FfiConverterString.read(from: &buf), to: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 7: return .staged(previous: try FfiConverterOptionString.read(from: &buf), version: try FfiConverterString.read(from: &buf), bytes: try FfiConverterUInt64.read(from: &buf), activated: try FfiConverterBool.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -4641,8 +4682,25 @@ public struct FfiConverterTypeUpdateOutcome: FfiConverterRustBuffer {
             FfiConverterString.write(version, into: &buf)
             
         
-        case let .staged(previous,version,bytes,activated):
+        case let .notInRollout(version,percent):
             writeInt(&buf, Int32(4))
+            FfiConverterString.write(version, into: &buf)
+            FfiConverterUInt8.write(percent, into: &buf)
+            
+        
+        case let .pulled(version):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(version, into: &buf)
+            
+        
+        case let .movedBack(from,to):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(from, into: &buf)
+            FfiConverterString.write(to, into: &buf)
+            
+        
+        case let .staged(previous,version,bytes,activated):
+            writeInt(&buf, Int32(7))
             FfiConverterOptionString.write(previous, into: &buf)
             FfiConverterString.write(version, into: &buf)
             FfiConverterUInt64.write(bytes, into: &buf)
