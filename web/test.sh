@@ -14,11 +14,34 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-# bridge-mock depends on @miniapp/bridge through "file:../bridge": npm install only links it.
-echo "== npm install (bridge-mock)"
-if ! (cd "$here/bridge-mock" && npm install --no-audit --no-fund); then
-  echo "test.sh: npm install failed in bridge-mock" >&2
+# web/ is an npm workspace: bridge-mock depends on a version range of @miniapp/bridge, which npm
+# links from bridge/; typescript is the only package fetched (for the type check below).
+echo "== npm ci (web workspace: links @miniapp/bridge, installs typescript)"
+if ! (cd "$here" && npm ci --no-audit --no-fund); then
+  echo "test.sh: npm ci failed in web/" >&2
   exit 1
+fi
+
+# The declarations (index.d.ts by hand, protocol.d.ts generated from the contract crate) must
+# type-check, and a typical page's calls must get the contract's types (types-check/usage.ts).
+echo "== tsc --noEmit (types-check)"
+if ! (cd "$here" && npm run -s typecheck); then
+  echo "test.sh: the TypeScript declarations do not type-check" >&2
+  status=1
+fi
+
+# Both packages must pack as they would be published; the mock must name a version range of
+# @miniapp/bridge, not a path.
+for pkg in bridge bridge-mock; do
+  echo "== npm pack --dry-run ($pkg)"
+  if ! (cd "$here/$pkg" && npm pack --dry-run --json >/dev/null); then
+    echo "test.sh: npm pack failed for $pkg" >&2
+    status=1
+  fi
+done
+if grep -q '"file:' "$here/bridge-mock/package.json"; then
+  echo "test.sh: bridge-mock depends on a path; it must name a version range" >&2
+  status=1
 fi
 
 for pkg in bridge bridge-mock; do

@@ -2,11 +2,11 @@
 
 import { attachHelpers } from '@miniapp/bridge/helpers';
 import { BridgeError } from '@miniapp/bridge/errors';
-import { LIMITS, LOG_LEVELS, PERMISSIONS, permissionFor } from '@miniapp/bridge/protocol';
+import { LIMITS, LOG_LEVELS, PERMISSIONS, permissionFor, storageEntryBytes } from '@miniapp/bridge/protocol';
 
 import { base64url, canonicalJson, compareCodePoints, fromBase64url, truncateUtf8, utf8Length } from './text.js';
 
-export const DEFAULT_QUOTA_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_QUOTA_BYTES = LIMITS.defaultQuotaBytes;
 export const DEFAULT_APP_ID = 'com.example.miniapp';
 
 export const DEFAULT_POSITION = Object.freeze({ latitude: 52.52, longitude: 13.405, accuracyM: 10 });
@@ -76,7 +76,7 @@ export function createMockBridge(options = {}) {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`fixtures.storage[${JSON.stringify(key)}] is not JSON`);
     state.storage.set(key, text);
-    state.usedBytes += utf8Length(key) + utf8Length(text);
+    state.usedBytes += storageEntryBytes(utf8Length(key), utf8Length(text));
   }
   if (state.usedBytes > quotaBytes) throw new TypeError('fixtures.storage is larger than quotaBytes');
 
@@ -118,8 +118,8 @@ export function createMockBridge(options = {}) {
       return () => {
         const keyBytes = utf8Length(k);
         const old = state.storage.get(k);
-        const freed = old === undefined ? 0 : keyBytes + utf8Length(old);
-        const used = state.usedBytes - freed + keyBytes + bytes;
+        const freed = old === undefined ? 0 : storageEntryBytes(keyBytes, utf8Length(old));
+        const used = state.usedBytes - freed + storageEntryBytes(keyBytes, bytes);
         if (used > quotaBytes) {
           throw new BridgeError('QUOTA_EXCEEDED', `storage quota exceeded: ${used} of ${quotaBytes} bytes`);
         }
@@ -138,7 +138,7 @@ export function createMockBridge(options = {}) {
         const old = state.storage.get(k);
         if (old === undefined) return false;
         state.storage.delete(k);
-        state.usedBytes -= utf8Length(k) + utf8Length(old);
+        state.usedBytes -= storageEntryBytes(utf8Length(k), utf8Length(old));
         return true;
       };
     },

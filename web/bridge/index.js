@@ -7,15 +7,7 @@ export { MiniAppBridge, DEFAULT_TIMEOUT_MS } from './bridge.js';
 export { BridgeError } from './errors.js';
 export { attachHelpers } from './helpers.js';
 export { webViewTransport, webSocketTransport } from './transports.js';
-export {
-  ERROR_CODES,
-  TIMEOUT,
-  PERMISSIONS,
-  METHODS,
-  LOG_LEVELS,
-  LIMITS,
-  permissionFor,
-} from './protocol.js';
+export * from './protocol.js';
 
 /** Name of the global the host calls (`window.__miniappBridge._receive(...)`). */
 export const GLOBAL_NAME = '__miniappBridge';

@@ -1,15 +1,162 @@
-export {
-  ERROR_CODES,
-  TIMEOUT,
-  PERMISSIONS,
-  METHODS,
-  LOG_LEVELS,
-  LIMITS,
-  permissionFor,
-  MethodMap,
-  MethodName,
-  MethodParams,
-  MethodResult,
-  Permission,
-  LogLevel,
-} from './index.js';
+// Generated from the miniapp-contract crate (contract/src) by `cargo run -p miniapp-contract -- write-web web/bridge`.
+// Do not edit: change the contract and regenerate.
+
+/** Codes the host sends in an error response. */
+export type HostErrorCode =
+  | 'PERMISSION_DENIED'
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'QUOTA_EXCEEDED'
+  | 'UNAVAILABLE'
+  | 'CANCELLED'
+  | 'INTERNAL'
+  | 'METHOD_NOT_FOUND'
+  | 'BAD_REQUEST';
+
+/** Every code a BridgeError can carry: the host's, plus `TIMEOUT` (no response in time). */
+export type BridgeErrorCode = HostErrorCode | 'TIMEOUT';
+
+export type Permission =
+  | 'storage'
+  | 'auth'
+  | 'payment'
+  | 'location'
+  | 'ui'
+  | 'device'
+  | 'clipboard'
+  | 'share'
+  | 'network';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** `{"id": 7, "method": "storage.set", "params": {...}}` */
+export interface BridgeRequest<M extends MethodName = MethodName> {
+  id: number;
+  method: M;
+  params: MethodParams<M>;
+}
+
+/** `{"id": 7, "result": ...}` or `{"id": 7, "error": {"code": ..., "message": ...}}` */
+export type BridgeResponse<M extends MethodName = MethodName> =
+  | { id: number; result: MethodResult<M> }
+  | { id: number; error: BridgeErrorBody };
+
+export interface BridgeErrorBody {
+  code: HostErrorCode | (string & {});
+  message: string;
+}
+
+export const ERROR_CODES: readonly HostErrorCode[];
+export const TIMEOUT: 'TIMEOUT';
+export const PERMISSIONS: readonly Permission[];
+export const SENSITIVE_PERMISSIONS: readonly Permission[];
+export const LOG_LEVELS: readonly LogLevel[];
+export const METHODS: Readonly<{ [M in MethodName]: Permission | null }>;
+/** The permission `method` needs: `null` if none, `undefined` if the method does not exist. */
+export function permissionFor(method: string): Permission | null | undefined;
+export const LIMITS: Readonly<{
+  storageKeyBytes: 1024;
+  storageValueBytes: 1048576;
+  defaultQuotaBytes: 10485760;
+  storageEntryOverheadBytes: 10;
+  orderIdBytes: 128;
+  toastBytes: 500;
+  modalButtonsMin: 1;
+  modalButtonsMax: 4;
+  titleBytes: 100;
+  vibrateMillisMax: 1000;
+  clipboardTextBytes: 65536;
+  logMessageBytes: 4096;
+  tokenLifetimeSeconds: 900;
+}>;
+/** What one storage entry counts against the quota: the host's rule, used by the mocks. */
+export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
+
+export interface StorageUsage {
+  usedBytes: number;
+  quotaBytes: number;
+}
+
+export interface Token {
+  /** Compact JWT, `header.claims.signature`; send it to your backend as a bearer token. */
+  value: string;
+  /** Seconds since the Unix epoch. */
+  expiresAt: number;
+  /** Scopes granted: the requested ones the host allows this mini-program. */
+  scopes: string[];
+}
+
+export interface PaymentRequest {
+  /** Your order id, 1 to 128 UTF-8 bytes; the idempotency key. */
+  orderId: string;
+  /** Positive integer, in minor units (cents). */
+  amountMinor: number;
+  /** ISO 4217, three upper-case letters. */
+  currency: string;
+  /** Shown on the host's payment sheet. */
+  description: string;
+}
+
+export interface Receipt {
+  orderId: string;
+  transactionId: string;
+  amountMinor: number;
+  currency: string;
+  /** Seconds since the Unix epoch. */
+  paidAt: number;
+}
+
+export interface Position {
+  latitude: number;
+  longitude: number;
+  /** Radius of uncertainty in meters. */
+  accuracyM: number;
+}
+
+export interface Screen {
+  width: number;
+  height: number;
+  /** Device pixels per CSS pixel. */
+  scale: number;
+}
+
+export interface DeviceInfo {
+  /** `android`, `ios`, `linux`, ... */
+  platform: string;
+  /** The host app's version (semver). */
+  hostVersion: string;
+  /** BCP 47 tag, e.g. `en-US`. */
+  locale: string;
+  screen: Screen;
+}
+
+/** Params and result of every method, by wire name. */
+export interface MethodMap {
+  'storage.set': { params: { key: string; value: JsonValue }; result: null };
+  'storage.get': { params: { key: string }; result: JsonValue };
+  'storage.remove': { params: { key: string }; result: boolean };
+  'storage.keys': { params: Record<string, never>; result: string[] };
+  'storage.clear': { params: Record<string, never>; result: null };
+  'storage.usage': { params: Record<string, never>; result: StorageUsage };
+  'auth.getToken': { params: { scopes: string[] }; result: Token };
+  'payment.pay': { params: PaymentRequest; result: Receipt };
+  'payment.query': { params: { orderId: string }; result: Receipt };
+  'geolocation.currentPosition': { params: Record<string, never>; result: Position };
+  'ui.toast': { params: { message: string }; result: null };
+  'ui.modal': { params: { title: string; message: string; buttons: string[] }; result: number };
+  'ui.navigate': { params: { route: string }; result: null };
+  'ui.setTitle': { params: { title: string }; result: null };
+  'device.info': { params: Record<string, never>; result: DeviceInfo };
+  'device.vibrate': { params: { millis: number }; result: null };
+  'clipboard.readText': { params: Record<string, never>; result: string | null };
+  'clipboard.writeText': { params: { text: string }; result: null };
+  'share.share': { params: { text: string; url?: string }; result: null };
+  'log.log': { params: { level: LogLevel; message: string }; result: null };
+}
+
+export type MethodName = keyof MethodMap;
+export type MethodParams<M extends MethodName> = MethodMap[M]['params'];
+export type MethodResult<M extends MethodName> = MethodMap[M]['result'];

@@ -1,5 +1,5 @@
-// The JSON bridge protocol in data form: error codes, methods, permissions and limits.
-// The Rust host (runtime/src/bridge.rs) declares the same method table; PROTOCOL.md describes it.
+// Generated from the miniapp-contract crate (contract/src) by `cargo run -p miniapp-contract -- write-web web/bridge`.
+// Do not edit: change the contract and regenerate.
 
 /** Error codes the host may send in `{"error": {"code": ...}}`. */
 export const ERROR_CODES = Object.freeze([
@@ -28,6 +28,13 @@ export const PERMISSIONS = Object.freeze([
   'clipboard',
   'share',
   'network',
+]);
+
+/** Permissions the user must consent to before a launch that needs them. */
+export const SENSITIVE_PERMISSIONS = Object.freeze([
+  'payment',
+  'location',
+  'clipboard',
 ]);
 
 /** Every bridge method and the permission it needs (`null`: always allowed). */
@@ -64,14 +71,21 @@ export const LOG_LEVELS = Object.freeze(['trace', 'debug', 'info', 'warn', 'erro
 /** Limits, in UTF-8 bytes unless said otherwise. */
 export const LIMITS = Object.freeze({
   storageKeyBytes: 1024,
-  storageValueBytes: 1024 * 1024,
+  storageValueBytes: 1048576,
+  defaultQuotaBytes: 10485760,
+  storageEntryOverheadBytes: 10,
   orderIdBytes: 128,
   toastBytes: 500,
   modalButtonsMin: 1,
   modalButtonsMax: 4,
   titleBytes: 100,
   vibrateMillisMax: 1000,
-  clipboardTextBytes: 64 * 1024,
-  logMessageBytes: 4 * 1024,
-  tokenLifetimeSeconds: 15 * 60,
+  clipboardTextBytes: 65536,
+  logMessageBytes: 4096,
+  tokenLifetimeSeconds: 900,
 });
+
+/** What one storage entry counts against the quota: the host's rule, used by the mocks. */
+export function storageEntryBytes(keyBytes, valueBytes) {
+  return LIMITS.storageEntryOverheadBytes + keyBytes + valueBytes;
+}

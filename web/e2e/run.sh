@@ -16,8 +16,8 @@ dpkg-query -W -f='chromium ${Version}\n' chromium 2>/dev/null || true
 
 echo "== cargo build -p miniapp (debug: has \`miniapp dev\`)"
 (cd "$root" && cargo build -p miniapp --locked)
-echo "== npm install (bridge-mock links @miniapp/bridge; e2e gets playwright-core)"
-(cd "$root/web/bridge-mock" && npm install --no-audit --no-fund)
+echo "== npm ci (the web workspace links @miniapp/bridge; e2e gets playwright-core)"
+(cd "$root/web" && npm ci --no-audit --no-fund)
 (cd "$here" && npm ci --no-audit --no-fund)
 
 echo "== browser tests"

@@ -63,7 +63,7 @@ test('a denied call leaves no trace: storage untouched, payment not recorded, no
   await assert.rejects(m.clipboard.writeText('secret'), { code: 'PERMISSION_DENIED' });
   await assert.rejects(m.auth.getToken(['profile']), { code: 'PERMISSION_DENIED' });
   assert.deepEqual(m.storageSnapshot(), { kept: 1 });
-  assert.equal(m.state.usedBytes, 5);
+  assert.equal(m.state.usedBytes, 15);
   assert.equal(m.state.receipts.size, 0);
   assert.deepEqual(m.state.toasts, []);
   assert.equal(m.state.clipboard, null);

@@ -13,14 +13,15 @@ test('storage happy path: set, get, keys, remove, usage, clear', async () => {
   assert.equal(await m.storage.get('count'), 3);
   assert.equal(await m.storage.get('missing'), null);
   assert.deepEqual(await m.storage.keys(), ['count', 'profile']);
-  const expected = bytes('profile') + bytes('{"name":"Ada","tags":["x"]}') + bytes('count') + bytes('3');
-  assert.deepEqual(await m.storage.usage(), { usedBytes: expected, quotaBytes: 5 * 1024 * 1024 });
+  // Each entry costs its key, its JSON text and the host's 10-byte record header.
+  const expected = 10 + bytes('profile') + bytes('{"name":"Ada","tags":["x"]}') + 10 + bytes('count') + bytes('3');
+  assert.deepEqual(await m.storage.usage(), { usedBytes: expected, quotaBytes: 10 * 1024 * 1024 });
   assert.equal(await m.storage.remove('count'), true);
   assert.equal(await m.storage.remove('count'), false);
   assert.deepEqual(await m.storage.keys(), ['profile']);
   assert.equal(await m.storage.clear(), null);
   assert.deepEqual(await m.storage.keys(), []);
-  assert.deepEqual(await m.storage.usage(), { usedBytes: 0, quotaBytes: 5 * 1024 * 1024 });
+  assert.deepEqual(await m.storage.usage(), { usedBytes: 0, quotaBytes: 10 * 1024 * 1024 });
 });
 
 test('values are stored as JSON text: what you get back is a copy, as on the wire', async () => {
@@ -39,7 +40,7 @@ test('overwriting a key replaces its bytes in the usage count', async () => {
   const m = createMockBridge();
   await m.storage.set('k', 'a long value');
   await m.storage.set('k', 1);
-  assert.equal((await m.storage.usage()).usedBytes, bytes('k') + bytes('1'));
+  assert.equal((await m.storage.usage()).usedBytes, 10 + bytes('k') + bytes('1'));
 });
 
 test('keys sort by code point (UTF-8 byte order, like the host), not by UTF-16 unit', async () => {
@@ -79,28 +80,28 @@ test('a value is required (undefined does not survive JSON)', async () => {
   assert.equal(m.state.storage.get('k'), 'null');
 });
 
-test('quota counts key bytes + value bytes; a write over it fails with QUOTA_EXCEEDED and changes nothing', async () => {
-  const m = createMockBridge({ quotaBytes: 20 });
-  await m.storage.set('a', '12345678'); // 1 + 10 = 11
-  // 1 + 9 = 10 -> 21 > 20
+test('quota counts header + key bytes + value bytes, as the host does; a write over it fails with QUOTA_EXCEEDED and changes nothing', async () => {
+  const m = createMockBridge({ quotaBytes: 40 });
+  await m.storage.set('a', '12345678'); // 10 + 1 + 10 = 21
+  // 10 + 1 + 9 = 20 -> 41 > 40
   const err = await m.storage.set('b', '1234567').then(() => assert.fail('should exceed the quota'), (e) => e);
   assert.ok(err instanceof BridgeError);
   assert.equal(err.code, 'QUOTA_EXCEEDED');
   assert.deepEqual(m.storageSnapshot(), { a: '12345678' });
-  assert.deepEqual(await m.storage.usage(), { usedBytes: 11, quotaBytes: 20 });
-  assert.equal(await m.storage.set('b', '123456'), null, 'exactly at the quota is fine'); // 1 + 8 = 9 -> 20
-  assert.equal((await m.storage.usage()).usedBytes, 20);
+  assert.deepEqual(await m.storage.usage(), { usedBytes: 21, quotaBytes: 40 });
+  assert.equal(await m.storage.set('b', '123456'), null, 'exactly at the quota is fine'); // 10 + 1 + 8 = 19 -> 40
+  assert.equal((await m.storage.usage()).usedBytes, 40);
   // replacing a value with a smaller one always fits; a bigger one must fit after freeing the old
   await assert.rejects(m.storage.set('a', '123456789'), { code: 'QUOTA_EXCEEDED' });
   assert.equal(await m.storage.set('a', '1234567'), null);
-  assert.equal((await m.storage.usage()).usedBytes, 19);
+  assert.equal((await m.storage.usage()).usedBytes, 39);
   await m.storage.remove('b');
-  assert.equal((await m.storage.usage()).usedBytes, 10);
+  assert.equal((await m.storage.usage()).usedBytes, 20);
 });
 
 test('fixtures.storage pre-fills the store and counts against the quota', async () => {
   const m = createMockBridge({ fixtures: { storage: { draft: { step: 2 } } } });
   assert.deepEqual(await m.storage.get('draft'), { step: 2 });
-  assert.equal((await m.storage.usage()).usedBytes, bytes('draft') + bytes('{"step":2}'));
-  assert.throws(() => createMockBridge({ quotaBytes: 3, fixtures: { storage: { draft: 1 } } }), TypeError);
+  assert.equal((await m.storage.usage()).usedBytes, 10 + bytes('draft') + bytes('{"step":2}'));
+  assert.throws(() => createMockBridge({ quotaBytes: 13, fixtures: { storage: { draft: 1 } } }), TypeError);
 });

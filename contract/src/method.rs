@@ -1,0 +1,204 @@
+//! The bridge's interfaces and methods: one table, read by the runtime's dispatcher, the
+//! package's import check, the SDKs and the generated JS protocol files.
+
+use std::fmt;
+
+use crate::Permission;
+
+/// The WIT package every bridge interface lives in.
+pub const WIT_PACKAGE: &str = "miniapp:bridge";
+
+/// One bridge interface (one WIT file, one capability). `network` is not among them: it is the
+/// standard `wasi:http` (components) or `fetch` (web pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Interface {
+    Storage,
+    Auth,
+    Payment,
+    Geolocation,
+    Ui,
+    Device,
+    Clipboard,
+    Share,
+    Log,
+}
+
+impl Interface {
+    /// Every interface, in a stable order.
+    pub const ALL: [Interface; 9] = [
+        Interface::Storage,
+        Interface::Auth,
+        Interface::Payment,
+        Interface::Geolocation,
+        Interface::Ui,
+        Interface::Device,
+        Interface::Clipboard,
+        Interface::Share,
+        Interface::Log,
+    ];
+
+    /// The WIT interface name (`geolocation`), also the JSON methods' prefix.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Interface::Storage => "storage",
+            Interface::Auth => "auth",
+            Interface::Payment => "payment",
+            Interface::Geolocation => "geolocation",
+            Interface::Ui => "ui",
+            Interface::Device => "device",
+            Interface::Clipboard => "clipboard",
+            Interface::Share => "share",
+            Interface::Log => "log",
+        }
+    }
+
+    /// The permission that grants it; `None` for `log`, which every app may use.
+    pub const fn permission(self) -> Option<Permission> {
+        Some(match self {
+            Interface::Storage => Permission::Storage,
+            Interface::Auth => Permission::Auth,
+            Interface::Payment => Permission::Payment,
+            Interface::Geolocation => Permission::Location,
+            Interface::Ui => Permission::Ui,
+            Interface::Device => Permission::Device,
+            Interface::Clipboard => Permission::Clipboard,
+            Interface::Share => Permission::Share,
+            Interface::Log => return None,
+        })
+    }
+
+    /// The interface a permission grants; `None` for `network`.
+    pub fn for_permission(p: Permission) -> Option<Interface> {
+        Interface::ALL
+            .into_iter()
+            .find(|i| i.permission() == Some(p))
+    }
+
+    /// The WIT import name without version: `miniapp:bridge/geolocation`.
+    pub fn wit_name(self) -> String {
+        format!("{WIT_PACKAGE}/{}", self.name())
+    }
+
+    /// Its methods, in table order.
+    pub fn methods(self) -> impl Iterator<Item = Method> {
+        Method::ALL
+            .iter()
+            .copied()
+            .filter(move |m| m.interface() == self)
+    }
+}
+
+impl fmt::Display for Interface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Declares every bridge method once: variant, wire name, interface, and the TypeScript types of
+/// its JSON params and result (the generated `protocol.d.ts` carries them).
+macro_rules! methods {
+    ($($variant:ident => $name:literal, $iface:ident, $params:literal -> $result:literal;)*) => {
+        /// A bridge method. The name is the JSON-bridge method name (`"storage.set"`); the WIT
+        /// function is the same name in kebab case in the interface's file.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Method { $($variant,)* }
+
+        impl Method {
+            pub const ALL: &'static [Method] = &[$(Method::$variant,)*];
+
+            pub const fn name(self) -> &'static str {
+                match self { $(Method::$variant => $name,)* }
+            }
+
+            pub const fn interface(self) -> Interface {
+                match self { $(Method::$variant => Interface::$iface,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Method> {
+                match name { $($name => Some(Method::$variant),)* _ => None }
+            }
+
+            /// The TypeScript type of the JSON params.
+            pub const fn params_ts(self) -> &'static str {
+                match self { $(Method::$variant => $params,)* }
+            }
+
+            /// The TypeScript type of the JSON result.
+            pub const fn result_ts(self) -> &'static str {
+                match self { $(Method::$variant => $result,)* }
+            }
+        }
+    };
+}
+
+methods! {
+    StorageSet => "storage.set", Storage, "{ key: string; value: JsonValue }" -> "null";
+    StorageGet => "storage.get", Storage, "{ key: string }" -> "JsonValue";
+    StorageRemove => "storage.remove", Storage, "{ key: string }" -> "boolean";
+    StorageKeys => "storage.keys", Storage, "Record<string, never>" -> "string[]";
+    StorageClear => "storage.clear", Storage, "Record<string, never>" -> "null";
+    StorageUsage => "storage.usage", Storage, "Record<string, never>" -> "StorageUsage";
+    AuthGetToken => "auth.getToken", Auth, "{ scopes: string[] }" -> "Token";
+    PaymentPay => "payment.pay", Payment, "PaymentRequest" -> "Receipt";
+    PaymentQuery => "payment.query", Payment, "{ orderId: string }" -> "Receipt";
+    GeolocationCurrentPosition => "geolocation.currentPosition", Geolocation,
+        "Record<string, never>" -> "Position";
+    UiToast => "ui.toast", Ui, "{ message: string }" -> "null";
+    UiModal => "ui.modal", Ui, "{ title: string; message: string; buttons: string[] }" -> "number";
+    UiNavigate => "ui.navigate", Ui, "{ route: string }" -> "null";
+    UiSetTitle => "ui.setTitle", Ui, "{ title: string }" -> "null";
+    DeviceInfo => "device.info", Device, "Record<string, never>" -> "DeviceInfo";
+    DeviceVibrate => "device.vibrate", Device, "{ millis: number }" -> "null";
+    ClipboardReadText => "clipboard.readText", Clipboard, "Record<string, never>" -> "string | null";
+    ClipboardWriteText => "clipboard.writeText", Clipboard, "{ text: string }" -> "null";
+    ShareShare => "share.share", Share, "{ text: string; url?: string }" -> "null";
+    LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
+}
+
+impl Method {
+    /// The permission a call needs; `None` for always-granted methods (log).
+    pub const fn permission(self) -> Option<Permission> {
+        self.interface().permission()
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_is_prefixed_by_its_interface_and_round_trips() {
+        for m in Method::ALL {
+            let (prefix, function) = m.name().split_once('.').expect("interface.function");
+            assert_eq!(prefix, m.interface().name(), "{m}");
+            assert!(function.chars().all(|c| c.is_ascii_alphanumeric()), "{m}");
+            assert_eq!(Method::from_name(m.name()), Some(*m));
+        }
+        assert_eq!(Method::from_name("storage.nope"), None);
+    }
+
+    #[test]
+    fn every_permission_but_network_grants_one_interface() {
+        for p in Permission::ALL {
+            let i = Interface::for_permission(p);
+            assert_eq!(i.is_some(), p != Permission::Network, "{p}");
+            if let Some(i) = i {
+                assert_eq!(i.permission(), Some(p));
+                assert!(i.methods().next().is_some(), "{i} has no method");
+            }
+        }
+        assert_eq!(Interface::Log.permission(), None);
+        assert_eq!(
+            Interface::Geolocation.wit_name(),
+            "miniapp:bridge/geolocation"
+        );
+    }
+}

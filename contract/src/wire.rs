@@ -1,0 +1,320 @@
+//! The JSON wire types: the request/response envelope of the web bridge and the values bridge
+//! methods take and return (field names as on the wire, camelCase). Each type's TypeScript
+//! declaration sits beside it in [`TS_TYPES`]; a test checks the two agree.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::ErrorBody;
+
+/// `{"id": 7, "method": "storage.set", "params": {...}}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u64,
+    pub method: String,
+    #[serde(default)]
+    pub params: Value,
+}
+
+/// `{"id": 7, "result": ...}` or `{"id": 7, "error": {"code", "message"}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Response {
+    Ok { id: u64, result: Value },
+    Err { id: u64, error: ErrorBody },
+}
+
+/// A host-signed JWT and what it grants (`auth.getToken`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Token {
+    /// The compact JWT (`header.claims.signature`); send it to your backend as a bearer token.
+    pub value: String,
+    /// Expiry, seconds since the Unix epoch (15 minutes after minting).
+    pub expires_at: u64,
+    /// Scopes actually granted: the requested ones that the host allows this mini-program.
+    pub scopes: Vec<String>,
+}
+
+/// What to charge (`payment.pay`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PaymentRequest {
+    /// Your own order id, 1 to 128 bytes; the idempotency key.
+    pub order_id: String,
+    /// Amount in minor units (cents); must be positive.
+    pub amount_minor: u64,
+    /// ISO 4217 code, three upper-case letters.
+    pub currency: String,
+    /// Shown to the user on the payment sheet.
+    pub description: String,
+}
+
+impl PaymentRequest {
+    pub fn new(
+        order_id: impl Into<String>,
+        amount_minor: u64,
+        currency: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        PaymentRequest {
+            order_id: order_id.into(),
+            amount_minor,
+            currency: currency.into(),
+            description: description.into(),
+        }
+    }
+}
+
+/// Proof of a completed payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    pub order_id: String,
+    /// The processor's transaction id.
+    pub transaction_id: String,
+    pub amount_minor: u64,
+    pub currency: String,
+    /// Seconds since the Unix epoch.
+    pub paid_at: u64,
+}
+
+/// A position (`geolocation.currentPosition`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Position {
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Radius of uncertainty in meters.
+    pub accuracy_m: f64,
+}
+
+/// The screen.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Screen {
+    pub width: u32,
+    pub height: u32,
+    /// Device pixels per CSS pixel.
+    pub scale: f32,
+}
+
+/// Facts about the device and the host app (`device.info`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    /// `android`, `ios`, `linux`, ...
+    pub platform: String,
+    /// The host app's version (semver).
+    pub host_version: String,
+    /// BCP 47 tag, for example `en-US`.
+    pub locale: String,
+    pub screen: Screen,
+}
+
+/// Bytes this mini-program's storage uses and may use (`storage.usage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageUsage {
+    pub used_bytes: u64,
+    pub quota_bytes: u64,
+}
+
+/// Severity of a log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Trace,
+        Level::Debug,
+        Level::Info,
+        Level::Warn,
+        Level::Error,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Level::Trace => "trace",
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// A TypeScript interface declaration of a wire type: its name, doc and fields (wire name, TS
+/// type, doc; a `?` after the name marks an optional field).
+pub struct TsType {
+    pub name: &'static str,
+    pub fields: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// The TypeScript declarations of the value types, emitted into `protocol.d.ts`.
+pub const TS_TYPES: &[TsType] = &[
+    TsType {
+        name: "StorageUsage",
+        fields: &[("usedBytes", "number", ""), ("quotaBytes", "number", "")],
+    },
+    TsType {
+        name: "Token",
+        fields: &[
+            (
+                "value",
+                "string",
+                "Compact JWT, `header.claims.signature`; send it to your backend as a bearer token.",
+            ),
+            ("expiresAt", "number", "Seconds since the Unix epoch."),
+            (
+                "scopes",
+                "string[]",
+                "Scopes granted: the requested ones the host allows this mini-program.",
+            ),
+        ],
+    },
+    TsType {
+        name: "PaymentRequest",
+        fields: &[
+            (
+                "orderId",
+                "string",
+                "Your order id, 1 to 128 UTF-8 bytes; the idempotency key.",
+            ),
+            (
+                "amountMinor",
+                "number",
+                "Positive integer, in minor units (cents).",
+            ),
+            ("currency", "string", "ISO 4217, three upper-case letters."),
+            (
+                "description",
+                "string",
+                "Shown on the host's payment sheet.",
+            ),
+        ],
+    },
+    TsType {
+        name: "Receipt",
+        fields: &[
+            ("orderId", "string", ""),
+            ("transactionId", "string", ""),
+            ("amountMinor", "number", ""),
+            ("currency", "string", ""),
+            ("paidAt", "number", "Seconds since the Unix epoch."),
+        ],
+    },
+    TsType {
+        name: "Position",
+        fields: &[
+            ("latitude", "number", ""),
+            ("longitude", "number", ""),
+            ("accuracyM", "number", "Radius of uncertainty in meters."),
+        ],
+    },
+    TsType {
+        name: "Screen",
+        fields: &[
+            ("width", "number", ""),
+            ("height", "number", ""),
+            ("scale", "number", "Device pixels per CSS pixel."),
+        ],
+    },
+    TsType {
+        name: "DeviceInfo",
+        fields: &[
+            ("platform", "string", "`android`, `ios`, `linux`, ..."),
+            ("hostVersion", "string", "The host app's version (semver)."),
+            ("locale", "string", "BCP 47 tag, e.g. `en-US`."),
+            ("screen", "Screen", ""),
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The JSON keys of a sample of each Rust type equal the fields of its TS declaration.
+    #[test]
+    fn typescript_declarations_match_the_rust_types() {
+        let screen = Screen {
+            width: 1,
+            height: 2,
+            scale: 1.0,
+        };
+        let samples = [
+            json!(StorageUsage {
+                used_bytes: 0,
+                quota_bytes: 1
+            }),
+            json!(Token {
+                value: "v".into(),
+                expires_at: 1,
+                scopes: vec![]
+            }),
+            json!(PaymentRequest::new("o", 1, "EUR", "d")),
+            json!(Receipt {
+                order_id: "o".into(),
+                transaction_id: "t".into(),
+                amount_minor: 1,
+                currency: "EUR".into(),
+                paid_at: 1
+            }),
+            json!(Position {
+                latitude: 0.0,
+                longitude: 0.0,
+                accuracy_m: 1.0
+            }),
+            json!(screen),
+            json!(DeviceInfo {
+                platform: "p".into(),
+                host_version: "1.0.0".into(),
+                locale: "en".into(),
+                screen
+            }),
+        ];
+        assert_eq!(samples.len(), TS_TYPES.len());
+        for (sample, ts) in samples.iter().zip(TS_TYPES) {
+            let mut keys: Vec<&str> = sample
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.as_str())
+                .collect();
+            let mut fields: Vec<&str> = ts
+                .fields
+                .iter()
+                .map(|f| f.0.trim_end_matches('?'))
+                .collect();
+            keys.sort();
+            fields.sort();
+            assert_eq!(keys, fields, "{}", ts.name);
+        }
+    }
+
+    #[test]
+    fn envelopes_parse_both_answers() {
+        let ok: Response = serde_json::from_str(r#"{"id":1,"result":null}"#).unwrap();
+        assert_eq!(
+            ok,
+            Response::Ok {
+                id: 1,
+                result: Value::Null
+            }
+        );
+        let err: Response =
+            serde_json::from_str(r#"{"id":2,"error":{"code":"NOT_FOUND","message":"x"}}"#).unwrap();
+        assert!(matches!(err, Response::Err { id: 2, .. }));
+        let req: Request = serde_json::from_str(r#"{"id":3,"method":"storage.keys"}"#).unwrap();
+        assert_eq!(req.params, Value::Null);
+    }
+}

@@ -1,0 +1,49 @@
+// Type-checked (never run) by `npm run typecheck` in web/: the published declarations of both
+// packages hold together, and a page's typical calls get the types the contract gives them.
+import connect, {
+  BridgeError,
+  LIMITS,
+  METHODS,
+  type Bridge,
+  type DeviceInfo,
+  type MethodParams,
+  type MethodResult,
+  type Receipt,
+  type Token,
+  storageEntryBytes,
+} from '@miniapp/bridge';
+import { permissionFor } from '@miniapp/bridge/protocol';
+import { createMockBridge } from 'mini-program-bridge-mock';
+
+async function page(bridge: Bridge): Promise<void> {
+  const receipt: Receipt = await bridge.payment.pay({
+    orderId: 'o-1',
+    amountMinor: 499,
+    currency: 'EUR',
+    description: 'tea',
+  });
+  const token: Token = await bridge.auth.getToken(['profile']);
+  const info: DeviceInfo = await bridge.device.info();
+  const index: number = await bridge.ui.modal('Pay?', `${receipt.transactionId} ${token.scopes}`, ['Yes', 'No']);
+  const usage = await bridge.call('storage.usage');
+  const used: number = usage.usedBytes + storageEntryBytes(1, 1) + LIMITS.storageKeyBytes + index;
+  const params: MethodParams<'payment.query'> = { orderId: receipt.orderId };
+  const again: MethodResult<'payment.query'> = await bridge.call('payment.query', params);
+  const permission: 'payment' | null = METHODS['payment.pay'] === 'payment' ? 'payment' : null;
+  console.log(info.screen.scale, used, again.paidAt, permission, permissionFor('log.log'));
+  // @ts-expect-error: the contract's params for storage.get have no `value`.
+  await bridge.call('storage.get', { key: 'k', value: 1 });
+}
+
+async function test(): Promise<void> {
+  const mock = createMockBridge({ permissions: ['storage', 'payment'] });
+  await page(mock);
+  try {
+    await mock.ui.toast('hi');
+  } catch (e) {
+    if (e instanceof BridgeError && e.code === 'PERMISSION_DENIED') return;
+  }
+  await page(connect());
+}
+
+void test;
