@@ -34,10 +34,14 @@ fi
 # @miniapp/bridge, not a path.
 for pkg in bridge bridge-mock; do
   echo "== npm pack --dry-run ($pkg)"
-  if ! (cd "$here/$pkg" && npm pack --dry-run --json >/dev/null); then
+  if ! (cd "$here/$pkg" && npm pack --dry-run --json >"$here/.pack-$pkg.json"); then
     echo "test.sh: npm pack failed for $pkg" >&2
     status=1
+  elif ! grep -q '"path": "LICENSE"' "$here/.pack-$pkg.json"; then
+    echo "test.sh: npm pack of $pkg has no LICENSE" >&2
+    status=1
   fi
+  rm -f "$here/.pack-$pkg.json"
 done
 if grep -q '"file:' "$here/bridge-mock/package.json"; then
   echo "test.sh: bridge-mock depends on a path; it must name a version range" >&2

@@ -69,7 +69,7 @@ impl storage::Host for Raw {
     }
 }
 
-fn raw_error(e: miniapp_runtime::BridgeError) -> types::BridgeError {
+fn raw_error(e: miniapp_runtime::storage::StorageError) -> types::BridgeError {
     types::BridgeError::Internal(e.to_string())
 }
 

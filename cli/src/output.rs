@@ -53,33 +53,37 @@ impl CliError {
     }
 }
 
-/// Codes that mean "this package must not be trusted": exit code 2.
-const VERIFICATION_CODES: &[&str] = &[
-    "MANIFEST_INVALID",
-    "ARCHIVE_INVALID",
-    "UNSAFE_ARCHIVE",
-    "SIGNATURE_INVALID",
-    "PARTNER_UNTRUSTED",
-    "NAMESPACE_VIOLATION",
-    "PERMISSION_NOT_ALLOWED",
-    "IMPORT_NOT_PERMITTED",
-    "IMPORT_UNKNOWN",
-    "COMPONENT_INVALID",
-    "DOMAIN_NOT_ALLOWED",
-    "HOST_VERSION_INCOMPATIBLE",
-    "ENTRY_POINT_MISSING",
-    "METADATA_INVALID",
-    "METADATA_EXPIRED",
-    "METADATA_ROLLBACK",
-    "DIGEST_MISMATCH",
-    "PARTNER_REVOKED",
-    "HOST_UPDATE_REQUIRED",
-];
+/// The CLI's own advice for a library error, by code: the commands and flags that fix it here.
+/// Library hints name no CLI flag (a host app has none); this adds them.
+fn cli_hint(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "APP_NOT_FOUND" => {
+            "install it first (`miniapp install APP.zip`) or check the id with `miniapp list`"
+        }
+        "HOME_INVALID" => {
+            "create the home with `miniapp init --home H --root ROOT.pub --host-version X.Y.Z`"
+        }
+        "DOWNGRADE_REFUSED" => {
+            "install a newer version, or use `miniapp rollback` to return to the previous one"
+        }
+        "CPU_LIMIT" => "make the work smaller per call, or raise the limit with --cpu-ms",
+        "MEMORY_LIMIT" | "MEMORY_LIMIT_TOO_LARGE" => {
+            "use less memory, or set the limit with --memory-mb (the device profile reserves at most its own limit)"
+        }
+        "ENGINE_UNAVAILABLE" => {
+            "raise the address-space limit (ulimit -v), lower --memory-mb, or use --profile device"
+        }
+        "KEYS_MISSING" => {
+            "re-run `miniapp init` on this home to create a token key (tokens of the lost key no longer verify)"
+        }
+        _ => return None,
+    })
+}
 
 impl From<PackageError> for CliError {
     fn from(e: PackageError) -> Self {
         let mut c = CliError::new(e.code(), e.to_string(), Some(e.hint()));
-        if VERIFICATION_CODES.contains(&e.code()) {
+        if e.is_verification_failure() {
             c.exit = 2;
         }
         c
@@ -88,8 +92,9 @@ impl From<PackageError> for CliError {
 
 impl From<RuntimeError> for CliError {
     fn from(e: RuntimeError) -> Self {
-        let mut c = CliError::new(e.code(), e.to_string(), Some(e.hint()));
-        if VERIFICATION_CODES.contains(&e.code()) {
+        let hint = cli_hint(e.code()).unwrap_or_else(|| e.hint());
+        let mut c = CliError::new(e.code(), e.to_string(), Some(hint));
+        if e.is_verification_failure() {
             c.exit = 2;
         }
         c

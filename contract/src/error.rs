@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 /// Why a bridge call failed; mirrors the WIT `bridge-error` variant one to one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
 pub enum BridgeError {
     /// The mini-program was not granted the permission this call needs at this launch (not
     /// declared, consent declined, or withdrawn by the host). The host service was not contacted.

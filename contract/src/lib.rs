@@ -21,5 +21,5 @@ pub mod wire;
 
 pub use app_id::{AppId, InvalidAppId};
 pub use error::{BridgeError, ErrorBody, TRANSPORT_ERROR_CODES};
-pub use method::{Interface, Method};
+pub use method::{Interface, Method, WIT_PACKAGE};
 pub use permission::{Permission, PermissionSet, UnknownPermission};

@@ -11,7 +11,6 @@ pub const WIT_PACKAGE: &str = "miniapp:bridge";
 /// One bridge interface (one WIT file, one capability). `network` is not among them: it is the
 /// standard `wasi:http` (components) or `fetch` (web pages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
 pub enum Interface {
     Storage,
     Auth,

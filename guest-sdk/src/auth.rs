@@ -1,20 +1,8 @@
 //! Short-lived identity tokens for the mini-program's own backend. Permission: `auth`.
 
-use serde::{Deserialize, Serialize};
-
 use crate::{Error, backend};
 
-/// A host-signed JWT and what it grants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Token {
-    /// The compact JWT (`header.claims.signature`); send it to your backend as a bearer token.
-    pub value: String,
-    /// Expiry, seconds since the Unix epoch (15 minutes after minting).
-    pub expires_at: u64,
-    /// Scopes actually granted: the requested ones that the host allows this mini-program.
-    pub scopes: Vec<String>,
-}
+pub use miniapp_contract::wire::Token;
 
 /// Mints a token for the signed-in user with the requested `scopes`.
 ///

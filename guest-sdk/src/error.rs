@@ -1,6 +1,6 @@
 //! The one error type every bridge wrapper returns.
 
-use serde::{Deserialize, Serialize};
+use miniapp_contract::BridgeError;
 
 /// Why a bridge call failed.
 ///
@@ -41,47 +41,59 @@ impl Error {
     /// Stable machine code: the host's codes (`PERMISSION_DENIED`, `INVALID_ARGUMENT`, ...) plus
     /// `JSON` for [`Error::Json`].
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::PermissionDenied => "PERMISSION_DENIED",
-            Error::InvalidArgument(_) => "INVALID_ARGUMENT",
-            Error::NotFound => "NOT_FOUND",
-            Error::QuotaExceeded => "QUOTA_EXCEEDED",
-            Error::Unavailable(_) => "UNAVAILABLE",
-            Error::Cancelled => "CANCELLED",
-            Error::Internal(_) => "INTERNAL",
-            Error::Json(_) => "JSON",
+        match self.to_bridge() {
+            Some(e) => e.code(),
+            None => "JSON",
         }
+    }
+
+    /// The bridge error this is, `None` for the SDK's own [`Error::Json`].
+    fn to_bridge(&self) -> Option<BridgeError> {
+        Some(match self {
+            Error::PermissionDenied => BridgeError::PermissionDenied,
+            Error::InvalidArgument(m) => BridgeError::InvalidArgument(m.clone()),
+            Error::NotFound => BridgeError::NotFound,
+            Error::QuotaExceeded => BridgeError::QuotaExceeded,
+            Error::Unavailable(m) => BridgeError::Unavailable(m.clone()),
+            Error::Cancelled => BridgeError::Cancelled,
+            Error::Internal(m) => BridgeError::Internal(m.clone()),
+            Error::Json(_) => return None,
+        })
     }
 
     /// The inverse of [`Error::code`] for error bodies `{"code": ..., "message": ...}` (as the
     /// JSON bridge and mock recordings write them); `None` for an unknown code.
     pub fn from_code(code: &str, message: &str) -> Option<Error> {
-        Some(match code {
-            "PERMISSION_DENIED" => Error::PermissionDenied,
-            "INVALID_ARGUMENT" => Error::InvalidArgument(message.to_owned()),
-            "NOT_FOUND" => Error::NotFound,
-            "QUOTA_EXCEEDED" => Error::QuotaExceeded,
-            "UNAVAILABLE" => Error::Unavailable(message.to_owned()),
-            "CANCELLED" => Error::Cancelled,
-            "INTERNAL" => Error::Internal(message.to_owned()),
-            "JSON" => Error::Json(message.to_owned()),
-            _ => return None,
-        })
+        if code == "JSON" {
+            return Some(Error::Json(message.to_owned()));
+        }
+        BridgeError::from_code(code, message).map(Error::from)
     }
 
     /// The `{"code": ..., "message": ...}` form of this error. The message is the variant's
     /// detail where it has one, so that [`Error::from`] gives back an equal error.
     pub fn to_body(&self) -> ErrorBody {
-        let message = match self {
-            Error::InvalidArgument(m)
-            | Error::Unavailable(m)
-            | Error::Internal(m)
-            | Error::Json(m) => m.clone(),
-            other => other.to_string(),
-        };
-        ErrorBody {
-            code: self.code().to_owned(),
-            message,
+        match (self.to_bridge(), self) {
+            (Some(e), _) => e.to_body(),
+            (None, Error::Json(m)) => ErrorBody {
+                code: "JSON".to_owned(),
+                message: m.clone(),
+            },
+            (None, _) => unreachable!("only Json has no bridge error"),
+        }
+    }
+}
+
+impl From<BridgeError> for Error {
+    fn from(e: BridgeError) -> Self {
+        match e {
+            BridgeError::PermissionDenied => Error::PermissionDenied,
+            BridgeError::InvalidArgument(m) => Error::InvalidArgument(m),
+            BridgeError::NotFound => Error::NotFound,
+            BridgeError::QuotaExceeded => Error::QuotaExceeded,
+            BridgeError::Unavailable(m) => Error::Unavailable(m),
+            BridgeError::Cancelled => Error::Cancelled,
+            BridgeError::Internal(m) => Error::Internal(m),
         }
     }
 }
@@ -92,12 +104,7 @@ impl From<serde_json::Error> for Error {
     }
 }
 
-/// An error as JSON: `{"code": "NOT_FOUND", "message": "not found"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    pub code: String,
-    pub message: String,
-}
+pub use miniapp_contract::ErrorBody;
 
 impl From<ErrorBody> for Error {
     /// Unknown codes become [`Error::Internal`] carrying the code, so nothing is silently lost.

@@ -119,7 +119,7 @@ pub use storage::Usage;
 pub mod bindings {
     wit_bindgen::generate!({
         world: "mini-program",
-        path: "../wit",
+        path: "wit",
         pub_export_macro: true,
         export_macro_name: "export",
         default_bindings_module: "miniapp_sdk::bindings",

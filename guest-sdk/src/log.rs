@@ -1,20 +1,9 @@
 //! Diagnostic logging into the host's log and the Bridge Inspector. Always granted; messages
 //! over 4 KiB are truncated by the host.
 
-use serde::{Deserialize, Serialize};
-
 use crate::backend;
 
-/// Severity of a log line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Trace,
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
+pub use miniapp_contract::wire::Level;
 
 /// Writes one log line at `level`.
 pub fn log(level: Level, message: &str) {

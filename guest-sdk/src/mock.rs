@@ -56,20 +56,8 @@ use crate::{
     Token, Usage,
 };
 
-/// Host limits the mock enforces, as in the WIT docs.
-pub mod limits {
-    pub const STORAGE_KEY_BYTES: usize = 1024;
-    pub const STORAGE_VALUE_BYTES: usize = 1024 * 1024;
-    pub const DEFAULT_QUOTA_BYTES: u64 = 10 * 1024 * 1024;
-    pub const ORDER_ID_BYTES: usize = 128;
-    pub const TOAST_BYTES: usize = 500;
-    pub const MODAL_BUTTONS_MAX: usize = 4;
-    pub const TITLE_BYTES: usize = 100;
-    pub const VIBRATE_MILLIS_MAX: u32 = 1000;
-    pub const CLIPBOARD_TEXT_BYTES: usize = 64 * 1024;
-    pub const LOG_MESSAGE_BYTES: usize = 4096;
-    pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
-}
+/// Host limits the mock enforces: the host's own (`miniapp-contract`).
+pub use miniapp_contract::limits;
 
 /// How the mock's payment sheet answers a new order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,7 +305,7 @@ impl MockBridge {
 
     /// Grants every permission.
     pub fn grant_all(self) -> Self {
-        self.grant(Permission::ALL)
+        self.grant(&Permission::ALL)
     }
 
     /// The token scopes the host allows this mini-program; requests are narrowed to them.
@@ -343,7 +331,8 @@ impl MockBridge {
         self.configure(|s| s.config.payment_outcome = outcome)
     }
 
-    /// The storage quota in bytes; usage counts key plus value bytes.
+    /// The storage quota in bytes; usage counts as the host counts it
+    /// ([`limits::storage_entry_bytes`]: a 10-byte header, the key and the value per entry).
     pub fn quota_bytes(self, quota: u64) -> Self {
         self.configure(|s| s.config.quota_bytes = quota)
     }
@@ -494,12 +483,9 @@ impl MockBridge {
 }
 
 fn permission_of(method: &str) -> Option<Permission> {
-    let interface = method.split('.').next().unwrap_or(method);
-    match interface {
-        "log" => None,
-        "geolocation" => Some(Permission::Location),
-        other => Some(Permission::from_name(other).expect("every mock method names its interface")),
-    }
+    miniapp_contract::Method::from_name(method)
+        .expect("every mock method is in the contract's table")
+        .permission()
 }
 
 /// Runs one call: replays it, or checks the grant and simulates it; records it either way.
@@ -562,7 +548,7 @@ fn check_key(key: &str) -> Result<(), Error> {
 fn used_bytes(storage: &BTreeMap<String, Vec<u8>>) -> u64 {
     storage
         .iter()
-        .map(|(k, v)| (k.len() + v.len()) as u64)
+        .map(|(k, v)| limits::storage_entry_bytes(k.len(), v.len()))
         .sum()
 }
 
@@ -614,8 +600,9 @@ pub(crate) mod backend {
             let old = world
                 .storage
                 .get(key)
-                .map_or(0, |v| (key.len() + v.len()) as u64);
-            let new_used = used_bytes(&world.storage) - old + (key.len() + value.len()) as u64;
+                .map_or(0, |v| limits::storage_entry_bytes(key.len(), v.len()));
+            let new_used = used_bytes(&world.storage) - old
+                + limits::storage_entry_bytes(key.len(), value.len());
             if new_used > config.quota_bytes {
                 return Err(Error::QuotaExceeded);
             }
@@ -982,10 +969,11 @@ mod tests {
             Err(Error::InvalidArgument(_))
         ));
 
-        storage::set("b", &[1; 49]).unwrap(); // 50 bytes with its key
-        storage::set("a", &[2; 39]).unwrap(); // 40
-        assert_eq!(storage::set("c", &[3; 10]), Err(Error::QuotaExceeded)); // would be 101
-        storage::set("b", &[4; 58]).unwrap(); // replacing counts the difference: 99
+        // Each entry counts as on the host: a 10-byte header, the key and the value.
+        storage::set("b", &[1; 39]).unwrap(); // 50 bytes with its header and key
+        storage::set("a", &[2; 29]).unwrap(); // 40
+        assert_eq!(storage::set("c", &[3; 10]), Err(Error::QuotaExceeded)); // would be 111
+        storage::set("b", &[4; 48]).unwrap(); // replacing counts the difference: 99
         assert_eq!(
             storage::usage().unwrap(),
             Usage {
@@ -994,7 +982,7 @@ mod tests {
             }
         );
         assert_eq!(storage::keys().unwrap(), ["a", "b"]);
-        assert_eq!(storage::get("a").unwrap(), Some(vec![2; 39]));
+        assert_eq!(storage::get("a").unwrap(), Some(vec![2; 29]));
         assert_eq!(storage::get("zzz").unwrap(), None);
         assert!(storage::remove("a").unwrap());
         assert!(!storage::remove("a").unwrap());

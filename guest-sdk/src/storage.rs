@@ -3,18 +3,13 @@
 //! Keys are UTF-8 strings of 1 to 1024 bytes, values at most 1 MiB; the host enforces a quota
 //! (10 MiB unless configured otherwise). Writes are atomic.
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::{Error, backend};
 
 /// Bytes this mini-program uses and may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Usage {
-    pub used_bytes: u64,
-    pub quota_bytes: u64,
-}
+pub use miniapp_contract::wire::StorageUsage as Usage;
 
 /// Stores `value` under `key`, replacing any previous value.
 ///

@@ -157,6 +157,8 @@ pub enum PackageError {
         path: String,
         /// The operating system's error.
         reason: String,
+        /// Its kind, so a caller can tell a missing file from a permission problem.
+        kind: std::io::ErrorKind,
     },
 }
 
@@ -179,6 +181,23 @@ impl PackageError {
             PackageError::ImportNotPermitted { .. } => "IMPORT_NOT_PERMITTED",
             PackageError::ImportUnknown { .. } => "IMPORT_UNKNOWN",
             PackageError::Io { .. } => "IO",
+        }
+    }
+
+    /// Whether this error means "do not trust this package": everything but a bad key file
+    /// and an I/O failure while reading a source directory.
+    pub fn is_verification_failure(&self) -> bool {
+        !matches!(
+            self,
+            PackageError::KeyInvalid { .. } | PackageError::Io { .. }
+        )
+    }
+
+    /// The `io::ErrorKind` of an [`PackageError::Io`].
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            PackageError::Io { kind, .. } => Some(*kind),
+            _ => None,
         }
     }
 
@@ -368,6 +387,7 @@ mod tests {
             PackageError::Io {
                 path: String::new(),
                 reason: String::new(),
+                kind: std::io::ErrorKind::NotFound,
             },
         ];
         let codes: std::collections::BTreeSet<&str> = all.iter().map(|e| e.code()).collect();

@@ -9,38 +9,29 @@ use wasmparser::{Parser, Payload};
 
 use crate::error::PackageError;
 use crate::manifest::Permission;
+use miniapp_contract::{Interface, WIT_PACKAGE};
 
 /// Most imports a component may have (the whole WIT world has a few dozen).
 pub const MAX_IMPORTS: usize = 1024;
 
 /// The WIT interface a permission guards, without version (`miniapp:bridge/payment`); `None`
 /// for `network`, which guards the standard `wasi:http/*` interfaces instead.
-pub fn bridge_interface(permission: Permission) -> Option<&'static str> {
-    Some(match permission {
-        Permission::Storage => "miniapp:bridge/storage",
-        Permission::Auth => "miniapp:bridge/auth",
-        Permission::Payment => "miniapp:bridge/payment",
-        Permission::Location => "miniapp:bridge/geolocation",
-        Permission::Ui => "miniapp:bridge/ui",
-        Permission::Device => "miniapp:bridge/device",
-        Permission::Clipboard => "miniapp:bridge/clipboard",
-        Permission::Share => "miniapp:bridge/share",
-        Permission::Network => return None,
-    })
+pub fn bridge_interface(permission: Permission) -> Option<String> {
+    Interface::for_permission(permission).map(Interface::wit_name)
 }
 
 /// The permission guarding an imported interface name (`miniapp:bridge/payment@0.1.0`), if any.
 /// `None` for interfaces every app may import (types, log, WASI) and for unknown ones.
 pub fn permission_for_import(import: &str) -> Option<Permission> {
     let unversioned = import.split('@').next().unwrap_or(import);
-    Permission::ALL
+    if unversioned.starts_with("wasi:http/") {
+        return Some(Permission::Network);
+    }
+    let name = unversioned.strip_prefix(WIT_PACKAGE)?.strip_prefix('/')?;
+    Interface::ALL
         .into_iter()
-        .find(|p| bridge_interface(*p) == Some(unversioned))
-        .or_else(|| {
-            unversioned
-                .starts_with("wasi:http/")
-                .then_some(Permission::Network)
-        })
+        .find(|i| i.name() == name)
+        .and_then(Interface::permission)
 }
 
 /// The names a component imports at its top level (what a host must provide), read without

@@ -1,8 +1,6 @@
 //! `manifest.json`: the schema, parsed strictly (unknown fields are rejected).
 
 use std::collections::BTreeSet;
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,146 +22,17 @@ impl ManifestError {
     }
 }
 
-/// A capability a mini-program may ask for. Closed: anything else in a manifest is an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Permission {
-    Storage,
-    Auth,
-    Payment,
-    Location,
-    Ui,
-    Device,
-    Clipboard,
-    Share,
-    Network,
-}
+pub use miniapp_contract::{AppId, InvalidAppId, Permission, UnknownPermission};
 
-impl Permission {
-    /// Every permission, in a stable order.
-    pub const ALL: [Permission; 9] = [
-        Permission::Storage,
-        Permission::Auth,
-        Permission::Payment,
-        Permission::Location,
-        Permission::Ui,
-        Permission::Device,
-        Permission::Clipboard,
-        Permission::Share,
-        Permission::Network,
-    ];
-
-    /// The name used in manifests and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Permission::Storage => "storage",
-            Permission::Auth => "auth",
-            Permission::Payment => "payment",
-            Permission::Location => "location",
-            Permission::Ui => "ui",
-            Permission::Device => "device",
-            Permission::Clipboard => "clipboard",
-            Permission::Share => "share",
-            Permission::Network => "network",
-        }
-    }
-
-    /// Permissions whose use the user must consent to before the first launch that needs them.
-    pub fn is_sensitive(self) -> bool {
-        matches!(
-            self,
-            Permission::Payment | Permission::Location | Permission::Clipboard
-        )
+impl From<UnknownPermission> for ManifestError {
+    fn from(e: UnknownPermission) -> Self {
+        ManifestError::Invalid(e.to_string())
     }
 }
 
-impl fmt::Display for Permission {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Permission {
-    type Err = ManifestError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Permission::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| {
-                ManifestError::Invalid(format!(
-                    "unknown permission `{s}` (known: {})",
-                    Permission::ALL.map(Permission::as_str).join(", ")
-                ))
-            })
-    }
-}
-
-/// A mini-program id: reverse-DNS, e.g. `com.acme.loans`. At least two labels; each label is
-/// 1..=63 of `[a-z0-9-]`, starting with a letter; at most 128 bytes in all. This makes an id
-/// safe to use as a single path component.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct AppId(String);
-
-impl AppId {
-    pub fn parse(s: &str) -> Result<Self, ManifestError> {
-        let bad =
-            |why: &str| ManifestError::Invalid(format!("id `{s}` is not a valid app id: {why}"));
-        if s.is_empty() || s.len() > 128 {
-            return Err(bad("must be 1 to 128 bytes"));
-        }
-        let labels: Vec<&str> = s.split('.').collect();
-        if labels.len() < 2 {
-            return Err(bad(
-                "must be reverse-DNS with at least two labels, like com.acme.app",
-            ));
-        }
-        for label in labels {
-            let ok = !label.is_empty()
-                && label.len() <= 63
-                && label.as_bytes()[0].is_ascii_lowercase()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if !ok {
-                return Err(bad(
-                    "each label must start with a-z and hold only a-z, 0-9 and '-'",
-                ));
-            }
-        }
-        Ok(AppId(s.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether this id lies in `namespace` (`com.acme` owns `com.acme` and `com.acme.*`).
-    pub fn is_in_namespace(&self, namespace: &str) -> bool {
-        self.0 == namespace
-            || (self.0.len() > namespace.len()
-                && self.0.starts_with(namespace)
-                && self.0.as_bytes()[namespace.len()] == b'.')
-    }
-}
-
-impl fmt::Display for AppId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for AppId {
-    type Err = ManifestError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AppId::parse(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for AppId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        AppId::parse(&s).map_err(serde::de::Error::custom)
+impl From<InvalidAppId> for ManifestError {
+    fn from(e: InvalidAppId) -> Self {
+        ManifestError::Invalid(e.to_string())
     }
 }
 

@@ -56,6 +56,12 @@ impl MetadataError {
         }
     }
 
+    /// Whether this means "do not trust this document" (a bad signature, an expired document);
+    /// a rollout percentage out of range is a publisher's mistake, not a verification failure.
+    pub fn is_verification_failure(&self) -> bool {
+        !matches!(self, MetadataError::RolloutInvalid { .. })
+    }
+
     pub fn hint(&self) -> &'static str {
         match self {
             MetadataError::Invalid { .. } => {
@@ -65,7 +71,7 @@ impl MetadataError {
                 "The marketplace must publish a fresh document (or the device clock is wrong)."
             }
             MetadataError::RolloutInvalid { .. } => {
-                "Publish with a rollout percentage from 0 to 100 (`miniapp publish --rollout N`)."
+                "Publish with a rollout percentage from 0 to 100."
             }
         }
     }

@@ -317,6 +317,7 @@ fn io(path: &Path, e: std::io::Error) -> PackageError {
     PackageError::Io {
         path: path.display().to_string(),
         reason: e.to_string(),
+        kind: e.kind(),
     }
 }
 

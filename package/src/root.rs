@@ -56,7 +56,7 @@ impl RootError {
                 "make the root with `miniapp root create` and sign it with `miniapp root sign`"
             }
             RootError::Rollback { .. } => {
-                "a root can only move forward: create the next root with a higher --version"
+                "a root can only move forward: create the next root with a higher version"
             }
             RootError::ThresholdNotMet { .. } => {
                 "sign the new root with `miniapp root sign` by enough keys of the current root and of the new one"

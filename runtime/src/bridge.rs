@@ -1,109 +1,14 @@
 //! The one door every bridge call goes through, whichever transport (component or JSON):
 //! grant check, tracing span (the Bridge Inspector listens to it), usage counters, audit on denial.
 
-use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use miniapp_package::Permission;
 use serde::Serialize;
 
 use crate::state::AppContext;
 
-/// Why a bridge call failed; mirrors the WIT `bridge-error` variant.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[non_exhaustive]
-pub enum BridgeError {
-    #[error("permission denied: this mini-program was not granted the permission")]
-    PermissionDenied,
-    #[error("invalid argument: {0}")]
-    InvalidArgument(String),
-    #[error("not found")]
-    NotFound,
-    #[error("storage quota exceeded")]
-    QuotaExceeded,
-    #[error("unavailable: {0}")]
-    Unavailable(String),
-    #[error("cancelled by the user")]
-    Cancelled,
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-impl BridgeError {
-    /// Stable machine code, the same on the component and the JSON path.
-    pub fn code(&self) -> &'static str {
-        match self {
-            BridgeError::PermissionDenied => "PERMISSION_DENIED",
-            BridgeError::InvalidArgument(_) => "INVALID_ARGUMENT",
-            BridgeError::NotFound => "NOT_FOUND",
-            BridgeError::QuotaExceeded => "QUOTA_EXCEEDED",
-            BridgeError::Unavailable(_) => "UNAVAILABLE",
-            BridgeError::Cancelled => "CANCELLED",
-            BridgeError::Internal(_) => "INTERNAL",
-        }
-    }
-
-    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
-        BridgeError::InvalidArgument(msg.into())
-    }
-}
-
-/// Declares every bridge method once: its wire name and the permission it needs.
-macro_rules! methods {
-    ($($variant:ident => $name:literal, $perm:expr;)*) => {
-        /// A bridge method. The name is the JSON-bridge method name (`"storage.set"`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum Method { $($variant,)* }
-
-        impl Method {
-            pub const ALL: &'static [Method] = &[$(Method::$variant,)*];
-
-            pub fn name(self) -> &'static str {
-                match self { $(Method::$variant => $name,)* }
-            }
-
-            /// The permission a call needs; `None` for always-granted methods (log).
-            pub fn permission(self) -> Option<Permission> {
-                match self { $(Method::$variant => $perm,)* }
-            }
-
-            pub fn from_name(name: &str) -> Option<Method> {
-                match name { $($name => Some(Method::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-methods! {
-    StorageSet => "storage.set", Some(Permission::Storage);
-    StorageGet => "storage.get", Some(Permission::Storage);
-    StorageRemove => "storage.remove", Some(Permission::Storage);
-    StorageKeys => "storage.keys", Some(Permission::Storage);
-    StorageClear => "storage.clear", Some(Permission::Storage);
-    StorageUsage => "storage.usage", Some(Permission::Storage);
-    AuthGetToken => "auth.getToken", Some(Permission::Auth);
-    PaymentPay => "payment.pay", Some(Permission::Payment);
-    PaymentQuery => "payment.query", Some(Permission::Payment);
-    GeolocationCurrentPosition => "geolocation.currentPosition", Some(Permission::Location);
-    UiToast => "ui.toast", Some(Permission::Ui);
-    UiModal => "ui.modal", Some(Permission::Ui);
-    UiNavigate => "ui.navigate", Some(Permission::Ui);
-    UiSetTitle => "ui.setTitle", Some(Permission::Ui);
-    DeviceInfo => "device.info", Some(Permission::Device);
-    DeviceVibrate => "device.vibrate", Some(Permission::Device);
-    ClipboardReadText => "clipboard.readText", Some(Permission::Clipboard);
-    ClipboardWriteText => "clipboard.writeText", Some(Permission::Clipboard);
-    ShareShare => "share.share", Some(Permission::Share);
-    LogLog => "log.log", None;
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use miniapp_contract::{BridgeError, Method};
 
 /// Per-app counters, shared by all instances of the app in this process.
 #[derive(Debug, Default)]
@@ -319,33 +224,24 @@ impl CallSpan {
 }
 
 fn recorded_result<T: Serialize>(method: Method, value: &T) -> String {
-    if method != Method::AuthGetToken {
+    let Some(redact) = crate::capabilities::capability(method.interface()).redact else {
         return record_json(value);
-    }
+    };
     match serde_json::to_value(value) {
         Ok(mut v) => {
-            redact_secrets(method, &mut v);
+            redact(method, &mut v);
             record_json(&v)
         }
         Err(e) => record_json(&serde_json::json!({"$unserializable": e.to_string()})),
     }
 }
 
-/// Removes what a record must not carry from a call's JSON result: the signature of an
-/// `auth.getToken` token (`header.claims.redacted`), so a recording shows the claims and expiry
-/// but holds no usable credential. Other methods' results are left as they are.
+/// Removes what a record must not carry from a call's JSON result, as the method's capability
+/// declares (`auth.getToken`: the token's signature, `header.claims.redacted`, so a recording
+/// shows the claims and expiry but holds no usable credential). Other results are left as they are.
 pub fn redact_secrets(method: Method, result: &mut serde_json::Value) {
-    if method != Method::AuthGetToken {
-        return;
-    }
-    if let Some(token) = result.get_mut("value")
-        && let Some(text) = token.as_str()
-    {
-        let redacted = match text.rsplit_once('.') {
-            Some((signed, _signature)) if signed.contains('.') => format!("{signed}.{REDACTED}"),
-            _ => REDACTED.to_owned(),
-        };
-        *token = serde_json::Value::String(redacted);
+    if let Some(redact) = crate::capabilities::capability(method.interface()).redact {
+        redact(method, result);
     }
 }
 
@@ -398,24 +294,5 @@ impl Serialize for RecordBytes<'_> {
             Ok(text) => s.serialize_str(text),
             Err(_) => self.0.serialize(s),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn method_names_round_trip_and_log_needs_nothing() {
-        for m in Method::ALL {
-            assert_eq!(Method::from_name(m.name()), Some(*m));
-        }
-        assert_eq!(Method::LogLog.permission(), None);
-        assert_eq!(
-            Method::GeolocationCurrentPosition.permission(),
-            Some(Permission::Location)
-        );
-        assert_eq!(Method::from_name("storage.drop"), None);
-        assert!(Method::ALL.len() >= 20);
     }
 }

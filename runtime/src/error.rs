@@ -39,8 +39,13 @@ pub enum RuntimeError {
     /// Instantiation failed for a reason other than the above.
     #[error("instantiating the mini-program failed: {0}")]
     InstantiateFailed(String),
-    #[error("I/O error: {0}")]
-    Io(String),
+    /// A file or directory operation failed; `kind` tells a full disk (`StorageFull`) from a
+    /// permission problem (`PermissionDenied`) and the rest.
+    #[error("I/O error: {message}")]
+    Io {
+        message: String,
+        kind: std::io::ErrorKind,
+    },
     /// A marketplace document (version document, revocation list) is invalid or expired.
     #[error(transparent)]
     Metadata(#[from] MetadataError),
@@ -111,7 +116,7 @@ impl RuntimeError {
             RuntimeError::GuestTrap(_) => "GUEST_TRAP",
             RuntimeError::GuestError(_) => "GUEST_ERROR",
             RuntimeError::InstantiateFailed(_) => "INSTANTIATE_FAILED",
-            RuntimeError::Io(_) => "IO",
+            RuntimeError::Io { .. } => "IO",
             RuntimeError::Metadata(e) => e.code(),
             RuntimeError::MetadataRollback(_) => "METADATA_ROLLBACK",
             RuntimeError::HostUpdateRequired { .. } => "HOST_UPDATE_REQUIRED",
@@ -132,27 +137,25 @@ impl RuntimeError {
     pub fn hint(&self) -> &'static str {
         match self {
             RuntimeError::AppNotFound(_) => {
-                "install it first (`miniapp install APP.zip`) or check the id with `miniapp list`"
+                "install the mini-program first, or check its id against the installed ones"
             }
             RuntimeError::HomeInvalid(_) => {
-                "create the home with `miniapp init --home H --root ROOT.pub --host-version X.Y.Z`"
+                "initialise the home first (marketplace root, host version, token key)"
             }
             RuntimeError::Package(e) => e.hint(),
             RuntimeError::InstallCorrupted { .. } => {
                 "uninstall and install the package again; if it recurs, check the disk"
             }
             RuntimeError::DowngradeRefused(_) => {
-                "install a newer version, or use `miniapp rollback` to return to the previous one"
+                "install a newer version, or roll back to the previous one"
             }
             RuntimeError::CompileFailed(_) => {
                 "check that the entry point is a valid WebAssembly component"
             }
             RuntimeError::CpuLimit { .. } => {
-                "make the work smaller per call, or raise the limit with --cpu-ms"
+                "make the work smaller per call, or raise the app's CPU limit"
             }
-            RuntimeError::MemoryLimit { .. } => {
-                "use less memory, or raise the limit with --memory-mb"
-            }
+            RuntimeError::MemoryLimit { .. } => "use less memory, or raise the app's memory limit",
             RuntimeError::GuestTrap(_) => {
                 "this is a bug in the mini-program; its partner should look at the backtrace"
             }
@@ -160,7 +163,15 @@ impl RuntimeError {
             RuntimeError::InstantiateFailed(_) => {
                 "reinstall the mini-program; report the message if it persists"
             }
-            RuntimeError::Io(_) => "check the home directory's permissions and free disk space",
+            RuntimeError::Io { kind, .. } => match kind {
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                    "the disk is full: free space and try again; nothing was half-written"
+                }
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    "the host may not write to its home directory: check its permissions"
+                }
+                _ => "check the home directory's permissions and free disk space",
+            },
             RuntimeError::Metadata(e) => e.hint(),
             RuntimeError::MetadataRollback(_) => {
                 "someone is replaying an old marketplace document: keep the installed version and try another network"
@@ -192,14 +203,95 @@ impl RuntimeError {
                 "stop launching this version: uninstall the app, or wait for the marketplace to publish a fixed one"
             }
             RuntimeError::KeysMissing(_) => {
-                "re-run `miniapp init` on this home to create a token key (tokens of the lost key no longer verify)"
+                "initialise this home again to create a token key (tokens of the lost key no longer verify)"
             }
+        }
+    }
+}
+
+impl RuntimeError {
+    /// Whether this error means "do not trust this package or document": a failed signature,
+    /// digest, namespace, permission or import check, a revoked partner, a replayed or expired
+    /// document, or a version this host cannot run. The CLI exits 2 for these.
+    pub fn is_verification_failure(&self) -> bool {
+        match self {
+            RuntimeError::Package(e) => e.is_verification_failure(),
+            RuntimeError::Metadata(e) => e.is_verification_failure(),
+            RuntimeError::MetadataRollback(_)
+            | RuntimeError::DigestMismatch(_)
+            | RuntimeError::PartnerRevoked { .. }
+            | RuntimeError::HostUpdateRequired { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The `io::ErrorKind` of an [`RuntimeError::Io`], so a host can tell a full disk.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            RuntimeError::Io { kind, .. } => Some(*kind),
+            RuntimeError::Package(e) => e.io_kind(),
+            _ => None,
+        }
+    }
+
+    /// An [`RuntimeError::Io`] with what was being done.
+    pub fn io(context: impl std::fmt::Display, e: &std::io::Error) -> Self {
+        RuntimeError::Io {
+            message: format!("{context}: {e}"),
+            kind: e.kind(),
         }
     }
 }
 
 impl From<std::io::Error> for RuntimeError {
     fn from(e: std::io::Error) -> Self {
-        RuntimeError::Io(e.to_string())
+        RuntimeError::Io {
+            message: e.to_string(),
+            kind: e.kind(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_keep_their_kind_and_say_what_to_do() {
+        let full = RuntimeError::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.code(), "IO");
+        assert_eq!(full.io_kind(), Some(std::io::ErrorKind::StorageFull));
+        assert!(full.hint().contains("disk is full"), "{}", full.hint());
+        let denied = RuntimeError::io(
+            "writing the install record",
+            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(denied.io_kind(), Some(std::io::ErrorKind::PermissionDenied));
+        assert!(denied.to_string().contains("writing the install record"));
+        assert_eq!(RuntimeError::NoBackup("a".into()).io_kind(), None);
+    }
+
+    #[test]
+    fn errors_classify_themselves_and_hints_name_no_cli_flag() {
+        assert!(RuntimeError::DigestMismatch(String::new()).is_verification_failure());
+        assert!(
+            RuntimeError::Package(PackageError::SignatureInvalid {
+                reason: String::new()
+            })
+            .is_verification_failure()
+        );
+        assert!(!RuntimeError::CpuLimit { budget_ms: 1 }.is_verification_failure());
+        assert!(!RuntimeError::AppNotFound("a".into()).is_verification_failure());
+        for e in [
+            RuntimeError::AppNotFound("a".into()),
+            RuntimeError::HomeInvalid(String::new()),
+            RuntimeError::CpuLimit { budget_ms: 1 },
+            RuntimeError::MemoryLimit { limit_mb: 1 },
+            RuntimeError::DowngradeRefused(String::new()),
+            RuntimeError::KeysMissing(String::new()),
+        ] {
+            let hint = e.hint();
+            assert!(!hint.contains("--") && !hint.contains("`miniapp"), "{hint}");
+        }
     }
 }

@@ -29,8 +29,8 @@ use wasmtime::component::Component;
 
 use crate::error::RuntimeError;
 use crate::fsutil;
-use crate::grants::PermissionSet;
 use crate::tokens::{HostKeys, RetiredKey, TokenIssuer, now_unix};
+use miniapp_contract::PermissionSet;
 
 const TRUST_FILE: &str = "trust.json";
 const HOST_KEY_FILE: &str = "host-key.pem";
@@ -148,8 +148,10 @@ impl Home {
         )?;
         if !dir.exists(HOST_KEY_FILE) {
             let pem = TokenIssuer::generate_key_pem();
-            let issuer =
-                TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::Io(e.to_string()))?;
+            let issuer = TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::Io {
+                message: format!("the token key does not load: {e}"),
+                kind: std::io::ErrorKind::InvalidData,
+            })?;
             fsutil::write_atomic(&dir, HOST_KEY_FILE, pem.as_bytes())?;
             fsutil::write_atomic(&dir, HOST_PUB_FILE, issuer.public_key_pem().as_bytes())?;
         }
@@ -340,7 +342,10 @@ impl Home {
             &serde_json::to_vec_pretty(&file).expect("serializes"),
         )?;
         let pem = TokenIssuer::generate_key_pem();
-        let new = TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::Io(e.to_string()))?;
+        let new = TokenIssuer::from_pem(&pem).map_err(|e| RuntimeError::Io {
+            message: format!("the token key does not load: {e}"),
+            kind: std::io::ErrorKind::InvalidData,
+        })?;
         fsutil::write_atomic(&self.dir, HOST_KEY_FILE, pem.as_bytes())?;
         fsutil::write_atomic(&self.dir, HOST_PUB_FILE, new.public_key_pem().as_bytes())?;
         Ok(KeyRotation {

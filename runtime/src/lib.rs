@@ -16,7 +16,6 @@ pub mod capabilities;
 mod engine;
 mod error;
 mod fsutil;
-mod grants;
 pub mod inspector;
 mod install;
 pub mod json_bridge;
@@ -41,11 +40,11 @@ pub use engine::{
 };
 pub use error::RuntimeError;
 pub use fsutil::write_file_atomic;
-pub use grants::PermissionSet;
 pub use install::{
     AppVersions, Home, InstallOutcome, InstallRecord, InstallStore, InstalledApp, KeyRotation,
     RootRotation, TrustConfig, component_import_names,
 };
+pub use miniapp_contract::PermissionSet;
 pub use miniapp_package as package;
 pub use runtime::{
     AppInstance, BlockingRuntime, LaunchOptions, LaunchTimings, Limits, Runtime, RuntimeConfig,

@@ -23,11 +23,11 @@ use crate::engine::{
     EPOCH_TICK, EngineOptions, EngineProfile, EngineReport, EpochTicker, build_engine,
 };
 use crate::error::RuntimeError;
-use crate::grants::PermissionSet;
 use crate::install::{Home, InstallOutcome, InstallStore, InstalledApp, LoadedApp};
 use crate::state::{AppContext, AppLimiter, AppState, HostContext};
 use crate::storage::{AppStorage, DEFAULT_QUOTA_BYTES};
 use crate::wasi_log::GuestOutput;
+use miniapp_contract::PermissionSet;
 
 /// Per-instance limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

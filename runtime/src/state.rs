@@ -14,9 +14,9 @@ use crate::audit::AuditLog;
 use crate::bridge::AppUsage;
 use crate::capabilities::HostServices;
 use crate::capabilities::network::{NetworkHooks, NoNetwork};
-use crate::grants::PermissionSet;
 use crate::storage::AppStorage;
 use crate::tokens::TokenIssuer;
+use miniapp_contract::PermissionSet;
 
 /// Shared by every app of one host: services, the token key, the audit log, host facts.
 #[derive(Debug)]

@@ -11,12 +11,55 @@ use cap_std::fs::Dir;
 use sha2::{Digest, Sha256};
 
 use crate::bridge::BridgeError;
+
+/// Why a storage operation failed. A bridge call turns it into a [`BridgeError`] (a damaged
+/// entry and an I/O failure become `internal`, whose message starts with the code); the host sees
+/// the variant itself.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// A key or value outside the limits. Code: `INVALID_ARGUMENT`.
+    #[error("{0}")]
+    Invalid(String),
+    /// The write would exceed the app's quota. Code: `QUOTA_EXCEEDED`.
+    #[error("storage quota exceeded")]
+    QuotaExceeded,
+    /// A stored entry is damaged (not written by this runtime, or cut). Code: `STORAGE_CORRUPTED`.
+    #[error("a stored entry is damaged ({0}); clear the key or the app's storage")]
+    Corrupted(&'static str),
+    /// The file system failed; the `io::Error` keeps its kind (a full disk, say). Code: `IO`.
+    #[error("storage I/O failed: {0}")]
+    Io(#[from] io::Error),
+}
+
+impl StorageError {
+    /// Stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StorageError::Invalid(_) => "INVALID_ARGUMENT",
+            StorageError::QuotaExceeded => "QUOTA_EXCEEDED",
+            StorageError::Corrupted(_) => "STORAGE_CORRUPTED",
+            StorageError::Io(_) => "IO",
+        }
+    }
+}
+
+impl From<StorageError> for BridgeError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::Invalid(m) => BridgeError::InvalidArgument(m),
+            StorageError::QuotaExceeded => BridgeError::QuotaExceeded,
+            other => BridgeError::Internal(format!("{}: {other}", other.code())),
+        }
+    }
+}
 use crate::fsutil;
 
-pub const MAX_KEY_BYTES: usize = 1024;
-pub const MAX_VALUE_BYTES: usize = 1024 * 1024;
-pub const DEFAULT_QUOTA_BYTES: u64 = 10 * 1024 * 1024;
+pub use miniapp_contract::limits::{
+    DEFAULT_QUOTA_BYTES, STORAGE_KEY_BYTES as MAX_KEY_BYTES, STORAGE_VALUE_BYTES as MAX_VALUE_BYTES,
+};
 
+/// A record is this magic, the key's length (u32 LE), the key and the value: its size is
+/// `miniapp_contract::limits::storage_entry_bytes` (the quota rule the mocks share).
 const MAGIC: &[u8; 6] = b"MAKV1\n";
 const FILE_PREFIX: &str = "k-";
 
@@ -47,9 +90,9 @@ impl AppStorage {
         })
     }
 
-    fn file_name(key: &str) -> Result<String, BridgeError> {
+    fn file_name(key: &str) -> Result<String, StorageError> {
         if key.is_empty() || key.len() > MAX_KEY_BYTES {
-            return Err(BridgeError::invalid(format!(
+            return Err(StorageError::Invalid(format!(
                 "key must be 1 to {MAX_KEY_BYTES} bytes, got {}",
                 key.len()
             )));
@@ -67,13 +110,8 @@ impl AppStorage {
     }
 
     /// Splits a stored file into (key, value), or says it is corrupted.
-    fn decode(bytes: &[u8]) -> Result<(&str, &[u8]), BridgeError> {
-        let corrupted = || {
-            BridgeError::Internal(
-                "STORAGE_CORRUPTED: a stored entry is damaged; clear the key or the app's storage"
-                    .into(),
-            )
-        };
+    fn decode(bytes: &[u8]) -> Result<(&str, &[u8]), StorageError> {
+        let corrupted = || StorageError::Corrupted("not a storage record");
         let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or_else(corrupted)?;
         let len_bytes: [u8; 4] = rest.get(..4).ok_or_else(corrupted)?.try_into().unwrap();
         let key_len = u32::from_le_bytes(len_bytes) as usize;
@@ -82,22 +120,18 @@ impl AppStorage {
         Ok((key, &rest[4 + key_len..]))
     }
 
-    fn internal(e: io::Error) -> BridgeError {
-        BridgeError::Internal(format!("storage I/O failed: {e}"))
-    }
-
-    fn existing_len(&self, name: &str) -> Result<u64, BridgeError> {
+    fn existing_len(&self, name: &str) -> Result<u64, StorageError> {
         match self.dir.metadata(name) {
             Ok(m) => Ok(m.len()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(0),
-            Err(e) => Err(Self::internal(e)),
+            Err(e) => Err(e.into()),
         }
     }
 
-    pub fn set(&self, key: &str, value: &[u8]) -> Result<(), BridgeError> {
+    pub fn set(&self, key: &str, value: &[u8]) -> Result<(), StorageError> {
         let name = Self::file_name(key)?;
         if value.len() > MAX_VALUE_BYTES {
-            return Err(BridgeError::invalid(format!(
+            return Err(StorageError::Invalid(format!(
                 "value is {} bytes; the limit is {MAX_VALUE_BYTES}",
                 value.len()
             )));
@@ -107,70 +141,68 @@ impl AppStorage {
         let old = self.existing_len(&name)?;
         let new_used = *used - old + bytes.len() as u64;
         if new_used > self.quota {
-            return Err(BridgeError::QuotaExceeded);
+            return Err(StorageError::QuotaExceeded);
         }
-        fsutil::write_atomic(&self.dir, &name, &bytes).map_err(Self::internal)?;
+        fsutil::write_atomic(&self.dir, &name, &bytes).map_err(StorageError::from)?;
         *used = new_used;
         Ok(())
     }
 
-    pub fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BridgeError> {
+    pub fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
         let name = Self::file_name(key)?;
         let bytes = match self.dir.read(&name) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Self::internal(e)),
+            Err(e) => return Err(e.into()),
         };
         let (stored_key, value) = Self::decode(&bytes)?;
         if stored_key != key {
-            return Err(BridgeError::Internal(
-                "STORAGE_CORRUPTED: entry holds another key".into(),
-            ));
+            return Err(StorageError::Corrupted("the entry holds another key"));
         }
         Ok(Some(value.to_vec()))
     }
 
-    pub fn remove(&self, key: &str) -> Result<bool, BridgeError> {
+    pub fn remove(&self, key: &str) -> Result<bool, StorageError> {
         let name = Self::file_name(key)?;
         let mut used = self.used.lock().unwrap();
         let old = self.existing_len(&name)?;
         match self.dir.remove_file(&name) {
             Ok(()) => {
-                fsutil::sync_dir(&self.dir).map_err(Self::internal)?;
+                fsutil::sync_dir(&self.dir).map_err(StorageError::from)?;
                 *used -= old;
                 Ok(true)
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(Self::internal(e)),
+            Err(e) => Err(e.into()),
         }
     }
 
-    pub fn keys(&self) -> Result<Vec<String>, BridgeError> {
+    pub fn keys(&self) -> Result<Vec<String>, StorageError> {
         let mut keys = Vec::new();
-        for entry in self.dir.entries().map_err(Self::internal)? {
-            let entry = entry.map_err(Self::internal)?;
+        for entry in self.dir.entries().map_err(StorageError::from)? {
+            let entry = entry.map_err(StorageError::from)?;
             let name = entry.file_name();
             if !name.to_string_lossy().starts_with(FILE_PREFIX) {
                 continue;
             }
-            let bytes = self.dir.read(&name).map_err(Self::internal)?;
+            let bytes = self.dir.read(&name).map_err(StorageError::from)?;
             keys.push(Self::decode(&bytes)?.0.to_owned());
         }
         keys.sort();
         Ok(keys)
     }
 
-    pub fn clear(&self) -> Result<(), BridgeError> {
+    pub fn clear(&self) -> Result<(), StorageError> {
         let mut used = self.used.lock().unwrap();
-        for entry in self.dir.entries().map_err(Self::internal)? {
-            let entry = entry.map_err(Self::internal)?;
+        for entry in self.dir.entries().map_err(StorageError::from)? {
+            let entry = entry.map_err(StorageError::from)?;
             if entry.file_name().to_string_lossy().starts_with(FILE_PREFIX) {
                 self.dir
                     .remove_file(entry.file_name())
-                    .map_err(Self::internal)?;
+                    .map_err(StorageError::from)?;
             }
         }
-        fsutil::sync_dir(&self.dir).map_err(Self::internal)?;
+        fsutil::sync_dir(&self.dir).map_err(StorageError::from)?;
         *used = 0;
         Ok(())
     }
@@ -183,6 +215,15 @@ impl AppStorage {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_record_costs_what_the_contract_says() {
+        let bytes = super::AppStorage::encode("key", b"value");
+        assert_eq!(
+            bytes.len() as u64,
+            miniapp_contract::limits::storage_entry_bytes(3, 5)
+        );
+    }
+
     use super::*;
     use cap_std::ambient_authority;
 
@@ -244,22 +285,16 @@ mod tests {
     fn limits_and_quota() {
         let tmp = tempfile::tempdir().unwrap();
         let s = open(tmp.path(), 4096);
-        assert!(matches!(
-            s.set("", b"x"),
-            Err(BridgeError::InvalidArgument(_))
-        ));
+        assert!(matches!(s.set("", b"x"), Err(StorageError::Invalid(_))));
         let long = "k".repeat(MAX_KEY_BYTES + 1);
-        assert!(matches!(
-            s.set(&long, b"x"),
-            Err(BridgeError::InvalidArgument(_))
-        ));
+        assert!(matches!(s.set(&long, b"x"), Err(StorageError::Invalid(_))));
         assert!(s.set(&"k".repeat(MAX_KEY_BYTES), b"x").is_ok());
         let big = vec![0u8; MAX_VALUE_BYTES + 1];
+        assert!(matches!(s.set("big", &big), Err(StorageError::Invalid(_))));
         assert!(matches!(
-            s.set("big", &big),
-            Err(BridgeError::InvalidArgument(_))
+            s.set("fill", &[1u8; 4000]),
+            Err(StorageError::QuotaExceeded)
         ));
-        assert_eq!(s.set("fill", &[1u8; 4000]), Err(BridgeError::QuotaExceeded));
         // Overwriting counts only the difference.
         s.set("x", &[1u8; 1000]).unwrap();
         s.set("x", &[2u8; 1500]).unwrap();
@@ -278,6 +313,13 @@ mod tests {
         let name = AppStorage::file_name("k").unwrap();
         std::fs::write(tmp.path().join(&name), b"garbage").unwrap();
         let err = s.get("k").unwrap_err();
-        assert!(err.to_string().contains("STORAGE_CORRUPTED"), "{err}");
+        assert!(matches!(err, StorageError::Corrupted(_)), "{err}");
+        assert_eq!(err.code(), "STORAGE_CORRUPTED");
+        // The guest sees `internal` with the code first.
+        let bridge = BridgeError::from(err);
+        assert!(
+            matches!(&bridge, BridgeError::Internal(m) if m.starts_with("STORAGE_CORRUPTED: ")),
+            "{bridge}"
+        );
     }
 }

@@ -9,10 +9,35 @@ use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::auth as wit;
-use super::{Bridge, Linked, WitResult, bridge, json_params, params, to_wit};
-use crate::bridge::{BridgeError, Method, bridge_call};
+use super::{Bridge, Capability, Linked, WitResult, bridge, json_params, params, to_wit};
+use crate::bridge::{BridgeError, Method, REDACTED, bridge_call};
 use crate::state::{AppContext, AppState};
 use crate::tokens::MintedToken;
+use miniapp_contract::Interface;
+
+/// `auth` in the bridge: see [`super::Capability`].
+/// Replaces the signature of an `auth.getToken` token in a record with [`REDACTED`].
+fn redact_token(method: Method, result: &mut Value) {
+    if method != Method::AuthGetToken {
+        return;
+    }
+    if let Some(token) = result.get_mut("value")
+        && let Some(text) = token.as_str()
+    {
+        let redacted = match text.rsplit_once('.') {
+            Some((signed, _signature)) if signed.contains('.') => format!("{signed}.{REDACTED}"),
+            _ => REDACTED.to_owned(),
+        };
+        *token = Value::String(redacted);
+    }
+}
+
+pub(crate) const CAPABILITY: Capability = Capability {
+    interface: Interface::Auth,
+    link,
+    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
+    redact: Some(redact_token),
+};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
     if granted {

@@ -1,13 +1,24 @@
 //! `device`: facts about the device and the host app.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::device as wit;
-use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, params, to_wit};
+use super::{
+    Bridge, Capability, Linked, WitResult, bridge, json_params, no_params, params, to_wit,
+};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
+use miniapp_contract::Interface;
+
+/// `device` in the bridge: see [`super::Capability`].
+pub(crate) const CAPABILITY: Capability = Capability {
+    interface: Interface::Device,
+    link,
+    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
+    redact: None,
+};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
     if granted {
@@ -17,22 +28,7 @@ pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Re
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Screen {
-    pub width: u32,
-    pub height: u32,
-    pub scale: f32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceInfo {
-    pub platform: String,
-    /// Filled in by the runtime from its configuration.
-    pub host_version: String,
-    pub locale: String,
-    pub screen: Screen,
-}
+pub use miniapp_contract::wire::{DeviceInfo, Screen};
 
 /// The device. `info().host_version` is overwritten by the runtime's configured host version.
 pub trait DeviceService: Send + Sync {

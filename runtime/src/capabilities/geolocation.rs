@@ -2,14 +2,22 @@
 
 use async_trait::async_trait;
 use miniapp_package::AppId;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::geolocation as wit;
-use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, to_wit};
+use super::{Bridge, Capability, Linked, WitResult, bridge, json_params, no_params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
+use miniapp_contract::Interface;
+
+/// `geolocation` in the bridge: see [`super::Capability`].
+pub(crate) const CAPABILITY: Capability = Capability {
+    interface: Interface::Geolocation,
+    link,
+    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
+    redact: None,
+};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
     if granted {
@@ -19,13 +27,7 @@ pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Re
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Position {
-    pub latitude: f64,
-    pub longitude: f64,
-    pub accuracy_m: f64,
-}
+pub use miniapp_contract::wire::Position;
 
 /// The device's location provider.
 #[async_trait]

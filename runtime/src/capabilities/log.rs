@@ -1,42 +1,37 @@
 //! `log`: always granted. Guest log lines (and WASI stdout/stderr) go to `tracing` under the
 //! target `miniapp::guest`, with the app id.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::log as wit;
-use super::{Bridge, Linked, bridge, json_params, params};
+use super::{Bridge, Capability, Linked, bridge, json_params, params};
 use crate::bridge::{BridgeError, Method, bridge_call, bridge_call_sync};
 use crate::state::{AppContext, AppState};
+use miniapp_contract::Interface;
+
+/// `log` in the bridge: see [`super::Capability`].
+pub(crate) const CAPABILITY: Capability = Capability {
+    interface: Interface::Log,
+    link,
+    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
+    redact: None,
+};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, _granted: bool) -> wasmtime::Result<()> {
     wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
 }
 
-/// Longest message kept; the rest is cut.
-pub const MAX_LOG_BYTES: usize = 4096;
+/// Longest message kept (the rest is cut), and guest log lines kept per app and second (the
+/// rest are counted as dropped).
+pub use miniapp_contract::limits::{LOG_LINES_PER_SECOND, LOG_MESSAGE_BYTES as MAX_LOG_BYTES};
 
-/// Guest log lines kept per app and second; the rest are counted as dropped.
-pub const LOG_LINES_PER_SECOND: u32 = 200;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Trace,
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
+pub use miniapp_contract::wire::Level;
 
 /// Writes one guest log line.
 pub(crate) fn emit(app: &str, level: Level, message: &str) {
-    let mut end = message.len().min(MAX_LOG_BYTES);
-    while !message.is_char_boundary(end) {
-        end -= 1;
-    }
-    let message = &message[..end];
+    let message = miniapp_contract::limits::truncate_utf8(message, MAX_LOG_BYTES);
     match level {
         Level::Trace => tracing::trace!(target: "miniapp::guest", app, "{message}"),
         Level::Debug => tracing::debug!(target: "miniapp::guest", app, "{message}"),

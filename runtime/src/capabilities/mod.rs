@@ -2,11 +2,14 @@
 //! checked by [`crate::bridge::bridge_call`]), its WIT `Host` impl, its JSON entry and its tests.
 //! This file holds only what they share: the generated bindings, the `Bridge` handle the linker
 //! gives each interface, the registry mapping a permission to its linker function, and the set of
-//! host services.
+//! host services. Adding a capability: see `README.md` beside this file.
 
 use std::sync::Arc;
 
-use miniapp_package::Permission;
+use std::future::Future;
+use std::pin::Pin;
+
+use miniapp_contract::{Interface, Permission};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -85,48 +88,41 @@ pub(crate) fn to_wit<T, U: From<T>>(r: Result<T, BridgeError>) -> WitResult<U> {
 /// Links one capability's interface, to the real host service or to the denial stub.
 pub(crate) type LinkFn = fn(&mut Linker<AppState>, bool) -> wasmtime::Result<()>;
 
-/// A capability: its permission and how to link it. The WIT interface it guards is
-/// `miniapp_package::imports::bridge_interface(permission)` (the package checks imports too).
+/// What a capability's JSON entry returns: the future of one call.
+pub(crate) type JsonFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Value, BridgeError>> + Send + 'a>>;
+
+/// A capability, as its file declares it (`pub(crate) const CAPABILITY`). Its permission and
+/// methods come from the contract's table through [`Interface`]; the file gives the rest.
 pub(crate) struct Capability {
-    pub(crate) permission: Permission,
+    /// Its WIT interface (one file in `wit/`); the package's import check reads the same name.
+    pub(crate) interface: Interface,
+    /// Links the interface to the host service when granted, to the denial stub when not.
     pub(crate) link: LinkFn,
+    /// The JSON entry: one call of one of its methods (grant checked inside, by `bridge_call`).
+    pub(crate) json: for<'a> fn(&'a AppContext, Method, Value) -> JsonFuture<'a>,
+    /// Removes secrets from a result before a record (inspector, recording) holds it.
+    pub(crate) redact: Option<fn(Method, &mut Value)>,
 }
 
-/// The registry: adding a capability adds one line here.
-pub(crate) const REGISTRY: &[Capability] = &[
-    Capability {
-        permission: Permission::Storage,
-        link: storage::link,
-    },
-    Capability {
-        permission: Permission::Auth,
-        link: auth::link,
-    },
-    Capability {
-        permission: Permission::Payment,
-        link: payment::link,
-    },
-    Capability {
-        permission: Permission::Location,
-        link: geolocation::link,
-    },
-    Capability {
-        permission: Permission::Ui,
-        link: ui::link,
-    },
-    Capability {
-        permission: Permission::Device,
-        link: device::link,
-    },
-    Capability {
-        permission: Permission::Clipboard,
-        link: clipboard::link,
-    },
-    Capability {
-        permission: Permission::Share,
-        link: share::link,
-    },
+/// The registry, in [`Interface::ALL`]'s order: adding a capability adds one line here (and its
+/// file, its WIT and its rows in the contract; see this module's README.md).
+pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
+    storage::CAPABILITY,
+    auth::CAPABILITY,
+    payment::CAPABILITY,
+    geolocation::CAPABILITY,
+    ui::CAPABILITY,
+    device::CAPABILITY,
+    clipboard::CAPABILITY,
+    share::CAPABILITY,
+    log::CAPABILITY,
 ];
+
+/// The capability serving an interface.
+pub(crate) fn capability(interface: Interface) -> &'static Capability {
+    &REGISTRY[interface as usize]
+}
 
 /// The permission guarding an imported interface name (`miniapp:bridge/payment@0.1.0`), if any.
 /// `None` for interfaces every app may import (types, log, WASI).
@@ -134,21 +130,23 @@ pub fn permission_for_import(import: &str) -> Option<Permission> {
     miniapp_package::imports::permission_for_import(import)
 }
 
-/// Links the bridge for one grant set: always `types` and `log`; each declared capability to its
-/// host service when granted, to the denial stub when not; undeclared ones not at all.
+/// Links the bridge for one grant set: always `types` and the capabilities no permission guards
+/// (log); each declared capability to its host service when granted, to the denial stub when
+/// not; undeclared ones not at all.
 pub(crate) fn link_bridge(
     linker: &mut Linker<AppState>,
-    declared: crate::grants::PermissionSet,
-    granted: crate::grants::PermissionSet,
+    declared: miniapp_contract::PermissionSet,
+    granted: miniapp_contract::PermissionSet,
 ) -> wasmtime::Result<()> {
     bindings::miniapp::bridge::types::add_to_linker::<AppState, Linked<true>>(
         linker,
         bridge::<true>,
     )?;
-    log::link(linker, true)?;
-    for cap in REGISTRY {
-        if declared.contains(cap.permission) {
-            (cap.link)(linker, granted.contains(cap.permission))?;
+    for cap in &REGISTRY {
+        match cap.interface.permission() {
+            None => (cap.link)(linker, true)?,
+            Some(p) if declared.contains(p) => (cap.link)(linker, granted.contains(p))?,
+            Some(_) => {}
         }
     }
     // `network` is the standard `wasi:http`, linked for apps that declare it; whether it is
@@ -251,19 +249,7 @@ pub(crate) async fn dispatch_json(
     method: Method,
     p: Value,
 ) -> Result<Value, BridgeError> {
-    let m = method.name();
-    match m.split('.').next().unwrap_or_default() {
-        "storage" => storage::json(ctx, method, p).await,
-        "auth" => auth::json(ctx, method, p).await,
-        "payment" => payment::json(ctx, method, p).await,
-        "geolocation" => geolocation::json(ctx, method, p).await,
-        "ui" => ui::json(ctx, method, p).await,
-        "device" => device::json(ctx, method, p).await,
-        "clipboard" => clipboard::json(ctx, method, p).await,
-        "share" => share::json(ctx, method, p).await,
-        "log" => log::json(ctx, method, p).await,
-        _ => Err(BridgeError::Internal(format!("no capability serves {m}"))),
-    }
+    (capability(method.interface()).json)(ctx, method, p).await
 }
 
 #[cfg(test)]
@@ -290,9 +276,13 @@ mod tests {
     }
 
     #[test]
-    fn every_permission_but_network_has_a_capability() {
+    fn the_registry_serves_every_interface_in_order() {
+        for (i, cap) in Interface::ALL.into_iter().zip(&REGISTRY) {
+            assert_eq!(cap.interface, i);
+            assert_eq!(capability(i).interface, i);
+        }
         for p in Permission::ALL {
-            let linked = REGISTRY.iter().any(|c| c.permission == p);
+            let linked = REGISTRY.iter().any(|c| c.interface.permission() == Some(p));
             assert_eq!(linked, p != Permission::Network, "{p}");
         }
     }

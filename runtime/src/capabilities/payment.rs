@@ -5,14 +5,23 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use miniapp_package::AppId;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::payment as wit;
-use super::{Bridge, Linked, WitResult, bridge, json_params, params, to_wit};
+use super::{Bridge, Capability, Linked, WitResult, bridge, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::{AppContext, AppState};
+use miniapp_contract::Interface;
+
+/// `payment` in the bridge: see [`super::Capability`].
+pub(crate) const CAPABILITY: Capability = Capability {
+    interface: Interface::Payment,
+    link,
+    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
+    redact: None,
+};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
     if granted {
@@ -22,24 +31,7 @@ pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Re
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PaymentRequest {
-    pub order_id: String,
-    pub amount_minor: u64,
-    pub currency: String,
-    pub description: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Receipt {
-    pub order_id: String,
-    pub transaction_id: String,
-    pub amount_minor: u64,
-    pub currency: String,
-    pub paid_at: u64,
-}
+pub use miniapp_contract::wire::{PaymentRequest, Receipt};
 
 /// The host's payment processor. `pay` may wait for the user (a payment sheet).
 /// Implementations must be idempotent on (app, order id).

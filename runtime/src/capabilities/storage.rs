@@ -5,9 +5,20 @@ use serde_json::{Value, json};
 use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::storage as wit;
-use super::{Bridge, Linked, WitResult, bridge, json_params, no_params, params, to_wit};
+use super::{
+    Bridge, Capability, Linked, WitResult, bridge, json_params, no_params, params, to_wit,
+};
 use crate::bridge::{BridgeError, Method, RecordBytes, bridge_call, bridge_call_sync};
 use crate::state::{AppContext, AppState};
+use miniapp_contract::Interface;
+
+/// `storage` in the bridge: see [`super::Capability`].
+pub(crate) const CAPABILITY: Capability = Capability {
+    interface: Interface::Storage,
+    link,
+    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
+    redact: None,
+};
 
 pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
     if granted {
@@ -17,13 +28,7 @@ pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Re
     }
 }
 
-/// Used and allowed bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StorageUsage {
-    pub used_bytes: u64,
-    pub quota_bytes: u64,
-}
+pub use miniapp_contract::wire::StorageUsage;
 
 fn usage(ctx: &AppContext) -> StorageUsage {
     let (used_bytes, quota_bytes) = ctx.storage.usage();
@@ -50,7 +55,7 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
             Method::StorageSet,
             G,
             || json!({"key": &key, "value": RecordBytes(&value)}),
-            || ctx.storage.set(&key, &value),
+            || Ok(ctx.storage.set(&key, &value)?),
         ))
     }
 
@@ -73,7 +78,7 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
             Method::StorageRemove,
             G,
             || json!({"key": &key}),
-            || ctx.storage.remove(&key),
+            || Ok(ctx.storage.remove(&key)?),
         ))
     }
 
@@ -84,7 +89,7 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
             Method::StorageKeys,
             G,
             no_params,
-            || ctx.storage.keys(),
+            || Ok(ctx.storage.keys()?),
         ))
     }
 
@@ -95,7 +100,7 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
             Method::StorageClear,
             G,
             no_params,
-            || ctx.storage.clear(),
+            || Ok(ctx.storage.clear()?),
         ))
     }
 
@@ -157,7 +162,10 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
                 Ok(Value::Bool(s.remove(&key)?))
             }
             Method::StorageKeys => Ok(json!(s.keys()?)),
-            Method::StorageClear => s.clear().map(|()| Value::Null),
+            Method::StorageClear => {
+                s.clear()?;
+                Ok(Value::Null)
+            }
             Method::StorageUsage => super::json(usage(ctx)),
             _ => Err(BridgeError::Internal(format!(
                 "storage does not serve {method}"
