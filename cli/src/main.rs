@@ -2,6 +2,7 @@
 //!
 //! Every command is a thin shell over `miniapp-package` and `miniapp-runtime`; this crate knows
 //! argument parsing and rendering, no domain rules.
+#![forbid(unsafe_code)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

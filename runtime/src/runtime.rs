@@ -373,6 +373,8 @@ impl Runtime {
 
     fn storage_of(&self, app: &AppId, quota: u64) -> Result<Arc<AppStorage>, RuntimeError> {
         if let Some(s) = self.storages.lock().unwrap().get(app) {
+            // The quota comes from the limits of this launch, whatever an earlier one had.
+            s.set_quota(quota);
             return Ok(s.clone());
         }
         let storage = Arc::new(AppStorage::open(self.home.data_dir(app)?, quota)?);

@@ -6,6 +6,7 @@
 
 use std::io;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use cap_std::fs::Dir;
 use sha2::{Digest, Sha256};
@@ -67,7 +68,8 @@ const FILE_PREFIX: &str = "k-";
 #[derive(Debug)]
 pub struct AppStorage {
     dir: Dir,
-    quota: u64,
+    /// The app's current quota: set from its limits at every launch.
+    quota: AtomicU64,
     /// Bytes on disk of all entries (headers included): what the quota counts.
     used: Mutex<u64>,
 }
@@ -85,7 +87,7 @@ impl AppStorage {
         }
         Ok(AppStorage {
             dir,
-            quota,
+            quota: AtomicU64::new(quota),
             used: Mutex::new(used),
         })
     }
@@ -140,7 +142,7 @@ impl AppStorage {
         let mut used = self.used.lock().unwrap();
         let old = self.existing_len(&name)?;
         let new_used = *used - old + bytes.len() as u64;
-        if new_used > self.quota {
+        if new_used > self.quota.load(Ordering::Relaxed) {
             return Err(StorageError::QuotaExceeded);
         }
         fsutil::write_atomic(&self.dir, &name, &bytes).map_err(StorageError::from)?;
@@ -207,9 +209,18 @@ impl AppStorage {
         Ok(())
     }
 
+    /// Sets the quota (a launch with other limits). Stored data over a lowered quota stays; only
+    /// writes that would grow usage past it fail.
+    pub fn set_quota(&self, quota: u64) {
+        self.quota.store(quota, Ordering::Relaxed);
+    }
+
     /// (used bytes, quota bytes).
     pub fn usage(&self) -> (u64, u64) {
-        (*self.used.lock().unwrap(), self.quota)
+        (
+            *self.used.lock().unwrap(),
+            self.quota.load(Ordering::Relaxed),
+        )
     }
 }
 

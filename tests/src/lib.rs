@@ -1,5 +1,6 @@
 //! Scenario-test fixtures: a marketplace root key, a partner (`acme`, namespace `com.acme`,
 //! every permission allowed), a fresh home, and packaging of real components.
+#![forbid(unsafe_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -174,6 +174,28 @@ fn storage_flood_stops_at_the_quota() {
 }
 
 #[test]
+fn each_launch_uses_the_quota_of_its_own_limits() {
+    let world = World::new();
+    let rt = setup_default(&world);
+    let app = AppId::parse(HOSTILE).unwrap();
+    // A first launch opens the app's storage under the default quota (10 MiB)...
+    run(&rt, HOSTILE, "err", None).unwrap_err();
+    assert_eq!(rt.storage_usage(&app).unwrap().1, 10 << 20);
+    // ...a later launch with a 64 KiB quota is held to 64 KiB, not to the first one's.
+    let small = Limits {
+        storage_quota_bytes: 64 << 10,
+        ..Limits::default()
+    };
+    let out: Value =
+        serde_json::from_str(&run(&rt, HOSTILE, "storage-flood", Some(small)).unwrap()).unwrap();
+    assert_eq!(out["err"], "QUOTA_EXCEEDED", "{out}");
+    let (used, quota) = rt.storage_usage(&app).unwrap();
+    assert_eq!(quota, 64 << 10);
+    assert!(used <= quota, "{used} > {quota}");
+    still_serving(&rt);
+}
+
+#[test]
 fn log_spam_is_rate_limited() {
     let world = World::new();
     let rt = setup_default(&world);

@@ -1,6 +1,7 @@
 //! A host app embedding the runtime. Usage: `embed-host HOME APP.zip [PARAMS]` installs the
 //! package into HOME (made with `miniapp init`) and launches it. Without arguments it makes a
 //! throwaway home with a dev root key and runs the `minimal` test component.
+#![forbid(unsafe_code)]
 
 use anyhow::Context;
 use miniapp_runtime::{BlockingRuntime, HostServices, RuntimeConfig};

@@ -6,16 +6,13 @@ use std::collections::HashMap;
 use miniapp_package::AppId;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::auth as wit;
-use super::{Bridge, Capability, Linked, WitResult, bridge, json_params, params, to_wit};
+use super::{Bridge, WitResult, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, REDACTED, bridge_call};
-use crate::state::{AppContext, AppState};
+use crate::state::AppContext;
 use crate::tokens::MintedToken;
-use miniapp_contract::Interface;
 
-/// `auth` in the bridge: see [`super::Capability`].
 /// Replaces the signature of an `auth.getToken` token in a record with [`REDACTED`].
 fn redact_token(method: Method, result: &mut Value) {
     if method != Method::AuthGetToken {
@@ -32,20 +29,7 @@ fn redact_token(method: Method, result: &mut Value) {
     }
 }
 
-pub(crate) const CAPABILITY: Capability = Capability {
-    interface: Interface::Auth,
-    link,
-    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
-    redact: Some(redact_token),
-};
-
-pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
-    if granted {
-        wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
-    } else {
-        wit::add_to_linker::<AppState, Linked<false>>(linker, bridge::<false>)
-    }
-}
+super::declare_capability!(Auth, wit, redact: Some(redact_token));
 
 /// Who is signed in to the host app.
 pub trait IdentityService: Send + Sync {

@@ -2,31 +2,13 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::device as wit;
-use super::{
-    Bridge, Capability, Linked, WitResult, bridge, json_params, no_params, params, to_wit,
-};
+use super::{Bridge, WitResult, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
-use crate::state::{AppContext, AppState};
-use miniapp_contract::Interface;
+use crate::state::AppContext;
 
-/// `device` in the bridge: see [`super::Capability`].
-pub(crate) const CAPABILITY: Capability = Capability {
-    interface: Interface::Device,
-    link,
-    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
-    redact: None,
-};
-
-pub(crate) fn link(linker: &mut Linker<AppState>, granted: bool) -> wasmtime::Result<()> {
-    if granted {
-        wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
-    } else {
-        wit::add_to_linker::<AppState, Linked<false>>(linker, bridge::<false>)
-    }
-}
+super::declare_capability!(Device, wit, redact: None);
 
 pub use miniapp_contract::wire::{DeviceInfo, Screen};
 

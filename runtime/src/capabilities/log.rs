@@ -3,25 +3,13 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use wasmtime::component::Linker;
 
 use super::bindings::miniapp::bridge::log as wit;
-use super::{Bridge, Capability, Linked, bridge, json_params, params};
+use super::{Bridge, json_params, params};
 use crate::bridge::{BridgeError, Method, bridge_call, bridge_call_sync};
-use crate::state::{AppContext, AppState};
-use miniapp_contract::Interface;
+use crate::state::AppContext;
 
-/// `log` in the bridge: see [`super::Capability`].
-pub(crate) const CAPABILITY: Capability = Capability {
-    interface: Interface::Log,
-    link,
-    json: |ctx, method, p| Box::pin(json(ctx, method, p)),
-    redact: None,
-};
-
-pub(crate) fn link(linker: &mut Linker<AppState>, _granted: bool) -> wasmtime::Result<()> {
-    wit::add_to_linker::<AppState, Linked<true>>(linker, bridge::<true>)
-}
+super::declare_capability!(Log, wit, redact: None);
 
 /// Longest message kept (the rest is cut), and guest log lines kept per app and second (the
 /// rest are counted as dropped).

@@ -105,6 +105,32 @@ pub(crate) struct Capability {
     pub(crate) redact: Option<fn(Method, &mut Value)>,
 }
 
+/// Declares a capability file's `CAPABILITY`: `declare_capability!(Storage, wit, redact: None)` in
+/// `storage.rs`, where `wit` is its generated bindings module and `json` its JSON entry.
+macro_rules! declare_capability {
+    ($interface:ident, $wit:ident, redact: $redact:expr) => {
+        pub(crate) const CAPABILITY: super::Capability = super::Capability {
+            interface: miniapp_contract::Interface::$interface,
+            link: |linker, granted| {
+                if granted {
+                    $wit::add_to_linker::<crate::state::AppState, super::Linked<true>>(
+                        linker,
+                        super::bridge::<true>,
+                    )
+                } else {
+                    $wit::add_to_linker::<crate::state::AppState, super::Linked<false>>(
+                        linker,
+                        super::bridge::<false>,
+                    )
+                }
+            },
+            json: |ctx, method, p| Box::pin(json(ctx, method, p)),
+            redact: $redact,
+        };
+    };
+}
+pub(crate) use declare_capability;
+
 /// The registry, in [`Interface::ALL`]'s order: adding a capability adds one line here (and its
 /// file, its WIT and its rows in the contract; see this module's README.md).
 pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
