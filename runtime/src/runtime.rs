@@ -316,7 +316,7 @@ impl Runtime {
     /// (used, quota) bytes of an app's storage.
     pub fn storage_usage(&self, app: &AppId) -> Result<(u64, u64), RuntimeError> {
         Ok(self
-            .storage_of(app, self.limits.storage_quota_bytes)?
+            .storage_of(app, None)?
             .usage())
     }
 
@@ -371,12 +371,20 @@ impl Runtime {
         usages.entry(app.clone()).or_default().clone()
     }
 
-    fn storage_of(&self, app: &AppId, quota: u64) -> Result<Arc<AppStorage>, RuntimeError> {
+    /// The app's storage; a launch passes the quota of its limits, which then holds for the app
+    /// whatever an earlier launch had. A query (`None`) changes nothing.
+    fn storage_of(
+        &self,
+        app: &AppId,
+        launch_quota: Option<u64>,
+    ) -> Result<Arc<AppStorage>, RuntimeError> {
         if let Some(s) = self.storages.lock().unwrap().get(app) {
-            // The quota comes from the limits of this launch, whatever an earlier one had.
-            s.set_quota(quota);
+            if let Some(quota) = launch_quota {
+                s.set_quota(quota);
+            }
             return Ok(s.clone());
         }
+        let quota = launch_quota.unwrap_or(self.limits.storage_quota_bytes);
         let storage = Arc::new(AppStorage::open(self.home.data_dir(app)?, quota)?);
         Ok(self
             .storages
@@ -580,7 +588,7 @@ impl Runtime {
         Ok(AppContext {
             app: app.clone(),
             grants,
-            storage: self.storage_of(app, self.limits.storage_quota_bytes)?,
+            storage: self.storage_of(app, Some(self.limits.storage_quota_bytes))?,
             usage: self.usage_of(app),
             host: self.host.clone(),
             host_wait_us: Default::default(),
@@ -620,7 +628,7 @@ impl Runtime {
         let ctx = AppContext {
             app: app.clone(),
             grants,
-            storage: self.storage_of(app, limits.storage_quota_bytes)?,
+            storage: self.storage_of(app, Some(limits.storage_quota_bytes))?,
             usage,
             host: self.host.clone(),
             host_wait_us: Default::default(),
