@@ -53,14 +53,14 @@ impl Source {
         dir: &Path,
         manifest: &Manifest,
         target_dir: PathBuf,
-    ) -> Result<Source, CliError> {
+    ) -> Result<Source, DevError> {
         if dir.join("Cargo.toml").is_file() {
             return Ok(Source::Crate { target_dir });
         }
         if dir.join(&manifest.entry_point).is_file() {
             return Ok(Source::Prebuilt);
         }
-        Err(CliError::new(
+        Err(DevError::new(
             "DEV_NO_CRATE",
             format!(
                 "{} is a component mini-program (entryPoint {}) but {} has no Cargo.toml and no {}; \
@@ -94,8 +94,8 @@ pub(super) struct ErrorReport {
     hint: Option<String>,
 }
 
-impl From<CliError> for ErrorReport {
-    fn from(e: CliError) -> Self {
+impl From<DevError> for ErrorReport {
+    fn from(e: DevError) -> Self {
         ErrorReport {
             code: e.code,
             message: e.message,
@@ -321,12 +321,15 @@ async fn rebuild(sim: &Shared, app: &Arc<DevApp>) {
 }
 
 /// Builds (or reads) the component, checks it is one, and loads it; returns the compiler output.
-async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliError, String)> {
+async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (DevError, String)> {
     let component = app.component.as_ref().expect("a component app");
-    let manifest = read_manifest(&app.dir).map_err(|e| (e, String::new()))?;
+    let manifest = read_package(&app.dir)
+        .map_err(|e| (e, String::new()))?
+        .manifest()
+        .clone();
     if !manifest.id.as_str().eq_ignore_ascii_case(&app.id) || !manifest.is_component() {
         return Err((
-            CliError::new(
+            DevError::new(
                 "DEV_MANIFEST_CHANGED",
                 format!(
                     "manifest.json now says id {} with entryPoint {}; this simulator serves {} as a component",
@@ -338,31 +341,32 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliE
         ));
     }
     let (dir, source) = (app.dir.clone(), component.source.clone());
-    let entry = manifest.entry_point.clone();
-    let (bytes, output) = tokio::task::spawn_blocking(move || match source {
-        Source::Crate { target_dir } => cargo_build(&dir, &target_dir),
-        Source::Prebuilt => {
-            let path = dir.join(&entry);
-            std::fs::read(&path)
-                .map(|b| (b, String::new()))
-                .map_err(|e| {
-                    (
-                        CliError::io(&format!("reading {}", path.display()), e),
-                        String::new(),
-                    )
-                })
+    let (package, output) = tokio::task::spawn_blocking(move || match source {
+        Source::Crate { target_dir } => {
+            let (wasm, output) = cargo_build(&dir, &target_dir)?;
+            match DevPackage::from_crate_build(&dir, &wasm) {
+                Ok(package) => Ok((package, output)),
+                Err(e) => Err((e.into(), output)),
+            }
         }
+        Source::Prebuilt => DevPackage::from_source_dir(&dir)
+            .map(|package| (package, String::new()))
+            .map_err(|e| (e.into(), String::new())),
     })
     .await
     .map_err(|e| {
         (
-            CliError::new("DEV_BUILD_FAILED", e.to_string(), None),
+            DevError::new("DEV_BUILD_FAILED", e.to_string(), None),
             String::new(),
         )
     })??;
-    if !bytes.starts_with(&COMPONENT_HEADER) {
+    let manifest = package.manifest().clone();
+    if !package
+        .component()
+        .is_some_and(|bytes| bytes.starts_with(&COMPONENT_HEADER))
+    {
         return Err((
-            CliError::new(
+            DevError::new(
                 "DEV_NOT_A_COMPONENT",
                 format!("{} is not a WebAssembly component", manifest.entry_point),
                 Some(
@@ -374,19 +378,19 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliE
         ));
     }
     let runtime_sim = sim.clone();
-    let m = manifest.clone();
-    tokio::task::spawn_blocking(move || runtime_sim.runtime.dev_load(&m, &bytes))
+    let loaded = package.clone();
+    tokio::task::spawn_blocking(move || runtime_sim.runtime.dev_load(&loaded))
         .await
         .map_err(|e| {
             (
-                CliError::new("DEV_BUILD_FAILED", e.to_string(), None),
+                DevError::new("DEV_BUILD_FAILED", e.to_string(), None),
                 output.clone(),
             )
         })?
-        .map_err(|e| (CliError::from(e), output.clone()))?;
+        .map_err(|e| (DevError::from(e), output.clone()))?;
     // Permissions may have changed: the bridge context follows the manifest.
     if manifest.permissions != app.manifest.lock().unwrap().permissions {
-        match sim.runtime.dev_context(&manifest).await {
+        match sim.runtime.dev_context(&package).await {
             Ok(ctx) => *app.ctx.lock().unwrap() = ctx,
             Err(e) => return Err((e.into(), output)),
         }
@@ -400,7 +404,7 @@ const PROBE_FAILED: &str = "failed to run `rustc` to learn about target-specific
 
 /// [`cargo_build_once`], retried once without cargo's probe cache when the rustc probe failed
 /// (seen when something fed the probe stray input; see tests/programs/build.rs).
-fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(Vec<u8>, String), (CliError, String)> {
+fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(PathBuf, String), (DevError, String)> {
     match cargo_build_once(dir, target_dir) {
         Err((_, output)) if output.contains(PROBE_FAILED) => {
             eprintln!("[dev] cargo's rustc probe failed; retrying once without its cache");
@@ -412,11 +416,11 @@ fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(Vec<u8>, String), (CliE
 }
 
 /// `cargo build --release --target wasm32-wasip2` of the crate in `dir`: echoes the compiler's
-/// output to the terminal as it comes, and returns the component's bytes and that output.
+/// output to the terminal as it comes, and returns where the component is and that output.
 fn cargo_build_once(
     dir: &Path,
     target_dir: &Path,
-) -> Result<(Vec<u8>, String), (CliError, String)> {
+) -> Result<(PathBuf, String), (DevError, String)> {
     let manifest_path = dir.join("Cargo.toml");
     let mut cmd = Command::new("cargo");
     cmd.args(["build", "--release", "--target", TARGET])
@@ -440,7 +444,7 @@ fn cargo_build_once(
     }
     let mut child = cmd.spawn().map_err(|e| {
         (
-            CliError::new(
+            DevError::new(
                 "DEV_BUILD_FAILED",
                 format!("cannot run cargo: {e}"),
                 Some("install Rust with rustup (https://rustup.rs), then `rustup target add wasm32-wasip2`"),
@@ -476,7 +480,7 @@ fn cargo_build_once(
         Ok(s) if s.success() => {}
         Ok(s) => {
             return Err((
-                CliError::new(
+                DevError::new(
                     "DEV_BUILD_FAILED",
                     format!("`cargo build` of {} failed ({s})", manifest_path.display()),
                     Some(
@@ -487,11 +491,11 @@ fn cargo_build_once(
                 output,
             ));
         }
-        Err(e) => return Err((CliError::io("waiting for cargo", e), output)),
+        Err(e) => return Err((DevError::io("waiting for cargo", e), output)),
     }
     let Some(wasm) = wasm else {
         return Err((
-            CliError::new(
+            DevError::new(
                 "DEV_BUILD_FAILED",
                 format!("`cargo build` of {} made no .wasm", manifest_path.display()),
                 Some("a mini-program crate needs `[lib] crate-type = [\"cdylib\"]`"),
@@ -499,13 +503,7 @@ fn cargo_build_once(
             output,
         ));
     };
-    match std::fs::read(&wasm) {
-        Ok(bytes) => Ok((bytes, output)),
-        Err(e) => Err((
-            CliError::io(&format!("reading {}", wasm.display()), e),
-            output,
-        )),
-    }
+    Ok((wasm, output))
 }
 
 /// The `.wasm` of a cdylib of the crate at `manifest_path`, from one line of cargo's JSON.
@@ -550,8 +548,8 @@ pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> Lau
             .runtime
             .run(&id, &params, LaunchOptions::default())
             .await
-            .map_err(|e| ErrorReport::from(CliError::from(e))),
-        None => Err(ErrorReport::from(CliError::new(
+            .map_err(|e| ErrorReport::from(DevError::from(e))),
+        None => Err(ErrorReport::from(DevError::new(
             "DEV_NOT_BUILT",
             format!("{id} has no component yet: no build has succeeded"),
             Some("fix the build error on this page; the app launches once a build succeeds"),

@@ -1,0 +1,1130 @@
+//! The simulator behind `miniapp dev`. Serves web mini-programs from their source dirs (no
+//! signature check), each on its own origin `http://<app-id>.localhost:PORT/`, answers the bridge
+//! over a WebSocket (`/__bridge`) through the runtime's one JSON dispatcher, reloads pages when
+//! files change, and shows every bridge call on the Bridge Inspector (`/__inspector`). Component
+//! mini-programs are rebuilt from their crate on change and launched (see `component.rs`).
+//!
+//! Development only: it loads code through the runtime's `dev` feature, which checks no
+//! signature. The CLI has it with its cargo feature `dev`.
+#![forbid(unsafe_code)]
+
+mod component;
+mod error;
+
+pub use error::DevError;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::io::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use miniapp_package::{MANIFEST_PATH, Manifest, Permission, keys};
+use miniapp_runtime::inspector::{BridgeCallRecord, BridgeInspector};
+use miniapp_runtime::{
+    AppContext, DevPackage, Home, Method, NetworkPolicy, Runtime, RuntimeConfig, json_bridge,
+    web_content_security_policy,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+/// What `miniapp dev` was asked to serve (the CLI's arguments).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Source dirs of mini-programs, each with its manifest.json.
+    pub dirs: Vec<PathBuf>,
+    /// Port on 127.0.0.1 (and ::1); 0 picks a free one.
+    pub port: u16,
+    /// Where the simulator keeps app storage, consent and its audit log; `None`:
+    /// `<user data dir>/miniapp/dev`.
+    pub data: Option<PathBuf>,
+    /// Do not watch the dirs for changes.
+    pub no_reload: bool,
+    /// What component apps' `on-launch` gets after each build.
+    pub params: String,
+    /// Cargo's target dir for component crates; `None`: `<data>/build`.
+    pub target_dir: Option<PathBuf>,
+}
+
+/// What the simulator does, for the command's `--help`.
+pub const AFTER_HELP: &str = "\
+Web mini-programs (entryPoint *.html): pages are served as files, the SDK at /__sdk/, the bridge
+over a WebSocket, and open pages reload when a file in DIR changes.
+
+Component mini-programs (entryPoint *.wasm) with a Cargo crate in DIR (Cargo.toml beside
+manifest.json, `crate-type = [\"cdylib\"]`, miniapp-sdk):
+  - at start and on every change of src/, wit/, Cargo.toml, build.rs or manifest.json, runs
+`cargo build --release --target wasm32-wasip2` (rustup target add wasm32-wasip2) and prints
+the compiler's output;
+  - loads the new component with no signature check, grants = the manifest's permissions, and
+calls its on-launch with --params;
+  - http://<app-id>.localhost:PORT/ shows the build (ok / building / failed with the compiler
+error), the last on-launch result and its bridge calls, and a form to launch again; it
+reloads when a build finishes. A failed build (error[DEV_BUILD_FAILED]) keeps the last good
+component running. JSON: GET /__status, POST /__launch (body = params).
+A DIR with a prebuilt component at the entryPoint and no Cargo.toml (componentize-py, jco) is
+served as it is and reloaded when the file changes.
+
+Every bridge call, build and launch is listed at http://localhost:PORT/__inspector; its
+recording (/__inspector/recording.json?app=ID) holds the bridge calls of web and component apps
+alike, token signatures redacted, for the web mock's and the Rust guest mock's replay.
+
+Example:
+  miniapp dev my-loans --port 8080 --params '{\"applicant\":\"Ada\"}'
+  #   com.acme.loans   http://com.acme.loans.localhost:8080/";
+
+/// The host version the simulator claims (`device.info`); nothing is version-checked in dev.
+const DEV_HOST_VERSION: semver::Version = semver::Version::new(1, 4, 0);
+/// Calls kept for the inspector's backlog and the recording.
+const KEEP_CALLS: usize = 100_000;
+const BACKLOG: usize = 500;
+const POLL: Duration = Duration::from_millis(250);
+
+/// The SDK served at `/__sdk/<file>`, so pages import `@miniapp/bridge` with no bundler.
+const SDK: &[(&str, &str)] = &[
+    ("index.js", include_str!("../../web/bridge/index.js")),
+    ("bridge.js", include_str!("../../web/bridge/bridge.js")),
+    ("errors.js", include_str!("../../web/bridge/errors.js")),
+    ("helpers.js", include_str!("../../web/bridge/helpers.js")),
+    ("protocol.js", include_str!("../../web/bridge/protocol.js")),
+    (
+        "transports.js",
+        include_str!("../../web/bridge/transports.js"),
+    ),
+];
+
+/// Put first in every served HTML page: selects the SDK's WebSocket transport and reloads
+/// the page when the server says files changed (or comes back after a restart).
+const INJECTED: &str = r#"<script>window.__MINIAPP_SIMULATOR__ = true;
+(function () {
+  var wasOpen = false;
+  function watch() {
+var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/__livereload');
+ws.onopen = function () { if (wasOpen) location.reload(); wasOpen = true; };
+ws.onmessage = function () { location.reload(); };
+ws.onclose = function () { setTimeout(watch, 1000); };
+  }
+  watch();
+})();</script>
+"#;
+
+const INSPECTOR_HTML: &str = r##"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Bridge Inspector - miniapp dev</title>
+<style>
+  body { font: 14px system-ui, sans-serif; margin: 1.5rem; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid #ddd; font-family: ui-monospace, monospace; font-size: 12px; }
+  td.params { max-width: 40rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  td.num { text-align: right; }
+  tr.error td.outcome { color: #b00020; font-weight: 600; }
+  #status { color: #666; }
+</style>
+</head>
+<body>
+<h1>Bridge Inspector</h1>
+<p>
+  <label>app <select id="app"><option value="">all apps</option></select></label>
+  <a id="save" href="/__inspector/recording.json" download="recording.json">Save recording</a>
+  <span id="status">connecting...</span>
+</p>
+<table>
+  <thead><tr><th>#</th><th>app</th><th>method</th><th>params</th><th>&micro;s</th><th>outcome</th></tr></thead>
+  <tbody id="calls"></tbody>
+</table>
+<script>
+  const calls = document.getElementById('calls');
+  const appSelect = document.getElementById('app');
+  const save = document.getElementById('save');
+  const status = document.getElementById('status');
+  const apps = new Set();
+  let count = 0;
+  appSelect.onchange = () => {
+const app = appSelect.value;
+save.href = '/__inspector/recording.json' + (app ? '?app=' + encodeURIComponent(app) : '');
+for (const row of calls.rows) row.hidden = app !== '' && row.dataset.app !== app;
+  };
+  function add(call) {
+if (!apps.has(call.app)) {
+  apps.add(call.app);
+  appSelect.add(new Option(call.app, call.app));
+}
+const row = calls.insertRow(0);
+row.dataset.app = call.app;
+row.className = call.outcome === 'ok' ? 'ok' : 'error';
+row.hidden = appSelect.value !== '' && appSelect.value !== call.app;
+const cells = [call.seq, call.app, call.method, call.params, call.durationUs, call.outcome];
+const classes = ['num', 'app', 'method', 'params', 'num', 'outcome'];
+cells.forEach((value, i) => {
+  const cell = row.insertCell();
+  cell.className = classes[i];
+  cell.textContent = String(value);
+  if (i === 3) cell.title = String(value);
+});
+while (calls.rows.length > 2000) calls.deleteRow(-1);
+count += 1;
+status.textContent = count + ' calls';
+  }
+  function connect() {
+const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/__inspector/events');
+ws.onopen = () => { calls.replaceChildren(); count = 0; status.textContent = 'live'; };
+ws.onmessage = (m) => add(JSON.parse(m.data));
+ws.onclose = () => { status.textContent = 'disconnected, retrying...'; setTimeout(connect, 1000); };
+  }
+  connect();
+</script>
+</body>
+</html>
+"##;
+
+tokio::task_local! {
+    /// The span record of the bridge call the current task is answering.
+    static SPAN_RECORD: RefCell<Option<BridgeCallRecord>>;
+}
+
+/// One row of the inspector.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CallEntry {
+    seq: u64,
+    app: String,
+    method: String,
+    params: String,
+    duration_us: u64,
+    outcome: String,
+}
+
+impl CallEntry {
+    /// The row of a finished bridge call, whichever transport made it.
+    fn of(r: &BridgeCallRecord) -> CallEntry {
+        CallEntry {
+            seq: 0,
+            app: r.app.clone(),
+            method: r.method.clone(),
+            params: r.params_summary(),
+            duration_us: r.duration_us,
+            outcome: r.outcome.clone(),
+        }
+    }
+}
+
+/// A call's entry in the recording: bridge methods only, which the mocks can replay
+/// (`http.request` goes through `wasi:http`, which no mock answers).
+fn recording_entry(r: &BridgeCallRecord) -> Option<Value> {
+    Method::from_name(&r.method).map(|_| r.recording_entry())
+}
+
+#[derive(Default)]
+struct HubState {
+    seq: u64,
+    calls: VecDeque<(CallEntry, Option<Value>)>,
+}
+
+/// Fed by the `BridgeInspector` layer (through the transport, which adds params and result);
+/// read by the inspector page and `recording.json`.
+struct InspectorHub {
+    live: broadcast::Sender<String>,
+    state: Mutex<HubState>,
+}
+
+impl InspectorHub {
+    fn new() -> Self {
+        InspectorHub {
+            live: broadcast::channel(4096).0,
+            state: Mutex::default(),
+        }
+    }
+
+    fn publish(&self, mut entry: CallEntry, recorded: Option<Value>) {
+        let mut s = self.state.lock().unwrap();
+        s.seq += 1;
+        entry.seq = s.seq;
+        let _ = self
+            .live
+            .send(serde_json::to_string(&entry).expect("serializable"));
+        if s.calls.len() == KEEP_CALLS {
+            s.calls.pop_front();
+        }
+        s.calls.push_back((entry, recorded));
+    }
+
+    /// The seq the next published call gets.
+    fn next_seq(&self) -> u64 {
+        self.state.lock().unwrap().seq + 1
+    }
+
+    /// The calls of `app` published from seq `from` on.
+    fn since(&self, from: u64, app: &str) -> Vec<CallEntry> {
+        let s = self.state.lock().unwrap();
+        s.calls
+            .iter()
+            .rev()
+            .take_while(|(e, _)| e.seq >= from)
+            .filter(|(e, _)| e.app.eq_ignore_ascii_case(app))
+            .map(|(e, _)| e.clone())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect()
+    }
+
+    fn backlog(&self) -> Vec<String> {
+        let s = self.state.lock().unwrap();
+        let skip = s.calls.len().saturating_sub(BACKLOG);
+        s.calls
+            .iter()
+            .skip(skip)
+            .map(|(e, _)| serde_json::to_string(e).expect("serializable"))
+            .collect()
+    }
+
+    /// `[{method, params, result | error}]`, the format both mocks' `replay` accept.
+    fn recording(&self, app: Option<&str>) -> Value {
+        let s = self.state.lock().unwrap();
+        Value::Array(
+            s.calls
+                .iter()
+                .filter(|(e, _)| app.is_none_or(|a| a == e.app))
+                .filter_map(|(_, r)| r.clone())
+                .collect(),
+        )
+    }
+}
+
+/// A mini-program served from its source dir.
+struct DevApp {
+    /// The manifest's id, lower-cased: the host name of its origin.
+    id: String,
+    dir: PathBuf,
+    manifest: Mutex<Manifest>,
+    ctx: Mutex<AppContext>,
+    reload: broadcast::Sender<()>,
+    /// Set for a component app: its build and launches.
+    component: Option<component::ComponentApp>,
+}
+
+struct Simulator {
+    runtime: Runtime,
+    apps: BTreeMap<String, Arc<DevApp>>,
+    hub: Arc<InspectorHub>,
+}
+
+type Shared = Arc<Simulator>;
+
+/// The source dir's manifest (no component is read): what a web app's bridge context needs.
+fn read_package(dir: &Path) -> Result<DevPackage, DevError> {
+    DevPackage::manifest_of(dir).map_err(|e| {
+        let mut e = DevError::from(e);
+        if e.code == "MANIFEST_INVALID" {
+            e.message = format!("{}: {}", dir.join(MANIFEST_PATH).display(), e.message);
+        }
+        e
+    })
+}
+
+/// Opens the simulator's home, creating it (with a throwaway root key) the first time.
+fn dev_home(data: &Path) -> Result<(), DevError> {
+    if data.join("trust.json").exists() {
+        return Ok(());
+    }
+    // Nothing is verified in dev, but a home needs a root key.
+    let (_, public) = keys::generate_keypair(2048)?;
+    Home::init(data, &keys::public_key_to_pem(&public)?, DEV_HOST_VERSION)?;
+    Ok(())
+}
+
+/// Serves `options.dirs` until the process is stopped.
+pub fn run(a: Options) -> Result<(), DevError> {
+    let data = match a.data {
+        Some(d) => d,
+        None => dirs::data_dir()
+            .map(|d| d.join("miniapp").join("dev"))
+            .ok_or_else(|| DevError::usage("no user data directory here; pass --data DIR"))?,
+    };
+    let mut sources = Vec::new();
+    for dir in &a.dirs {
+        let dir = dir
+            .canonicalize()
+            .map_err(|e| DevError::io(&format!("opening {}", dir.display()), e))?;
+        let package = read_package(&dir)?;
+        let manifest = package.manifest().clone();
+        let source = if manifest.is_component() {
+            let target_dir = a.target_dir.clone().unwrap_or_else(|| data.join("build"));
+            Some(component::Source::of(&dir, &manifest, target_dir)?)
+        } else {
+            None
+        };
+        if sources
+            .iter()
+            .any(|s: &AppSource| s.manifest.id == manifest.id)
+        {
+            return Err(DevError::usage(format!(
+                "{} is given twice; each app needs its own origin",
+                manifest.id
+            )));
+        }
+        sources.push(AppSource {
+            dir,
+            manifest,
+            package,
+            component: source,
+        });
+    }
+    dev_home(&data)?;
+    let hub = Arc::new(InspectorHub::new());
+    init_tracing(hub.clone());
+    // Development: a component's wasi:http may reach a local API server (loopback, plain
+    // http); names must still be in allowedDomains.
+    let runtime = Runtime::new(
+        &data,
+        RuntimeConfig {
+            network: NetworkPolicy {
+                allow_loopback: true,
+                ..Default::default()
+            },
+            ..RuntimeConfig::default()
+        },
+    )?;
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| DevError::io("starting the async runtime", e))?;
+    tokio.block_on(serve(runtime, sources, hub, a.port, !a.no_reload, a.params))
+}
+
+/// One DIR of the command line.
+struct AppSource {
+    dir: PathBuf,
+    manifest: Manifest,
+    package: DevPackage,
+    component: Option<component::Source>,
+}
+
+fn init_tracing(hub: Arc<InspectorHub>) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,miniapp::audit=off"));
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(filter);
+    let inspector = BridgeInspector::new(move |r: &BridgeCallRecord| {
+        // Inside a JSON-bridge call: hand the record to it (it also answers requests that
+        // never reach a bridge call). Elsewhere (a component's calls) publish it as it is.
+        let handed = SPAN_RECORD
+            .try_with(|slot| *slot.borrow_mut() = Some(r.clone()))
+            .is_ok();
+        if !handed {
+            hub.publish(CallEntry::of(r), recording_entry(r));
+        }
+    });
+    let subscriber = tracing_subscriber::registry().with(fmt).with(inspector);
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+async fn serve(
+    runtime: Runtime,
+    sources: Vec<AppSource>,
+    hub: Arc<InspectorHub>,
+    port: u16,
+    reload: bool,
+    params: String,
+) -> Result<(), DevError> {
+    let mut apps = BTreeMap::new();
+    for AppSource {
+        dir,
+        manifest,
+        package,
+        component,
+    } in sources
+    {
+        let ctx = runtime.dev_context(&package).await?;
+        let id = manifest.id.as_str().to_ascii_lowercase();
+        apps.insert(
+            id.clone(),
+            Arc::new(DevApp {
+                id,
+                dir,
+                manifest: Mutex::new(manifest),
+                ctx: Mutex::new(ctx),
+                reload: broadcast::channel(16).0,
+                component: component
+                    .map(|source| component::ComponentApp::new(source, params.clone())),
+            }),
+        );
+    }
+    let sim = Arc::new(Simulator { runtime, apps, hub });
+    let bind_err = |e: std::io::Error| {
+        DevError::new(
+            "BIND_FAILED",
+            format!("cannot listen on port {port}: {e}"),
+            Some("pick another --port (0 picks a free one)"),
+        )
+    };
+    let v4 = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+        .await
+        .map_err(bind_err)?;
+    let port = v4.local_addr().map_err(bind_err)?.port();
+    // Browsers may resolve *.localhost to ::1 first; serve it too when the host has IPv6.
+    let v6 = tokio::net::TcpListener::bind(SocketAddr::from((Ipv6Addr::LOCALHOST, port)))
+        .await
+        .ok();
+
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "miniapp dev: development only, nothing is signature-checked"
+    );
+    for (id, app) in &sim.apps {
+        let what = match &app.component {
+            Some(c) => c.describe(&app.dir, &app.manifest.lock().unwrap()),
+            None => app.dir.display().to_string(),
+        };
+        let _ = writeln!(out, "  {id:<24} http://{id}.localhost:{port}/   ({what})");
+    }
+    let _ = writeln!(
+        out,
+        "  {:<24} http://localhost:{port}/__inspector",
+        "inspector"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<24} {}",
+        "live reload",
+        if reload { "on" } else { "off" }
+    );
+    let _ = out.flush();
+    drop(out);
+
+    if reload {
+        tokio::spawn(watch(sim.clone()));
+    }
+    for app in sim.apps.values().filter(|a| a.component.is_some()) {
+        tokio::spawn(component::drive(sim.clone(), app.clone(), reload));
+    }
+    let router = router(sim);
+    if let Some(v6) = v6 {
+        let r = router.clone();
+        tokio::spawn(async move { axum::serve(v6, r).await });
+    }
+    axum::serve(v4, router)
+        .await
+        .map_err(|e| DevError::io("serving", e))
+}
+
+fn router(sim: Shared) -> Router {
+    Router::new()
+        .route("/__bridge", get(bridge_ws).post(bridge_post))
+        .route("/__status", get(component::status))
+        .route("/__launch", post(component::launch_post))
+        .route("/__livereload", get(livereload_ws))
+        .route("/__sdk/{file}", get(sdk_file))
+        .route("/__inspector", get(inspector_page))
+        .route("/__inspector/events", get(inspector_ws))
+        .route("/__inspector/recording.json", get(recording))
+        .fallback(static_or_index)
+        .with_state(sim)
+}
+
+// ---- hosts and origins ----
+
+/// The Host header without its port, lower-cased.
+fn host_name(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name.to_owned(),
+        _ => host,
+    }
+}
+
+fn is_simulator_host(headers: &HeaderMap) -> bool {
+    matches!(
+        host_name(headers).as_str(),
+        "localhost" | "127.0.0.1" | "[::1]"
+    )
+}
+
+impl Simulator {
+    /// The app whose origin this request is for (`<app-id>.localhost`).
+    fn app_for(&self, headers: &HeaderMap) -> Option<Arc<DevApp>> {
+        let host = host_name(headers);
+        self.apps.get(host.strip_suffix(".localhost")?).cloned()
+    }
+
+    /// Answers one bridge request through the runtime's dispatcher and reports it to the
+    /// inspector (span facts from the `BridgeInspector` layer, params and result from here).
+    async fn call(&self, app: &DevApp, text: &str) -> String {
+        let ctx = app.ctx.lock().unwrap().clone();
+        let start = Instant::now();
+        let request: Option<Value> = serde_json::from_str(text).ok();
+        let (response, span) = SPAN_RECORD
+            .scope(RefCell::new(None), async {
+                let response = match &request {
+                    Some(v) => json_bridge::dispatch(&ctx, v).await,
+                    None => serde_json::from_str(&json_bridge::dispatch_str(&ctx, text).await)
+                        .unwrap_or(Value::Null),
+                };
+                (response, SPAN_RECORD.with(|s| s.borrow_mut().take()))
+            })
+            .await;
+        let method = request
+            .as_ref()
+            .and_then(|r| r.get("method"))
+            .and_then(Value::as_str);
+        let params = request
+            .as_ref()
+            .and_then(|r| r.get("params"))
+            .filter(|p| !p.is_null())
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let error = response.get("error").cloned();
+        let outcome = error
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .and_then(Value::as_str)
+            .unwrap_or("ok");
+        let (entry, recorded) = match span {
+            // The record has what the runtime saw, as it shows any transport's calls
+            // (params and result in the JSON bridge's shape, token signatures redacted).
+            Some(r) => (CallEntry::of(&r), recording_entry(&r)),
+            // Answered before any bridge call (not JSON, no such method, no id).
+            None => (
+                CallEntry {
+                    seq: 0,
+                    app: ctx.app().to_string(),
+                    method: method.unwrap_or("?").to_owned(),
+                    params: summary(&params),
+                    duration_us: start.elapsed().as_micros() as u64,
+                    outcome: outcome.to_owned(),
+                },
+                method.map(|m| match &error {
+                    Some(e) => json!({"method": m, "params": params, "error": e}),
+                    None => {
+                        json!({"method": m, "params": params, "result": response.get("result")})
+                    }
+                }),
+            ),
+        };
+        self.hub.publish(entry, recorded);
+        response.to_string()
+    }
+}
+
+/// Compact JSON, cut as records' params summaries are.
+fn summary(params: &Value) -> String {
+    miniapp_runtime::inspector::summary(params)
+}
+
+use miniapp_runtime::inspector::cut;
+
+/// Pages may only open their own origin's sockets (WebSockets ignore CORS); tools send no
+/// Origin and are let through.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    origin.eq_ignore_ascii_case(&format!("http://{host}"))
+        || origin.eq_ignore_ascii_case(&format!("https://{host}"))
+}
+
+fn text(status: StatusCode, body: impl Into<String>) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body.into(),
+    )
+        .into_response()
+}
+
+fn no_app(headers: &HeaderMap) -> Response {
+    text(
+        StatusCode::NOT_FOUND,
+        format!(
+            "no mini-program is served at `{}`; apps live at http://<app-id>.localhost:<port>/ (see http://localhost:<port>/)",
+            host_name(headers)
+        ),
+    )
+}
+
+fn cross_origin() -> Response {
+    text(
+        StatusCode::FORBIDDEN,
+        "a page may only use its own origin's bridge",
+    )
+}
+
+// ---- the bridge ----
+
+async fn bridge_ws(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Some(app) = sim.app_for(&headers) else {
+        return no_app(&headers);
+    };
+    if !same_origin(&headers) {
+        return cross_origin();
+    }
+    ws.on_upgrade(move |socket| bridge_socket(sim, app, socket))
+}
+
+/// Requests are answered concurrently (a payment may wait for the user); responses go back in
+/// the order they finish, as the protocol allows.
+async fn bridge_socket(sim: Shared, app: Arc<DevApp>, mut socket: WebSocket) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(t))) => {
+                    let (sim, app, tx) = (sim.clone(), app.clone(), tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(sim.call(&app, t.as_str()).await);
+                    });
+                }
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+            Some(out) = rx.recv() => {
+                if socket.send(Message::Text(out.into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// One request per POST, for tools and tests (`curl -d '{"id":1,...}'`).
+async fn bridge_post(State(sim): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    let Some(app) = sim.app_for(&headers) else {
+        return no_app(&headers);
+    };
+    if !same_origin(&headers) {
+        return cross_origin();
+    }
+    let answer = sim.call(&app, &body).await;
+    ([(header::CONTENT_TYPE, "application/json")], answer).into_response()
+}
+
+// ---- live reload ----
+
+async fn livereload_ws(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Some(app) = sim.app_for(&headers) else {
+        return no_app(&headers);
+    };
+    let mut changes = app.reload.subscribe();
+    ws.on_upgrade(move |mut socket| async move {
+        loop {
+            tokio::select! {
+                changed = changes.recv() => match changed {
+                    Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if socket.send(Message::Text("reload".into())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                incoming = socket.recv() => if !matches!(incoming, Some(Ok(_))) {
+                    break;
+                },
+            }
+        }
+    })
+}
+
+/// A cheap fingerprint of source files and dirs: every file's path, size and mtime.
+fn fingerprint(paths: &[PathBuf]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut stack = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => stack.push(path.clone()),
+            Ok(meta) => {
+                path.hash(&mut hasher);
+                meta.len().hash(&mut hasher);
+                meta.modified()
+                    .unwrap_or(SystemTime::UNIX_EPOCH)
+                    .hash(&mut hasher);
+            }
+            Err(_) => (path, "missing").hash(&mut hasher),
+        }
+    }
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name == "node_modules" || name == "target" {
+                continue;
+            }
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(e.path());
+            } else {
+                e.path().hash(&mut hasher);
+                meta.len().hash(&mut hasher);
+                meta.modified()
+                    .unwrap_or(SystemTime::UNIX_EPOCH)
+                    .hash(&mut hasher);
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// Polls every web app's dir; on a change re-reads the manifest (permissions may have
+/// changed) and tells the app's pages to reload. (Component apps watch their own sources.)
+async fn watch(sim: Shared) {
+    let web = || sim.apps.iter().filter(|(_, app)| app.component.is_none());
+    let mut last: HashMap<String, u64> = web()
+        .map(|(id, app)| (id.clone(), fingerprint(std::slice::from_ref(&app.dir))))
+        .collect();
+    loop {
+        tokio::time::sleep(POLL).await;
+        for (id, app) in web() {
+            let now = fingerprint(std::slice::from_ref(&app.dir));
+            if last.insert(id.clone(), now) == Some(now) {
+                continue;
+            }
+            match read_package(&app.dir) {
+                Ok(package) if package.manifest().id.as_str().eq_ignore_ascii_case(id) => {
+                    let m = package.manifest().clone();
+                    if m.permissions != app.manifest.lock().unwrap().permissions {
+                        match sim.runtime.dev_context(&package).await {
+                            Ok(ctx) => *app.ctx.lock().unwrap() = ctx,
+                            Err(e) => eprintln!("[dev] {id}: error[{}]: {e}", e.code()),
+                        }
+                    }
+                    *app.manifest.lock().unwrap() = m;
+                }
+                Ok(package) => eprintln!(
+                    "[dev] {id}: manifest.json now says id {}; restart `miniapp dev` to serve it",
+                    package.manifest().id
+                ),
+                Err(e) => eprintln!("[dev] {id}: error[{}]: {}", e.code, e.message),
+            }
+            println!("[dev] {id}: files changed, reloading its pages");
+            let _ = app.reload.send(());
+        }
+    }
+}
+
+// ---- files ----
+
+async fn sdk_file(UrlPath(file): UrlPath<String>) -> Response {
+    match SDK.iter().find(|(name, _)| *name == file) {
+        Some((_, source)) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            *source,
+        )
+            .into_response(),
+        None => text(StatusCode::NOT_FOUND, format!("no SDK file `{file}`")),
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+    match ext.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "wasm" => "application/wasm",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Puts the simulator script first in the page (right after `<head>` when there is one).
+fn inject(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let at = lower
+        .find("<head")
+        .and_then(|i| lower[i..].find('>').map(|j| i + j + 1))
+        .unwrap_or(0);
+    format!("{}{INJECTED}{}", &html[..at], &html[at..])
+}
+
+/// The CSP a host's WebView would apply to this app's pages (see
+/// [`web_content_security_policy`]), so a page that fetches outside `allowedDomains` fails
+/// here, in development, the way it will in the host. The bridge and live-reload sockets
+/// are same-origin; they are also named as `ws://` for browsers whose `'self'` predates
+/// CSP 3 and does not cover `ws:`.
+fn page_policy(sim: &Simulator, app: &DevApp, headers: &HeaderMap) -> String {
+    let granted = app
+        .ctx
+        .lock()
+        .unwrap()
+        .grants()
+        .contains(Permission::Network);
+    let socket = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .map(|h| vec![format!("ws://{h}")])
+        .unwrap_or_default();
+    let manifest = app.manifest.lock().unwrap();
+    let policy = sim.runtime.network_policy();
+    web_content_security_policy(&manifest.allowed_domains, granted, policy, &socket)
+}
+
+fn serve_file(sim: &Simulator, app: &DevApp, headers: &HeaderMap, path: &str) -> Response {
+    let rel = path.trim_start_matches('/');
+    let rel = if rel.is_empty() {
+        app.manifest.lock().unwrap().entry_point.clone()
+    } else if rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_owned()
+    };
+    let missing = || text(StatusCode::NOT_FOUND, format!("no file `{rel}`"));
+    if rel
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == ".." || c.contains('\\'))
+    {
+        return missing();
+    }
+    // Symlinks must not lead out of the source dir.
+    let Ok(full) = app.dir.join(&rel).canonicalize() else {
+        return missing();
+    };
+    if !full.starts_with(&app.dir) {
+        return missing();
+    }
+    let Ok(bytes) = std::fs::read(&full) else {
+        return missing();
+    };
+    let kind = content_type(&rel);
+    let body = if kind.starts_with("text/html") {
+        Body::from(inject(&String::from_utf8_lossy(&bytes)))
+    } else {
+        Body::from(bytes)
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                page_policy(sim, app, headers),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn static_or_index(State(sim): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
+    if let Some(app) = sim.app_for(&headers) {
+        return match (&app.component, uri.path()) {
+            (None, path) => serve_file(&sim, &app, &headers, path),
+            (Some(_), "/") => component::page(&app, &headers),
+            (Some(_), path) => text(
+                StatusCode::NOT_FOUND,
+                format!("a component app serves only its page at `/`, not `{path}`"),
+            ),
+        };
+    }
+    if is_simulator_host(&headers) && uri.path() == "/" {
+        return index_page(&sim, &headers);
+    }
+    no_app(&headers)
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn port_suffix(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    match host.rsplit_once(':') {
+        Some((_, port)) if port.bytes().all(|b| b.is_ascii_digit()) => format!(":{port}"),
+        _ => String::new(),
+    }
+}
+
+fn index_page(sim: &Simulator, headers: &HeaderMap) -> Response {
+    let port = port_suffix(headers);
+    let mut items = String::new();
+    for (id, app) in &sim.apps {
+        let kind = match &app.component {
+            Some(c) => format!("component, build {}", c.state_word()),
+            None => "web".to_owned(),
+        };
+        let id = html_escape(id);
+        items.push_str(&format!(
+            "<li><a href=\"http://{id}.localhost{port}/\">{id}</a> ({kind})</li>"
+        ));
+    }
+    let html = format!(
+        "<!doctype html><meta charset=utf-8><title>miniapp dev</title>\
+         <h1>miniapp dev</h1><ul>{items}</ul><p><a href=\"/__inspector\">Bridge Inspector</a></p>"
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+// ---- the inspector (only on the simulator's own origin, never an app's) ----
+
+async fn inspector_page(headers: HeaderMap) -> Response {
+    if !is_simulator_host(&headers) {
+        return no_app(&headers);
+    }
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        INSPECTOR_HTML,
+    )
+        .into_response()
+}
+
+async fn inspector_ws(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !is_simulator_host(&headers) || !same_origin(&headers) {
+        return cross_origin();
+    }
+    let mut live = sim.hub.live.subscribe();
+    let backlog = sim.hub.backlog();
+    ws.on_upgrade(move |mut socket| async move {
+        for line in backlog {
+            if socket.send(Message::Text(line.into())).await.is_err() {
+                return;
+            }
+        }
+        loop {
+            tokio::select! {
+                entry = live.recv() => match entry {
+                    Ok(line) => if socket.send(Message::Text(line.into())).await.is_err() {
+                        break;
+                    },
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                incoming = socket.recv() => if !matches!(incoming, Some(Ok(_))) {
+                    break;
+                },
+            }
+        }
+    })
+}
+
+/// `GET /__inspector/recording.json[?app=ID]`: the session's calls as a recording.
+async fn recording(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if !is_simulator_host(&headers) {
+        return no_app(&headers);
+    }
+    let app = q.get("app").map(|a| a.to_ascii_lowercase());
+    let body =
+        serde_json::to_string_pretty(&sim.hub.recording(app.as_deref())).expect("serializable");
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"recording.json\"",
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injects_after_head_or_first() {
+        let page = inject("<!doctype html><html><HEAD lang=en><title>x</title>");
+        assert!(page.starts_with("<!doctype html><html><HEAD lang=en><script>"));
+        assert!(inject("<p>hi").starts_with("<script>window.__MINIAPP_SIMULATOR__"));
+    }
+
+    #[test]
+    fn hosts_name_apps_and_origins_must_match() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::HOST,
+            "Com.Acme.Shop.localhost:8080".parse().unwrap(),
+        );
+        assert_eq!(host_name(&h), "com.acme.shop.localhost");
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            "http://com.acme.shop.localhost:8080".parse().unwrap(),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            "http://com.acme.notes.localhost:8080".parse().unwrap(),
+        );
+        assert!(!same_origin(&h));
+        h.insert(header::HOST, "localhost:9".parse().unwrap());
+        assert!(is_simulator_host(&h));
+    }
+
+    #[test]
+    fn summaries_are_cut_on_a_character_boundary() {
+        use miniapp_runtime::inspector::SUMMARY_CHARS;
+        let long = json!({"k": "é".repeat(SUMMARY_CHARS * 2)});
+        let s = summary(&long);
+        assert_eq!(s.chars().count(), SUMMARY_CHARS + 1);
+        assert!(s.ends_with('…'));
+        let short = json!({"k": "é"});
+        assert_eq!(summary(&short), short.to_string());
+    }
+}
