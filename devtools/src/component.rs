@@ -8,34 +8,19 @@
 //! [`Runtime::dev_load`]: miniapp_runtime::Runtime::dev_load
 
 use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::State;
 use miniapp_runtime::LaunchOptions;
 
 use super::*;
+use crate::watch::DirWatch;
 
-/// The target every component mini-program is built for.
-const TARGET: &str = "wasm32-wasip2";
-/// An editor's save may be several writes: build once the sources stay unchanged this long.
-const DEBOUNCE: Duration = Duration::from_millis(200);
+use miniapp_nested_cargo::{COMPONENT_TARGET as TARGET, PROBE_FAILED};
+
 /// Compiler output kept for the page (its tail).
 const KEEP_OUTPUT: usize = 64 * 1024;
-/// `\0asm`, then the component-model version and layer; a core module has 1, 0, 0, 0.
-const COMPONENT_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
-/// Set when `miniapp dev` itself runs under cargo (`cargo run`, tests): a jobserver whose
-/// descriptors the nested cargo does not get, flags meant for the outer build.
-const OUTER_CARGO_ENV: &[&str] = &[
-    "CARGO_MAKEFLAGS",
-    "MAKEFLAGS",
-    "MFLAGS",
-    "CARGO_ENCODED_RUSTFLAGS",
-    "CARGO_TARGET_DIR",
-    "CARGO_BUILD_TARGET",
-    "CARGO_BUILD_TARGET_DIR",
-    "__CARGO_FIX_PLZ",
-];
 
 /// Where a component app's `.wasm` comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,17 +163,20 @@ impl ComponentApp {
         }
     }
 
-    fn watched(&self, dir: &Path, manifest: &Manifest) -> Vec<PathBuf> {
-        let mut paths = vec![dir.join(miniapp_package::MANIFEST_PATH)];
-        match self.source {
-            Source::Crate { .. } => paths.extend(
-                ["Cargo.toml", "build.rs", "src", "wit"]
-                    .into_iter()
-                    .map(|p| dir.join(p)),
-            ),
-            Source::Prebuilt => paths.push(dir.join(&manifest.entry_point)),
+    /// Whether a change of `rel` (relative to the source dir) calls for a new build.
+    fn is_source(&self, rel: &Path, manifest: &Manifest) -> bool {
+        if rel == Path::new(miniapp_package::MANIFEST_PATH) {
+            return true;
         }
-        paths
+        match self.source {
+            Source::Crate { .. } => {
+                ["Cargo.toml", "build.rs"]
+                    .iter()
+                    .any(|f| rel == Path::new(f))
+                    || ["src", "wit"].iter().any(|d| rel.starts_with(d))
+            }
+            Source::Prebuilt => rel == Path::new(&manifest.entry_point),
+        }
     }
 
     pub(super) fn state_word(&self) -> &'static str {
@@ -200,39 +188,20 @@ impl ComponentApp {
     }
 }
 
-/// Builds, loads and launches the app at start; with `watch`, again after every change.
-pub(super) async fn drive(sim: Shared, app: Arc<DevApp>, watch: bool) {
+/// Builds, loads and launches the app at start; with `changes`, again after every change of
+/// its sources (changes during a build start one more build).
+pub(super) async fn drive(sim: Shared, app: Arc<DevApp>, changes: Option<DirWatch>) {
     let component = app.component.as_ref().expect("a component app");
-    let sources = || {
-        let manifest = app.manifest.lock().unwrap().clone();
-        fingerprint(&component.watched(&app.dir, &manifest))
+    rebuild(&sim, &app).await;
+    let Some(mut changes) = changes else {
+        return;
     };
-    loop {
-        // Taken before the build: a change made while it runs starts one more build.
-        let built = sources();
+    let sources = |rel: &Path| {
+        let manifest = app.manifest.lock().unwrap();
+        component.is_source(rel, &manifest)
+    };
+    while changes.settled_change(sources).await {
         rebuild(&sim, &app).await;
-        if !watch {
-            return;
-        }
-        settled_change(sources, built).await;
-    }
-}
-
-/// Returns once the sources differ from `built` and then stay unchanged for [`DEBOUNCE`]: the
-/// writes of one save, or of a quick series of saves, make one build.
-async fn settled_change(sources: impl Fn() -> u64, built: u64) {
-    let mut now = sources();
-    while now == built {
-        tokio::time::sleep(POLL).await;
-        now = sources();
-    }
-    loop {
-        tokio::time::sleep(DEBOUNCE).await;
-        let again = sources();
-        if again == now {
-            return;
-        }
-        now = again;
     }
 }
 
@@ -363,7 +332,7 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (DevE
     let manifest = package.manifest().clone();
     if !package
         .component()
-        .is_some_and(|bytes| bytes.starts_with(&COMPONENT_HEADER))
+        .is_some_and(miniapp_nested_cargo::is_component)
     {
         return Err((
             DevError::new(
@@ -399,16 +368,26 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (DevE
     Ok(output)
 }
 
-/// What cargo says when its `rustc -` target probe failed; it caches that in the target dir.
-const PROBE_FAILED: &str = "failed to run `rustc` to learn about target-specific information";
-
-/// [`cargo_build_once`], retried once without cargo's probe cache when the rustc probe failed
-/// (seen when something fed the probe stray input; see tests/programs/build.rs).
+/// [`cargo_build_once`] once the wasm target is installed (rustup adds it when missing, as the
+/// workspace's own guest builds do), retried once without cargo's probe cache when the rustc
+/// probe failed (seen when something fed the probe stray input; see `miniapp-nested-cargo`).
 fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(PathBuf, String), (DevError, String)> {
+    let what = format!("the component of {}", dir.display());
+    miniapp_nested_cargo::add_missing_target(TARGET, &what, |line| eprintln!("[dev] {line}"))
+        .map_err(|e| {
+            (
+                DevError::new(
+                    "DEV_BUILD_FAILED",
+                    e,
+                    Some("install Rust with rustup (https://rustup.rs)"),
+                ),
+                String::new(),
+            )
+        })?;
     match cargo_build_once(dir, target_dir) {
         Err((_, output)) if output.contains(PROBE_FAILED) => {
             eprintln!("[dev] cargo's rustc probe failed; retrying once without its cache");
-            let _ = std::fs::remove_file(target_dir.join(".rustc_info.json"));
+            miniapp_nested_cargo::forget_rustc_probe(target_dir);
             cargo_build_once(dir, target_dir)
         }
         result => result,
@@ -422,26 +401,18 @@ fn cargo_build_once(
     target_dir: &Path,
 ) -> Result<(PathBuf, String), (DevError, String)> {
     let manifest_path = dir.join("Cargo.toml");
-    let mut cmd = Command::new("cargo");
-    cmd.args(["build", "--release", "--target", TARGET])
-        .args([
-            "--message-format",
-            "json-render-diagnostics",
-            "--color",
-            "never",
-        ])
-        .arg("--manifest-path")
-        .arg(&manifest_path)
-        .arg("--target-dir")
-        .arg(target_dir)
-        .current_dir(dir)
-        // cargo probes rustc with `rustc -`, which reads stdin.
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for var in OUTER_CARGO_ENV {
-        cmd.env_remove(var);
-    }
+    // The nested-cargo command: a clean environment (`miniapp dev` may itself run under cargo,
+    // whose jobserver and flags are not for this build), no stdin, the given target dir.
+    let mut cmd = miniapp_nested_cargo::build_command(&manifest_path, TARGET, target_dir);
+    cmd.args([
+        "--message-format",
+        "json-render-diagnostics",
+        "--color",
+        "never",
+    ])
+    .current_dir(dir)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| {
         (
             DevError::new(
@@ -526,13 +497,9 @@ fn component_artifact(line: &str, manifest_path: &Path) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// The last `max` bytes of `text`, cut on a character boundary.
+/// The last `max` bytes of `text` (or fewer), cut on a character boundary.
 fn tail(text: &str, max: usize) -> &str {
-    let mut at = text.len().saturating_sub(max);
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    &text[at..]
+    &text[text.ceil_char_boundary(text.len().saturating_sub(max))..]
 }
 
 /// Runs the loaded component's `on-launch` and keeps the report for the page.
@@ -815,19 +782,34 @@ mod tests {
         assert_eq!(component_artifact("not json", manifest), None);
     }
 
-    #[tokio::test]
-    async fn a_burst_of_changes_makes_one_build_once_it_settles() {
-        // What the sources look like at each look: unchanged twice, then three quick writes.
-        let looks = [7, 7, 8, 9, 10, 10, 11];
-        let seen = std::cell::Cell::new(0);
-        let sources = || {
-            let i = seen.get();
-            seen.set(i + 1);
-            looks[i.min(looks.len() - 1)]
-        };
-        settled_change(sources, 7).await;
-        // It returned at the first look that repeated the one before (10, 10), not at 8 or 9.
-        assert_eq!(seen.get(), 6);
+    #[test]
+    fn a_crate_rebuilds_on_its_sources_a_prebuilt_app_on_its_component() {
+        let manifest = Manifest::from_json(
+            br#"{"id":"com.acme.x","version":"0.1.0","minHostVersion":"1.0.0","entryPoint":"dist/app.wasm"}"#,
+        )
+        .unwrap();
+        let krate = ComponentApp::new(
+            Source::Crate {
+                target_dir: PathBuf::new(),
+            },
+            String::new(),
+        );
+        for rel in [
+            "manifest.json",
+            "Cargo.toml",
+            "build.rs",
+            "src/lib.rs",
+            "wit/a/b.wit",
+        ] {
+            assert!(krate.is_source(Path::new(rel), &manifest), "{rel}");
+        }
+        for rel in ["Cargo.lock", "README.md", "dist/app.wasm", "srcs"] {
+            assert!(!krate.is_source(Path::new(rel), &manifest), "{rel}");
+        }
+        let prebuilt = ComponentApp::new(Source::Prebuilt, String::new());
+        assert!(prebuilt.is_source(Path::new("dist/app.wasm"), &manifest));
+        assert!(prebuilt.is_source(Path::new("manifest.json"), &manifest));
+        assert!(!prebuilt.is_source(Path::new("src/lib.rs"), &manifest));
     }
 
     #[test]
@@ -848,7 +830,11 @@ mod tests {
         let target = dir.path().join("t");
         let e = Source::of(dir.path(), &manifest, target.clone()).unwrap_err();
         assert_eq!(e.code, "DEV_NO_CRATE");
-        std::fs::write(dir.path().join("app.wasm"), COMPONENT_HEADER).unwrap();
+        std::fs::write(
+            dir.path().join("app.wasm"),
+            miniapp_nested_cargo::COMPONENT_HEADER,
+        )
+        .unwrap();
         assert_eq!(
             Source::of(dir.path(), &manifest, target.clone()).unwrap(),
             Source::Prebuilt

@@ -10,17 +10,17 @@
 
 mod component;
 mod error;
+mod watch;
 
 pub use error::DevError;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
@@ -38,6 +38,8 @@ use miniapp_runtime::{
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
+
+use crate::watch::DirWatch;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
@@ -91,7 +93,6 @@ const DEV_HOST_VERSION: semver::Version = semver::Version::new(1, 4, 0);
 /// Calls kept for the inspector's backlog and the recording.
 const KEEP_CALLS: usize = 100_000;
 const BACKLOG: usize = 500;
-const POLL: Duration = Duration::from_millis(250);
 
 /// The SDK served at `/__sdk/<file>`, so pages import `@miniapp/bridge` with no bundler.
 const SDK: &[(&str, &str)] = &[
@@ -510,11 +511,21 @@ async fn serve(
     let _ = out.flush();
     drop(out);
 
-    if reload {
-        tokio::spawn(watch(sim.clone()));
-    }
-    for app in sim.apps.values().filter(|a| a.component.is_some()) {
-        tokio::spawn(component::drive(sim.clone(), app.clone(), reload));
+    for app in sim.apps.values() {
+        let changes = if reload {
+            Some(DirWatch::new(&app.dir)?)
+        } else {
+            None
+        };
+        match (&app.component, changes) {
+            (Some(_), changes) => {
+                tokio::spawn(component::drive(sim.clone(), app.clone(), changes));
+            }
+            (None, Some(changes)) => {
+                tokio::spawn(watch(sim.clone(), app.clone(), changes));
+            }
+            (None, None) => {}
+        }
     }
     let router = router(sim);
     if let Some(v6) = v6 {
@@ -758,84 +769,30 @@ async fn livereload_ws(
     })
 }
 
-/// A cheap fingerprint of source files and dirs: every file's path, size and mtime.
-fn fingerprint(paths: &[PathBuf]) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let mut stack = Vec::new();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => stack.push(path.clone()),
-            Ok(meta) => {
-                path.hash(&mut hasher);
-                meta.len().hash(&mut hasher);
-                meta.modified()
-                    .unwrap_or(SystemTime::UNIX_EPOCH)
-                    .hash(&mut hasher);
-            }
-            Err(_) => (path, "missing").hash(&mut hasher),
-        }
-    }
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') || name == "node_modules" || name == "target" {
-                continue;
-            }
-            let Ok(meta) = e.metadata() else { continue };
-            if meta.is_dir() {
-                stack.push(e.path());
-            } else {
-                e.path().hash(&mut hasher);
-                meta.len().hash(&mut hasher);
-                meta.modified()
-                    .unwrap_or(SystemTime::UNIX_EPOCH)
-                    .hash(&mut hasher);
-            }
-        }
-    }
-    hasher.finish()
-}
-
-/// Polls every web app's dir; on a change re-reads the manifest (permissions may have
-/// changed) and tells the app's pages to reload. (Component apps watch their own sources.)
-async fn watch(sim: Shared) {
-    let web = || sim.apps.iter().filter(|(_, app)| app.component.is_none());
-    let mut last: HashMap<String, u64> = web()
-        .map(|(id, app)| (id.clone(), fingerprint(std::slice::from_ref(&app.dir))))
-        .collect();
-    loop {
-        tokio::time::sleep(POLL).await;
-        for (id, app) in web() {
-            let now = fingerprint(std::slice::from_ref(&app.dir));
-            if last.insert(id.clone(), now) == Some(now) {
-                continue;
-            }
-            match read_package(&app.dir) {
-                Ok(package) if package.manifest().id.as_str().eq_ignore_ascii_case(id) => {
-                    let m = package.manifest().clone();
-                    if m.permissions != app.manifest.lock().unwrap().permissions {
-                        match sim.runtime.dev_context(&package).await {
-                            Ok(ctx) => *app.ctx.lock().unwrap() = ctx,
-                            Err(e) => eprintln!("[dev] {id}: error[{}]: {e}", e.code()),
-                        }
+/// Watches a web app's dir; on a change re-reads the manifest (permissions may have changed)
+/// and tells the app's pages to reload. (Component apps watch their own sources.)
+async fn watch(sim: Shared, app: Arc<DevApp>, mut changes: DirWatch) {
+    let id = &app.id;
+    while changes.settled_change(|_| true).await {
+        match read_package(&app.dir) {
+            Ok(package) if package.manifest().id.as_str().eq_ignore_ascii_case(id) => {
+                let m = package.manifest().clone();
+                if m.permissions != app.manifest.lock().unwrap().permissions {
+                    match sim.runtime.dev_context(&package).await {
+                        Ok(ctx) => *app.ctx.lock().unwrap() = ctx,
+                        Err(e) => eprintln!("[dev] {id}: error[{}]: {e}", e.code()),
                     }
-                    *app.manifest.lock().unwrap() = m;
                 }
-                Ok(package) => eprintln!(
-                    "[dev] {id}: manifest.json now says id {}; restart `miniapp dev` to serve it",
-                    package.manifest().id
-                ),
-                Err(e) => eprintln!("[dev] {id}: error[{}]: {}", e.code, e.message),
+                *app.manifest.lock().unwrap() = m;
             }
-            println!("[dev] {id}: files changed, reloading its pages");
-            let _ = app.reload.send(());
+            Ok(package) => eprintln!(
+                "[dev] {id}: manifest.json now says id {}; restart `miniapp dev` to serve it",
+                package.manifest().id
+            ),
+            Err(e) => eprintln!("[dev] {id}: error[{}]: {}", e.code, e.message),
         }
+        println!("[dev] {id}: files changed, reloading its pages");
+        let _ = app.reload.send(());
     }
 }
 
