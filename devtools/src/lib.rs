@@ -24,9 +24,10 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use miniapp_package::{MANIFEST_PATH, Manifest, Permission, keys};
@@ -38,6 +39,8 @@ use miniapp_runtime::{
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
+use tower::ServiceExt as _;
+use tower_http::services::ServeDir;
 
 use crate::watch::DirWatch;
 use tracing_subscriber::layer::SubscriberExt;
@@ -802,8 +805,8 @@ async fn sdk_file(UrlPath(file): UrlPath<String>) -> Response {
     match SDK.iter().find(|(name, _)| *name == file) {
         Some((_, source)) => (
             [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, text_type(&file)),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             *source,
         )
@@ -812,24 +815,12 @@ async fn sdk_file(UrlPath(file): UrlPath<String>) -> Response {
     }
 }
 
-fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
-    match ext.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "wasm" => "application/wasm",
-        "woff2" => "font/woff2",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
+/// The content type of a text file the simulator writes itself (SDK files, pages), by name.
+fn text_type(path: &str) -> String {
+    format!(
+        "{}; charset=utf-8",
+        mime_guess::from_path(path).first_or_text_plain()
+    )
 }
 
 /// Puts the simulator script first in the page (right after `<head>` when there is one).
@@ -868,7 +859,11 @@ fn page_policy(sim: &Simulator, app: &DevApp, headers: &HeaderMap) -> String {
     web_content_security_policy(&manifest.allowed_domains, granted, policy, &socket)
 }
 
-fn serve_file(sim: &Simulator, app: &DevApp, headers: &HeaderMap, path: &str) -> Response {
+/// A web app's file from its source dir: `/` is the entry point, `dir/` its `index.html`. Pages
+/// get the simulator script; everything else is served by tower-http's `ServeDir` (content type,
+/// ranges, conditional requests). Every answer carries the app's CSP and `no-store`.
+async fn serve_file(sim: &Simulator, app: &DevApp, mut request: Request) -> Response {
+    let path = request.uri().path().to_owned();
     let rel = path.trim_start_matches('/');
     let rel = if rel.is_empty() {
         app.manifest.lock().unwrap().entry_point.clone()
@@ -878,46 +873,58 @@ fn serve_file(sim: &Simulator, app: &DevApp, headers: &HeaderMap, path: &str) ->
         rel.to_owned()
     };
     let missing = || text(StatusCode::NOT_FOUND, format!("no file `{rel}`"));
-    if rel
+    let Ok(decoded) = percent_encoding::percent_decode_str(&rel).decode_utf8() else {
+        return missing();
+    };
+    if decoded
         .split('/')
         .any(|c| c.is_empty() || c == "." || c == ".." || c.contains('\\'))
     {
         return missing();
     }
-    // Symlinks must not lead out of the source dir.
-    let Ok(full) = app.dir.join(&rel).canonicalize() else {
+    // Symlinks must not lead out of the source dir (ServeDir follows them).
+    let Ok(full) = app.dir.join(decoded.as_ref()).canonicalize() else {
         return missing();
     };
     if !full.starts_with(&app.dir) {
         return missing();
     }
-    let Ok(bytes) = std::fs::read(&full) else {
-        return missing();
-    };
-    let kind = content_type(&rel);
-    let body = if kind.starts_with("text/html") {
-        Body::from(inject(&String::from_utf8_lossy(&bytes)))
-    } else {
-        Body::from(bytes)
-    };
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_owned()),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                page_policy(sim, app, headers),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    let policy = page_policy(sim, app, request.headers());
+    let mut response =
+        if mime_guess::from_path(decoded.as_ref()).first_or_octet_stream() == mime::TEXT_HTML {
+            match tokio::fs::read(&full).await {
+                Ok(bytes) => (
+                    [(header::CONTENT_TYPE, text_type("page.html"))],
+                    inject(&String::from_utf8_lossy(&bytes)),
+                )
+                    .into_response(),
+                Err(_) => return missing(),
+            }
+        } else {
+            let Ok(uri) = format!("/{rel}").parse::<Uri>() else {
+                return missing();
+            };
+            *request.uri_mut() = uri;
+            let Ok(response) = ServeDir::new(&app.dir).oneshot(request).await;
+            if response.status() == StatusCode::NOT_FOUND {
+                return missing();
+            }
+            response.map(Body::new)
+        };
+    let out = response.headers_mut();
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        out.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
 }
 
-async fn static_or_index(State(sim): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
+async fn static_or_index(State(sim): State<Shared>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let uri = request.uri().clone();
     if let Some(app) = sim.app_for(&headers) {
         return match (&app.component, uri.path()) {
-            (None, path) => serve_file(&sim, &app, &headers, path),
+            (None, _) => serve_file(&sim, &app, request).await,
             (Some(_), "/") => component::page(&app, &headers),
             (Some(_), path) => text(
                 StatusCode::NOT_FOUND,
