@@ -620,133 +620,63 @@ fn component_app(sim: &Simulator, headers: &HeaderMap) -> Option<Arc<DevApp>> {
     sim.app_for(headers).filter(|app| app.component.is_some())
 }
 
-const PAGE_STYLE: &str = "body{font:14px system-ui,sans-serif;margin:1.5rem;max-width:70rem}\
-pre{background:#f6f6f6;padding:.6rem;overflow:auto;max-height:30rem;white-space:pre-wrap;\
-word-break:break-word}\
-.ok{color:#0a7a2f}.failed{color:#b00020}.building{color:#8a6d00}\
-table{border-collapse:collapse}td,th{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;\
-font-family:ui-monospace,monospace;font-size:12px}textarea{width:100%;font-family:ui-monospace,monospace}";
-
 /// The app's page at `/`: reloads itself (the injected script) when a build starts or ends.
 pub(super) fn page(app: &DevApp, headers: &HeaderMap) -> Response {
     let component = app.component.as_ref().expect("a component app");
     let status = component.status.lock().unwrap().clone();
     let manifest = app.manifest.lock().unwrap().clone();
-    let id = html_escape(&app.id);
-    let port = port_suffix(headers);
     let source = match &component.source {
-        Source::Crate { .. } => format!(
-            "crate {} &mdash; <code>cargo build --release --target {TARGET}</code> on every change",
-            html_escape(&app.dir.display().to_string())
-        ),
-        Source::Prebuilt => format!(
-            "prebuilt component {} &mdash; reloaded when it changes",
-            html_escape(&app.dir.join(&manifest.entry_point).display().to_string())
-        ),
-    };
-    let mut build = String::new();
-    match &status.build {
-        None => build.push_str("<p class=building id=build-state>building</p>"),
-        Some(b) => {
-            let (class, word) = match b.state {
-                BuildState::Building => ("building", "building…"),
-                BuildState::Ok => ("ok", "ok"),
-                BuildState::Failed => ("failed", "failed"),
-            };
-            let took = b
-                .duration_ms
-                .map(|ms| format!(" in {:.1} s", ms as f64 / 1e3))
-                .unwrap_or_default();
-            build.push_str(&format!(
-                "<p class={class} id=build-state>build #{} {word}{took}</p>",
-                b.number
-            ));
-            if let Some(e) = &b.error {
-                build.push_str(&format!(
-                    "<p class=failed>error[{}]: {}</p>",
-                    html_escape(&e.code),
-                    html_escape(&e.message)
-                ));
-                if let Some(h) = &e.hint {
-                    build.push_str(&format!("<p>hint: {}</p>", html_escape(h)));
-                }
-            }
-            if !b.output.is_empty() {
-                let open = if b.state == BuildState::Failed {
-                    " open"
-                } else {
-                    ""
-                };
-                build.push_str(&format!(
-                    "<details{open}><summary>compiler output</summary><pre>{}</pre></details>",
-                    html_escape(&b.output)
-                ));
-            }
+        Source::Crate { .. } => {
+            json!({"crate": true, "path": app.dir.display().to_string(), "target": TARGET})
         }
-    }
-    match status.loaded_build {
-        Some(n) => build.push_str(&format!("<p>Launches run the component of build #{n}.</p>")),
-        None => build.push_str("<p>No component has built yet.</p>"),
-    }
-    let launch = match &status.launch {
-        None => "<p>Not launched yet.</p>".to_owned(),
-        Some(l) => {
-            let answer = match (&l.result, &l.error) {
-                (Some(r), _) => format!(
-                    "<p class=ok>ok</p><pre id=result>{}</pre>",
-                    html_escape(&pretty(r))
-                ),
-                (_, Some(e)) => format!(
-                    "<p class=failed id=result>error[{}]: {}</p>",
-                    html_escape(&e.code),
-                    html_escape(&e.message)
-                ),
-                _ => String::new(),
-            };
-            let mut calls = String::new();
-            for c in &l.calls {
-                calls.push_str(&format!(
-                    "<tr><td>{}</td><td class=params title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
-                    html_escape(&c.method),
-                    html_escape(&c.params),
-                    html_escape(&cut(&c.params, 120)),
-                    c.duration_us,
-                    html_escape(&c.outcome)
-                ));
-            }
-            format!(
-                "<p>launch #{} (build #{}, {} ms) with params <code>{}</code></p>{answer}\
-                 <h3>Bridge calls</h3><table><tr><th>method</th><th>params</th>\
-                 <th>&micro;s</th><th>outcome</th></tr>{calls}</table>",
-                l.number,
-                l.build,
-                l.duration_ms,
-                html_escape(&l.params)
-            )
-        }
+        Source::Prebuilt => json!({
+            "crate": false,
+            "path": app.dir.join(&manifest.entry_point).display().to_string(),
+        }),
     };
-    let html = format!(
-        "<!doctype html><html><head><meta charset=utf-8><title>{id} - miniapp dev</title>\
-         <style>{PAGE_STYLE}</style></head><body>\
-         <h1>{id}</h1><p>{source}</p>\
-         <h2>Build</h2>{build}\
-         <h2>Last launch</h2>{launch}\
-         <h2>Launch again</h2><form id=launch><textarea name=params rows=4>{params}</textarea>\
-         <p><button>Launch</button> <span id=launching></span></p></form>\
-         <p><a href=\"http://localhost{port}/__inspector\">Bridge Inspector</a> &middot; \
-         <a href=\"/__status\">status JSON</a></p>\
-         <script>document.getElementById('launch').onsubmit = async (e) => {{\
-           e.preventDefault();\
-           document.getElementById('launching').textContent = 'launching...';\
-           await fetch('/__launch', {{method: 'POST', body: e.target.params.value}});\
-           location.reload();\
-         }};</script></body></html>",
-        params = html_escape(&status.params),
+    let build = status.build.as_ref().map(|b| {
+        let (class, word) = match b.state {
+            BuildState::Building => ("building", "building…"),
+            BuildState::Ok => ("ok", "ok"),
+            BuildState::Failed => ("failed", "failed"),
+        };
+        let took = b
+            .duration_ms
+            .map(|ms| format!(" in {:.1} s", ms as f64 / 1e3))
+            .unwrap_or_default();
+        json!({
+            "class": class, "word": word, "number": b.number, "took": took,
+            "failed": b.state == BuildState::Failed, "error": b.error, "output": b.output,
+        })
+    });
+    let launch = status.launch.as_ref().map(|l| {
+        let calls: Vec<Value> = l
+            .calls
+            .iter()
+            .map(|c| {
+                json!({
+                    "method": c.method, "params": c.params, "short": cut(&c.params, 120),
+                    "duration_us": c.duration_us, "outcome": c.outcome,
+                })
+            })
+            .collect();
+        json!({
+            "number": l.number, "build": l.build, "duration_ms": l.duration_ms,
+            "params": l.params, "result": l.result.as_deref().map(pretty), "error": l.error,
+            "calls": calls,
+        })
+    });
+    let html = crate::pages::render(
+        "component.html",
+        &json!({
+            "id": app.id, "port": port_suffix(headers), "source": source, "build": build,
+            "loaded_build": status.loaded_build, "launch": launch, "params": status.params,
+        }),
     );
     (
         [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, text_type("page.html")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         inject(&html),
     )

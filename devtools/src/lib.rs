@@ -10,6 +10,7 @@
 
 mod component;
 mod error;
+mod pages;
 mod watch;
 
 pub use error::DevError;
@@ -125,76 +126,7 @@ ws.onclose = function () { setTimeout(watch, 1000); };
 })();</script>
 "#;
 
-const INSPECTOR_HTML: &str = r##"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Bridge Inspector - miniapp dev</title>
-<style>
-  body { font: 14px system-ui, sans-serif; margin: 1.5rem; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid #ddd; font-family: ui-monospace, monospace; font-size: 12px; }
-  td.params { max-width: 40rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-  td.num { text-align: right; }
-  tr.error td.outcome { color: #b00020; font-weight: 600; }
-  #status { color: #666; }
-</style>
-</head>
-<body>
-<h1>Bridge Inspector</h1>
-<p>
-  <label>app <select id="app"><option value="">all apps</option></select></label>
-  <a id="save" href="/__inspector/recording.json" download="recording.json">Save recording</a>
-  <span id="status">connecting...</span>
-</p>
-<table>
-  <thead><tr><th>#</th><th>app</th><th>method</th><th>params</th><th>&micro;s</th><th>outcome</th></tr></thead>
-  <tbody id="calls"></tbody>
-</table>
-<script>
-  const calls = document.getElementById('calls');
-  const appSelect = document.getElementById('app');
-  const save = document.getElementById('save');
-  const status = document.getElementById('status');
-  const apps = new Set();
-  let count = 0;
-  appSelect.onchange = () => {
-const app = appSelect.value;
-save.href = '/__inspector/recording.json' + (app ? '?app=' + encodeURIComponent(app) : '');
-for (const row of calls.rows) row.hidden = app !== '' && row.dataset.app !== app;
-  };
-  function add(call) {
-if (!apps.has(call.app)) {
-  apps.add(call.app);
-  appSelect.add(new Option(call.app, call.app));
-}
-const row = calls.insertRow(0);
-row.dataset.app = call.app;
-row.className = call.outcome === 'ok' ? 'ok' : 'error';
-row.hidden = appSelect.value !== '' && appSelect.value !== call.app;
-const cells = [call.seq, call.app, call.method, call.params, call.durationUs, call.outcome];
-const classes = ['num', 'app', 'method', 'params', 'num', 'outcome'];
-cells.forEach((value, i) => {
-  const cell = row.insertCell();
-  cell.className = classes[i];
-  cell.textContent = String(value);
-  if (i === 3) cell.title = String(value);
-});
-while (calls.rows.length > 2000) calls.deleteRow(-1);
-count += 1;
-status.textContent = count + ' calls';
-  }
-  function connect() {
-const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/__inspector/events');
-ws.onopen = () => { calls.replaceChildren(); count = 0; status.textContent = 'live'; };
-ws.onmessage = (m) => add(JSON.parse(m.data));
-ws.onclose = () => { status.textContent = 'disconnected, retrying...'; setTimeout(connect, 1000); };
-  }
-  connect();
-</script>
-</body>
-</html>
-"##;
+const INSPECTOR_HTML: &str = include_str!("../templates/inspector.html");
 
 tokio::task_local! {
     /// The span record of the bridge call the current task is answering.
@@ -938,13 +870,6 @@ async fn static_or_index(State(sim): State<Shared>, request: Request) -> Respons
     no_app(&headers)
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn port_suffix(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
@@ -957,23 +882,22 @@ fn port_suffix(headers: &HeaderMap) -> String {
 }
 
 fn index_page(sim: &Simulator, headers: &HeaderMap) -> Response {
-    let port = port_suffix(headers);
-    let mut items = String::new();
-    for (id, app) in &sim.apps {
-        let kind = match &app.component {
-            Some(c) => format!("component, build {}", c.state_word()),
-            None => "web".to_owned(),
-        };
-        let id = html_escape(id);
-        items.push_str(&format!(
-            "<li><a href=\"http://{id}.localhost{port}/\">{id}</a> ({kind})</li>"
-        ));
-    }
-    let html = format!(
-        "<!doctype html><meta charset=utf-8><title>miniapp dev</title>\
-         <h1>miniapp dev</h1><ul>{items}</ul><p><a href=\"/__inspector\">Bridge Inspector</a></p>"
+    let apps: Vec<Value> = sim
+        .apps
+        .iter()
+        .map(|(id, app)| {
+            let kind = match &app.component {
+                Some(c) => format!("component, build {}", c.state_word()),
+                None => "web".to_owned(),
+            };
+            json!({"id": id, "kind": kind})
+        })
+        .collect();
+    let html = pages::render(
+        "index.html",
+        &json!({"port": port_suffix(headers), "apps": apps}),
     );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    ([(header::CONTENT_TYPE, text_type("page.html"))], html).into_response()
 }
 
 // ---- the inspector (only on the simulator's own origin, never an app's) ----
