@@ -26,16 +26,6 @@ impl CliError {
         }
     }
 
-    /// An error that carries a library's code (the simulator's): exit 2 when the code means a
-    /// package must not be trusted, as for [`PackageError`] and [`RuntimeError`].
-    pub fn of_code(code: &str, message: impl Into<String>, hint: Option<&str>) -> Self {
-        let mut c = CliError::new(code, message, hint);
-        if VERIFICATION_CODES.contains(&code) {
-            c.exit = 2;
-        }
-        c
-    }
-
     pub fn usage(message: impl Into<String>) -> Self {
         CliError::new("USAGE", message, Some("see `miniapp --help`"))
     }

@@ -346,17 +346,21 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (DevE
             output,
         ));
     }
+    // Compiling takes a while: off the async threads, and the package (the component's bytes)
+    // comes back rather than being copied.
     let runtime_sim = sim.clone();
-    let loaded = package.clone();
-    tokio::task::spawn_blocking(move || runtime_sim.runtime.dev_load(&loaded))
-        .await
-        .map_err(|e| {
-            (
-                DevError::new("DEV_BUILD_FAILED", e.to_string(), None),
-                output.clone(),
-            )
-        })?
-        .map_err(|e| (DevError::from(e), output.clone()))?;
+    let (loaded, package) = tokio::task::spawn_blocking(move || {
+        let loaded = runtime_sim.runtime.dev_load(&package);
+        (loaded, package)
+    })
+    .await
+    .map_err(|e| {
+        (
+            DevError::new("DEV_BUILD_FAILED", e.to_string(), None),
+            output.clone(),
+        )
+    })?;
+    loaded.map_err(|e| (DevError::from(e), output.clone()))?;
     // Permissions may have changed: the bridge context follows the manifest.
     if manifest.permissions != app.manifest.lock().unwrap().permissions {
         match sim.runtime.dev_context(&package).await {

@@ -4,12 +4,23 @@
 use miniapp_package::PackageError;
 use miniapp_runtime::RuntimeError;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("error[{code}]: {message}")]
 pub struct DevError {
     pub code: String,
     pub message: String,
     pub hint: Option<String>,
+    /// The library error it came from, if any: the CLI classifies it (exit code 2 for a
+    /// package that must not be trusted) as it does its own.
+    pub cause: Option<Box<Cause>>,
+}
+
+/// A library error behind a [`DevError`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Cause {
+    Package(PackageError),
+    Runtime(RuntimeError),
 }
 
 impl DevError {
@@ -18,6 +29,7 @@ impl DevError {
             code: code.into(),
             message: message.into(),
             hint: hint.map(str::to_owned),
+            cause: None,
         }
     }
 
@@ -36,12 +48,18 @@ impl DevError {
 
 impl From<PackageError> for DevError {
     fn from(e: PackageError) -> Self {
-        DevError::new(e.code(), e.to_string(), Some(e.hint()))
+        DevError {
+            cause: Some(Box::new(Cause::Package(e.clone()))),
+            ..DevError::new(e.code(), e.to_string(), Some(e.hint()))
+        }
     }
 }
 
 impl From<RuntimeError> for DevError {
     fn from(e: RuntimeError) -> Self {
-        DevError::new(e.code(), e.to_string(), Some(e.hint()))
+        DevError {
+            cause: Some(Box::new(Cause::Runtime(e.clone()))),
+            ..DevError::new(e.code(), e.to_string(), Some(e.hint()))
+        }
     }
 }

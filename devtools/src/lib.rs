@@ -13,7 +13,7 @@ mod error;
 mod pages;
 mod watch;
 
-pub use error::DevError;
+pub use error::{Cause, DevError};
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};

@@ -42,7 +42,18 @@ pub fn run(a: Args) -> Result<(), CliError> {
         params: a.params,
         target_dir: a.target_dir,
     })
-    .map_err(|e| CliError::of_code(&e.code, e.message, e.hint.as_deref()))
+    .map_err(|e| {
+        // A library error keeps the CLI's own classification (exit 2 for an untrusted package)
+        // and takes the simulator's message, which names the file.
+        let mut c = match e.cause.map(|c| *c) {
+            Some(miniapp_devtools::Cause::Package(p)) => CliError::from(p),
+            Some(miniapp_devtools::Cause::Runtime(r)) => CliError::from(r),
+            _ => CliError::new(&e.code, "", None),
+        };
+        c.message = e.message;
+        c.hint = c.hint.or(e.hint);
+        c
+    })
 }
 
 #[cfg(not(feature = "dev"))]
