@@ -138,8 +138,8 @@ enum Command {
     Token(commands::token::Command),
     /// Simulator: serve mini-programs from source (no signature check) at
     /// http://<app-id>.localhost:PORT/ with the bridge, live reload and the Bridge Inspector;
-    /// rebuilds component crates on change. Debug builds, or release builds with the feature `dev`.
-    #[cfg_attr(not(any(debug_assertions, feature = "dev")), command(hide = true))]
+    /// rebuilds component crates on change. Builds with the cargo feature `dev` (the default).
+    #[cfg_attr(not(feature = "dev"), command(hide = true))]
     Dev(commands::dev::Args),
 }
 

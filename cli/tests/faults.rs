@@ -582,15 +582,17 @@ fn miniapp_serve_serves_the_published_tree() {
     child.wait().unwrap();
 }
 
-/// Runs `f` with Debian's nginx serving `root` on a loopback port (its files under `work`);
-/// false when nginx is not installed.
-fn with_nginx(root: &Path, work: &Path, f: impl FnOnce(u16) + std::panic::UnwindSafe) -> bool {
+/// Runs `f` with Debian's nginx serving `root` on a loopback port (its files under `work`).
+/// Fails, saying how to install it, when nginx is not installed: a missing tool is no pass.
+fn with_nginx(root: &Path, work: &Path, f: impl FnOnce(u16) + std::panic::UnwindSafe) {
     let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .into_iter()
         .find(|p| Path::new(p).exists());
     let Some(nginx) = nginx else {
-        eprintln!("SKIPPED: nginx is not installed here (.ci/run installs it)");
-        return false;
+        panic!(
+            "nginx is not installed here (no /usr/sbin/nginx or /usr/bin/nginx); \
+             install it with `apt-get install nginx` (.ci/run does)"
+        );
     };
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -646,7 +648,6 @@ fn with_nginx(root: &Path, work: &Path, f: impl FnOnce(u16) + std::panic::Unwind
     if let Err(p) = result {
         std::panic::resume_unwind(p);
     }
-    true
 }
 
 #[test]

@@ -571,14 +571,7 @@ fn base64url(bytes: &[u8]) -> String {
 }
 
 fn truncate_to(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    &text[..text.floor_char_boundary(max)]
 }
 
 /// The functions the SDK modules call when the `mock` feature is on; same signatures as the

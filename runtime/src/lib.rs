@@ -13,6 +13,8 @@
 mod audit;
 pub mod bridge;
 pub mod capabilities;
+#[cfg(feature = "dev")]
+mod dev;
 mod engine;
 mod error;
 mod fsutil;
@@ -34,6 +36,8 @@ pub use capabilities::HostServices;
 pub use capabilities::network::{
     NetworkPolicy, NetworkService, SystemNetwork, web_content_security_policy,
 };
+#[cfg(feature = "dev")]
+pub use dev::DevPackage;
 pub use engine::{
     Backend, DEVICE_MAX_MEMORY_BYTES, EPOCH_TICK, EngineOptions, EngineProfile, EngineReport,
     address_space_limit, wasmtime_config,

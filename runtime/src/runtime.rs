@@ -533,11 +533,13 @@ impl Runtime {
     /// The bridge context of a web app served from its source dir by the simulator (`miniapp dev`),
     /// which has no install record: declared = the manifest's permissions, then the same consent,
     /// host policy and storage as [`Runtime::app_context`]. Nothing here checks a signature, so a
-    /// host must never use it for code it did not write itself.
+    /// host must never use it for code it did not write itself (hence the `dev` feature).
+    #[cfg(feature = "dev")]
     pub async fn dev_context(
         &self,
-        manifest: &miniapp_package::Manifest,
+        package: &crate::DevPackage,
     ) -> Result<AppContext, RuntimeError> {
+        let manifest = package.manifest();
         self.context_for(&manifest.id, manifest.permissions.iter().collect())
             .await
     }
@@ -547,17 +549,15 @@ impl Runtime {
     /// declared = the manifest's permissions. The import check runs; no signature is checked,
     /// nothing is written to the home, and on an error the previously loaded component stays.
     /// Like [`Runtime::dev_context`], never for code the host did not write itself.
-    pub fn dev_load(
-        &self,
-        manifest: &miniapp_package::Manifest,
-        component: &[u8],
-    ) -> Result<(), RuntimeError> {
-        if !manifest.is_component() {
+    #[cfg(feature = "dev")]
+    pub fn dev_load(&self, package: &crate::DevPackage) -> Result<(), RuntimeError> {
+        let manifest = package.manifest();
+        let Some(component) = package.component().filter(|_| manifest.is_component()) else {
             return Err(RuntimeError::CompileFailed(format!(
                 "`{}` is a web mini-program (entryPoint {})",
                 manifest.id, manifest.entry_point
             )));
-        }
+        };
         let component = wasmtime::component::Component::new(&self.engine, component)
             .map_err(|e| RuntimeError::CompileFailed(format!("{e:#}")))?;
         let record = crate::install::InstallRecord {

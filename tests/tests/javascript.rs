@@ -1,6 +1,6 @@
 //! A JavaScript mini-program, unchanged partner code: `tests/programs/js/app.js` built with
 //! ComponentizeJS (StarlingMonkey) against `wit/`, packed, installed and run through the real
-//! runtime. See `polyglot/mod.rs` for the scenario, the build cache and `MINIAPP_SKIP_POLYGLOT`.
+//! runtime. See `polyglot/mod.rs` for the scenario and the build cache.
 
 mod polyglot;
 
@@ -11,9 +11,6 @@ const COMPONENTIZE_JS: &str = "0.23.0";
 
 #[test]
 fn javascript_guest_uses_storage_and_log_and_gets_permission_denied_as_an_exception() {
-    if polyglot::skipped("the JavaScript mini-program test") {
-        return;
-    }
     let js = polyglot::repo().join("tests/programs/js");
     let tool = js.join("node_modules/.bin/componentize-js");
     let install = "npm ci --prefix tests/programs/js";

@@ -1,22 +1,19 @@
 //! A Python mini-program, unchanged partner code: `tests/programs/python/app.py` built with
 //! componentize-py against `wit/`, packed, installed and run through the real runtime.
-//! See `polyglot/mod.rs` for the scenario, the build cache and `MINIAPP_SKIP_POLYGLOT`.
+//! See `polyglot/mod.rs` for the scenario and the build cache.
 
 mod polyglot;
 
 use std::path::Path;
 use std::process::Command;
 
-/// The componentize-py release this test pins (and `.ci/run` installs).
+/// The componentize-py release this test pins (and `bash test.sh` installs).
 const COMPONENTIZE_PY: &str = "0.25.1";
 /// The CPython that componentize-py 0.25.1 embeds, as the guest reports it.
 const PYTHON: &str = "python 3.14";
 
 #[test]
 fn python_guest_uses_storage_and_log_and_gets_permission_denied_as_an_exception() {
-    if polyglot::skipped("the Python mini-program test") {
-        return;
-    }
     let install = format!("pip install componentize-py=={COMPONENTIZE_PY}");
     let tool = Path::new("componentize-py");
     let version = polyglot::tool_version(tool, COMPONENTIZE_PY, &install);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests of `miniapp dev` (web/e2e/shop.test.js) in Debian's headless Chromium.
-# Builds the debug `miniapp` (debug builds have `dev`), installs playwright-core, runs the tests,
+# Builds the debug `miniapp` (its default feature `dev` is the simulator), installs playwright-core, runs the tests,
 # and fails unless every test ran and passed: a missing browser is a failure, not a skip.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +14,7 @@ fi
 # Not "$chromium --version": the launcher disturbs later cargo runs (see .ci/run).
 dpkg-query -W -f='chromium ${Version}\n' chromium 2>/dev/null || true
 
-echo "== cargo build -p miniapp (debug: has \`miniapp dev\`)"
+echo "== cargo build -p miniapp (default features: has \`miniapp dev\`)"
 (cd "$root" && cargo build -p miniapp --locked)
 echo "== npm ci (the web workspace links @miniapp/bridge; e2e gets playwright-core)"
 (cd "$root/web" && npm ci --no-audit --no-fund)

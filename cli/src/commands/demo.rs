@@ -34,6 +34,11 @@ pub struct Args {
     pub engine: crate::EngineArg,
 }
 
+/// The loans example, built from source by `cli/build.rs`.
+mod loans {
+    include!(concat!(env!("OUT_DIR"), "/loans.rs"));
+}
+
 const APP: &str = "com.acme.loans";
 const HOST_VERSION: &str = "1.4.0";
 
@@ -165,7 +170,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             .expect("json")
             .as_bytes(),
     )?;
-    write(&src.join("app.wasm"), miniapp_guests::LOANS)?;
+    write(&src.join("app.wasm"), loans::LOANS)?;
     let start = Instant::now();
     let zip = miniapp_package::pack_dir(&src, &partner, &partner_key)?;
     let dist = root_dir.join("dist");

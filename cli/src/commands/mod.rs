@@ -33,10 +33,35 @@ pub fn app_id(s: &str) -> Result<AppId, CliError> {
     })
 }
 
+/// A duration argument (`--expires`, `--grace`) in humantime's syntax: 90s, 15m, 24h, 7d, "1h 30m".
+pub fn duration(s: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(s)
+        .map_err(|e| format!("`{s}` is not a duration like 90s, 15m, 24h or 7d: {e}"))
+}
+
 /// A current-thread tokio runtime for one command.
 pub fn tokio() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::io("starting the async runtime", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::duration;
+
+    #[test]
+    fn durations_parse_with_units_and_refuse_the_rest() {
+        assert_eq!(duration("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(duration("0s"), Ok(Duration::ZERO));
+        assert_eq!(duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(duration("1h 30m"), Ok(Duration::from_secs(5_400)));
+        assert_eq!(duration("1.5h"), Ok(Duration::from_secs(5_400)));
+        for bad in ["", "h", "24", "24x", "-1h", "99999999999999999999d"] {
+            assert!(duration(bad).is_err(), "{bad}");
+        }
+    }
 }

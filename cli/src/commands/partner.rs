@@ -37,23 +37,9 @@ pub struct RegisterArgs {
     /// Where to write the record.
     #[arg(long, value_name = "P.partner.json")]
     pub out: PathBuf,
-    /// Validity, like 365d, 12h or 30m.
-    #[arg(long, default_value = "365d")]
-    pub expires: String,
-}
-
-pub fn parse_duration(s: &str) -> Result<u64, CliError> {
-    let bad = || CliError::usage(format!("`{s}` is not a duration; use e.g. 365d, 12h, 30m"));
-    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
-    let n: u64 = n.parse().map_err(|_| bad())?;
-    let mult = match unit {
-        "d" => 86_400,
-        "h" => 3_600,
-        "m" => 60,
-        "s" => 1,
-        _ => return Err(bad()),
-    };
-    n.checked_mul(mult).ok_or_else(bad)
+    /// Validity, like 365d, 12h, 30m or "1h 30m".
+    #[arg(long, default_value = "365d", value_parser = super::duration)]
+    pub expires: std::time::Duration,
 }
 
 pub fn run(c: Command) -> Result<(), CliError> {
@@ -86,7 +72,7 @@ pub fn run(c: Command) -> Result<(), CliError> {
             allowed_permissions: allowed,
             namespace,
             issued_at: now,
-            expires_at: now + parse_duration(&a.expires)?,
+            expires_at: now + a.expires.as_secs(),
             allowed_domains,
         },
         &root,

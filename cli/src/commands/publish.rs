@@ -15,8 +15,8 @@ pub struct Args {
     #[arg(long, value_name = "ROOT.key")]
     pub root_key: PathBuf,
     /// Validity of the version document and revocation list, like 7d or 12h.
-    #[arg(long, default_value = "7d")]
-    pub expires: String,
+    #[arg(long, default_value = "7d", value_parser = super::duration)]
+    pub expires: std::time::Duration,
     /// Staged rollout: only this percentage of hosts (0 to 100, by a stable hash of each host's
     /// install id) gets this version. Republish the same zip with a higher number to widen it.
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
@@ -50,8 +50,8 @@ pub struct RevokeArgs {
     pub repo: PathBuf,
     #[arg(long, value_name = "ROOT.key")]
     pub root_key: PathBuf,
-    #[arg(long, default_value = "7d")]
-    pub expires: String,
+    #[arg(long, default_value = "7d", value_parser = super::duration)]
+    pub expires: std::time::Duration,
 }
 
 fn now() -> u64 {
@@ -109,7 +109,7 @@ fn next_revocations(
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    let expires = super::partner::parse_duration(&a.expires)?;
+    let expires = a.expires.as_secs();
     let rollout = a.rollout.as_deref().map(rollout_percent).transpose()?;
     let mut pulled = std::collections::BTreeSet::new();
     for v in &a.pull {
@@ -227,7 +227,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
 }
 
 pub fn revoke(a: RevokeArgs) -> Result<(), CliError> {
-    let expires = super::partner::parse_duration(&a.expires)?;
+    let expires = a.expires.as_secs();
     let root = keys::private_key_from_pem(&read_string(&a.root_key)?)?;
     let partner = a.partner.clone();
     let list = next_revocations(&a.repo, &root, expires, |l| {

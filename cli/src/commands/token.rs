@@ -49,27 +49,12 @@ pub struct JwksArgs {
 pub struct RotateArgs {
     #[command(flatten)]
     pub home: HomeArg,
-    /// How long tokens of the old key keep verifying: a number with s, m, h or d.
-    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
+    /// How long tokens of the old key keep verifying, like 90s, 15m, 24h or 7d.
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = super::duration)]
     pub grace: Duration,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-/// `90s`, `15m`, `24h`, `7d`.
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    let bad = || format!("`{s}` is not a duration like 90s, 15m, 24h or 7d");
-    let unit = s.chars().last().ok_or_else(bad)?;
-    let n: u64 = s[..s.len() - unit.len_utf8()].parse().map_err(|_| bad())?;
-    let secs = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        _ => return Err(bad()),
-    };
-    n.checked_mul(secs).map(Duration::from_secs).ok_or_else(bad)
 }
 
 pub fn run(c: Command) -> Result<(), CliError> {
@@ -114,19 +99,4 @@ pub fn run(c: Command) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_parse_with_units_and_refuse_the_rest() {
-        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
-        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
-        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
-        for bad in ["", "h", "24", "24x", "-1h", "1.5h", "99999999999999999999d"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -2,9 +2,9 @@
 //! from source by that language's component toolchain against `wit/` (world `mini-program`),
 //! then packed, installed and run like any partner's package.
 //!
-//! The toolchains are not Rust crates: `.ci/run` installs them (componentize-py with pip,
-//! ComponentizeJS with npm into `tests/programs/js/node_modules`). A missing toolchain fails the
-//! test; `MINIAPP_SKIP_POLYGLOT=1` skips it, saying so. Built components are cached under
+//! The toolchains are not Rust crates: the test command (`bash test.sh`) installs them
+//! (componentize-py with pip, ComponentizeJS with npm into `tests/programs/js/node_modules`). A
+//! missing toolchain fails the test, naming the install step. Built components are cached under
 //! `target/tmp/polyglot/`, keyed by a hash of the toolchain's version, the build command, the
 //! sources and `wit/`, so a rerun does not rebuild them.
 
@@ -26,9 +26,6 @@ use tracing::{Event, Subscriber};
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
-/// The environment variable that skips the polyglot tests (for machines without the toolchains).
-pub const SKIP_VAR: &str = "MINIAPP_SKIP_POLYGLOT";
-
 /// The repository's root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -37,15 +34,6 @@ pub fn repo() -> PathBuf {
 /// The bridge's WIT directory.
 pub fn wit_dir() -> PathBuf {
     repo().join("wit")
-}
-
-/// True (after saying so on stderr) when `MINIAPP_SKIP_POLYGLOT=1` asks to skip `what`.
-pub fn skipped(what: &str) -> bool {
-    let skip = std::env::var(SKIP_VAR).is_ok_and(|v| v == "1");
-    if skip {
-        eprintln!("SKIPPED: {what} ({SKIP_VAR}=1)");
-    }
-    skip
 }
 
 /// Runs `program --version` and returns its trimmed output; panics, naming the install step,
@@ -57,8 +45,7 @@ pub fn tool_version(program: &Path, expected: &str, install: &str) -> String {
         .output()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot run `{}` ({e}). `.ci/run` installs it: {install}. \
-                 Set {SKIP_VAR}=1 to skip this test.",
+                "cannot run `{}` ({e}). Install it: {install} (`bash test.sh` does).",
                 program.display()
             )
         });
@@ -66,7 +53,7 @@ pub fn tool_version(program: &Path, expected: &str, install: &str) -> String {
     assert!(
         out.status.success() && version.contains(expected),
         "`{} --version` said {version:?} (stderr: {}), this test pins {expected}. \
-         `.ci/run` installs it: {install}. Set {SKIP_VAR}=1 to skip this test.",
+         Install it: {install} (`bash test.sh` does).",
         program.display(),
         String::from_utf8_lossy(&out.stderr).trim(),
     );

@@ -8,34 +8,19 @@
 //! [`Runtime::dev_load`]: miniapp_runtime::Runtime::dev_load
 
 use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::State;
 use miniapp_runtime::LaunchOptions;
 
 use super::*;
+use crate::watch::DirWatch;
 
-/// The target every component mini-program is built for.
-const TARGET: &str = "wasm32-wasip2";
-/// An editor's save may be several writes: build once the sources stay unchanged this long.
-const DEBOUNCE: Duration = Duration::from_millis(200);
+use miniapp_nested_cargo::{COMPONENT_TARGET as TARGET, PROBE_FAILED};
+
 /// Compiler output kept for the page (its tail).
 const KEEP_OUTPUT: usize = 64 * 1024;
-/// `\0asm`, then the component-model version and layer; a core module has 1, 0, 0, 0.
-const COMPONENT_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
-/// Set when `miniapp dev` itself runs under cargo (`cargo run`, tests): a jobserver whose
-/// descriptors the nested cargo does not get, flags meant for the outer build.
-const OUTER_CARGO_ENV: &[&str] = &[
-    "CARGO_MAKEFLAGS",
-    "MAKEFLAGS",
-    "MFLAGS",
-    "CARGO_ENCODED_RUSTFLAGS",
-    "CARGO_TARGET_DIR",
-    "CARGO_BUILD_TARGET",
-    "CARGO_BUILD_TARGET_DIR",
-    "__CARGO_FIX_PLZ",
-];
 
 /// Where a component app's `.wasm` comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,14 +38,14 @@ impl Source {
         dir: &Path,
         manifest: &Manifest,
         target_dir: PathBuf,
-    ) -> Result<Source, CliError> {
+    ) -> Result<Source, DevError> {
         if dir.join("Cargo.toml").is_file() {
             return Ok(Source::Crate { target_dir });
         }
         if dir.join(&manifest.entry_point).is_file() {
             return Ok(Source::Prebuilt);
         }
-        Err(CliError::new(
+        Err(DevError::new(
             "DEV_NO_CRATE",
             format!(
                 "{} is a component mini-program (entryPoint {}) but {} has no Cargo.toml and no {}; \
@@ -94,8 +79,8 @@ pub(super) struct ErrorReport {
     hint: Option<String>,
 }
 
-impl From<CliError> for ErrorReport {
-    fn from(e: CliError) -> Self {
+impl From<DevError> for ErrorReport {
+    fn from(e: DevError) -> Self {
         ErrorReport {
             code: e.code,
             message: e.message,
@@ -178,17 +163,20 @@ impl ComponentApp {
         }
     }
 
-    fn watched(&self, dir: &Path, manifest: &Manifest) -> Vec<PathBuf> {
-        let mut paths = vec![dir.join(miniapp_package::MANIFEST_PATH)];
-        match self.source {
-            Source::Crate { .. } => paths.extend(
-                ["Cargo.toml", "build.rs", "src", "wit"]
-                    .into_iter()
-                    .map(|p| dir.join(p)),
-            ),
-            Source::Prebuilt => paths.push(dir.join(&manifest.entry_point)),
+    /// Whether a change of `rel` (relative to the source dir) calls for a new build.
+    fn is_source(&self, rel: &Path, manifest: &Manifest) -> bool {
+        if rel == Path::new(miniapp_package::MANIFEST_PATH) {
+            return true;
         }
-        paths
+        match self.source {
+            Source::Crate { .. } => {
+                ["Cargo.toml", "build.rs"]
+                    .iter()
+                    .any(|f| rel == Path::new(f))
+                    || ["src", "wit"].iter().any(|d| rel.starts_with(d))
+            }
+            Source::Prebuilt => rel == Path::new(&manifest.entry_point),
+        }
     }
 
     pub(super) fn state_word(&self) -> &'static str {
@@ -200,39 +188,20 @@ impl ComponentApp {
     }
 }
 
-/// Builds, loads and launches the app at start; with `watch`, again after every change.
-pub(super) async fn drive(sim: Shared, app: Arc<DevApp>, watch: bool) {
+/// Builds, loads and launches the app at start; with `changes`, again after every change of
+/// its sources (changes during a build start one more build).
+pub(super) async fn drive(sim: Shared, app: Arc<DevApp>, changes: Option<DirWatch>) {
     let component = app.component.as_ref().expect("a component app");
-    let sources = || {
-        let manifest = app.manifest.lock().unwrap().clone();
-        fingerprint(&component.watched(&app.dir, &manifest))
+    rebuild(&sim, &app).await;
+    let Some(mut changes) = changes else {
+        return;
     };
-    loop {
-        // Taken before the build: a change made while it runs starts one more build.
-        let built = sources();
+    let sources = |rel: &Path| {
+        let manifest = app.manifest.lock().unwrap();
+        component.is_source(rel, &manifest)
+    };
+    while changes.settled_change(sources).await {
         rebuild(&sim, &app).await;
-        if !watch {
-            return;
-        }
-        settled_change(sources, built).await;
-    }
-}
-
-/// Returns once the sources differ from `built` and then stay unchanged for [`DEBOUNCE`]: the
-/// writes of one save, or of a quick series of saves, make one build.
-async fn settled_change(sources: impl Fn() -> u64, built: u64) {
-    let mut now = sources();
-    while now == built {
-        tokio::time::sleep(POLL).await;
-        now = sources();
-    }
-    loop {
-        tokio::time::sleep(DEBOUNCE).await;
-        let again = sources();
-        if again == now {
-            return;
-        }
-        now = again;
     }
 }
 
@@ -321,12 +290,15 @@ async fn rebuild(sim: &Shared, app: &Arc<DevApp>) {
 }
 
 /// Builds (or reads) the component, checks it is one, and loads it; returns the compiler output.
-async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliError, String)> {
+async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (DevError, String)> {
     let component = app.component.as_ref().expect("a component app");
-    let manifest = read_manifest(&app.dir).map_err(|e| (e, String::new()))?;
+    let manifest = read_package(&app.dir)
+        .map_err(|e| (e, String::new()))?
+        .manifest()
+        .clone();
     if !manifest.id.as_str().eq_ignore_ascii_case(&app.id) || !manifest.is_component() {
         return Err((
-            CliError::new(
+            DevError::new(
                 "DEV_MANIFEST_CHANGED",
                 format!(
                     "manifest.json now says id {} with entryPoint {}; this simulator serves {} as a component",
@@ -338,31 +310,32 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliE
         ));
     }
     let (dir, source) = (app.dir.clone(), component.source.clone());
-    let entry = manifest.entry_point.clone();
-    let (bytes, output) = tokio::task::spawn_blocking(move || match source {
-        Source::Crate { target_dir } => cargo_build(&dir, &target_dir),
-        Source::Prebuilt => {
-            let path = dir.join(&entry);
-            std::fs::read(&path)
-                .map(|b| (b, String::new()))
-                .map_err(|e| {
-                    (
-                        CliError::io(&format!("reading {}", path.display()), e),
-                        String::new(),
-                    )
-                })
+    let (package, output) = tokio::task::spawn_blocking(move || match source {
+        Source::Crate { target_dir } => {
+            let (wasm, output) = cargo_build(&dir, &target_dir)?;
+            match DevPackage::from_crate_build(&dir, &wasm) {
+                Ok(package) => Ok((package, output)),
+                Err(e) => Err((e.into(), output)),
+            }
         }
+        Source::Prebuilt => DevPackage::from_source_dir(&dir)
+            .map(|package| (package, String::new()))
+            .map_err(|e| (e.into(), String::new())),
     })
     .await
     .map_err(|e| {
         (
-            CliError::new("DEV_BUILD_FAILED", e.to_string(), None),
+            DevError::new("DEV_BUILD_FAILED", e.to_string(), None),
             String::new(),
         )
     })??;
-    if !bytes.starts_with(&COMPONENT_HEADER) {
+    let manifest = package.manifest().clone();
+    if !package
+        .component()
+        .is_some_and(miniapp_nested_cargo::is_component)
+    {
         return Err((
-            CliError::new(
+            DevError::new(
                 "DEV_NOT_A_COMPONENT",
                 format!("{} is not a WebAssembly component", manifest.entry_point),
                 Some(
@@ -373,20 +346,24 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliE
             output,
         ));
     }
+    // Compiling takes a while: off the async threads, and the package (the component's bytes)
+    // comes back rather than being copied.
     let runtime_sim = sim.clone();
-    let m = manifest.clone();
-    tokio::task::spawn_blocking(move || runtime_sim.runtime.dev_load(&m, &bytes))
-        .await
-        .map_err(|e| {
-            (
-                CliError::new("DEV_BUILD_FAILED", e.to_string(), None),
-                output.clone(),
-            )
-        })?
-        .map_err(|e| (CliError::from(e), output.clone()))?;
+    let (loaded, package) = tokio::task::spawn_blocking(move || {
+        let loaded = runtime_sim.runtime.dev_load(&package);
+        (loaded, package)
+    })
+    .await
+    .map_err(|e| {
+        (
+            DevError::new("DEV_BUILD_FAILED", e.to_string(), None),
+            output.clone(),
+        )
+    })?;
+    loaded.map_err(|e| (DevError::from(e), output.clone()))?;
     // Permissions may have changed: the bridge context follows the manifest.
     if manifest.permissions != app.manifest.lock().unwrap().permissions {
-        match sim.runtime.dev_context(&manifest).await {
+        match sim.runtime.dev_context(&package).await {
             Ok(ctx) => *app.ctx.lock().unwrap() = ctx,
             Err(e) => return Err((e.into(), output)),
         }
@@ -395,16 +372,26 @@ async fn build_and_load(sim: &Shared, app: &Arc<DevApp>) -> Result<String, (CliE
     Ok(output)
 }
 
-/// What cargo says when its `rustc -` target probe failed; it caches that in the target dir.
-const PROBE_FAILED: &str = "failed to run `rustc` to learn about target-specific information";
-
-/// [`cargo_build_once`], retried once without cargo's probe cache when the rustc probe failed
-/// (seen when something fed the probe stray input; see tests/programs/build.rs).
-fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(Vec<u8>, String), (CliError, String)> {
+/// [`cargo_build_once`] once the wasm target is installed (rustup adds it when missing, as the
+/// workspace's own guest builds do), retried once without cargo's probe cache when the rustc
+/// probe failed (seen when something fed the probe stray input; see `miniapp-nested-cargo`).
+fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(PathBuf, String), (DevError, String)> {
+    let what = format!("the component of {}", dir.display());
+    miniapp_nested_cargo::add_missing_target(TARGET, &what, |line| eprintln!("[dev] {line}"))
+        .map_err(|e| {
+            (
+                DevError::new(
+                    "DEV_BUILD_FAILED",
+                    e,
+                    Some("install Rust with rustup (https://rustup.rs)"),
+                ),
+                String::new(),
+            )
+        })?;
     match cargo_build_once(dir, target_dir) {
         Err((_, output)) if output.contains(PROBE_FAILED) => {
             eprintln!("[dev] cargo's rustc probe failed; retrying once without its cache");
-            let _ = std::fs::remove_file(target_dir.join(".rustc_info.json"));
+            miniapp_nested_cargo::forget_rustc_probe(target_dir);
             cargo_build_once(dir, target_dir)
         }
         result => result,
@@ -412,35 +399,27 @@ fn cargo_build(dir: &Path, target_dir: &Path) -> Result<(Vec<u8>, String), (CliE
 }
 
 /// `cargo build --release --target wasm32-wasip2` of the crate in `dir`: echoes the compiler's
-/// output to the terminal as it comes, and returns the component's bytes and that output.
+/// output to the terminal as it comes, and returns where the component is and that output.
 fn cargo_build_once(
     dir: &Path,
     target_dir: &Path,
-) -> Result<(Vec<u8>, String), (CliError, String)> {
+) -> Result<(PathBuf, String), (DevError, String)> {
     let manifest_path = dir.join("Cargo.toml");
-    let mut cmd = Command::new("cargo");
-    cmd.args(["build", "--release", "--target", TARGET])
-        .args([
-            "--message-format",
-            "json-render-diagnostics",
-            "--color",
-            "never",
-        ])
-        .arg("--manifest-path")
-        .arg(&manifest_path)
-        .arg("--target-dir")
-        .arg(target_dir)
-        .current_dir(dir)
-        // cargo probes rustc with `rustc -`, which reads stdin.
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for var in OUTER_CARGO_ENV {
-        cmd.env_remove(var);
-    }
+    // The nested-cargo command: a clean environment (`miniapp dev` may itself run under cargo,
+    // whose jobserver and flags are not for this build), no stdin, the given target dir.
+    let mut cmd = miniapp_nested_cargo::build_command(&manifest_path, TARGET, target_dir);
+    cmd.args([
+        "--message-format",
+        "json-render-diagnostics",
+        "--color",
+        "never",
+    ])
+    .current_dir(dir)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| {
         (
-            CliError::new(
+            DevError::new(
                 "DEV_BUILD_FAILED",
                 format!("cannot run cargo: {e}"),
                 Some("install Rust with rustup (https://rustup.rs), then `rustup target add wasm32-wasip2`"),
@@ -476,7 +455,7 @@ fn cargo_build_once(
         Ok(s) if s.success() => {}
         Ok(s) => {
             return Err((
-                CliError::new(
+                DevError::new(
                     "DEV_BUILD_FAILED",
                     format!("`cargo build` of {} failed ({s})", manifest_path.display()),
                     Some(
@@ -487,11 +466,11 @@ fn cargo_build_once(
                 output,
             ));
         }
-        Err(e) => return Err((CliError::io("waiting for cargo", e), output)),
+        Err(e) => return Err((DevError::io("waiting for cargo", e), output)),
     }
     let Some(wasm) = wasm else {
         return Err((
-            CliError::new(
+            DevError::new(
                 "DEV_BUILD_FAILED",
                 format!("`cargo build` of {} made no .wasm", manifest_path.display()),
                 Some("a mini-program crate needs `[lib] crate-type = [\"cdylib\"]`"),
@@ -499,13 +478,7 @@ fn cargo_build_once(
             output,
         ));
     };
-    match std::fs::read(&wasm) {
-        Ok(bytes) => Ok((bytes, output)),
-        Err(e) => Err((
-            CliError::io(&format!("reading {}", wasm.display()), e),
-            output,
-        )),
-    }
+    Ok((wasm, output))
 }
 
 /// The `.wasm` of a cdylib of the crate at `manifest_path`, from one line of cargo's JSON.
@@ -528,13 +501,9 @@ fn component_artifact(line: &str, manifest_path: &Path) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// The last `max` bytes of `text`, cut on a character boundary.
+/// The last `max` bytes of `text` (or fewer), cut on a character boundary.
 fn tail(text: &str, max: usize) -> &str {
-    let mut at = text.len().saturating_sub(max);
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    &text[at..]
+    &text[text.ceil_char_boundary(text.len().saturating_sub(max))..]
 }
 
 /// Runs the loaded component's `on-launch` and keeps the report for the page.
@@ -550,8 +519,8 @@ pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> Lau
             .runtime
             .run(&id, &params, LaunchOptions::default())
             .await
-            .map_err(|e| ErrorReport::from(CliError::from(e))),
-        None => Err(ErrorReport::from(CliError::new(
+            .map_err(|e| ErrorReport::from(DevError::from(e))),
+        None => Err(ErrorReport::from(DevError::new(
             "DEV_NOT_BUILT",
             format!("{id} has no component yet: no build has succeeded"),
             Some("fix the build error on this page; the app launches once a build succeeds"),
@@ -655,133 +624,63 @@ fn component_app(sim: &Simulator, headers: &HeaderMap) -> Option<Arc<DevApp>> {
     sim.app_for(headers).filter(|app| app.component.is_some())
 }
 
-const PAGE_STYLE: &str = "body{font:14px system-ui,sans-serif;margin:1.5rem;max-width:70rem}\
-pre{background:#f6f6f6;padding:.6rem;overflow:auto;max-height:30rem;white-space:pre-wrap;\
-word-break:break-word}\
-.ok{color:#0a7a2f}.failed{color:#b00020}.building{color:#8a6d00}\
-table{border-collapse:collapse}td,th{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;\
-font-family:ui-monospace,monospace;font-size:12px}textarea{width:100%;font-family:ui-monospace,monospace}";
-
 /// The app's page at `/`: reloads itself (the injected script) when a build starts or ends.
 pub(super) fn page(app: &DevApp, headers: &HeaderMap) -> Response {
     let component = app.component.as_ref().expect("a component app");
     let status = component.status.lock().unwrap().clone();
     let manifest = app.manifest.lock().unwrap().clone();
-    let id = html_escape(&app.id);
-    let port = port_suffix(headers);
     let source = match &component.source {
-        Source::Crate { .. } => format!(
-            "crate {} &mdash; <code>cargo build --release --target {TARGET}</code> on every change",
-            html_escape(&app.dir.display().to_string())
-        ),
-        Source::Prebuilt => format!(
-            "prebuilt component {} &mdash; reloaded when it changes",
-            html_escape(&app.dir.join(&manifest.entry_point).display().to_string())
-        ),
-    };
-    let mut build = String::new();
-    match &status.build {
-        None => build.push_str("<p class=building id=build-state>building</p>"),
-        Some(b) => {
-            let (class, word) = match b.state {
-                BuildState::Building => ("building", "building…"),
-                BuildState::Ok => ("ok", "ok"),
-                BuildState::Failed => ("failed", "failed"),
-            };
-            let took = b
-                .duration_ms
-                .map(|ms| format!(" in {:.1} s", ms as f64 / 1e3))
-                .unwrap_or_default();
-            build.push_str(&format!(
-                "<p class={class} id=build-state>build #{} {word}{took}</p>",
-                b.number
-            ));
-            if let Some(e) = &b.error {
-                build.push_str(&format!(
-                    "<p class=failed>error[{}]: {}</p>",
-                    html_escape(&e.code),
-                    html_escape(&e.message)
-                ));
-                if let Some(h) = &e.hint {
-                    build.push_str(&format!("<p>hint: {}</p>", html_escape(h)));
-                }
-            }
-            if !b.output.is_empty() {
-                let open = if b.state == BuildState::Failed {
-                    " open"
-                } else {
-                    ""
-                };
-                build.push_str(&format!(
-                    "<details{open}><summary>compiler output</summary><pre>{}</pre></details>",
-                    html_escape(&b.output)
-                ));
-            }
+        Source::Crate { .. } => {
+            json!({"crate": true, "path": app.dir.display().to_string(), "target": TARGET})
         }
-    }
-    match status.loaded_build {
-        Some(n) => build.push_str(&format!("<p>Launches run the component of build #{n}.</p>")),
-        None => build.push_str("<p>No component has built yet.</p>"),
-    }
-    let launch = match &status.launch {
-        None => "<p>Not launched yet.</p>".to_owned(),
-        Some(l) => {
-            let answer = match (&l.result, &l.error) {
-                (Some(r), _) => format!(
-                    "<p class=ok>ok</p><pre id=result>{}</pre>",
-                    html_escape(&pretty(r))
-                ),
-                (_, Some(e)) => format!(
-                    "<p class=failed id=result>error[{}]: {}</p>",
-                    html_escape(&e.code),
-                    html_escape(&e.message)
-                ),
-                _ => String::new(),
-            };
-            let mut calls = String::new();
-            for c in &l.calls {
-                calls.push_str(&format!(
-                    "<tr><td>{}</td><td class=params title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
-                    html_escape(&c.method),
-                    html_escape(&c.params),
-                    html_escape(&cut(&c.params, 120)),
-                    c.duration_us,
-                    html_escape(&c.outcome)
-                ));
-            }
-            format!(
-                "<p>launch #{} (build #{}, {} ms) with params <code>{}</code></p>{answer}\
-                 <h3>Bridge calls</h3><table><tr><th>method</th><th>params</th>\
-                 <th>&micro;s</th><th>outcome</th></tr>{calls}</table>",
-                l.number,
-                l.build,
-                l.duration_ms,
-                html_escape(&l.params)
-            )
-        }
+        Source::Prebuilt => json!({
+            "crate": false,
+            "path": app.dir.join(&manifest.entry_point).display().to_string(),
+        }),
     };
-    let html = format!(
-        "<!doctype html><html><head><meta charset=utf-8><title>{id} - miniapp dev</title>\
-         <style>{PAGE_STYLE}</style></head><body>\
-         <h1>{id}</h1><p>{source}</p>\
-         <h2>Build</h2>{build}\
-         <h2>Last launch</h2>{launch}\
-         <h2>Launch again</h2><form id=launch><textarea name=params rows=4>{params}</textarea>\
-         <p><button>Launch</button> <span id=launching></span></p></form>\
-         <p><a href=\"http://localhost{port}/__inspector\">Bridge Inspector</a> &middot; \
-         <a href=\"/__status\">status JSON</a></p>\
-         <script>document.getElementById('launch').onsubmit = async (e) => {{\
-           e.preventDefault();\
-           document.getElementById('launching').textContent = 'launching...';\
-           await fetch('/__launch', {{method: 'POST', body: e.target.params.value}});\
-           location.reload();\
-         }};</script></body></html>",
-        params = html_escape(&status.params),
+    let build = status.build.as_ref().map(|b| {
+        let (class, word) = match b.state {
+            BuildState::Building => ("building", "building…"),
+            BuildState::Ok => ("ok", "ok"),
+            BuildState::Failed => ("failed", "failed"),
+        };
+        let took = b
+            .duration_ms
+            .map(|ms| format!(" in {:.1} s", ms as f64 / 1e3))
+            .unwrap_or_default();
+        json!({
+            "class": class, "word": word, "number": b.number, "took": took,
+            "failed": b.state == BuildState::Failed, "error": b.error, "output": b.output,
+        })
+    });
+    let launch = status.launch.as_ref().map(|l| {
+        let calls: Vec<Value> = l
+            .calls
+            .iter()
+            .map(|c| {
+                json!({
+                    "method": c.method, "params": c.params, "short": cut(&c.params, 120),
+                    "duration_us": c.duration_us, "outcome": c.outcome,
+                })
+            })
+            .collect();
+        json!({
+            "number": l.number, "build": l.build, "duration_ms": l.duration_ms,
+            "params": l.params, "result": l.result.as_deref().map(pretty), "error": l.error,
+            "calls": calls,
+        })
+    });
+    let html = crate::pages::render(
+        "component.html",
+        &json!({
+            "id": app.id, "port": port_suffix(headers), "source": source, "build": build,
+            "loaded_build": status.loaded_build, "launch": launch, "params": status.params,
+        }),
     );
     (
         [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, text_type("page.html")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         inject(&html),
     )
@@ -817,19 +716,34 @@ mod tests {
         assert_eq!(component_artifact("not json", manifest), None);
     }
 
-    #[tokio::test]
-    async fn a_burst_of_changes_makes_one_build_once_it_settles() {
-        // What the sources look like at each look: unchanged twice, then three quick writes.
-        let looks = [7, 7, 8, 9, 10, 10, 11];
-        let seen = std::cell::Cell::new(0);
-        let sources = || {
-            let i = seen.get();
-            seen.set(i + 1);
-            looks[i.min(looks.len() - 1)]
-        };
-        settled_change(sources, 7).await;
-        // It returned at the first look that repeated the one before (10, 10), not at 8 or 9.
-        assert_eq!(seen.get(), 6);
+    #[test]
+    fn a_crate_rebuilds_on_its_sources_a_prebuilt_app_on_its_component() {
+        let manifest = Manifest::from_json(
+            br#"{"id":"com.acme.x","version":"0.1.0","minHostVersion":"1.0.0","entryPoint":"dist/app.wasm"}"#,
+        )
+        .unwrap();
+        let krate = ComponentApp::new(
+            Source::Crate {
+                target_dir: PathBuf::new(),
+            },
+            String::new(),
+        );
+        for rel in [
+            "manifest.json",
+            "Cargo.toml",
+            "build.rs",
+            "src/lib.rs",
+            "wit/a/b.wit",
+        ] {
+            assert!(krate.is_source(Path::new(rel), &manifest), "{rel}");
+        }
+        for rel in ["Cargo.lock", "README.md", "dist/app.wasm", "srcs"] {
+            assert!(!krate.is_source(Path::new(rel), &manifest), "{rel}");
+        }
+        let prebuilt = ComponentApp::new(Source::Prebuilt, String::new());
+        assert!(prebuilt.is_source(Path::new("dist/app.wasm"), &manifest));
+        assert!(prebuilt.is_source(Path::new("manifest.json"), &manifest));
+        assert!(!prebuilt.is_source(Path::new("src/lib.rs"), &manifest));
     }
 
     #[test]
@@ -850,7 +764,11 @@ mod tests {
         let target = dir.path().join("t");
         let e = Source::of(dir.path(), &manifest, target.clone()).unwrap_err();
         assert_eq!(e.code, "DEV_NO_CRATE");
-        std::fs::write(dir.path().join("app.wasm"), COMPONENT_HEADER).unwrap();
+        std::fs::write(
+            dir.path().join("app.wasm"),
+            miniapp_nested_cargo::COMPONENT_HEADER,
+        )
+        .unwrap();
         assert_eq!(
             Source::of(dir.path(), &manifest, target.clone()).unwrap(),
             Source::Prebuilt
