@@ -86,7 +86,8 @@ fn read_manifest(dir: &Path) -> Result<Manifest, RuntimeError> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, RuntimeError> {
-    std::fs::read(path).map_err(|e| RuntimeError::Io(format!("reading {}: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| RuntimeError::io(format_args!("reading {}", path.display()), &e))
 }
 
 #[cfg(test)]

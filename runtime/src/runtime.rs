@@ -315,9 +315,7 @@ impl Runtime {
 
     /// (used, quota) bytes of an app's storage.
     pub fn storage_usage(&self, app: &AppId) -> Result<(u64, u64), RuntimeError> {
-        Ok(self
-            .storage_of(app, None)?
-            .usage())
+        Ok(self.storage_of(app, None)?.usage())
     }
 
     /// Usage counters of an app in this process.
