@@ -43,13 +43,12 @@ fn runtime(world: &World, backend: Backend) -> Runtime {
     Runtime::new(
         world.home(),
         RuntimeConfig {
-            services: HostServices::development(),
             engine: EngineOptions {
                 backend,
                 ..EngineOptions::default()
             },
             audit: false,
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(HostServices::development())
         },
     )
     .unwrap()

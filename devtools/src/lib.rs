@@ -333,7 +333,7 @@ pub fn run(a: Options) -> Result<(), DevError> {
                 allow_loopback: true,
                 ..Default::default()
             },
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(miniapp_runtime::HostServices::development())
         },
     )?;
     let tokio = tokio::runtime::Builder::new_multi_thread()

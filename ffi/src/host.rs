@@ -252,7 +252,6 @@ impl Host {
         open_home(path, &host_version, &root_public_key_pem)?;
         let fetcher = Arc::new(ForeignFetcher(services.http.clone()));
         let config = RuntimeConfig {
-            services: services.into_runtime(Duration::from_millis(options.service_timeout_ms)),
             limits: Limits {
                 cpu: Duration::from_millis(options.cpu_ms),
                 memory_bytes: usize::try_from(options.memory_mb << 20).unwrap_or(usize::MAX),
@@ -266,7 +265,9 @@ impl Host {
                 },
                 ..EngineOptions::default()
             },
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(
+                services.into_runtime(Duration::from_millis(options.service_timeout_ms)),
+            )
         };
         let runtime = Runtime::new(path, config)?;
         let tokio = tokio::runtime::Builder::new_multi_thread()

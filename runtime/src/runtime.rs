@@ -70,19 +70,12 @@ pub struct RuntimeConfig {
 
 impl RuntimeConfig {
     /// A configuration with the host's services and everything else at its default: the `device`
-    /// engine profile, default limits, audit on.
+    /// engine profile, default limits, audit on. There is no `Default`: which services answer
+    /// consent and payments is the host's choice ([`HostServices::development`] says yes to
+    /// every consent and fakes payments).
     pub fn new(services: HostServices) -> Self {
         RuntimeConfig {
             services,
-            ..RuntimeConfig::default()
-        }
-    }
-}
-
-impl Default for RuntimeConfig {
-    fn default() -> Self {
-        RuntimeConfig {
-            services: HostServices::development(),
             limits: Limits::default(),
             engine: EngineOptions::default(),
             token_policy: TokenPolicy::default(),

@@ -142,7 +142,7 @@ impl World {
             &self.home,
             RuntimeConfig {
                 services,
-                ..RuntimeConfig::default()
+                ..RuntimeConfig::new(miniapp_runtime::HostServices::development())
             },
         )
         .unwrap()

@@ -168,9 +168,8 @@ fn host_withheld_permissions_are_denied_too() {
     let rt = miniapp_runtime::Runtime::new(
         world.home(),
         miniapp_runtime::RuntimeConfig {
-            services: h.services.clone(),
             withheld: [Permission::Storage].iter().collect(),
-            ..Default::default()
+            ..miniapp_runtime::RuntimeConfig::new(h.services.clone())
         },
     )
     .unwrap();

@@ -28,13 +28,7 @@ fn setup(world: &World, config: miniapp_runtime::RuntimeConfig) -> Runtime {
 }
 
 fn setup_default(world: &World) -> Runtime {
-    setup(
-        world,
-        miniapp_runtime::RuntimeConfig {
-            services: services(),
-            ..Default::default()
-        },
-    )
+    setup(world, miniapp_runtime::RuntimeConfig::new(services()))
 }
 
 fn services() -> HostServices {
@@ -82,12 +76,11 @@ fn infinite_loop_is_stopped_by_the_cpu_budget() {
 fn fuel_gives_a_deterministic_budget() {
     let world = World::new();
     let config = miniapp_runtime::RuntimeConfig {
-        services: services(),
         engine: miniapp_runtime::EngineOptions {
             fuel: true,
             ..Default::default()
         },
-        ..Default::default()
+        ..miniapp_runtime::RuntimeConfig::new(services())
     };
     let rt = setup(&world, config);
     let limits = Limits {
@@ -159,9 +152,8 @@ fn storage_flood_stops_at_the_quota() {
     let rt = setup(
         &world,
         miniapp_runtime::RuntimeConfig {
-            services: services(),
             limits,
-            ..Default::default()
+            ..miniapp_runtime::RuntimeConfig::new(services())
         },
     );
     let out: Value =

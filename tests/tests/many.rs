@@ -19,13 +19,12 @@ fn rss_kib() -> u64 {
 fn a_thousand_live_instances_ten_thousand_launches_and_isolated_traps() {
     let world = World::new();
     let config = RuntimeConfig {
-        services: HostServices::development(),
         engine: EngineOptions {
             max_instances: 1100,
             ..EngineOptions::server()
         },
         audit: false,
-        ..RuntimeConfig::default()
+        ..RuntimeConfig::new(HostServices::development())
     };
     let rt = Arc::new(Runtime::new(world.home(), config).unwrap());
     rt.install_package(&package(

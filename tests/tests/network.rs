@@ -107,16 +107,15 @@ fn runtime(world: &World, allow_loopback: bool, withheld: &[Permission]) -> Runt
     Runtime::new(
         world.home(),
         RuntimeConfig {
-            services: HostServices {
-                network: Arc::new(resolver),
-                ..HostServices::development()
-            },
             network: NetworkPolicy {
                 allow_loopback,
                 ..NetworkPolicy::default()
             },
             withheld: withheld.iter().copied().collect::<PermissionSet>(),
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(HostServices {
+                network: Arc::new(resolver),
+                ..HostServices::development()
+            })
         },
     )
     .unwrap()

@@ -11,15 +11,14 @@ fn runtime(world: &World, backend: Backend) -> Runtime {
     Runtime::new(
         world.home(),
         RuntimeConfig {
-            services: HostServices {
-                consent: std::sync::Arc::new(ScriptedConsent::declining(&[Permission::Location])),
-                ..HostServices::development()
-            },
             engine: EngineOptions {
                 backend,
                 ..EngineOptions::default()
             },
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(HostServices {
+                consent: std::sync::Arc::new(ScriptedConsent::declining(&[Permission::Location])),
+                ..HostServices::development()
+            })
         },
     )
     .unwrap()

@@ -155,9 +155,8 @@ fn peers(c: &mut Criterion) {
     let rt = Runtime::new(
         world.home(),
         RuntimeConfig {
-            services: HostServices::development(),
             audit: false,
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(HostServices::development())
         },
     )
     .unwrap();

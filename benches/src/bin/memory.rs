@@ -152,10 +152,9 @@ fn main() {
             let rt = Runtime::new(
                 world.home(),
                 RuntimeConfig {
-                    services: HostServices::development(),
                     engine: options,
                     audit: false,
-                    ..RuntimeConfig::default()
+                    ..RuntimeConfig::new(HostServices::development())
                 },
             )
             .unwrap();

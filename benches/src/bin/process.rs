@@ -25,14 +25,7 @@ fn setup(dir: &Path, extra: &[String]) {
     let root_pem =
         miniapp_package::keys::public_key_to_pem(&miniapp_scenarios::keys().root.1).unwrap();
     miniapp_runtime::Home::init(&home, &root_pem, "1.4.0".parse().unwrap()).unwrap();
-    let rt = Runtime::new(
-        &home,
-        RuntimeConfig {
-            services: HostServices::development(),
-            ..RuntimeConfig::default()
-        },
-    )
-    .unwrap();
+    let rt = Runtime::new(&home, RuntimeConfig::new(HostServices::development())).unwrap();
     rt.install_package(&package(
         &manifest("com.acme.bench", "1.0.0", &[Permission::Storage]),
         guests::BENCH,

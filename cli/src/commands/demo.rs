@@ -219,7 +219,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         RuntimeConfig {
             services,
             engine: a.engine.options(),
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(miniapp_runtime::HostServices::development())
         },
     )?;
     let start = Instant::now();

@@ -26,7 +26,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         &a.home.path()?,
         RuntimeConfig {
             engine: a.engine.options(),
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(miniapp_runtime::HostServices::development())
         },
     )?;
     let spinner = crate::output::spinner("verifying and precompiling");

@@ -13,7 +13,10 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    let rt = Runtime::new(&a.home.path()?, RuntimeConfig::default())?;
+    let rt = Runtime::new(
+        &a.home.path()?,
+        RuntimeConfig::new(miniapp_runtime::HostServices::development()),
+    )?;
     let apps = rt.list()?;
     if a.json {
         print_json(&apps);

@@ -13,7 +13,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let id = super::app_id(&a.id)?;
-    let rt = Runtime::new(&a.home.path()?, RuntimeConfig::default())?;
+    let rt = Runtime::new(
+        &a.home.path()?,
+        RuntimeConfig::new(miniapp_runtime::HostServices::development()),
+    )?;
     let (from, to) = rt.rollback(&id)?;
     println!("{id} rolled back from {from} to {to}; updates skip {from} from now on");
     Ok(())

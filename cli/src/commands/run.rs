@@ -49,7 +49,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 allow_loopback: a.allow_loopback,
                 ..Default::default()
             },
-            ..RuntimeConfig::default()
+            ..RuntimeConfig::new(miniapp_runtime::HostServices::development())
         },
     )?;
     if a.inspect.is_some() {

@@ -17,7 +17,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let id = super::app_id(&a.id)?;
-    let rt = Runtime::new(&a.home.path()?, RuntimeConfig::default())?;
+    let rt = Runtime::new(
+        &a.home.path()?,
+        RuntimeConfig::new(miniapp_runtime::HostServices::development()),
+    )?;
     let store = rt.install_store();
     let versions = store.versions(&id)?;
     let active = versions

@@ -16,7 +16,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let id = super::app_id(&a.id)?;
-    let rt = Runtime::new(&a.home.path()?, RuntimeConfig::default())?;
+    let rt = Runtime::new(
+        &a.home.path()?,
+        RuntimeConfig::new(miniapp_runtime::HostServices::development()),
+    )?;
     rt.uninstall(&id, a.purge_data)?;
     println!(
         "uninstalled {id}{}",

@@ -31,7 +31,10 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    let rt = Runtime::new(&a.home.path()?, RuntimeConfig::default())?;
+    let rt = Runtime::new(
+        &a.home.path()?,
+        RuntimeConfig::new(miniapp_runtime::HostServices::development()),
+    )?;
     let updater = Updater::new(Arc::new(HttpFetcher), &a.from)
         .with_timeout(std::time::Duration::from_secs(a.timeout_secs));
     let ids: Vec<AppId> = match &a.id {

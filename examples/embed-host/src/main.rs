@@ -19,10 +19,9 @@ fn main() -> anyhow::Result<()> {
     };
 
     // --- The embedding, in about 20 lines. ---
-    let config = RuntimeConfig {
-        services: HostServices::development(), // plug in your payment, UI, location, consent...
-        ..RuntimeConfig::default()
-    };
+    // Your payment, UI, location, consent... services; development() is in-memory and says yes
+    // to every consent. There is no default: a host names the services it runs with.
+    let config = RuntimeConfig::new(HostServices::development());
     let host = BlockingRuntime::new(&home, config).context("opening the home")?;
     let installed = host
         .runtime()
