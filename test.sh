@@ -6,7 +6,8 @@
 # (pip), ComponentizeJS (`npm ci --prefix tests/programs/js`); web/test.sh and web/e2e/run.sh
 # install their own Node packages. System packages it does not install (they need root): it stops
 # and names them instead (Node.js >= 20 with npm, python3-pip, nginx, chromium, maven and a JDK;
-# clang for .ci/mobile-check). Then it runs: the cargo tests of the workspace, the web packages'
+# clang for .ci/mobile-check). Then it runs: the cargo tests of the workspace, cargo package of
+# the published crates, the web packages'
 # tests, the browser tests, the phone limits, the host bindings' tests, and the mobile checks.
 #
 # A step fails the command; nothing passes by being skipped. TEST_STEP_HOOK, when set, is run
@@ -70,7 +71,10 @@ cargo build -p miniapp-guests --locked
 step "cargo tests (the workspace)"
 cargo test --workspace --locked
 
-step "web packages (node --test)"
+step "packages (cargo package of the published crates; see .ci/package-check)"
+bash .ci/package-check
+
+step "web packages (node --test, tsc --noEmit, npm pack)"
 bash web/test.sh
 
 step "browser tests (miniapp dev in headless Chromium; fails if they did not run)"
