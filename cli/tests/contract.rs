@@ -920,3 +920,55 @@ fn root_rotation_needs_both_thresholds_moves_forward_only_and_drops_the_old_key(
     sign(&v3, "r2b.key");
     ok(&["root", "rotate", "--home", &home, &v3]);
 }
+
+/// Every command that prints a result can print it as JSON; library errors get the CLI's own
+/// hint (flags and commands), which the library's hints never name.
+#[test]
+fn results_as_json_and_errors_with_cli_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    let keys: Value = serde_json::from_str(&ok(&[
+        "keygen",
+        "--out",
+        &p("root"),
+        "--bits",
+        "2048",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(keys["publicKey"], p("root.pub"));
+    assert_eq!(keys["fingerprint"].as_str().unwrap().len(), 64, "{keys}");
+    let home: Value = serde_json::from_str(&ok(&[
+        "init",
+        "--home",
+        &p("home"),
+        "--root",
+        &p("root.pub"),
+        "--host-version",
+        "1.4.0",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(home["hostVersion"], "1.4.0");
+    assert_eq!(home["tokenKey"], p("home/host-key.pub"));
+    let out = fails(
+        &["uninstall", "com.acme.none", "--home", &p("home"), "--json"],
+        1,
+        "APP_NOT_FOUND",
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`miniapp list`"),
+        "the CLI's hint names its command"
+    );
+    fails(
+        &[
+            "rollback",
+            "com.acme.none",
+            "--home",
+            &p("nowhere"),
+            "--json",
+        ],
+        1,
+        "HOME_INVALID",
+    );
+}

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use miniapp_package::keys;
 
-use crate::output::{CliError, write};
+use crate::output::{CliError, print_json, write};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -12,6 +12,9 @@ pub struct Args {
     /// RSA modulus size.
     #[arg(long, default_value_t = keys::DEFAULT_KEY_BITS)]
     pub bits: usize,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
@@ -25,11 +28,20 @@ pub fn run(a: Args) -> Result<(), CliError> {
         let _ = std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600));
     }
     write(&pub_path, keys::public_key_to_pem(&public)?.as_bytes())?;
+    let fingerprint = keys::public_key_fingerprint(&public);
+    if a.json {
+        print_json(&serde_json::json!({
+            "privateKey": key_path,
+            "publicKey": pub_path,
+            "fingerprint": fingerprint,
+        }));
+        return Ok(());
+    }
     println!(
         "wrote {} (secret) and {}",
         key_path.display(),
         pub_path.display()
     );
-    println!("fingerprint {}", keys::public_key_fingerprint(&public));
+    println!("fingerprint {fingerprint}");
     Ok(())
 }

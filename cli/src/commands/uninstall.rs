@@ -1,7 +1,7 @@
 use miniapp_runtime::{Runtime, RuntimeConfig};
 
 use crate::HomeArg;
-use crate::output::CliError;
+use crate::output::{CliError, print_json};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -12,6 +12,9 @@ pub struct Args {
     /// Also delete the app's stored data.
     #[arg(long)]
     pub purge_data: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
@@ -21,6 +24,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
         RuntimeConfig::new(miniapp_runtime::HostServices::development()),
     )?;
     rt.uninstall(&id, a.purge_data)?;
+    if a.json {
+        print_json(&serde_json::json!({"id": id.as_str(), "dataPurged": a.purge_data}));
+        return Ok(());
+    }
     println!(
         "uninstalled {id}{}",
         if a.purge_data {
