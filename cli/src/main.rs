@@ -110,6 +110,9 @@ enum Command {
     Init(commands::init::Args),
     /// Verify, extract and precompile a package into a home.
     Install(commands::install::Args),
+    /// Verify packages and precompile them for a target into a read-only bundle directory that a
+    /// host ships inside its binary (iOS: `--engine pulley`).
+    Bundle(commands::bundle::Args),
     /// List installed mini-programs.
     List(commands::list::Args),
     /// Launch an installed mini-program and print what its on-launch returns.
@@ -168,6 +171,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => commands::verify::run(a),
         Command::Init(a) => commands::init::run(a),
         Command::Install(a) => commands::install::run(a),
+        Command::Bundle(a) => commands::bundle::run(a),
         Command::List(a) => commands::list::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Status(a) => commands::status::run(a),

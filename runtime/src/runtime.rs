@@ -11,6 +11,7 @@ use miniapp_package::{AppId, Permission, VerifiedPackage};
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
+#[cfg(feature = "wasi-http")]
 use wasmtime_wasi_http::WasiHttpCtx;
 
 use crate::audit::AuditLog;
@@ -182,7 +183,7 @@ impl Runtime {
         let gate = crate::updates::LaunchGate::open(&home)?;
         Ok(Runtime {
             ticker: Arc::new(EpochTicker::new(&engine)),
-            engine_key: crate::engine::compatibility_key(&engine),
+            engine_key: crate::engine::compatibility_key(&engine, &engine_options, &engine_report),
             engine_report,
             max_memory_bytes: engine_options.max_memory_bytes,
             engine,
@@ -537,6 +538,7 @@ impl Runtime {
     /// declared = the manifest's permissions. The import check runs; no signature is checked,
     /// nothing is written to the home, and on an error the previously loaded component stays.
     /// Like [`Runtime::dev_context`], never for code the host did not write itself.
+    #[cfg(feature = "cranelift")]
     pub fn dev_load(
         &self,
         manifest: &miniapp_package::Manifest,
@@ -656,6 +658,7 @@ impl Runtime {
                 wasi,
                 table: ResourceTable::new(),
                 limiter,
+                #[cfg(feature = "wasi-http")]
                 http: WasiHttpCtx::new(),
                 network,
                 no_network: NoNetwork,
