@@ -57,6 +57,19 @@ impl HomeArg {
 }
 
 /// Which engine runs guest code (shared by `install`, `run` and `demo`).
+/// `--code-updates all|web-only`: which apps may be installed or updated over the air.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CodeUpdatesArg {
+    /// `web-only` refuses component apps (they ship in the host's binary, `miniapp bundle`).
+    #[arg(
+        long = "code-updates",
+        env = "MINIAPP_CODE_UPDATES",
+        value_name = "POLICY",
+        default_value = "all"
+    )]
+    pub policy: miniapp_runtime::CodeUpdatePolicy,
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub struct EngineArg {
     /// How guest code runs: `cranelift` (native code, the default) or `pulley` (wasmtime's

@@ -102,6 +102,9 @@ pub enum RuntimeError {
     /// A bundle was refused (see [`crate::bundle::BundleError`] for its codes); nothing was installed.
     #[error(transparent)]
     Bundle(#[from] crate::bundle::BundleError),
+    /// The code-update policy (`web-only`) keeps component apps from being installed or updated.
+    #[error("{0}")]
+    UpdateNotAllowed(String),
 }
 
 impl RuntimeError {
@@ -134,6 +137,7 @@ impl RuntimeError {
             RuntimeError::VersionPulled { .. } => "VERSION_PULLED",
             RuntimeError::CompilerUnavailable(_) => "COMPILER_UNAVAILABLE",
             RuntimeError::Bundle(e) => e.code(),
+            RuntimeError::UpdateNotAllowed(_) => "UPDATE_NOT_ALLOWED",
         }
     }
 
@@ -207,6 +211,9 @@ impl RuntimeError {
                 "ship the app in a bundle precompiled for this target (`miniapp bundle`), or build the runtime with its `cranelift` feature"
             }
             RuntimeError::Bundle(e) => e.hint(),
+            RuntimeError::UpdateNotAllowed(_) => {
+                "component apps ship inside the host's binary under this policy (`miniapp bundle`); only web mini-programs update over the air"
+            }
         }
     }
 }

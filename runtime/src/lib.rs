@@ -53,6 +53,6 @@ pub use runtime::{
 };
 pub use state::AppContext;
 pub use updates::{
-    FetchBody, FetchError, FetchResponse, Fetcher, UpdateOutcome, UpdateProgress,
+    CodeUpdatePolicy, FetchBody, FetchError, FetchResponse, Fetcher, UpdateOutcome, UpdateProgress,
     Updater,
 };

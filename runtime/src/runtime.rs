@@ -67,6 +67,8 @@ pub struct RuntimeConfig {
     pub audit: bool,
     /// Rules for outbound HTTP beyond each app's `allowedDomains` (loopback, timeouts).
     pub network: NetworkPolicy,
+    /// Which apps may be installed or updated over the air (`web-only` on an App Store build).
+    pub code_updates: crate::updates::CodeUpdatePolicy,
 }
 
 impl RuntimeConfig {
@@ -90,6 +92,7 @@ impl Default for RuntimeConfig {
             withheld: PermissionSet::EMPTY,
             audit: true,
             network: NetworkPolicy::default(),
+            code_updates: Default::default(),
         }
     }
 }
@@ -135,6 +138,7 @@ pub struct Runtime {
     fuel_enabled: bool,
     withheld: PermissionSet,
     network: Arc<NetworkPolicy>,
+    code_updates: crate::updates::CodeUpdatePolicy,
     consent: ConsentStore,
     gate: crate::updates::LaunchGate,
     loaded: Mutex<HashMap<AppId, Arc<LoadedApp>>>,
@@ -193,6 +197,7 @@ impl Runtime {
             fuel_enabled: config.engine.fuel,
             withheld: config.withheld,
             network: Arc::new(config.network),
+            code_updates: config.code_updates,
             consent,
             loaded: Mutex::default(),
             pres: Mutex::default(),
@@ -219,6 +224,11 @@ impl Runtime {
         &self.engine_report
     }
 
+    /// Which apps may be installed or updated over the air.
+    pub fn code_update_policy(&self) -> crate::updates::CodeUpdatePolicy {
+        self.code_updates
+    }
+
     /// The outbound-HTTP rules this runtime applies (also what a web page's CSP is built from).
     pub fn network_policy(&self) -> &NetworkPolicy {
         &self.network
@@ -231,7 +241,10 @@ impl Runtime {
     /// Installs a verified package (see [`InstallStore::install`]) and audits it.
     pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
         let id = pkg.manifest().id.clone();
-        let result = self.install_store().install(pkg);
+        let result = self
+            .code_updates
+            .check(pkg.manifest())
+            .and_then(|()| self.install_store().install(pkg));
         match &result {
             Ok(o) => self.host.audit.record(
                 "install",
