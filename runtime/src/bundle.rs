@@ -299,7 +299,9 @@ impl Runtime {
     /// `pinned_index_sha256` (compiled into the host). Checks everything first (index digest,
     /// target, engine, each file's digest, each package's signature, each artifact's engine);
     /// installs nothing if any check fails. Needs no compiler. Bundled apps are part of the host's
-    /// binary, so the code-update policy does not apply to them.
+    /// binary, so the code-update policy does not apply to them. Call it at each start: an app
+    /// already installed from the bundle is unchanged (its artifact is added if this engine lacks
+    /// one, after a host update); an app whose active version is newer is skipped (not returned).
     pub fn install_bundle(
         &self,
         dir: &Path,
@@ -317,6 +319,19 @@ impl Runtime {
         let mut outcomes = Vec::new();
         for app in checked {
             let id = app.pkg.manifest().id.clone();
+            // A newer version came over the air (a web app under `web-only`): keep it.
+            let active = store.versions(&id)?.active;
+            if active
+                .as_ref()
+                .is_some_and(|a| a > &app.pkg.manifest().version)
+            {
+                self.audit(
+                    "bundle_skipped",
+                    Some(&id),
+                    serde_json::json!({"bundled": app.pkg.manifest().version.to_string(), "active": active.map(|a| a.to_string())}),
+                );
+                continue;
+            }
             let outcome = match &app.artifact {
                 Some((component, bytes)) => {
                     store.install_precompiled(&app.pkg, component.clone(), bytes)

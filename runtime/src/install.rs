@@ -528,6 +528,35 @@ impl<'h> InstallStore<'h> {
         ))
     }
 
+    /// Writes `artifact` for this engine beside an installed version and records its digest.
+    fn add_artifact(
+        &self,
+        app: &AppId,
+        version: &semver::Version,
+        record: &mut InstallRecord,
+        artifact: &[u8],
+    ) -> Result<(), RuntimeError> {
+        let cache = self.cache_dir()?;
+        let name = Self::artifact_name(app, version);
+        fsutil::write_atomic(&cache, &name, artifact)?;
+        record
+            .artifacts
+            .insert(self.engine_key.to_string(), sha256_hex(artifact));
+        match artifact_stamp(&cache, &name) {
+            Some(stamp) => record
+                .artifact_stamps
+                .insert(self.engine_key.to_string(), stamp),
+            None => record.artifact_stamps.remove(self.engine_key),
+        };
+        let version_dir = self.apps()?.open_dir(format!("{app}/{version}"))?;
+        fsutil::write_atomic(
+            &version_dir,
+            "install.json",
+            &serde_json::to_vec_pretty(record).expect("serializes"),
+        )?;
+        Ok(())
+    }
+
     /// The artifact dir of this engine if it exists (no directory is created on a launch).
     fn existing_cache_dir(&self) -> Result<Option<Dir>, RuntimeError> {
         match self.home.dir.open_dir(format!("cache/{}", self.engine_key)) {
@@ -600,8 +629,14 @@ impl<'h> InstallStore<'h> {
                 )));
             }
             if version == active {
-                let record = self.record(app, version)?;
+                let mut record = self.record(app, version)?;
                 if record.package_digest == pkg.digest_hex() {
+                    // A bundle of a host update brings artifacts for its (new) engine.
+                    if let Some((_, artifact)) = precompiled
+                        && !record.artifacts.contains_key(self.engine_key)
+                    {
+                        self.add_artifact(app, version, &mut record, artifact)?;
+                    }
                     return Ok(InstallOutcome {
                         app: self.summary(app, &record, &versions),
                         changed: false,

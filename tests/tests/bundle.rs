@@ -150,6 +150,9 @@ fn a_bundle_for_this_target_installs_and_runs_without_compiling() {
         .collect();
     assert_eq!(cached.len(), 1);
     assert_eq!(std::fs::read(&cached[0]).unwrap(), artifact);
+    // Installing it again at the next start changes nothing.
+    let again = rt.install_bundle(&dir, &pin).unwrap();
+    assert!(again.iter().all(|o| !o.changed), "{again:?}");
     // The web mini-program came along.
     let ids: Vec<String> = rt
         .list()
@@ -227,15 +230,19 @@ fn foreign_altered_or_mismatched_bundles_are_refused_and_nothing_launches() {
     });
     assert_refused(&rt, &relabelled, &repin, "BUNDLE_INDEX_MISMATCH");
 
-    // Another engine version: the artifact names a wasmtime other than ours (digests redone, as
-    // a bundle honestly built by another release would have them).
+    // Another engine version: the artifact written by a wasmtime that names itself otherwise
+    // (digests redone, as a bundle honestly built by another release would have them).
     let other_engine = tmp.path().join("other-engine");
     copy_dir(&good, &other_engine);
-    let mut bytes = std::fs::read(other_engine.join(artifact_name)).unwrap();
-    let version = wasmtime_version_in(&bytes).expect("the artifact names its wasmtime version");
-    let at = find(&bytes, version.as_bytes()).unwrap();
-    let fake = format!("{:0<width$}", "47.", width = version.len());
-    bytes[at..at + version.len()].copy_from_slice(fake.as_bytes());
+    let mut config = miniapp_runtime::wasmtime_config(&engine(Backend::Pulley)).unwrap();
+    config.target("pulley64").unwrap();
+    config
+        .module_version(wasmtime::ModuleVersionStrategy::Custom("47.0.0".into()))
+        .unwrap();
+    let bytes = wasmtime::Engine::new(&config)
+        .unwrap()
+        .precompile_component(guests::PROBE)
+        .unwrap();
     std::fs::write(other_engine.join(artifact_name), &bytes).unwrap();
     let digest = sha256_hex(&bytes);
     let repin = edit_index(&other_engine, |i| i.apps[0].artifact_sha256 = Some(digest));
@@ -291,23 +298,6 @@ fn foreign_altered_or_mismatched_bundles_are_refused_and_nothing_launches() {
     // After all that, the good bundle still installs and runs.
     rt.install_bundle(&good, &pin).unwrap();
     run_app(&rt, "com.acme.probe", &probe_script(&[]), None).unwrap();
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The wasmtime version string an artifact's engine section carries (`48.0.8`).
-fn wasmtime_version_in(bytes: &[u8]) -> Option<String> {
-    // The section starts with a format byte, then the version's length and the version.
-    for major in ["48."] {
-        let at = find(bytes, major.as_bytes())?;
-        let end = bytes[at..]
-            .iter()
-            .position(|b| !(b.is_ascii_digit() || *b == b'.'))?;
-        return Some(String::from_utf8(bytes[at..at + end].to_vec()).unwrap());
-    }
-    None
 }
 
 /// The lean build: `miniapp-lean-host` depends on miniapp-runtime without its `cranelift`
