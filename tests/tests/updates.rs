@@ -628,7 +628,9 @@ fn under_web_only_components_are_refused_over_the_air_while_web_apps_update() {
     )
     .unwrap();
     assert_eq!(
-        "web-only".parse::<miniapp_runtime::CodeUpdatePolicy>().unwrap(),
+        "web-only"
+            .parse::<miniapp_runtime::CodeUpdatePolicy>()
+            .unwrap(),
         rt.code_update_policy()
     );
     // An install of a component: refused, nothing written.
