@@ -320,6 +320,34 @@ else:
         out(f"| {label} | {fmt_time(None if c is None else c / per)} | {fmt_time(None if p is None else p / per)} | {r} |")
 out("")
 
+out("## Phone builds: static library sizes")
+out("")
+out("`.ci/mobile-check` builds `miniapp-runtime` as a static library (`cargo rustc --release --target T")
+out("--crate-type staticlib`, no NDK or Xcode: a `.a` needs no linker) for each phone target, full")
+out("(default features: Cranelift, `wasi:http`) and lean (`--no-default-features`: loads precompiled")
+out("Pulley or native artifacts only), and writes each size after `llvm-strip --strip-debug` to")
+out("target/mobile/sizes.txt. A `.a` holds every object of every dependency, std included; the app's")
+out("linker keeps only what is reachable, so the linked size is smaller, but the full/lean")
+out("difference is what Cranelift costs.")
+out("")
+try:
+    with open(os.path.join(ROOT, "target", "mobile", "sizes.txt")) as f:
+        rows = [l.split() for l in f if l.strip()]
+except FileNotFoundError:
+    rows = []
+if not rows:
+    out("Not measured in this run (run `bash .ci/mobile-check` first).")
+else:
+    by = {(r[0], r[1]): int(r[2]) for r in rows}
+    out("| target | full | lean | lean / full |")
+    out("|---|---|---|---|")
+    for t in sorted({r[0] for r in rows}):
+        full, lean = by.get((t, "full")), by.get((t, "lean"))
+        cell = lambda b: "—" if b is None else f"{b / 1048576:.1f} MiB"
+        ratio = "—" if not full or not lean else f"{lean / full:.2f}"
+        out(f"| {t} | {cell(full)} | {cell(lean)} | {ratio} |")
+out("")
+
 out("## Engine profiles: `device` (the default) and `server`")
 out("")
 out("`device` reserves each linear memory's limit (64 MiB) plus a 64 KiB guard, so Cranelift emits")

@@ -58,6 +58,19 @@ impl HomeArg {
 }
 
 /// Which engine runs guest code (shared by `install`, `run` and `demo`).
+/// `--code-updates all|web-only`: which apps may be installed or updated over the air.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CodeUpdatesArg {
+    /// `web-only` refuses component apps (they ship in the host's binary, `miniapp bundle`).
+    #[arg(
+        long = "code-updates",
+        env = "MINIAPP_CODE_UPDATES",
+        value_name = "POLICY",
+        default_value = "all"
+    )]
+    pub policy: miniapp_runtime::CodeUpdatePolicy,
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub struct EngineArg {
     /// How guest code runs: `cranelift` (native code, the default) or `pulley` (wasmtime's
@@ -111,6 +124,9 @@ enum Command {
     Init(commands::init::Args),
     /// Verify, extract and precompile a package into a home.
     Install(commands::install::Args),
+    /// Verify packages and precompile them for a target into a read-only bundle directory that a
+    /// host ships inside its binary (iOS: `--engine pulley`).
+    Bundle(commands::bundle::Args),
     /// List installed mini-programs.
     List(commands::list::Args),
     /// Launch an installed mini-program and print what its on-launch returns.
@@ -169,6 +185,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => commands::verify::run(a),
         Command::Init(a) => commands::init::run(a),
         Command::Install(a) => commands::install::run(a),
+        Command::Bundle(a) => commands::bundle::run(a),
         Command::List(a) => commands::list::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Status(a) => commands::status::run(a),

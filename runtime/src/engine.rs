@@ -2,6 +2,7 @@
 //! it runs in (a phone or a server), epoch interruption driven only while guest code runs, and the
 //! key that ties a precompiled artifact to the exact engine configuration that wrote it.
 
+#[cfg(feature = "cranelift")]
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -418,10 +419,66 @@ pub fn address_space_limit() -> Option<u64> {
 }
 
 /// Hex key of everything that makes a precompiled artifact loadable by this engine.
-pub(crate) fn compatibility_key(engine: &Engine) -> String {
+#[cfg(feature = "cranelift")]
+pub(crate) fn compatibility_key(
+    engine: &Engine,
+    _opts: &EngineOptions,
+    _report: &EngineReport,
+) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut h);
     format!("{:016x}", h.finish())
+}
+
+/// Without a compiler wasmtime offers no compatibility hash: the key is a digest of the settings
+/// we chose (target, wasm features, tunables). It only keeps caches apart; the artifact's own
+/// header is checked against the engine when it is deserialized, whatever the key.
+#[cfg(not(feature = "cranelift"))]
+pub(crate) fn compatibility_key(
+    engine: &Engine,
+    opts: &EngineOptions,
+    report: &EngineReport,
+) -> String {
+    use sha2::Digest as _;
+    let attempt = Attempt {
+        pool_instances: report.pool_instances,
+        reservation: report.memory_reservation_bytes,
+        guard: report.memory_guard_bytes,
+    };
+    let settings = match config_for(opts, &attempt) {
+        Ok(config) => format!("{config:?}"),
+        Err(e) => e.to_string(),
+    };
+    let digest = sha2::Sha256::digest(format!(
+        "{settings} pulley={} target={}",
+        engine.is_pulley(),
+        target_name(opts.backend)
+    ));
+    format!("lean-{}", hex::encode(&digest[..8]))
+}
+
+/// The target triple artifacts of `backend` are compiled for on this host: what a bundle made
+/// for this runtime must name.
+pub fn target_name(backend: Backend) -> String {
+    match backend {
+        Backend::Pulley => pulley_target().to_string(),
+        Backend::Cranelift => host_triple(),
+    }
+}
+
+/// This host's target triple as Rust spells it (`aarch64-apple-ios`, `x86_64-unknown-linux-gnu`).
+pub fn host_triple() -> String {
+    let arch = std::env::consts::ARCH;
+    match std::env::consts::OS {
+        "ios" if cfg!(target_abi = "sim") => format!("{arch}-apple-ios-sim"),
+        "ios" => format!("{arch}-apple-ios"),
+        "macos" => format!("{arch}-apple-darwin"),
+        "android" => format!("{arch}-linux-android"),
+        "linux" if cfg!(target_env = "musl") => format!("{arch}-unknown-linux-musl"),
+        "linux" => format!("{arch}-unknown-linux-gnu"),
+        "windows" => format!("{arch}-pc-windows-msvc"),
+        os => format!("{arch}-unknown-{os}"),
+    }
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`] while at least one guest call is running, and

@@ -100,6 +100,16 @@ pub enum RuntimeError {
     /// The home has no host token key (it was deleted, or the home was copied without it).
     #[error("the home has no host token key: {0}")]
     KeysMissing(String),
+    /// This runtime was built without a compiler (no `cranelift` feature) and the component has
+    /// no precompiled artifact for its engine.
+    #[error("this runtime has no compiler and `{0}` has no precompiled artifact for its engine")]
+    CompilerUnavailable(String),
+    /// A bundle was refused (see [`crate::bundle::BundleError`] for its codes); nothing was installed.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
+    /// The code-update policy (`web-only`) keeps component apps from being installed or updated.
+    #[error("{0}")]
+    UpdateNotAllowed(String),
 }
 
 impl RuntimeError {
@@ -130,6 +140,9 @@ impl RuntimeError {
             RuntimeError::KeysMissing(_) => "KEYS_MISSING",
             RuntimeError::Root(e) => e.code(),
             RuntimeError::VersionPulled { .. } => "VERSION_PULLED",
+            RuntimeError::CompilerUnavailable(_) => "COMPILER_UNAVAILABLE",
+            RuntimeError::Bundle(e) => e.code(),
+            RuntimeError::UpdateNotAllowed(_) => "UPDATE_NOT_ALLOWED",
         }
     }
 
@@ -204,6 +217,13 @@ impl RuntimeError {
             }
             RuntimeError::KeysMissing(_) => {
                 "initialise this home again to create a token key (tokens of the lost key no longer verify)"
+            }
+            RuntimeError::CompilerUnavailable(_) => {
+                "ship the app in a bundle precompiled for this target (`miniapp bundle`), or build the runtime with its `cranelift` feature"
+            }
+            RuntimeError::Bundle(e) => e.hint(),
+            RuntimeError::UpdateNotAllowed(_) => {
+                "component apps ship inside the host's binary under this policy (`miniapp bundle`); only web mini-programs update over the air"
             }
         }
     }

@@ -515,6 +515,7 @@ impl<'h> InstallStore<'h> {
         )
     }
 
+    #[cfg(feature = "cranelift")]
     fn compile(&self, bytes: &[u8]) -> Result<(Component, Vec<u8>), RuntimeError> {
         let component = Component::new(self.engine, bytes)
             .map_err(|e| RuntimeError::CompileFailed(format!("{e:#}")))?;
@@ -522,6 +523,43 @@ impl<'h> InstallStore<'h> {
             .serialize()
             .map_err(|e| RuntimeError::CompileFailed(e.to_string()))?;
         Ok((component, artifact))
+    }
+
+    /// A lean runtime has no compiler: components come precompiled ([`crate::bundle`]).
+    #[cfg(not(feature = "cranelift"))]
+    fn compile(&self, _bytes: &[u8]) -> Result<(Component, Vec<u8>), RuntimeError> {
+        Err(RuntimeError::CompilerUnavailable(
+            "this component".to_string(),
+        ))
+    }
+
+    /// Writes `artifact` for this engine beside an installed version and records its digest.
+    fn add_artifact(
+        &self,
+        app: &AppId,
+        version: &semver::Version,
+        record: &mut InstallRecord,
+        artifact: &[u8],
+    ) -> Result<(), RuntimeError> {
+        let cache = self.cache_dir()?;
+        let name = Self::artifact_name(app, version);
+        fsutil::write_atomic(&cache, &name, artifact)?;
+        record
+            .artifacts
+            .insert(self.engine_key.to_string(), sha256_hex(artifact));
+        match artifact_stamp(&cache, &name) {
+            Some(stamp) => record
+                .artifact_stamps
+                .insert(self.engine_key.to_string(), stamp),
+            None => record.artifact_stamps.remove(self.engine_key),
+        };
+        let version_dir = self.apps()?.open_dir(format!("{app}/{version}"))?;
+        fsutil::write_atomic(
+            &version_dir,
+            "install.json",
+            &serde_json::to_vec_pretty(record).expect("serializes"),
+        )?;
+        Ok(())
     }
 
     /// The artifact dir of this engine if it exists (no directory is created on a launch).
@@ -545,16 +583,33 @@ impl<'h> InstallStore<'h> {
 
     /// Installs a verified package: import check, precompile, extract, flip `state.json`.
     pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
-        self.put(pkg, false)
+        self.put(pkg, false, None)
+    }
+
+    /// Installs a verified package with an artifact precompiled elsewhere (a bundle, whose index
+    /// digest the caller checked): no compiler needed. wasmtime refuses an artifact written for
+    /// another target or engine configuration.
+    pub(crate) fn install_precompiled(
+        &self,
+        pkg: &VerifiedPackage,
+        component: Component,
+        artifact: &[u8],
+    ) -> Result<InstallOutcome, RuntimeError> {
+        self.put(pkg, false, Some((component, artifact)))
     }
 
     /// Like [`InstallStore::install`], but records the version as `pending`: it becomes active
     /// at the app's next launch ([`InstallStore::activate_pending`]).
     pub fn stage(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
-        self.put(pkg, true)
+        self.put(pkg, true, None)
     }
 
-    fn put(&self, pkg: &VerifiedPackage, stage: bool) -> Result<InstallOutcome, RuntimeError> {
+    fn put(
+        &self,
+        pkg: &VerifiedPackage,
+        stage: bool,
+        precompiled: Option<(Component, &[u8])>,
+    ) -> Result<InstallOutcome, RuntimeError> {
         let manifest = pkg.manifest();
         let app = &manifest.id;
         let version = &manifest.version;
@@ -579,8 +634,14 @@ impl<'h> InstallStore<'h> {
                 )));
             }
             if version == active {
-                let record = self.record(app, version)?;
+                let mut record = self.record(app, version)?;
                 if record.package_digest == pkg.digest_hex() {
+                    // A bundle of a host update brings artifacts for its (new) engine.
+                    if let Some((_, artifact)) = precompiled
+                        && !record.artifacts.contains_key(self.engine_key)
+                    {
+                        self.add_artifact(app, version, &mut record, artifact)?;
+                    }
                     return Ok(InstallOutcome {
                         app: self.summary(app, &record, &versions),
                         changed: false,
@@ -601,7 +662,10 @@ impl<'h> InstallStore<'h> {
                 pkg.entry_point_bytes(),
                 &manifest.permissions,
             )?;
-            let (component, artifact) = self.compile(pkg.entry_point_bytes())?;
+            let (component, artifact) = match precompiled {
+                Some((component, bytes)) => (component, bytes.to_vec()),
+                None => self.compile(pkg.entry_point_bytes())?,
+            };
             self.check_imports(&component, declared)?;
             Some(artifact)
         } else {
@@ -1127,10 +1191,12 @@ fn deserialize_mapped(engine: &Engine, path: &Path) -> Result<Component, Runtime
 
 /// Deserializes a precompiled component.
 #[allow(unsafe_code)]
-fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, RuntimeError> {
+pub(crate) fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, RuntimeError> {
     // SAFETY: `bytes` is an artifact this store wrote with `Component::serialize` for an engine of
     // the same compatibility key (it lives under `cache/<key>/`), and its sha256 was just checked
-    // against the install record, so it is not attacker-modified on disk.
+    // against the install record, so it is not attacker-modified on disk; or it is a bundle's
+    // artifact whose sha256 was checked against the bundle index, whose own digest the host
+    // pinned in its (code-signed) binary, and `miniapp bundle` wrote it with wasmtime.
     unsafe { Component::deserialize(engine, bytes) }
         .map_err(|e| RuntimeError::CompileFailed(format!("loading the precompiled artifact: {e}")))
 }

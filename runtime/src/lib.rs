@@ -7,11 +7,12 @@
 //! [`HostServices`], the declared-but-not-granted ones to a stub answering `permission-denied`.
 //!
 //! The crate denies `unsafe` except in one place: deserializing a precompiled artifact whose
-//! digest was checked against the install record.
+//! digest was checked against the install record (or a pinned bundle index).
 #![deny(unsafe_code)]
 
 mod audit;
 pub mod bridge;
+pub mod bundle;
 pub mod capabilities;
 #[cfg(feature = "dev")]
 mod dev;
@@ -40,7 +41,7 @@ pub use capabilities::network::{
 pub use dev::DevPackage;
 pub use engine::{
     Backend, DEVICE_MAX_MEMORY_BYTES, EPOCH_TICK, EngineOptions, EngineProfile, EngineReport,
-    address_space_limit, wasmtime_config,
+    address_space_limit, host_triple, target_name, wasmtime_config,
 };
 pub use error::RuntimeError;
 pub use fsutil::write_file_atomic;
@@ -55,5 +56,6 @@ pub use runtime::{
 };
 pub use state::AppContext;
 pub use updates::{
-    FetchBody, FetchError, FetchResponse, Fetcher, UpdateOutcome, UpdateProgress, Updater,
+    CodeUpdatePolicy, FetchBody, FetchError, FetchResponse, Fetcher, UpdateOutcome, UpdateProgress,
+    Updater,
 };

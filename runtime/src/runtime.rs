@@ -11,6 +11,7 @@ use miniapp_package::{AppId, Permission, VerifiedPackage};
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
+#[cfg(feature = "wasi-http")]
 use wasmtime_wasi_http::WasiHttpCtx;
 
 use crate::audit::AuditLog;
@@ -66,6 +67,8 @@ pub struct RuntimeConfig {
     pub audit: bool,
     /// Rules for outbound HTTP beyond each app's `allowedDomains` (loopback, timeouts).
     pub network: NetworkPolicy,
+    /// Which apps may be installed or updated over the air (`web-only` on an App Store build).
+    pub code_updates: crate::updates::CodeUpdatePolicy,
 }
 
 impl RuntimeConfig {
@@ -82,6 +85,7 @@ impl RuntimeConfig {
             withheld: PermissionSet::EMPTY,
             audit: true,
             network: NetworkPolicy::default(),
+            code_updates: Default::default(),
         }
     }
 }
@@ -127,6 +131,7 @@ pub struct Runtime {
     fuel_enabled: bool,
     withheld: PermissionSet,
     network: Arc<NetworkPolicy>,
+    code_updates: crate::updates::CodeUpdatePolicy,
     consent: ConsentStore,
     gate: crate::updates::LaunchGate,
     loaded: Mutex<HashMap<AppId, Arc<LoadedApp>>>,
@@ -175,7 +180,7 @@ impl Runtime {
         let gate = crate::updates::LaunchGate::open(&home)?;
         Ok(Runtime {
             ticker: Arc::new(EpochTicker::new(&engine)),
-            engine_key: crate::engine::compatibility_key(&engine),
+            engine_key: crate::engine::compatibility_key(&engine, &engine_options, &engine_report),
             engine_report,
             max_memory_bytes: engine_options.max_memory_bytes,
             engine,
@@ -185,6 +190,7 @@ impl Runtime {
             fuel_enabled: config.engine.fuel,
             withheld: config.withheld,
             network: Arc::new(config.network),
+            code_updates: config.code_updates,
             consent,
             loaded: Mutex::default(),
             pres: Mutex::default(),
@@ -211,6 +217,11 @@ impl Runtime {
         &self.engine_report
     }
 
+    /// Which apps may be installed or updated over the air.
+    pub fn code_update_policy(&self) -> crate::updates::CodeUpdatePolicy {
+        self.code_updates
+    }
+
     /// The outbound-HTTP rules this runtime applies (also what a web page's CSP is built from).
     pub fn network_policy(&self) -> &NetworkPolicy {
         &self.network
@@ -223,7 +234,10 @@ impl Runtime {
     /// Installs a verified package (see [`InstallStore::install`]) and audits it.
     pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
         let id = pkg.manifest().id.clone();
-        let result = self.install_store().install(pkg);
+        let result = self
+            .code_updates
+            .check(pkg.manifest())
+            .and_then(|()| self.install_store().install(pkg));
         match &result {
             Ok(o) => self.host.audit.record(
                 "install",
@@ -540,7 +554,7 @@ impl Runtime {
     /// declared = the manifest's permissions. The import check runs; no signature is checked,
     /// nothing is written to the home, and on an error the previously loaded component stays.
     /// Like [`Runtime::dev_context`], never for code the host did not write itself.
-    #[cfg(feature = "dev")]
+    #[cfg(all(feature = "dev", feature = "cranelift"))]
     pub fn dev_load(&self, package: &crate::DevPackage) -> Result<(), RuntimeError> {
         let manifest = package.manifest();
         let Some(component) = package.component().filter(|_| manifest.is_component()) else {
@@ -657,6 +671,7 @@ impl Runtime {
                 wasi,
                 table: ResourceTable::new(),
                 limiter,
+                #[cfg(feature = "wasi-http")]
                 http: WasiHttpCtx::new(),
                 network,
                 no_network: NoNetwork,

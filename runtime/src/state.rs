@@ -8,6 +8,7 @@ use miniapp_package::AppId;
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, StoreLimits};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+#[cfg(feature = "wasi-http")]
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use crate::audit::AuditLog;
@@ -124,13 +125,17 @@ pub struct AppState {
     pub(crate) wasi: WasiCtx,
     pub(crate) table: ResourceTable,
     pub(crate) limiter: AppLimiter,
+    #[cfg(feature = "wasi-http")]
     pub(crate) http: WasiHttpCtx,
     /// The outbound-HTTP policy hooks; `None` when the app did not declare `network` (then
     /// `wasi:http` is not linked at all).
+    #[cfg_attr(not(feature = "wasi-http"), allow(dead_code))]
     pub(crate) network: Option<NetworkHooks>,
+    #[cfg_attr(not(feature = "wasi-http"), allow(dead_code))]
     pub(crate) no_network: NoNetwork,
 }
 
+#[cfg(feature = "wasi-http")]
 impl WasiHttpView for AppState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
         let hooks: &mut dyn WasiHttpHooks = match &mut self.network {

@@ -5,13 +5,17 @@
 //! Every token names its key in the `kid` header ([`key_id`]); partner backends pick the key from
 //! the host's JWK Set ([`JwkSet`]). After a rotation the retired key stays in the set, and keeps
 //! verifying, until its grace period ends ([`HostKeys`]).
+//!
+//! Tokens are compact JWS (RFC 7515) with `alg: EdDSA` (RFC 8037), built here from ed25519-dalek
+//! rather than a JWT crate carrying every algorithm; any standard JWT library verifies them
+//! (a test checks one does).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ed25519_dalek::SigningKey;
+use base64::Engine as _;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use miniapp_package::AppId;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -84,7 +88,6 @@ impl TokenError {
 /// The key id of an Ed25519 public key: base64url (no padding) of the first 16 bytes of the
 /// SHA-256 of the raw 32-byte key. Anyone holding the key computes the same id.
 pub fn key_id(public: &[u8; 32]) -> String {
-    use base64::Engine as _;
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(public);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
@@ -105,7 +108,6 @@ pub struct Jwk {
 
 impl Jwk {
     pub fn ed25519(public: &[u8; 32]) -> Jwk {
-        use base64::Engine as _;
         Jwk {
             kty: "OKP".into(),
             crv: "Ed25519".into(),
@@ -174,10 +176,86 @@ impl HostKeys {
     }
 }
 
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// The JOSE header of a token (RFC 7515 §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenHeader {
+    pub alg: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typ: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+}
+
+/// A token split into its parts: header, the signed input (`header.claims`), claims, signature.
+struct Compact<'t> {
+    header: TokenHeader,
+    signing_input: &'t str,
+    claims: Vec<u8>,
+    signature: Signature,
+}
+
+fn invalid(what: impl std::fmt::Display) -> TokenError {
+    TokenError::Invalid(what.to_string())
+}
+
+/// Decodes a compact JWS whose header says `EdDSA`; nothing is trusted yet.
+fn split(token: &str) -> Result<Compact<'_>, TokenError> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(c), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid("not a compact JWS (three base64url parts)"));
+    };
+    let header: TokenHeader = B64
+        .decode(h)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| invalid("malformed header"))?;
+    if header.alg != "EdDSA" {
+        return Err(invalid(format!(
+            "algorithm `{}`, expected EdDSA",
+            header.alg
+        )));
+    }
+    let claims = B64.decode(c).map_err(|_| invalid("malformed claims"))?;
+    let signature = B64
+        .decode(s)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+        .ok_or_else(|| invalid("malformed signature"))?;
+    Ok(Compact {
+        header,
+        signing_input: &token[..h.len() + 1 + c.len()],
+        claims,
+        signature,
+    })
+}
+
+/// The header of a token, unverified (to pick its key).
+pub fn decode_header(token: &str) -> Result<TokenHeader, TokenError> {
+    split(token).map(|c| c.header)
+}
+
+/// Signs `claims` as a compact JWS with `kid` in the header.
+fn encode(key: &SigningKey, kid: Option<String>, claims: &TokenClaims) -> String {
+    let header = TokenHeader {
+        alg: "EdDSA".into(),
+        typ: Some("JWT".into()),
+        kid,
+    };
+    let mut token = B64.encode(serde_json::to_vec(&header).expect("serializes"));
+    token.push('.');
+    token.push_str(&B64.encode(serde_json::to_vec(claims).expect("serializes")));
+    let signature = key.sign(token.as_bytes());
+    token.push('.');
+    token.push_str(&B64.encode(signature.to_bytes()));
+    token
+}
+
 fn token_kid(token: &str) -> Result<String, TokenError> {
-    let header =
-        jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
-    header
+    decode_header(token)?
         .kid
         .ok_or_else(|| TokenError::KeyUnknown("(no kid header)".into()))
 }
@@ -197,14 +275,20 @@ pub fn verify_token_jwks(token: &str, jwks: &JwkSet, app: &str) -> Result<TokenC
             jwk.kid, jwk.kty, jwk.crv
         )));
     }
-    let key =
-        DecodingKey::from_ed_components(&jwk.x).map_err(|e| TokenError::Key(e.to_string()))?;
+    let key = B64
+        .decode(&jwk.x)
+        .ok()
+        .and_then(|x| <[u8; 32]>::try_from(x).ok())
+        .and_then(|x| VerifyingKey::from_bytes(&x).ok())
+        .ok_or_else(|| {
+            TokenError::Key(format!("key `{}` is not an Ed25519 public key", jwk.kid))
+        })?;
     verify_with(token, &key, app)
 }
 
 /// Signs tokens with the host's key.
 pub struct TokenIssuer {
-    encoding: EncodingKey,
+    signing: SigningKey,
     public_pem: String,
     public: [u8; 32],
 }
@@ -241,12 +325,10 @@ impl TokenIssuer {
             .verifying_key()
             .to_public_key_pem(LineEnding::LF)
             .map_err(|e| TokenError::Key(e.to_string()))?;
-        let encoding = EncodingKey::from_ed_pem(private_pem.as_bytes())
-            .map_err(|e| TokenError::Key(e.to_string()))?;
         Ok(TokenIssuer {
-            encoding,
-            public_pem,
             public: key.verifying_key().to_bytes(),
+            signing: key,
+            public_pem,
         })
     }
 
@@ -285,10 +367,7 @@ impl TokenIssuer {
             exp,
             jti: hex::encode(jti),
         };
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.key_id());
-        let value = jsonwebtoken::encode(&header, &claims, &self.encoding)
-            .map_err(|e| TokenError::Key(e.to_string()))?;
+        let value = encode(&self.signing, Some(self.key_id()), &claims);
         Ok(MintedToken {
             value,
             expires_at: exp,
@@ -304,20 +383,32 @@ pub fn verify_token(
     host_public_pem: &str,
     app: &str,
 ) -> Result<TokenClaims, TokenError> {
-    let key = DecodingKey::from_ed_pem(host_public_pem.as_bytes())
+    let key = VerifyingKey::from_public_key_pem(host_public_pem)
         .map_err(|e| TokenError::Key(format!("expected an Ed25519 SPKI PEM public key: {e}")))?;
     verify_with(token, &key, app)
 }
 
-fn verify_with(token: &str, key: &DecodingKey, app: &str) -> Result<TokenClaims, TokenError> {
-    let mut validation = Validation::new(Algorithm::EdDSA);
-    validation.set_audience(&[app]);
-    validation.set_issuer(&[ISSUER]);
-    validation.leeway = 0;
-    validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
-    jsonwebtoken::decode::<TokenClaims>(token, key, &validation)
-        .map(|data| data.claims)
-        .map_err(|e| TokenError::Invalid(e.to_string()))
+/// Signature (strict: no malleable or small-order forms), then issuer, audience, expiry.
+fn verify_with(token: &str, key: &VerifyingKey, app: &str) -> Result<TokenClaims, TokenError> {
+    let parts = split(token)?;
+    key.verify_strict(parts.signing_input.as_bytes(), &parts.signature)
+        .map_err(|_| invalid("InvalidSignature"))?;
+    let claims: TokenClaims =
+        serde_json::from_slice(&parts.claims).map_err(|e| invalid(format!("claims: {e}")))?;
+    if claims.iss != ISSUER {
+        return Err(invalid(format!("issuer `{}`", claims.iss)));
+    }
+    if claims.aud != app {
+        return Err(invalid(format!(
+            "audience `{}`, expected `{app}`",
+            claims.aud
+        )));
+    }
+    // No leeway, as jsonwebtoken's `exp < now` with leeway 0.
+    if claims.exp < now_unix() {
+        return Err(invalid(format!("ExpiredSignature (exp {})", claims.exp)));
+    }
+    Ok(claims)
 }
 
 #[cfg(test)]
@@ -366,7 +457,7 @@ mod tests {
         let issuer = issuer();
         let app = AppId::parse("com.acme.loans").unwrap();
         let t = issuer.mint(&app, "u", &["profile".into()]).unwrap();
-        let header = jsonwebtoken::decode_header(&t.value).unwrap();
+        let header = decode_header(&t.value).unwrap();
         assert_eq!(header.kid.as_deref(), Some(issuer.key_id().as_str()));
         assert_eq!(issuer.key_id().len(), 22, "16 bytes of base64url");
         let jwks = JwkSet {
@@ -457,9 +548,57 @@ mod tests {
             exp: now - 1,
             jti: "x".into(),
         };
-        let value = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &issuer.encoding)
-            .unwrap();
+        let value = encode(&issuer.signing, Some(issuer.key_id()), &claims);
         let err = verify_token(&value, issuer.public_key_pem(), "com.acme.loans").unwrap_err();
         assert!(err.to_string().contains("xpired"), "{err}");
+    }
+
+    #[test]
+    fn a_standard_jwt_library_reads_our_tokens_and_we_read_its() {
+        use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+        let pem = TokenIssuer::generate_key_pem();
+        let issuer = TokenIssuer::from_pem(&pem).unwrap();
+        let app = AppId::parse("com.acme.loans").unwrap();
+        let t = issuer.mint(&app, "u", &["profile".into()]).unwrap();
+        let header = jsonwebtoken::decode_header(&t.value).unwrap();
+        assert_eq!(header.alg, Algorithm::EdDSA);
+        assert_eq!(header.kid.as_deref(), Some(issuer.key_id().as_str()));
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_audience(&["com.acme.loans"]);
+        validation.set_issuer(&[ISSUER]);
+        let key = DecodingKey::from_ed_pem(issuer.public_key_pem().as_bytes()).unwrap();
+        let theirs = jsonwebtoken::decode::<TokenClaims>(&t.value, &key, &validation).unwrap();
+        assert_eq!(
+            theirs.claims,
+            verify_token(&t.value, issuer.public_key_pem(), "com.acme.loans").unwrap()
+        );
+        // From the JWK too.
+        let key = DecodingKey::from_ed_components(&issuer.jwk().x).unwrap();
+        jsonwebtoken::decode::<TokenClaims>(&t.value, &key, &validation).unwrap();
+        // And a token the library signed verifies here.
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(issuer.key_id());
+        let value = jsonwebtoken::encode(
+            &header,
+            &theirs.claims,
+            &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap(),
+        )
+        .unwrap();
+        let jwks = JwkSet {
+            keys: vec![issuer.jwk()],
+        };
+        assert_eq!(
+            verify_token_jwks(&value, &jwks, "com.acme.loans").unwrap(),
+            theirs.claims
+        );
+        // Another algorithm in the header is refused before any key is tried.
+        let hs = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &theirs.claims,
+            &EncodingKey::from_secret(b"k"),
+        )
+        .unwrap();
+        let err = verify_token(&hs, issuer.public_key_pem(), "com.acme.loans").unwrap_err();
+        assert!(err.to_string().contains("EdDSA"), "{err}");
     }
 }

@@ -36,6 +36,59 @@ pub const MAX_PACKAGE_BYTES: u64 = 256 << 20;
 const UPDATES_DIR: &str = "updates";
 const REVOKED_FILE: &str = "revoked.json";
 
+/// Which mini-programs may arrive from outside the host's binary (install, over-the-air update).
+/// Apps in a bundle ([`crate::bundle`]) ship inside the binary and are not affected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CodeUpdatePolicy {
+    /// Component and web mini-programs alike.
+    #[default]
+    All,
+    /// Only web mini-programs (HTML5/JS run by the platform's WebView): components are refused
+    /// with `UPDATE_NOT_ALLOWED`. For the App Store build of an iOS host (docs/ios.md).
+    WebOnly,
+}
+
+impl CodeUpdatePolicy {
+    /// The name used on the command line and in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeUpdatePolicy::All => "all",
+            CodeUpdatePolicy::WebOnly => "web-only",
+        }
+    }
+
+    /// Refuses a component package under `web-only`.
+    pub fn check(self, manifest: &miniapp_package::Manifest) -> Result<(), RuntimeError> {
+        if self == CodeUpdatePolicy::WebOnly && manifest.is_component() {
+            return Err(RuntimeError::UpdateNotAllowed(format!(
+                "`{}` {} is a component app, and this host's code-update policy is web-only: \
+                 component apps ship inside the host's binary",
+                manifest.id, manifest.version
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for CodeUpdatePolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "all" => Ok(CodeUpdatePolicy::All),
+            "web-only" => Ok(CodeUpdatePolicy::WebOnly),
+            other => Err(format!(
+                "unknown code-update policy `{other}`: expected `all` or `web-only`"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for CodeUpdatePolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a fetch failed, in words for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -676,7 +729,10 @@ impl Runtime {
     /// [`InstallStore::stage`]: crate::InstallStore::stage
     pub fn stage(&self, pkg: &VerifiedPackage) -> Result<crate::InstallOutcome, RuntimeError> {
         let id = pkg.manifest().id.clone();
-        let result = self.install_store().stage(pkg);
+        let result = self
+            .code_update_policy()
+            .check(pkg.manifest())
+            .and_then(|()| self.install_store().stage(pkg));
         match &result {
             Ok(o) => self.audit(
                 "staged",

@@ -597,3 +597,71 @@ fn after_a_root_rotation_documents_and_records_signed_only_by_the_old_root_are_r
     assert_eq!(err.code(), "PARTNER_UNTRUSTED", "{err}");
     assert_eq!(active(&rt), "1.0.0");
 }
+
+/// A web mini-program under the same id: HTML5/JS the platform's WebView runs.
+fn web(version: &str) -> Vec<u8> {
+    let mut m = manifest(APP, version, &[]);
+    m.entry_point = "index.html".into();
+    let k = keys();
+    let partner = miniapp_scenarios::partner_record(
+        "acme",
+        "com.acme",
+        &k.partner.1,
+        &miniapp_package::Permission::ALL,
+    );
+    let files = std::collections::BTreeMap::from([(
+        "index.html".to_string(),
+        format!("<!doctype html><p>{version}</p>").into_bytes(),
+    )]);
+    miniapp_package::pack(&m, &files, &partner, &k.partner.0).unwrap()
+}
+
+#[test]
+fn under_web_only_components_are_refused_over_the_air_while_web_apps_update() {
+    let world = World::new();
+    let rt = Runtime::new(
+        world.home(),
+        miniapp_runtime::RuntimeConfig {
+            code_updates: miniapp_runtime::CodeUpdatePolicy::WebOnly,
+            ..miniapp_runtime::RuntimeConfig::new(miniapp_runtime::HostServices::development())
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        "web-only"
+            .parse::<miniapp_runtime::CodeUpdatePolicy>()
+            .unwrap(),
+        rt.code_update_policy()
+    );
+    // An install of a component: refused, nothing written.
+    let e = rt.install_package(&v1()).unwrap_err();
+    assert_eq!(e.code(), "UPDATE_NOT_ALLOWED", "{e}");
+    assert!(rt.list().unwrap().is_empty());
+
+    let market = Arc::new(Market::default());
+    let updater = Updater::new(market.clone(), BASE);
+    let tokio = tokio();
+    // Web versions install and update over the air.
+    market.publish("1.0.0", &web("1.0.0"), 1, "1.0.0", now() + 3600);
+    tokio.block_on(update(&rt, &updater)).unwrap();
+    assert_eq!(active(&rt), "1.0.0");
+    market.publish("1.1.0", &web("1.1.0"), 2, "1.0.0", now() + 3600);
+    tokio.block_on(update(&rt, &updater)).unwrap();
+    let v = rt.install_store().versions(&id()).unwrap();
+    assert_eq!(v.pending.unwrap().to_string(), "1.1.0");
+
+    // A component update of the same app: refused with the code, the web app untouched.
+    market.publish("2.0.0", &v2(), 3, "1.0.0", now() + 3600);
+    let e = tokio.block_on(update(&rt, &updater)).unwrap_err();
+    assert_eq!(e.code(), "UPDATE_NOT_ALLOWED", "{e}");
+    let v = rt.install_store().versions(&id()).unwrap();
+    assert_eq!(active(&rt), "1.0.0");
+    assert_eq!(v.pending.unwrap().to_string(), "1.1.0");
+    assert!(
+        world
+            .audit()
+            .iter()
+            .any(|l| l["details"]["code"] == "UPDATE_NOT_ALLOWED"),
+        "the refusal is audited"
+    );
+}

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use miniapp_runtime::{Runtime, RuntimeConfig};
 
 use crate::output::{CliError, print_json, read};
-use crate::{EngineArg, HomeArg};
+use crate::{CodeUpdatesArg, EngineArg, HomeArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -16,6 +16,8 @@ pub struct Args {
     pub json: bool,
     #[command(flatten)]
     pub engine: EngineArg,
+    #[command(flatten)]
+    pub code_updates: CodeUpdatesArg,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
@@ -26,6 +28,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         &a.home.path()?,
         RuntimeConfig {
             engine: a.engine.options(),
+            code_updates: a.code_updates.policy,
             ..RuntimeConfig::new(miniapp_runtime::HostServices::development())
         },
     )?;

@@ -1,5 +1,6 @@
 //! One file per command.
 
+pub mod bundle;
 pub mod demo;
 pub mod dev;
 pub mod init;

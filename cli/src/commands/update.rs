@@ -10,8 +10,8 @@ use miniapp_runtime::{
     UpdateProgress, Updater,
 };
 
-use crate::HomeArg;
 use crate::output::{CliError, print_json};
+use crate::{CodeUpdatesArg, HomeArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -28,12 +28,17 @@ pub struct Args {
     /// Print the outcomes as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub code_updates: CodeUpdatesArg,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let rt = Runtime::new(
         &a.home.path()?,
-        RuntimeConfig::new(miniapp_runtime::HostServices::development()),
+        RuntimeConfig {
+            code_updates: a.code_updates.policy,
+            ..RuntimeConfig::new(miniapp_runtime::HostServices::development())
+        },
     )?;
     let updater = Updater::new(Arc::new(HttpFetcher), &a.from)
         .with_timeout(std::time::Duration::from_secs(a.timeout_secs));

@@ -177,8 +177,15 @@ pub(crate) fn link_bridge(
     }
     // `network` is the standard `wasi:http`, linked for apps that declare it; whether it is
     // granted is decided per request by the instance's hooks (see network.rs).
+    #[cfg(feature = "wasi-http")]
     if declared.contains(Permission::Network) {
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(linker)?;
+    }
+    #[cfg(not(feature = "wasi-http"))]
+    if declared.contains(Permission::Network) {
+        wasmtime::bail!(
+            "this runtime was built without its `wasi-http` feature: apps that declare `network` cannot run"
+        );
     }
     Ok(())
 }

@@ -24,20 +24,31 @@
 //! Android and iOS without C code; [`SystemNetwork`] has no TLS and answers `https` with
 //! `TLS-protocol-error` and a log line saying so.
 
+// Without `wasi-http` the policy is kept (the web CSP uses it) but nothing sends requests.
+#![cfg_attr(not(feature = "wasi-http"), allow(dead_code))]
+
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+#[cfg(feature = "wasi-http")]
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(feature = "wasi-http")]
+use std::time::Instant;
 
 use async_trait::async_trait;
+#[cfg(feature = "wasi-http")]
 use http_body_util::BodyExt;
 use miniapp_package::DomainPattern;
+#[cfg(feature = "wasi-http")]
 use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+#[cfg(feature = "wasi-http")]
 use wasmtime_wasi_http::io::TokioIo;
+#[cfg(feature = "wasi-http")]
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
 
+#[cfg(feature = "wasi-http")]
 use crate::bridge::SPAN_TARGET;
 use crate::state::AppContext;
 
@@ -262,12 +273,15 @@ pub(crate) struct NetworkHooks {
 pub(crate) struct NoNetwork;
 
 /// A response and the future that drives the rest of its connection.
+#[cfg(feature = "wasi-http")]
 type Sent = (
     http::Response<WasiBody>,
     Box<dyn Future<Output = Result<(), HttpError>> + Send>,
 );
+#[cfg(feature = "wasi-http")]
 type SendFuture = Box<dyn Future<Output = Result<Sent, HttpError>> + Send>;
 
+#[cfg(feature = "wasi-http")]
 impl WasiHttpHooks for NoNetwork {
     fn send_request(
         &mut self,
@@ -279,6 +293,7 @@ impl WasiHttpHooks for NoNetwork {
     }
 }
 
+#[cfg(feature = "wasi-http")]
 impl WasiHttpHooks for NetworkHooks {
     fn send_request(
         &mut self,
@@ -341,6 +356,7 @@ impl WasiHttpHooks for NetworkHooks {
 }
 
 /// A stable upper-snake code for an outbound error (`HTTP_REQUEST_DENIED`, ...).
+#[cfg(feature = "wasi-http")]
 fn error_code(e: &HttpError) -> String {
     let debug = format!("{e:?}");
     let name = debug.split(['(', ' ', '{']).next().unwrap_or("Error");
@@ -354,6 +370,7 @@ fn error_code(e: &HttpError) -> String {
     code
 }
 
+#[cfg(feature = "wasi-http")]
 async fn send(
     ctx: &AppContext,
     net: &AppNetwork,
@@ -441,7 +458,7 @@ async fn send(
     Ok((response, Box::new(io)))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "wasi-http"))]
 mod tests {
     use super::*;
 
