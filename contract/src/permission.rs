@@ -35,6 +35,13 @@ impl Permission {
         Permission::Network,
     ];
 
+    /// Every permission that grants a bridge interface: all but `network` (last in [`Self::ALL`]).
+    pub const WITH_INTERFACE: &'static [Permission] =
+        match (&Permission::ALL as &[Permission]).split_last() {
+            Some((_network, rest)) => rest,
+            None => &[],
+        };
+
     /// The name used in manifests, on the command line and on the wire.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -194,6 +201,18 @@ mod tests {
         }
         let e = "camera".parse::<Permission>().unwrap_err();
         assert!(e.to_string().contains("unknown permission `camera`"), "{e}");
+    }
+
+    #[test]
+    fn with_interface_is_all_but_network() {
+        let expected: Vec<Permission> = Permission::ALL
+            .into_iter()
+            .filter(|p| *p != Permission::Network)
+            .collect();
+        assert_eq!(Permission::WITH_INTERFACE, expected.as_slice());
+        for p in Permission::WITH_INTERFACE {
+            assert!(crate::Interface::for_permission(*p).is_some(), "{p}");
+        }
     }
 
     #[test]

@@ -20,16 +20,7 @@ use miniapp_package::{
     VersionDocument, keys,
 };
 
-const BRIDGE: &[Permission] = &[
-    Permission::Storage,
-    Permission::Auth,
-    Permission::Payment,
-    Permission::Location,
-    Permission::Ui,
-    Permission::Device,
-    Permission::Clipboard,
-    Permission::Share,
-];
+const BRIDGE: &[Permission] = Permission::WITH_INTERFACE;
 
 fn now() -> u64 {
     std::time::SystemTime::now()

@@ -174,16 +174,7 @@ pub fn probe_script(calls: &[(&str, serde_json::Value)]) -> String {
 }
 
 /// Every permission that has a bridge interface (all but `network`).
-pub const ALL_BRIDGE: &[Permission] = &[
-    Permission::Storage,
-    Permission::Auth,
-    Permission::Payment,
-    Permission::Location,
-    Permission::Ui,
-    Permission::Device,
-    Permission::Clipboard,
-    Permission::Share,
-];
+pub const ALL_BRIDGE: &[Permission] = Permission::WITH_INTERFACE;
 
 /// Runs a future on a fresh current-thread tokio runtime.
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
