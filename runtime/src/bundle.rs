@@ -430,7 +430,7 @@ impl Runtime {
                         if &sha256_hex(&bytes) != digest {
                             return Err(BundleError::ArtifactTampered(name.clone()).into());
                         }
-                        let component = crate::install::deserialize(self.engine(), &bytes)
+                        let component = crate::artifacts::deserialize(self.engine(), &bytes)
                             .map_err(|e| BundleError::EngineMismatch {
                                 artifact: name.clone(),
                                 reason: e.to_string(),

@@ -10,6 +10,7 @@
 //! digest was checked against the install record (or a pinned bundle index).
 #![deny(unsafe_code)]
 
+mod artifacts;
 mod audit;
 pub mod bridge;
 pub mod bundle;
@@ -19,6 +20,7 @@ mod dev;
 mod engine;
 mod error;
 mod fsutil;
+mod home;
 pub mod inspector;
 mod install;
 pub mod json_bridge;
@@ -45,9 +47,9 @@ pub use engine::{
 };
 pub use error::RuntimeError;
 pub use fsutil::write_file_atomic;
+pub use home::{Home, KeyRotation, RootRotation, TrustConfig};
 pub use install::{
-    AppVersions, Home, InstallOutcome, InstallRecord, InstallStore, InstalledApp, KeyRotation,
-    RootRotation, TrustConfig, component_import_names,
+    AppVersions, InstallOutcome, InstallRecord, InstallStore, InstalledApp, component_import_names,
 };
 pub use miniapp_contract::PermissionSet;
 pub use miniapp_package as package;

@@ -24,7 +24,8 @@ use crate::engine::{
     EPOCH_TICK, EngineOptions, EngineProfile, EngineReport, EpochTicker, build_engine,
 };
 use crate::error::RuntimeError;
-use crate::install::{Home, InstallOutcome, InstallStore, InstalledApp, LoadedApp};
+use crate::home::Home;
+use crate::install::{InstallOutcome, InstallStore, InstalledApp, LoadedApp};
 use crate::state::{AppContext, AppLimiter, AppState, HostContext};
 use crate::storage::{AppStorage, DEFAULT_QUOTA_BYTES};
 use crate::wasi_log::GuestOutput;

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::RuntimeError;
 use crate::fsutil;
-use crate::install::Home;
+use crate::home::Home;
 use crate::runtime::Runtime;
 use crate::tokens::now_unix;
 
@@ -660,7 +660,7 @@ pub(crate) const RESTAT_AFTER: std::time::Duration = std::time::Duration::from_m
 /// What an app's `state.json` said when last read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StateSeen {
-    pub(crate) stamp: crate::install::StateStamp,
+    pub(crate) stamp: crate::home::StateStamp,
     pub(crate) checked: std::time::Instant,
     pub(crate) pending: bool,
     pub(crate) failed_launches: u32,
