@@ -85,7 +85,10 @@ pub struct InstallOutcome {
     pub compile_ms: f64,
 }
 
-/// Installs verified packages into a home and loads them back for launch.
+/// Installs verified packages into a home and loads them back for launch. A host gets it from
+/// [`crate::Runtime::install_store`] for read-only queries (versions, records, usage, the list);
+/// every write (install, stage, activate, roll back, uninstall, launch outcomes) goes through the
+/// [`crate::Runtime`], which keeps its caches, its audit log and the code-update policy in step.
 #[derive(Debug)]
 pub struct InstallStore<'h> {
     home: &'h Home,
@@ -232,7 +235,7 @@ impl<'h> InstallStore<'h> {
     }
 
     /// Installs a verified package: import check, precompile, extract, flip `state.json`.
-    pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
+    pub(crate) fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
         self.put(pkg, false, None)
     }
 
@@ -250,7 +253,7 @@ impl<'h> InstallStore<'h> {
 
     /// Like [`InstallStore::install`], but records the version as `pending`: it becomes active
     /// at the app's next launch ([`InstallStore::activate_pending`]).
-    pub fn stage(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
+    pub(crate) fn stage(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
         self.put(pkg, true, None)
     }
 
@@ -400,7 +403,7 @@ impl<'h> InstallStore<'h> {
     /// active)`, or `None` when nothing was pending (a stale pending, not newer than the active
     /// version, is dropped).
     #[allow(clippy::type_complexity)]
-    pub fn activate_pending(
+    pub(crate) fn activate_pending(
         &self,
         app: &AppId,
     ) -> Result<Option<(Option<semver::Version>, semver::Version)>, RuntimeError> {
@@ -428,7 +431,7 @@ impl<'h> InstallStore<'h> {
     }
 
     /// Drops a staged version before it activates (the marketplace pulled it). Returns it.
-    pub fn discard_pending(&self, app: &AppId) -> Result<Option<semver::Version>, RuntimeError> {
+    pub(crate) fn discard_pending(&self, app: &AppId) -> Result<Option<semver::Version>, RuntimeError> {
         let Some(app_dir) = self.app_dir(app)? else {
             return Ok(None);
         };
@@ -445,7 +448,7 @@ impl<'h> InstallStore<'h> {
 
     /// Returns to the backup version; the version left is remembered so updates skip it.
     /// Returns `(left, now active)`.
-    pub fn rollback(
+    pub(crate) fn rollback(
         &self,
         app: &AppId,
     ) -> Result<(semver::Version, semver::Version), RuntimeError> {
@@ -476,7 +479,7 @@ impl<'h> InstallStore<'h> {
 
     /// Counts a failed launch of the active version. At `limit` failures in a row, with a backup
     /// kept, rolls back and returns `(left, now active)`.
-    pub fn record_launch_failure(
+    pub(crate) fn record_launch_failure(
         &self,
         app: &AppId,
         limit: u32,
@@ -496,7 +499,7 @@ impl<'h> InstallStore<'h> {
     }
 
     /// Resets the failed-launch counter after a launch that worked.
-    pub fn record_launch_success(&self, app: &AppId) -> Result<(), RuntimeError> {
+    pub(crate) fn record_launch_success(&self, app: &AppId) -> Result<(), RuntimeError> {
         let Some(app_dir) = self.app_dir(app)? else {
             return Ok(());
         };
@@ -639,7 +642,7 @@ impl<'h> InstallStore<'h> {
     }
 
     /// Removes an app's versions and artifacts (its storage is kept unless `purge_data`).
-    pub fn uninstall(&self, app: &AppId, purge_data: bool) -> Result<(), RuntimeError> {
+    pub(crate) fn uninstall(&self, app: &AppId, purge_data: bool) -> Result<(), RuntimeError> {
         let versions = self.versions(app)?;
         if versions.active.is_none() {
             return Err(RuntimeError::AppNotFound(app.to_string()));

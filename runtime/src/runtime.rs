@@ -228,11 +228,12 @@ impl Runtime {
         &self.network
     }
 
+    /// The install store, for read-only queries (its writes are the runtime's own).
     pub fn install_store(&self) -> InstallStore<'_> {
         InstallStore::with_key(&self.home, &self.engine, &self.engine_key)
     }
 
-    /// Installs a verified package (see [`InstallStore::install`]) and audits it.
+    /// Installs a verified package (extract, precompile, flip `state.json`) and audits it.
     pub fn install(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
         let id = pkg.manifest().id.clone();
         let result = self
