@@ -724,9 +724,8 @@ impl Runtime {
         Ok(v)
     }
 
-    /// Stages a verified package as the app's pending version (see [`InstallStore::stage`]).
-    ///
-    /// [`InstallStore::stage`]: crate::InstallStore::stage
+    /// Stages a verified package as the app's pending version: installed beside the active one,
+    /// it becomes active at the app's next launch.
     pub fn stage(&self, pkg: &VerifiedPackage) -> Result<crate::InstallOutcome, RuntimeError> {
         let id = pkg.manifest().id.clone();
         let result = self
