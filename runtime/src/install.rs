@@ -431,7 +431,10 @@ impl<'h> InstallStore<'h> {
     }
 
     /// Drops a staged version before it activates (the marketplace pulled it). Returns it.
-    pub(crate) fn discard_pending(&self, app: &AppId) -> Result<Option<semver::Version>, RuntimeError> {
+    pub(crate) fn discard_pending(
+        &self,
+        app: &AppId,
+    ) -> Result<Option<semver::Version>, RuntimeError> {
         let Some(app_dir) = self.app_dir(app)? else {
             return Ok(None);
         };
