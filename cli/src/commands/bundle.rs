@@ -1,10 +1,9 @@
 use std::path::PathBuf;
 
-use miniapp_package::{TrustAnchors, keys};
 use miniapp_runtime::bundle::{BundleOptions, write_bundle};
 use miniapp_runtime::{Backend, EngineOptions, EngineProfile, Limits};
 
-use crate::output::{CliError, print_json, read, read_string};
+use crate::output::{CliError, print_json, read};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -26,22 +25,15 @@ pub struct Args {
     /// The bundle directory to create (must not exist, or be empty).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// The marketplace root public key (PEM) the packages are verified against.
-    #[arg(long, value_name = "ROOT.pub")]
-    pub root: PathBuf,
-    /// The host version to check minHostVersion against (default: this CLI's version).
-    #[arg(long, value_name = "X.Y.Z")]
-    pub host_version: Option<semver::Version>,
+    #[command(flatten)]
+    pub trust: super::VerifyTrust,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    let root = keys::public_key_from_pem(&read_string(&a.root)?)?;
-    let host_version = a.host_version.unwrap_or_else(|| {
-        semver::Version::parse(env!("CARGO_PKG_VERSION")).expect("crate version is semver")
-    });
+    let (anchors, host_version) = a.trust.load()?;
     let zips = a
         .packages
         .iter()
@@ -61,13 +53,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         engine,
     };
     let spinner = crate::output::spinner("verifying and precompiling");
-    let result = write_bundle(
-        &zips,
-        &TrustAnchors::new(root),
-        &host_version,
-        &opts,
-        &a.out,
-    );
+    let result = write_bundle(&zips, &anchors, &host_version, &opts, &a.out);
     spinner.finish_and_clear();
     let summary = result?;
     if a.json {

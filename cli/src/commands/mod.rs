@@ -66,3 +66,28 @@ mod tests {
         }
     }
 }
+
+/// What an offline verification trusts: `--root` and `--host-version` (`verify`, `bundle`).
+#[derive(clap::Args, Debug)]
+pub struct VerifyTrust {
+    /// The marketplace root public key (PEM) the packages are verified against.
+    #[arg(long, value_name = "ROOT.pub")]
+    pub root: std::path::PathBuf,
+    /// The host version to check minHostVersion against (default: this CLI's version).
+    #[arg(long, value_name = "X.Y.Z")]
+    pub host_version: Option<semver::Version>,
+}
+
+impl VerifyTrust {
+    /// The trust anchors (the root key) and the host version, defaults applied.
+    pub fn load(
+        &self,
+    ) -> Result<(miniapp_package::TrustAnchors, semver::Version), crate::output::CliError> {
+        let pem = crate::output::read_string(&self.root)?;
+        let root = miniapp_package::keys::public_key_from_pem(&pem)?;
+        let host_version = self.host_version.clone().unwrap_or_else(|| {
+            semver::Version::parse(env!("CARGO_PKG_VERSION")).expect("crate version is semver")
+        });
+        Ok((miniapp_package::TrustAnchors::new(root), host_version))
+    }
+}
