@@ -22,6 +22,7 @@ use sha2::Digest as _;
 
 use crate::Runtime;
 use crate::engine::{Backend, target_name};
+pub use crate::error::BundleError;
 use crate::error::RuntimeError;
 use crate::install::InstallOutcome;
 
@@ -65,67 +66,6 @@ pub struct BundleEntry {
     pub artifact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_sha256: Option<String>,
-}
-
-/// Why a bundle was refused. Nothing of a refused bundle is installed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BundleError {
-    /// The index is missing, unreadable, of another format, or names a file that is missing.
-    #[error("the bundle is not readable: {0}")]
-    Invalid(String),
-    /// `index.json` does not have the digest the host pinned.
-    #[error("the bundle index has sha256 {actual}, the host expects {expected}")]
-    IndexChanged { expected: String, actual: String },
-    /// A package differs from its index entry (digest, id or version).
-    #[error("the bundle index does not match its packages: {0}")]
-    IndexMismatch(String),
-    /// A precompiled artifact differs from the digest in the index.
-    #[error("the precompiled artifact {0} does not match the bundle index")]
-    ArtifactTampered(String),
-    /// The bundle was made for another target.
-    #[error("the bundle was made for {bundle}; this runtime runs on {runtime}")]
-    TargetMismatch { bundle: String, runtime: String },
-    /// The bundle needs an engine this runtime does not run (Pulley vs native code).
-    #[error("the bundle needs the {bundle} engine; this runtime runs {runtime}")]
-    EngineUnavailable { bundle: String, runtime: String },
-    /// wasmtime refused an artifact: another wasmtime version or engine configuration wrote it.
-    #[error("the precompiled artifact {artifact} was made by another engine: {reason}")]
-    EngineMismatch { artifact: String, reason: String },
-}
-
-impl BundleError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            BundleError::Invalid(_) => "BUNDLE_INVALID",
-            BundleError::IndexChanged { .. } => "BUNDLE_INDEX_CHANGED",
-            BundleError::IndexMismatch(_) => "BUNDLE_INDEX_MISMATCH",
-            BundleError::ArtifactTampered(_) => "BUNDLE_ARTIFACT_TAMPERED",
-            BundleError::TargetMismatch { .. } => "BUNDLE_TARGET_MISMATCH",
-            BundleError::EngineUnavailable { .. } => "BUNDLE_ENGINE_UNAVAILABLE",
-            BundleError::EngineMismatch { .. } => "BUNDLE_ENGINE_MISMATCH",
-        }
-    }
-
-    pub fn hint(&self) -> &'static str {
-        match self {
-            BundleError::Invalid(_) | BundleError::IndexChanged { .. } => {
-                "rebuild the bundle with `miniapp bundle` in the host's build and ship it unchanged"
-            }
-            BundleError::IndexMismatch(_) | BundleError::ArtifactTampered(_) => {
-                "the bundle was altered after it was built: rebuild it and do not trust this copy"
-            }
-            BundleError::TargetMismatch { .. } => {
-                "build the bundle with `--target` set to this host's target triple"
-            }
-            BundleError::EngineUnavailable { .. } => {
-                "build the bundle with the engine this runtime uses (`--engine pulley` where JIT is forbidden)"
-            }
-            BundleError::EngineMismatch { .. } => {
-                "build the bundle with the same miniapp/wasmtime version and engine profile as the host"
-            }
-        }
-    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -104,9 +104,9 @@ pub enum RuntimeError {
     /// no precompiled artifact for its engine.
     #[error("this runtime has no compiler and `{0}` has no precompiled artifact for its engine")]
     CompilerUnavailable(String),
-    /// A bundle was refused (see [`crate::bundle::BundleError`] for its codes); nothing was installed.
+    /// A bundle was refused (see [`BundleError`] for its codes); nothing was installed.
     #[error(transparent)]
-    Bundle(#[from] crate::bundle::BundleError),
+    Bundle(#[from] BundleError),
     /// The code-update policy (`web-only`) keeps component apps from being installed or updated.
     #[error("{0}")]
     UpdateNotAllowed(String),
@@ -268,6 +268,67 @@ impl From<std::io::Error> for RuntimeError {
         RuntimeError::Io {
             message: e.to_string(),
             kind: e.kind(),
+        }
+    }
+}
+
+/// Why a bundle was refused. Nothing of a refused bundle is installed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// The index is missing, unreadable, of another format, or names a file that is missing.
+    #[error("the bundle is not readable: {0}")]
+    Invalid(String),
+    /// `index.json` does not have the digest the host pinned.
+    #[error("the bundle index has sha256 {actual}, the host expects {expected}")]
+    IndexChanged { expected: String, actual: String },
+    /// A package differs from its index entry (digest, id or version).
+    #[error("the bundle index does not match its packages: {0}")]
+    IndexMismatch(String),
+    /// A precompiled artifact differs from the digest in the index.
+    #[error("the precompiled artifact {0} does not match the bundle index")]
+    ArtifactTampered(String),
+    /// The bundle was made for another target.
+    #[error("the bundle was made for {bundle}; this runtime runs on {runtime}")]
+    TargetMismatch { bundle: String, runtime: String },
+    /// The bundle needs an engine this runtime does not run (Pulley vs native code).
+    #[error("the bundle needs the {bundle} engine; this runtime runs {runtime}")]
+    EngineUnavailable { bundle: String, runtime: String },
+    /// wasmtime refused an artifact: another wasmtime version or engine configuration wrote it.
+    #[error("the precompiled artifact {artifact} was made by another engine: {reason}")]
+    EngineMismatch { artifact: String, reason: String },
+}
+
+impl BundleError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BundleError::Invalid(_) => "BUNDLE_INVALID",
+            BundleError::IndexChanged { .. } => "BUNDLE_INDEX_CHANGED",
+            BundleError::IndexMismatch(_) => "BUNDLE_INDEX_MISMATCH",
+            BundleError::ArtifactTampered(_) => "BUNDLE_ARTIFACT_TAMPERED",
+            BundleError::TargetMismatch { .. } => "BUNDLE_TARGET_MISMATCH",
+            BundleError::EngineUnavailable { .. } => "BUNDLE_ENGINE_UNAVAILABLE",
+            BundleError::EngineMismatch { .. } => "BUNDLE_ENGINE_MISMATCH",
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        match self {
+            BundleError::Invalid(_) | BundleError::IndexChanged { .. } => {
+                "rebuild the bundle with `miniapp bundle` in the host's build and ship it unchanged"
+            }
+            BundleError::IndexMismatch(_) | BundleError::ArtifactTampered(_) => {
+                "the bundle was altered after it was built: rebuild it and do not trust this copy"
+            }
+            BundleError::TargetMismatch { .. } => {
+                "build the bundle with `--target` set to this host's target triple"
+            }
+            BundleError::EngineUnavailable { .. } => {
+                "build the bundle with the engine this runtime uses (`--engine pulley` where JIT is forbidden)"
+            }
+            BundleError::EngineMismatch { .. } => {
+                "build the bundle with the same miniapp/wasmtime version and engine profile as the host"
+            }
         }
     }
 }

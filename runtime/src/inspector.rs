@@ -165,7 +165,7 @@ mod tests {
     use crate::bridge::{Method, RECORD_LIMIT_BYTES, bridge_call};
     use crate::capabilities::Bridge;
     use crate::capabilities::bindings::miniapp::bridge::{auth, payment, storage};
-    use crate::testing::context;
+    use crate::capabilities::testing::context;
     use miniapp_package::Permission;
     use serde_json::json;
     use std::sync::atomic::{AtomicBool, Ordering};

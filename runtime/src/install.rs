@@ -601,7 +601,7 @@ impl<'h> InstallStore<'h> {
     }
 
     /// The usage totals persisted for an app (zero when none).
-    pub fn stored_usage(&self, app: &AppId) -> Result<crate::bridge::UsageSnapshot, RuntimeError> {
+    pub fn stored_usage(&self, app: &AppId) -> Result<crate::usage::UsageSnapshot, RuntimeError> {
         let Some(dir) = self.app_dir(app)? else {
             return Ok(Default::default());
         };
@@ -615,7 +615,7 @@ impl<'h> InstallStore<'h> {
     pub(crate) fn store_usage(
         &self,
         app: &AppId,
-        usage: &crate::bridge::UsageSnapshot,
+        usage: &crate::usage::UsageSnapshot,
     ) -> Result<(), RuntimeError> {
         let Some(dir) = self.app_dir(app)? else {
             return Ok(());

@@ -49,7 +49,7 @@ pub async fn dispatch_str(ctx: &AppContext, request: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context;
+    use crate::capabilities::testing::context;
     use miniapp_package::Permission;
 
     #[tokio::test]

@@ -24,17 +24,16 @@ mod home;
 pub mod inspector;
 mod install;
 pub mod json_bridge;
+mod lifecycle;
 mod runtime;
 mod state;
 pub mod storage;
 pub mod tokens;
 pub mod updates;
+mod usage;
 mod wasi_log;
 
-#[cfg(test)]
-mod testing;
-
-pub use bridge::{BridgeError, Method, SPAN_TARGET, UsageSnapshot};
+pub use bridge::{BridgeError, Method, SPAN_TARGET};
 pub use capabilities::HostServices;
 pub use capabilities::network::{
     NetworkPolicy, NetworkService, SystemNetwork, web_content_security_policy,
@@ -61,3 +60,4 @@ pub use updates::{
     CodeUpdatePolicy, FetchBody, FetchError, FetchResponse, Fetcher, UpdateOutcome, UpdateProgress,
     Updater,
 };
+pub use usage::UsageSnapshot;

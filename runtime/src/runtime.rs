@@ -15,19 +15,23 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi_http::WasiHttpCtx;
 
 use crate::audit::AuditLog;
-use crate::bridge::{AppUsage, UsageSnapshot};
 use crate::capabilities::bindings::{MiniProgram, MiniProgramPre};
-use crate::capabilities::consent::{ConsentState, ConsentStore};
-use crate::capabilities::network::{AppNetwork, NetworkHooks, NetworkPolicy, NoNetwork};
-use crate::capabilities::{HostServices, auth::TokenPolicy, link_bridge};
+use crate::capabilities::consent::{ConsentService, ConsentState, ConsentStore};
+use crate::capabilities::network::NetworkPolicy;
+#[cfg(feature = "wasi-http")]
+use crate::capabilities::network::{AppNetwork, NetworkHooks, NetworkService, NoNetwork};
+use crate::capabilities::{HostServices, link_bridge};
 use crate::engine::{
     EPOCH_TICK, EngineOptions, EngineProfile, EngineReport, EpochTicker, build_engine,
 };
 use crate::error::RuntimeError;
 use crate::home::Home;
 use crate::install::{InstallOutcome, InstallStore, InstalledApp, LoadedApp};
+use crate::lifecycle::Apps;
 use crate::state::{AppContext, AppLimiter, AppState, HostContext};
 use crate::storage::{AppStorage, DEFAULT_QUOTA_BYTES};
+use crate::tokens::TokenPolicy;
+use crate::usage::{AppUsage, UsageSnapshot};
 use crate::wasi_log::GuestOutput;
 use miniapp_contract::PermissionSet;
 
@@ -69,7 +73,7 @@ pub struct RuntimeConfig {
     /// Rules for outbound HTTP beyond each app's `allowedDomains` (loopback, timeouts).
     pub network: NetworkPolicy,
     /// Which apps may be installed or updated over the air (`web-only` on an App Store build).
-    pub code_updates: crate::updates::CodeUpdatePolicy,
+    pub code_updates: crate::lifecycle::CodeUpdatePolicy,
 }
 
 impl RuntimeConfig {
@@ -109,9 +113,6 @@ pub struct LaunchTimings {
     pub instantiate_ms: f64,
 }
 
-/// `InstancePre`s of an app's active version, per (declared, granted) permission sets.
-type PreCache = HashMap<(PermissionSet, PermissionSet), MiniProgramPre<AppState>>;
-
 /// Linkers per (declared, granted) permission sets: what is linked depends on nothing else, so
 /// every app with the same grants shares one (WASI alone is a few hundred host functions).
 type LinkerCache = HashMap<(PermissionSet, PermissionSet), Arc<Linker<AppState>>>;
@@ -119,38 +120,27 @@ type LinkerCache = HashMap<(PermissionSet, PermissionSet), Arc<Linker<AppState>>
 /// The embeddable runtime. Cheap to share behind an `Arc`; every method takes `&self`.
 pub struct Runtime {
     engine: Engine,
-    /// The engine's compatibility key (names its artifact dir), computed once.
-    engine_key: String,
     /// How the engine was built (profile, allocator, reservations, any fallback).
     engine_report: EngineReport,
     /// The largest linear memory the engine reserves: no launch may ask for more.
     max_memory_bytes: usize,
     ticker: Arc<EpochTicker>,
-    home: Home,
+    /// The home, the per-app slots and their version lifecycle; shared with live instances.
+    apps: Arc<Apps>,
     host: Arc<HostContext>,
     limits: Limits,
     fuel_enabled: bool,
     withheld: PermissionSet,
     network: Arc<NetworkPolicy>,
-    code_updates: crate::updates::CodeUpdatePolicy,
+    code_updates: crate::lifecycle::CodeUpdatePolicy,
     consent: ConsentStore,
-    gate: crate::updates::LaunchGate,
-    loaded: Mutex<HashMap<AppId, Arc<LoadedApp>>>,
-    pres: Mutex<HashMap<AppId, PreCache>>,
     linkers: Mutex<LinkerCache>,
-    storages: Mutex<HashMap<AppId, Arc<AppStorage>>>,
-    usages: Mutex<HashMap<AppId, Arc<AppUsage>>>,
-    /// Per app, the counts already added to `usage.json`.
-    persisted: Mutex<HashMap<AppId, UsageSnapshot>>,
-    /// Per app, what `state.json` said at a given stamp: (a pending version?, failed launches).
-    /// Lets a warm launch skip reading and locking it (see `Runtime::before_launch`).
-    pub(crate) state_cache: Mutex<HashMap<AppId, crate::updates::StateSeen>>,
 }
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
-            .field("home", &self.home.path())
+            .field("home", &self.apps.home().path())
             .finish_non_exhaustive()
     }
 }
@@ -171,21 +161,22 @@ impl Runtime {
             AuditLog::disabled()
         };
         let host = Arc::new(HostContext {
-            services: config.services,
+            services: config.services.into_map(),
             tokens: home.token_issuer()?,
             audit,
             host_version: home.trust().host_version.clone(),
             token_policy: config.token_policy,
+            redact: crate::capabilities::redact,
         });
         let consent = ConsentStore::open(home.dir())?;
-        let gate = crate::updates::LaunchGate::open(&home)?;
+        let engine_key = crate::engine::compatibility_key(&engine, &engine_options, &engine_report);
+        let apps = Arc::new(Apps::new(home, engine.clone(), engine_key, host.clone())?);
         Ok(Runtime {
             ticker: Arc::new(EpochTicker::new(&engine)),
-            engine_key: crate::engine::compatibility_key(&engine, &engine_options, &engine_report),
             engine_report,
             max_memory_bytes: engine_options.max_memory_bytes,
             engine,
-            home,
+            apps,
             host,
             limits: config.limits,
             fuel_enabled: config.engine.fuel,
@@ -193,19 +184,12 @@ impl Runtime {
             network: Arc::new(config.network),
             code_updates: config.code_updates,
             consent,
-            loaded: Mutex::default(),
-            pres: Mutex::default(),
             linkers: Mutex::default(),
-            storages: Mutex::default(),
-            usages: Mutex::default(),
-            persisted: Mutex::default(),
-            state_cache: Mutex::default(),
-            gate,
         })
     }
 
     pub fn home(&self) -> &Home {
-        &self.home
+        self.apps.home()
     }
 
     pub fn engine(&self) -> &Engine {
@@ -219,7 +203,7 @@ impl Runtime {
     }
 
     /// Which apps may be installed or updated over the air.
-    pub fn code_update_policy(&self) -> crate::updates::CodeUpdatePolicy {
+    pub fn code_update_policy(&self) -> crate::lifecycle::CodeUpdatePolicy {
         self.code_updates
     }
 
@@ -230,7 +214,7 @@ impl Runtime {
 
     /// The install store, for read-only queries (its writes are the runtime's own).
     pub fn install_store(&self) -> InstallStore<'_> {
-        InstallStore::with_key(&self.home, &self.engine, &self.engine_key)
+        self.apps.install_store()
     }
 
     /// Installs a verified package (extract, precompile, flip `state.json`) and audits it.
@@ -248,7 +232,7 @@ impl Runtime {
             ),
             Err(e) => self.audit_refusal(Some(&id), e),
         }
-        self.loaded.lock().unwrap().remove(&id);
+        self.forget(&id);
         result
     }
 
@@ -266,38 +250,48 @@ impl Runtime {
     /// Opens and verifies package bytes against this home's root key and host version.
     pub fn verify_package(&self, bytes: &[u8]) -> Result<VerifiedPackage, RuntimeError> {
         let verified = miniapp_package::Archive::open(bytes).and_then(|archive| {
-            let anchors = self.home.trust_anchors().map_err(|e| match e {
+            let anchors = self.home().trust_anchors().map_err(|e| match e {
                 RuntimeError::Package(p) => p,
                 other => miniapp_package::PackageError::KeyInvalid {
                     reason: other.to_string(),
                 },
             })?;
-            miniapp_package::verify(&archive, &anchors, &self.home.trust().host_version)
+            miniapp_package::verify(&archive, &anchors, &self.home().trust().host_version)
         });
         Ok(verified?)
     }
 
     /// Drops what this process holds in memory for `app` (its active version changed).
     pub(crate) fn forget(&self, app: &AppId) {
-        self.loaded.lock().unwrap().remove(app);
-        self.pres.lock().unwrap().remove(app);
+        self.apps.forget(app);
     }
 
     pub(crate) fn audit(&self, event: &str, app: Option<&AppId>, details: serde_json::Value) {
-        self.host.audit.record(event, app, details);
+        self.apps.audit(event, app, details);
     }
 
-    pub(crate) fn launch_gate(&self) -> &crate::updates::LaunchGate {
-        &self.gate
+    /// The apps' slots and version lifecycle (for `updates` and `bundle`).
+    pub(crate) fn apps(&self) -> &Apps {
+        &self.apps
     }
 
     /// Records a refused install or launch in the audit log.
     pub fn audit_refusal(&self, app: Option<&AppId>, e: &RuntimeError) {
-        self.host.audit.record(
-            "refused",
-            app,
-            serde_json::json!({"code": e.code(), "message": e.to_string()}),
-        );
+        self.apps.audit_refusal(app, e);
+    }
+
+    /// Stages a verified package as the app's pending version: installed beside the active one,
+    /// it becomes active at the app's next launch.
+    pub fn stage(&self, pkg: &VerifiedPackage) -> Result<InstallOutcome, RuntimeError> {
+        self.apps.stage(pkg, self.code_updates)
+    }
+
+    /// Returns `app` to its backup version. Returns `(left, now active)`.
+    pub fn rollback(
+        &self,
+        app: &AppId,
+    ) -> Result<(semver::Version, semver::Version), RuntimeError> {
+        self.apps.rollback(app, "requested")
     }
 
     pub fn list(&self) -> Result<Vec<InstalledApp>, RuntimeError> {
@@ -306,9 +300,11 @@ impl Runtime {
 
     pub fn uninstall(&self, app: &AppId, purge_data: bool) -> Result<(), RuntimeError> {
         self.install_store().uninstall(app, purge_data)?;
-        self.loaded.lock().unwrap().remove(app);
-        self.pres.lock().unwrap().remove(app);
-        self.storages.lock().unwrap().remove(app);
+        self.apps.slot(app, |s| {
+            s.loaded = None;
+            s.pres.clear();
+            s.storage = None;
+        });
         self.host.audit.record(
             "uninstall",
             Some(app),
@@ -336,46 +332,31 @@ impl Runtime {
     /// counts not yet persisted.
     pub fn usage_totals(&self, app: &AppId) -> Result<UsageSnapshot, RuntimeError> {
         let stored = self.install_store().stored_usage(app)?;
-        let persisted = self
-            .persisted
-            .lock()
-            .unwrap()
-            .get(app)
-            .copied()
-            .unwrap_or_default();
-        Ok(stored.add_delta(&self.usage(app), &persisted))
+        let (now, persisted) = self.apps.slot(app, |s| (s.usage.snapshot(), s.persisted));
+        Ok(stored.add_delta(&now, &persisted))
     }
 
     /// Adds this process's usage counts to each app's `usage.json` (hosts call it at shutdown or
     /// periodically; the CLI after every run).
     pub fn persist_usage(&self) -> Result<(), RuntimeError> {
-        let apps: Vec<(AppId, UsageSnapshot)> = self
-            .usages
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(a, u)| (a.clone(), u.snapshot()))
-            .collect();
-        let mut persisted = self.persisted.lock().unwrap();
-        for (app, now) in apps {
-            let before = persisted.get(&app).copied().unwrap_or_default();
-            if now == before {
-                continue;
+        let mut changed: Vec<(AppId, UsageSnapshot, UsageSnapshot)> = Vec::new();
+        self.apps.each_slot(|app, s| {
+            let now = s.usage.snapshot();
+            if now != s.persisted {
+                changed.push((app.clone(), now, s.persisted));
             }
-            let store = self.install_store();
+        });
+        let store = self.install_store();
+        for (app, now, before) in changed {
             let total = store.stored_usage(&app)?.add_delta(&now, &before);
             store.store_usage(&app, &total)?;
-            persisted.insert(app, now);
+            self.apps.slot(&app, |s| s.persisted = now);
         }
         Ok(())
     }
 
     fn usage_of(&self, app: &AppId) -> Arc<AppUsage> {
-        let mut usages = self.usages.lock().unwrap();
-        if let Some(u) = usages.get(app) {
-            return u.clone();
-        }
-        usages.entry(app.clone()).or_default().clone()
+        self.apps.slot(app, |s| s.usage.clone())
     }
 
     /// The app's storage; a launch passes the quota of its limits, which then holds for the app
@@ -385,42 +366,38 @@ impl Runtime {
         app: &AppId,
         launch_quota: Option<u64>,
     ) -> Result<Arc<AppStorage>, RuntimeError> {
-        if let Some(s) = self.storages.lock().unwrap().get(app) {
+        if let Some(s) = self.apps.slot(app, |s| s.storage.clone()) {
             if let Some(quota) = launch_quota {
                 s.set_quota(quota);
             }
-            return Ok(s.clone());
+            return Ok(s);
         }
         let quota = launch_quota.unwrap_or(self.limits.storage_quota_bytes);
-        let storage = Arc::new(AppStorage::open(self.home.data_dir(app)?, quota)?);
+        // Opened outside the slots' lock (it reads the disk); the first one in wins.
+        let storage = Arc::new(AppStorage::open(self.home().data_dir(app)?, quota)?);
         Ok(self
-            .storages
-            .lock()
-            .unwrap()
-            .entry(app.clone())
-            .or_insert(storage)
-            .clone())
+            .apps
+            .slot(app, |s| s.storage.get_or_insert(storage).clone()))
     }
 
     fn loaded_app(&self, app: &AppId) -> Result<(Arc<LoadedApp>, f64), RuntimeError> {
-        if let Some(l) = self.loaded.lock().unwrap().get(app) {
-            return Ok((l.clone(), 0.0));
+        if let Some(l) = self.apps.slot(app, |s| s.loaded.clone()) {
+            return Ok((l, 0.0));
         }
         let start = Instant::now();
         let loaded = Arc::new(self.install_store().load(app)?);
         let ms = start.elapsed().as_secs_f64() * 1e3;
-        self.loaded
-            .lock()
-            .unwrap()
-            .insert(app.clone(), loaded.clone());
+        self.apps.slot(app, |s| s.loaded = Some(loaded.clone()));
         Ok((loaded, ms))
     }
 
     /// Forgets compiled components and `InstancePre`s held in memory (the next launch of each app
     /// is a cold start). Linkers per grant set stay: they belong to no app.
     pub fn clear_caches(&self) {
-        self.loaded.lock().unwrap().clear();
-        self.pres.lock().unwrap().clear();
+        self.apps.each_slot(|_, s| {
+            s.loaded = None;
+            s.pres.clear();
+        });
     }
 
     /// grants = declared ∩ consented (for sensitive permissions) ∩ not withheld by the host.
@@ -434,7 +411,12 @@ impl Runtime {
             let answer = match self.consent.answer(app, p) {
                 Some(a) => a,
                 None => {
-                    let a = self.host.services.consent.ask(app, p).await;
+                    let a = self
+                        .host
+                        .services
+                        .get::<dyn ConsentService>()
+                        .ask(app, p)
+                        .await;
                     self.consent.remember(app, p, Some(a))?;
                     self.host.audit.record(
                         "consent",
@@ -487,8 +469,8 @@ impl Runtime {
     ) -> Result<(MiniProgramPre<AppState>, f64), RuntimeError> {
         let app = &loaded.record.manifest.id;
         let key = (declared, grants);
-        if let Some(pre) = self.pres.lock().unwrap().get(app).and_then(|m| m.get(&key)) {
-            return Ok((pre.clone(), 0.0));
+        if let Some(pre) = self.apps.slot(app, |s| s.pres.get(&key).cloned()) {
+            return Ok((pre, 0.0));
         }
         let start = Instant::now();
         let linker = self.linker(declared, grants)?;
@@ -497,12 +479,7 @@ impl Runtime {
             .and_then(MiniProgramPre::new)
             .map_err(|e| RuntimeError::InstantiateFailed(format!("{e:#}")))?;
         let ms = start.elapsed().as_secs_f64() * 1e3;
-        self.pres
-            .lock()
-            .unwrap()
-            .entry(app.clone())
-            .or_default()
-            .insert(key, pre.clone());
+        self.apps.slot(app, |s| s.pres.insert(key, pre.clone()));
         Ok((pre, ms))
     }
 
@@ -579,10 +556,8 @@ impl Runtime {
         self.install_store()
             .check_imports(&component, record.declared())?;
         self.forget(&manifest.id);
-        self.loaded.lock().unwrap().insert(
-            manifest.id.clone(),
-            Arc::new(LoadedApp { record, component }),
-        );
+        let loaded = Arc::new(LoadedApp { record, component });
+        self.apps.slot(&manifest.id, |s| s.loaded = Some(loaded));
         Ok(())
     }
 
@@ -603,8 +578,24 @@ impl Runtime {
     }
 
     /// Launches an installed app: a fresh instance with its own store. Call
-    /// [`AppInstance::on_launch`] next.
+    /// [`AppInstance::on_launch`] next. How the launch ends is recorded for the app's version
+    /// (a guest failure here, or `on-launch`'s result): [`CRASH_LOOP_LIMIT`] guest failures
+    /// in a row roll a new version back to its backup.
+    ///
+    /// [`CRASH_LOOP_LIMIT`]: crate::lifecycle::CRASH_LOOP_LIMIT
     pub async fn launch(
+        &self,
+        app: &AppId,
+        options: LaunchOptions,
+    ) -> Result<AppInstance, RuntimeError> {
+        let instance = self.instantiate(app, options).await;
+        if let Err(e) = &instance {
+            self.apps.record_launch(app, Err(e));
+        }
+        instance
+    }
+
+    async fn instantiate(
         &self,
         app: &AppId,
         options: LaunchOptions,
@@ -622,9 +613,9 @@ impl Runtime {
                 "a fuel budget needs an engine built with EngineOptions { fuel: true, .. }".into(),
             ));
         }
-        self.before_launch(app)?;
+        self.apps.before_launch(app)?;
         let (loaded, load_ms) = self.loaded_app(app)?;
-        self.gate.check(app, &loaded.record.partner)?;
+        self.apps.gate().check(app, &loaded.record.partner)?;
         let declared = loaded.record.declared();
         let grants = self.grants(app, declared).await?;
         let (pre, link_ms) = self.instance_pre(&loaded, declared, grants)?;
@@ -645,17 +636,22 @@ impl Runtime {
             .stdout(GuestOutput::stdout(app, ctx.usage.clone()))
             .stderr(GuestOutput::stderr(app, ctx.usage.clone()))
             .build();
-        let network = declared
-            .contains(Permission::Network)
-            .then(|| NetworkHooks {
-                ctx: ctx.clone(),
-                net: AppNetwork {
-                    allowed: loaded.record.manifest.allowed_domains.clone().into(),
-                    policy: self.network.clone(),
-                    service: self.host.services.network.clone(),
-                },
-                granted: grants.contains(Permission::Network),
-            });
+        // `wasi:http` is linked only for apps that declare `network`; the hooks hold the policy.
+        #[cfg(feature = "wasi-http")]
+        let http_hooks: Box<dyn wasmtime_wasi_http::WasiHttpHooks + Send> =
+            if declared.contains(Permission::Network) {
+                Box::new(NetworkHooks {
+                    ctx: ctx.clone(),
+                    net: AppNetwork {
+                        allowed: loaded.record.manifest.allowed_domains.clone().into(),
+                        policy: self.network.clone(),
+                        service: self.host.services.get::<dyn NetworkService>().clone(),
+                    },
+                    granted: grants.contains(Permission::Network),
+                })
+            } else {
+                Box::new(NoNetwork)
+            };
         let limiter = AppLimiter::new(
             limits.memory_bytes,
             StoreLimitsBuilder::new()
@@ -675,8 +671,8 @@ impl Runtime {
                 limiter,
                 #[cfg(feature = "wasi-http")]
                 http: WasiHttpCtx::new(),
-                network,
-                no_network: NoNetwork,
+                #[cfg(feature = "wasi-http")]
+                http_hooks,
             },
         );
         store.limiter(|s| &mut s.limiter);
@@ -692,6 +688,8 @@ impl Runtime {
             store,
             bindings: None,
             ticker: self.ticker.clone(),
+            apps: self.apps.clone(),
+            launch_recorded: false,
             limits,
             timings: LaunchTimings {
                 load_ms,
@@ -723,12 +721,7 @@ impl Runtime {
         params: &str,
         options: LaunchOptions,
     ) -> Result<String, RuntimeError> {
-        let result = match self.launch(app, options).await {
-            Ok(mut instance) => instance.on_launch(params).await,
-            Err(e) => Err(e),
-        };
-        self.record_launch(app, &result);
-        result
+        self.launch(app, options).await?.on_launch(params).await
     }
 }
 
@@ -737,6 +730,9 @@ pub struct AppInstance {
     store: Store<AppState>,
     bindings: Option<MiniProgram>,
     ticker: Arc<EpochTicker>,
+    /// Where the launch's outcome goes (once: the first `on-launch` is the launch).
+    apps: Arc<Apps>,
+    launch_recorded: bool,
     limits: Limits,
     timings: LaunchTimings,
 }
@@ -822,8 +818,20 @@ impl AppInstance {
         RuntimeError::GuestTrap("this instance has already failed".into())
     }
 
-    /// Calls the guest's `on-launch`; its `Err` becomes [`RuntimeError::GuestError`].
+    /// Calls the guest's `on-launch`; its `Err` becomes [`RuntimeError::GuestError`]. The
+    /// first call's result is the launch's outcome for the app's version (see
+    /// [`Runtime::launch`]).
     pub async fn on_launch(&mut self, params: &str) -> Result<String, RuntimeError> {
+        let result = self.call_on_launch(params).await;
+        if !self.launch_recorded {
+            self.launch_recorded = true;
+            let app = self.app().clone();
+            self.apps.record_launch(&app, result.as_ref().map(|_| ()));
+        }
+        result
+    }
+
+    async fn call_on_launch(&mut self, params: &str) -> Result<String, RuntimeError> {
         self.arm()?;
         let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;
         let call_start = Instant::now();

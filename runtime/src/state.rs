@@ -1,5 +1,7 @@
 //! Per-instance state (`Store<AppState>`) and what is shared by every instance of a host.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -12,21 +14,48 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use crate::audit::AuditLog;
-use crate::bridge::AppUsage;
-use crate::capabilities::HostServices;
-use crate::capabilities::network::{NetworkHooks, NoNetwork};
 use crate::storage::AppStorage;
 use crate::tokens::TokenIssuer;
+use crate::usage::AppUsage;
 use miniapp_contract::PermissionSet;
 
 /// Shared by every app of one host: services, the token key, the audit log, host facts.
 #[derive(Debug)]
 pub struct HostContext {
-    pub(crate) services: HostServices,
+    pub(crate) services: ServiceMap,
     pub(crate) tokens: TokenIssuer,
     pub(crate) audit: AuditLog,
     pub(crate) host_version: semver::Version,
-    pub(crate) token_policy: crate::capabilities::auth::TokenPolicy,
+    pub(crate) token_policy: crate::tokens::TokenPolicy,
+    /// Removes secrets from a call's JSON result before a record holds it (each capability
+    /// declares its own; the registry puts them together here).
+    pub(crate) redact: fn(miniapp_contract::Method, &mut serde_json::Value),
+}
+
+/// The host's services, keyed by their type (`dyn PaymentService`…): a capability takes its
+/// own with [`AppContext::service`], and nothing below the capabilities names them.
+#[derive(Default)]
+pub(crate) struct ServiceMap(HashMap<TypeId, Box<dyn Any + Send + Sync>>);
+
+impl ServiceMap {
+    pub(crate) fn insert<S: ?Sized + Send + Sync + 'static>(&mut self, service: Arc<S>) {
+        self.0.insert(TypeId::of::<S>(), Box::new(service));
+    }
+
+    /// The service of type `S`. Every capability's service is inserted when the runtime is
+    /// built (`HostServices::into_map`), so a missing one is a bug in this crate.
+    pub(crate) fn get<S: ?Sized + Send + Sync + 'static>(&self) -> &Arc<S> {
+        self.0
+            .get(&TypeId::of::<S>())
+            .and_then(|s| s.downcast_ref::<Arc<S>>())
+            .unwrap_or_else(|| panic!("no {} service", std::any::type_name::<S>()))
+    }
+}
+
+impl std::fmt::Debug for ServiceMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ServiceMap({} services)", self.0.len())
+    }
 }
 
 /// What a bridge call may see: who is calling, what it was granted, and its own storage.
@@ -44,6 +73,11 @@ pub struct AppContext {
 }
 
 impl AppContext {
+    /// The host's service of type `S` (e.g. `ctx.service::<dyn PaymentService>()`).
+    pub(crate) fn service<S: ?Sized + Send + Sync + 'static>(&self) -> &Arc<S> {
+        self.host.services.get::<S>()
+    }
+
     pub fn app(&self) -> &AppId {
         &self.app
     }
@@ -127,25 +161,19 @@ pub struct AppState {
     pub(crate) limiter: AppLimiter,
     #[cfg(feature = "wasi-http")]
     pub(crate) http: WasiHttpCtx,
-    /// The outbound-HTTP policy hooks; `None` when the app did not declare `network` (then
-    /// `wasi:http` is not linked at all).
-    #[cfg_attr(not(feature = "wasi-http"), allow(dead_code))]
-    pub(crate) network: Option<NetworkHooks>,
-    #[cfg_attr(not(feature = "wasi-http"), allow(dead_code))]
-    pub(crate) no_network: NoNetwork,
+    /// The outbound-HTTP policy hooks (`capabilities::network`): when the app did not declare
+    /// `network`, `wasi:http` is not linked at all and these refuse everything.
+    #[cfg(feature = "wasi-http")]
+    pub(crate) http_hooks: Box<dyn WasiHttpHooks + Send>,
 }
 
 #[cfg(feature = "wasi-http")]
 impl WasiHttpView for AppState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        let hooks: &mut dyn WasiHttpHooks = match &mut self.network {
-            Some(hooks) => hooks,
-            None => &mut self.no_network,
-        };
         WasiHttpCtxView {
             ctx: &mut self.http,
             table: &mut self.table,
-            hooks,
+            hooks: &mut *self.http_hooks,
         }
     }
 }

@@ -10,6 +10,7 @@
 //! rather than a JWT crate carrying every algorithm; any standard JWT library verifies them
 //! (a test checks one does).
 
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -409,6 +410,28 @@ fn verify_with(token: &str, key: &VerifyingKey, app: &str) -> Result<TokenClaims
         return Err(invalid(format!("ExpiredSignature (exp {})", claims.exp)));
     }
     Ok(claims)
+}
+
+/// Which token scopes each mini-program may receive. Default: `profile` only.
+#[derive(Debug, Clone)]
+pub struct TokenPolicy {
+    pub default_scopes: Vec<String>,
+    pub per_app: HashMap<AppId, Vec<String>>,
+}
+
+impl Default for TokenPolicy {
+    fn default() -> Self {
+        TokenPolicy {
+            default_scopes: vec!["profile".into()],
+            per_app: HashMap::new(),
+        }
+    }
+}
+
+impl TokenPolicy {
+    pub fn allowed(&self, app: &AppId) -> &[String] {
+        self.per_app.get(app).unwrap_or(&self.default_scopes)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Updates from a marketplace tree (see [`miniapp_package::metadata`]): the signed version
 //! document, a resumable, size-capped download, full verification, staging as `pending`, and
-//! what a launch does with it (activation, crash-loop rollback, revocation).
+//! the revocation list. What a launch does with a staged version (activation, crash-loop
+//! rollback) and with the list is the app lifecycle's ([`crate::lifecycle`]).
 //!
 //! ```text
 //! <home>/updates/<id>.json               highest version document seen (version, sequence)
@@ -10,9 +11,8 @@
 //! HTTP is not here: a host plugs its own stack in through [`Fetcher`] (the CLI has one on
 //! hyper), so this crate still builds for phones.
 
-use std::collections::BTreeSet;
 use std::io::{self, Read, Seek, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -25,69 +25,16 @@ use sha2::{Digest, Sha256};
 use crate::error::RuntimeError;
 use crate::fsutil;
 use crate::home::Home;
+use crate::lifecycle::{REVOKED_FILE, read_revocations};
 use crate::runtime::Runtime;
 use crate::tokens::now_unix;
 
-/// Failed launches in a row after which a new version is rolled back to its backup.
-pub const CRASH_LOOP_LIMIT: u32 = 3;
+pub use crate::lifecycle::{CRASH_LOOP_LIMIT, CodeUpdatePolicy};
+
 /// Largest package an update downloads.
 pub const MAX_PACKAGE_BYTES: u64 = 256 << 20;
 
 const UPDATES_DIR: &str = "updates";
-const REVOKED_FILE: &str = "revoked.json";
-
-/// Which mini-programs may arrive from outside the host's binary (install, over-the-air update).
-/// Apps in a bundle ([`crate::bundle`]) ship inside the binary and are not affected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CodeUpdatePolicy {
-    /// Component and web mini-programs alike.
-    #[default]
-    All,
-    /// Only web mini-programs (HTML5/JS run by the platform's WebView): components are refused
-    /// with `UPDATE_NOT_ALLOWED`. For the App Store build of an iOS host (docs/ios.md).
-    WebOnly,
-}
-
-impl CodeUpdatePolicy {
-    /// The name used on the command line and in configuration.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CodeUpdatePolicy::All => "all",
-            CodeUpdatePolicy::WebOnly => "web-only",
-        }
-    }
-
-    /// Refuses a component package under `web-only`.
-    pub fn check(self, manifest: &miniapp_package::Manifest) -> Result<(), RuntimeError> {
-        if self == CodeUpdatePolicy::WebOnly && manifest.is_component() {
-            return Err(RuntimeError::UpdateNotAllowed(format!(
-                "`{}` {} is a component app, and this host's code-update policy is web-only: \
-                 component apps ship inside the host's binary",
-                manifest.id, manifest.version
-            )));
-        }
-        Ok(())
-    }
-}
-
-impl std::str::FromStr for CodeUpdatePolicy {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "all" => Ok(CodeUpdatePolicy::All),
-            "web-only" => Ok(CodeUpdatePolicy::WebOnly),
-            other => Err(format!(
-                "unknown code-update policy `{other}`: expected `all` or `web-only`"
-            )),
-        }
-    }
-}
-
-impl std::fmt::Display for CodeUpdatePolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Why a fetch failed, in words for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -286,7 +233,7 @@ impl Updater {
         }
         if stored.as_ref() != Some(&list) {
             fsutil::write_atomic(home.dir(), REVOKED_FILE, list.to_json_pretty().as_bytes())?;
-            rt.launch_gate().set(&list);
+            rt.apps().gate().set(&list);
             rt.audit(
                 "revocations",
                 None,
@@ -343,7 +290,7 @@ impl Updater {
                 .as_ref()
                 .is_some_and(|b| !doc.pulled_versions.contains(b))
             {
-                let (from, to) = rt.rollback_because(app, "pulled")?;
+                let (from, to) = rt.apps().rollback(app, "pulled")?;
                 return Ok(UpdateOutcome::MovedBack { from, to });
             }
             rt.audit(
@@ -374,7 +321,7 @@ impl Updater {
         }
         if let Some(active) = &versions.active {
             if let Ok(record) = store.record(app, active) {
-                rt.launch_gate().check(app, &record.partner)?;
+                rt.apps().gate().check(app, &record.partner)?;
             }
             if &doc.version < active {
                 return Err(RuntimeError::DowngradeRefused(format!(
@@ -452,7 +399,7 @@ impl Updater {
             }
         };
         check_matches(&pkg, &doc)?;
-        rt.launch_gate().check(app, &pkg.partner().partner)?;
+        rt.apps().gate().check(app, &pkg.partner().partner)?;
 
         progress(UpdateProgress::Staging);
         let activated = versions.active.is_none();
@@ -611,204 +558,4 @@ fn remove_parts(updates: &Dir, app: &AppId, keep: Option<&str>) -> Result<(), Ru
         }
     }
     Ok(())
-}
-
-fn read_revocations(home: &Home) -> Result<Option<RevocationList>, RuntimeError> {
-    match home.dir().read(REVOKED_FILE) {
-        Ok(b) => Ok(Some(RevocationList::from_json(&b).map_err(|e| {
-            RuntimeError::HomeInvalid(format!("{}/{REVOKED_FILE}: {e}", home.path().display()))
-        })?)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// What a launch checks before it runs anything: the revoked partners, held in memory.
-#[derive(Debug, Default)]
-pub(crate) struct LaunchGate {
-    revoked: Mutex<BTreeSet<String>>,
-}
-
-impl LaunchGate {
-    pub(crate) fn open(home: &Home) -> Result<LaunchGate, RuntimeError> {
-        let gate = LaunchGate::default();
-        if let Some(list) = read_revocations(home)? {
-            gate.set(&list);
-        }
-        Ok(gate)
-    }
-
-    fn set(&self, list: &RevocationList) {
-        *self.revoked.lock().unwrap() = list.partners.clone();
-    }
-
-    pub(crate) fn check(&self, app: &AppId, partner: &str) -> Result<(), RuntimeError> {
-        if self.revoked.lock().unwrap().contains(partner) {
-            return Err(RuntimeError::PartnerRevoked {
-                app: app.to_string(),
-                partner: partner.to_owned(),
-            });
-        }
-        Ok(())
-    }
-}
-
-/// How long a launch trusts what it last read of `state.json` before checking the file again
-/// for writes by another process (this process's own writes are noticed at once).
-pub(crate) const RESTAT_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// What an app's `state.json` said when last read.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct StateSeen {
-    pub(crate) stamp: crate::home::StateStamp,
-    pub(crate) checked: std::time::Instant,
-    pub(crate) pending: bool,
-    pub(crate) failed_launches: u32,
-}
-
-/// Whether a launch failure is the guest's fault (counts towards a crash-loop rollback).
-fn is_guest_failure(e: &RuntimeError) -> bool {
-    matches!(
-        e,
-        RuntimeError::GuestTrap(_)
-            | RuntimeError::GuestError(_)
-            | RuntimeError::CpuLimit { .. }
-            | RuntimeError::MemoryLimit { .. }
-            | RuntimeError::InstantiateFailed(_)
-    )
-}
-
-impl Runtime {
-    /// (pending?, failed launches) from `state.json` if it is unchanged since [`Self::read_state`]:
-    /// no write by this process since, and (checked with one `stat` at most every
-    /// [`RESTAT_AFTER`]) none by another process either.
-    fn cached_state(&self, app: &AppId) -> Option<(bool, u32)> {
-        let writes = self.home().state_writes();
-        if let Some(seen) = self.state_cache.lock().unwrap().get(app)
-            && seen.stamp.writes == writes
-            && seen.checked.elapsed() < RESTAT_AFTER
-        {
-            return Some((seen.pending, seen.failed_launches));
-        }
-        let stamp = self.home().state_stamp(app)?;
-        match self.state_cache.lock().unwrap().get_mut(app) {
-            Some(seen) if seen.stamp == stamp => {
-                seen.checked = std::time::Instant::now();
-                Some((seen.pending, seen.failed_launches))
-            }
-            _ => None,
-        }
-    }
-
-    /// Reads `state.json` and remembers what it said under its stamp (taken first, so a write
-    /// racing with the read changes the stamp and the next check reads again).
-    fn read_state(&self, app: &AppId) -> Result<crate::install::AppVersions, RuntimeError> {
-        let stamp = self.home().state_stamp(app);
-        let checked = std::time::Instant::now();
-        let v = self.install_store().versions(app)?;
-        let mut cache = self.state_cache.lock().unwrap();
-        match stamp {
-            Some(stamp) => {
-                let seen = StateSeen {
-                    stamp,
-                    checked,
-                    pending: v.pending.is_some(),
-                    failed_launches: v.failed_launches,
-                };
-                cache.insert(app.clone(), seen);
-            }
-            None => {
-                cache.remove(app);
-            }
-        }
-        Ok(v)
-    }
-
-    /// Stages a verified package as the app's pending version: installed beside the active one,
-    /// it becomes active at the app's next launch.
-    pub fn stage(&self, pkg: &VerifiedPackage) -> Result<crate::InstallOutcome, RuntimeError> {
-        let id = pkg.manifest().id.clone();
-        let result = self
-            .code_update_policy()
-            .check(pkg.manifest())
-            .and_then(|()| self.install_store().stage(pkg));
-        match &result {
-            Ok(o) => self.audit(
-                "staged",
-                Some(&id),
-                serde_json::json!({"version": o.app.version.to_string(), "digest": o.app.package_digest}),
-            ),
-            Err(e) => self.audit_refusal(Some(&id), e),
-        }
-        result
-    }
-
-    /// Returns `app` to its backup version. Returns `(left, now active)`.
-    pub fn rollback(
-        &self,
-        app: &AppId,
-    ) -> Result<(semver::Version, semver::Version), RuntimeError> {
-        self.rollback_because(app, "requested")
-    }
-
-    pub(crate) fn rollback_because(
-        &self,
-        app: &AppId,
-        reason: &str,
-    ) -> Result<(semver::Version, semver::Version), RuntimeError> {
-        let (from, to) = self.install_store().rollback(app)?;
-        self.forget(app);
-        self.audit(
-            "rollback",
-            Some(app),
-            serde_json::json!({"from": from.to_string(), "to": to.to_string(), "reason": reason}),
-        );
-        Ok((from, to))
-    }
-
-    /// Called by `launch` first: activates a pending version (a changed active version also
-    /// drops what this process holds in memory for the app).
-    pub(crate) fn before_launch(&self, app: &AppId) -> Result<(), RuntimeError> {
-        // Warm path: state.json unchanged since we read it and nothing pending → one `stat`.
-        if let Some((false, _)) = self.cached_state(app) {
-            return Ok(());
-        }
-        let activated = self.install_store().activate_pending(app)?;
-        self.read_state(app)?;
-        if let Some((from, to)) = activated {
-            self.forget(app);
-            self.audit(
-                "activated",
-                Some(app),
-                serde_json::json!({"from": from.map(|v| v.to_string()), "to": to.to_string()}),
-            );
-        }
-        Ok(())
-    }
-
-    /// Called with the result of a launch + `on-launch`: counts guest failures and rolls a
-    /// version that failed [`CRASH_LOOP_LIMIT`] times in a row back to its backup.
-    pub fn record_launch<T>(&self, app: &AppId, result: &Result<T, RuntimeError>) {
-        let store = self.install_store();
-        let outcome = match result {
-            Ok(_) if matches!(self.cached_state(app), Some((_, 0))) => Ok(None),
-            Ok(_) => store
-                .record_launch_success(app)
-                .and_then(|()| self.read_state(app).map(|_| None)),
-            Err(e) if is_guest_failure(e) => store.record_launch_failure(app, CRASH_LOOP_LIMIT),
-            Err(_) => Ok(None),
-        };
-        match outcome {
-            Ok(Some((from, to))) => {
-                self.forget(app);
-                self.audit(
-                    "rollback",
-                    Some(app),
-                    serde_json::json!({"from": from.to_string(), "to": to.to_string(), "reason": "crash_loop", "failures": CRASH_LOOP_LIMIT}),
-                );
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!("recording the launch of {app} failed: {e}"),
-        }
-    }
 }

@@ -9,8 +9,8 @@ use miniapp_package::AppId;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
-use crate::bridge::AppUsage;
 use crate::capabilities::log::{LOG_LINES_PER_SECOND, Level, MAX_LOG_BYTES, emit};
+use crate::usage::AppUsage;
 
 /// A guest's stdout or stderr.
 #[derive(Clone)]

@@ -308,6 +308,37 @@ fn a_version_failing_three_launches_in_a_row_is_rolled_back_with_an_audit_line()
 }
 
 #[test]
+fn a_host_driving_launch_and_on_launch_itself_gets_the_same_crash_loop_rollback() {
+    // The instance records its launch's outcome: a host that never calls `run` (nor anything
+    // else) still has a crash-looping version rolled back.
+    let (world, rt, market, updater) = setup();
+    let tokio = tokio();
+    market.publish("2.0.0", &v2_hostile(), 2, "1.0.0", now() + 3600);
+    tokio.block_on(update(&rt, &updater)).unwrap();
+    let launch = |p: &str| {
+        tokio.block_on(async {
+            let mut instance = rt.launch(&id(), LaunchOptions::default()).await?;
+            let first = instance.on_launch(p).await;
+            // Later calls on the same instance are not launches and count for nothing.
+            let _ = instance.on_launch("read-host-file").await;
+            first
+        })
+    };
+    assert_eq!(launch("trap").unwrap_err().code(), "GUEST_TRAP");
+    assert_eq!(launch("err").unwrap_err().code(), "GUEST_ERROR");
+    assert_eq!(active(&rt), "2.0.0", "two failures are not a crash loop");
+    assert_eq!(launch("trap").unwrap_err().code(), "GUEST_TRAP");
+    assert_eq!(active(&rt), "1.0.0", "the third failure rolls back");
+    let reasons: Vec<_> = world
+        .audit()
+        .into_iter()
+        .filter(|l| l["event"] == "rollback")
+        .map(|l| l["details"]["reason"].clone())
+        .collect();
+    assert_eq!(reasons, ["crash_loop"]);
+}
+
+#[test]
 fn apps_of_a_revoked_partner_refuse_to_launch_once_the_list_is_fetched() {
     let (world, rt, market, updater) = setup();
     let tokio = tokio();

@@ -1,9 +1,6 @@
 //! `auth`: short-lived tokens bound to the mini-program (see [`crate::tokens`]).
 //! The host's own credentials live in its [`IdentityService`] and never reach a guest.
 
-use std::collections::HashMap;
-
-use miniapp_package::AppId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -65,27 +62,7 @@ impl IdentityService for DevIdentity {
     }
 }
 
-/// Which token scopes each mini-program may receive. Default: `profile` only.
-#[derive(Debug, Clone)]
-pub struct TokenPolicy {
-    pub default_scopes: Vec<String>,
-    pub per_app: HashMap<AppId, Vec<String>>,
-}
-
-impl Default for TokenPolicy {
-    fn default() -> Self {
-        TokenPolicy {
-            default_scopes: vec!["profile".into()],
-            per_app: HashMap::new(),
-        }
-    }
-}
-
-impl TokenPolicy {
-    pub fn allowed(&self, app: &AppId) -> &[String] {
-        self.per_app.get(app).unwrap_or(&self.default_scopes)
-    }
-}
+pub use crate::tokens::TokenPolicy;
 
 fn valid_scope(s: &str) -> bool {
     (1..=64).contains(&s.len())
@@ -114,10 +91,10 @@ pub(crate) fn get_token(ctx: &AppContext, scopes: &[String]) -> Result<MintedTok
             allowed.join(", ")
         )));
     }
-    let user =
-        ctx.host.services.identity.current_user().ok_or_else(|| {
-            BridgeError::Unavailable("nobody is signed in to the host app".into())
-        })?;
+    let user = ctx
+        .service::<dyn IdentityService>()
+        .current_user()
+        .ok_or_else(|| BridgeError::Unavailable("nobody is signed in to the host app".into()))?;
     ctx.host
         .tokens
         .mint(&ctx.app, &user, &granted)
@@ -167,7 +144,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context;
+    use crate::capabilities::testing::context;
     use crate::tokens::verify_token;
     use miniapp_package::Permission;
 

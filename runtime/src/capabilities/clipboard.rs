@@ -38,7 +38,7 @@ pub(crate) fn write_text(ctx: &AppContext, text: &str) -> Result<(), BridgeError
             "text must be at most {MAX_CLIPBOARD_BYTES} bytes"
         )));
     }
-    ctx.host.services.clipboard.write_text(text);
+    ctx.service::<dyn ClipboardService>().write_text(text);
     Ok(())
 }
 
@@ -47,7 +47,7 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
         let ctx = self.ctx;
         to_wit(
             bridge_call(ctx, Method::ClipboardReadText, G, no_params, || async {
-                Ok(ctx.host.services.clipboard.read_text())
+                Ok(ctx.service::<dyn ClipboardService>().read_text())
             })
             .await,
         )
@@ -76,7 +76,9 @@ struct WriteParams {
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
-            Method::ClipboardReadText => super::json(ctx.host.services.clipboard.read_text()),
+            Method::ClipboardReadText => {
+                super::json(ctx.service::<dyn ClipboardService>().read_text())
+            }
             Method::ClipboardWriteText => {
                 let WriteParams { text } = params(method, &p)?;
                 write_text(ctx, &text).map(|()| Value::Null)
@@ -92,7 +94,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context;
+    use crate::capabilities::testing::context;
     use miniapp_package::Permission;
     use serde_json::json;
 

@@ -43,7 +43,7 @@ impl DeviceService for DevDevice {
 }
 
 pub(crate) fn info(ctx: &AppContext) -> DeviceInfo {
-    let mut info = ctx.host.services.device.info();
+    let mut info = ctx.service::<dyn DeviceService>().info();
     info.host_version = ctx.host.host_version.to_string();
     info
 }
@@ -52,7 +52,7 @@ pub(crate) fn vibrate(ctx: &AppContext, millis: u32) -> Result<(), BridgeError> 
     if millis > 1000 {
         return Err(BridgeError::invalid("vibrate for at most 1000 ms"));
     }
-    ctx.host.services.device.vibrate(millis)
+    ctx.service::<dyn DeviceService>().vibrate(millis)
 }
 
 impl From<DeviceInfo> for wit::DeviceInfo {
@@ -120,7 +120,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context;
+    use crate::capabilities::testing::context;
     use miniapp_package::Permission;
     use serde_json::json;
 

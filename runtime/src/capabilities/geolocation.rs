@@ -41,7 +41,9 @@ impl LocationService for FixedLocation {
 }
 
 pub(crate) async fn current_position(ctx: &AppContext) -> Result<Position, BridgeError> {
-    ctx.host.services.location.current_position(&ctx.app).await
+    ctx.service::<dyn LocationService>()
+        .current_position(&ctx.app)
+        .await
 }
 
 impl From<Position> for wit::Position {
@@ -80,7 +82,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context;
+    use crate::capabilities::testing::context;
     use miniapp_package::Permission;
 
     #[tokio::test]

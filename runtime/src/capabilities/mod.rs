@@ -28,6 +28,8 @@ pub mod network;
 pub mod payment;
 pub mod share;
 pub mod storage;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod ui;
 
 pub(crate) mod bindings {
@@ -150,6 +152,14 @@ pub(crate) fn capability(interface: Interface) -> &'static Capability {
     &REGISTRY[interface as usize]
 }
 
+/// Removes the secrets a method's capability declares from its JSON result (see
+/// [`Capability::redact`]); the runtime hands it to the bridge's records.
+pub(crate) fn redact(method: Method, result: &mut Value) {
+    if let Some(redact) = capability(method.interface()).redact {
+        redact(method, result);
+    }
+}
+
 /// The permission guarding an imported interface name (`miniapp:bridge/payment@0.1.0`), if any.
 /// `None` for interfaces every app may import (types, log, WASI).
 pub fn permission_for_import(import: &str) -> Option<Permission> {
@@ -230,6 +240,23 @@ impl HostServices {
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
+    }
+}
+
+impl HostServices {
+    /// The services keyed by type, as capabilities take them ([`AppContext::service`]).
+    pub(crate) fn into_map(self) -> crate::state::ServiceMap {
+        let mut map = crate::state::ServiceMap::default();
+        map.insert(self.identity);
+        map.insert(self.payment);
+        map.insert(self.location);
+        map.insert(self.ui);
+        map.insert(self.device);
+        map.insert(self.clipboard);
+        map.insert(self.share);
+        map.insert(self.consent);
+        map.insert(self.network);
+        map
     }
 }
 

@@ -91,13 +91,11 @@ fn check(req: &PaymentRequest) -> Result<(), BridgeError> {
 
 pub(crate) async fn pay(ctx: &AppContext, req: &PaymentRequest) -> Result<Receipt, BridgeError> {
     check(req)?;
-    ctx.host.services.payment.pay(&ctx.app, req).await
+    ctx.service::<dyn PaymentService>().pay(&ctx.app, req).await
 }
 
 pub(crate) async fn query(ctx: &AppContext, order_id: &str) -> Result<Receipt, BridgeError> {
-    ctx.host
-        .services
-        .payment
+    ctx.service::<dyn PaymentService>()
         .query(&ctx.app, order_id)
         .await
         .ok_or(BridgeError::NotFound)
@@ -182,7 +180,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context_with;
+    use crate::capabilities::testing::context_with;
     use miniapp_package::Permission;
     use serde_json::json;
     use std::sync::Arc;

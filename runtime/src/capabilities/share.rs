@@ -54,7 +54,9 @@ pub(crate) async fn share(
     {
         return Err(BridgeError::invalid("url must be http(s)"));
     }
-    ctx.host.services.share.share(&ctx.app, text, url).await
+    ctx.service::<dyn ShareService>()
+        .share(&ctx.app, text, url)
+        .await
 }
 
 impl<const G: bool> wit::Host for Bridge<'_, G> {
@@ -98,7 +100,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context;
+    use crate::capabilities::testing::context;
     use miniapp_package::Permission;
     use serde_json::json;
 

@@ -99,7 +99,9 @@ fn bounded(what: &str, s: &str, max: usize) -> Result<(), BridgeError> {
 
 pub(crate) async fn toast(ctx: &AppContext, message: &str) -> Result<(), BridgeError> {
     bounded("message", message, 500)?;
-    ctx.host.services.ui.toast(&ctx.app, message).await;
+    ctx.service::<dyn UiService>()
+        .toast(&ctx.app, message)
+        .await;
     Ok(())
 }
 
@@ -120,9 +122,7 @@ pub(crate) async fn modal(
         bounded("button label", b, 40)?;
     }
     let chosen = ctx
-        .host
-        .services
-        .ui
+        .service::<dyn UiService>()
         .modal(&ctx.app, title, message, buttons)
         .await?;
     if chosen as usize >= buttons.len() {
@@ -139,7 +139,9 @@ pub(crate) async fn navigate(ctx: &AppContext, route: &str) -> Result<(), Bridge
             "route must start with `/` and be at most 1000 bytes",
         ));
     }
-    ctx.host.services.ui.navigate(&ctx.app, route).await;
+    ctx.service::<dyn UiService>()
+        .navigate(&ctx.app, route)
+        .await;
     Ok(())
 }
 
@@ -147,7 +149,9 @@ pub(crate) async fn set_title(ctx: &AppContext, title: &str) -> Result<(), Bridg
     if title.len() > 100 {
         return Err(BridgeError::invalid("title must be at most 100 bytes"));
     }
-    ctx.host.services.ui.set_title(&ctx.app, title).await;
+    ctx.service::<dyn UiService>()
+        .set_title(&ctx.app, title)
+        .await;
     Ok(())
 }
 
@@ -266,7 +270,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::context_with;
+    use crate::capabilities::testing::context_with;
     use miniapp_package::Permission;
     use serde_json::json;
     use std::sync::Arc;

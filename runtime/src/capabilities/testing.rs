@@ -7,12 +7,11 @@ use cap_std::fs::Dir;
 use miniapp_package::{AppId, Permission};
 
 use crate::audit::AuditLog;
-use crate::bridge::AppUsage;
 use crate::capabilities::HostServices;
-use crate::capabilities::auth::TokenPolicy;
 use crate::state::{AppContext, HostContext};
 use crate::storage::{AppStorage, DEFAULT_QUOTA_BYTES};
 use crate::tokens::TokenIssuer;
+use crate::usage::AppUsage;
 
 pub(crate) fn context(app: &str, grants: &[Permission]) -> (AppContext, tempfile::TempDir) {
     context_with(app, grants, HostServices::development())
@@ -26,11 +25,12 @@ pub(crate) fn context_with(
     let tmp = tempfile::tempdir().unwrap();
     let dir = Dir::open_ambient_dir(tmp.path(), ambient_authority()).unwrap();
     let host = HostContext {
-        services,
+        services: services.into_map(),
         tokens: TokenIssuer::from_pem(&TokenIssuer::generate_key_pem()).unwrap(),
         audit: AuditLog::disabled(),
         host_version: semver::Version::new(1, 4, 0),
-        token_policy: TokenPolicy::default(),
+        token_policy: crate::tokens::TokenPolicy::default(),
+        redact: crate::capabilities::redact,
     };
     let ctx = AppContext {
         app: AppId::parse(app).unwrap(),
