@@ -44,7 +44,7 @@ where
     P: Serialize,
     Fut: Future<Output = Result<T, BridgeError>>,
 {
-    let span = CallSpan::open(ctx, method, params);
+    let span = CallSpan::open(ctx, method.name(), params);
     let result = match admit(ctx, method, linked_granted) {
         Ok(()) => {
             // A service that waits (for the user, the network) does not spend the guest's CPU.
@@ -73,7 +73,7 @@ where
     T: Serialize,
     P: Serialize,
 {
-    let span = CallSpan::open(ctx, method, params);
+    let span = CallSpan::open(ctx, method.name(), params);
     let result = admit(ctx, method, linked_granted).and_then(|()| call());
     span.close(ctx, method, &result);
     result
@@ -92,19 +92,26 @@ fn admit(ctx: &AppContext, method: Method, linked_granted: bool) -> Result<(), B
     Err(BridgeError::PermissionDenied)
 }
 
-/// A bridge call's span, with its clock started only when somebody listens.
-struct CallSpan {
+/// A bridge call's span, with its clock started only when somebody listens. Every call an
+/// app makes is one: the bridge's methods (through [`bridge_call`]) and its outbound HTTP
+/// requests (`capabilities::network`, whose errors are `wasi:http` codes).
+pub(crate) struct CallSpan {
     span: tracing::Span,
     start: Option<Instant>,
 }
 
 impl CallSpan {
-    fn open<P: Serialize>(ctx: &AppContext, method: Method, params: impl FnOnce() -> P) -> Self {
+    /// Opens the span of a call of `method` (a wire name) by the app of `ctx`.
+    pub(crate) fn open<P: Serialize>(
+        ctx: &AppContext,
+        method: &'static str,
+        params: impl FnOnce() -> P,
+    ) -> Self {
         let span = tracing::info_span!(
             target: SPAN_TARGET,
             "bridge_call",
             app = %ctx.app,
-            method = method.name(),
+            method,
             params = tracing::field::Empty,
             outcome = tracing::field::Empty,
             duration_us = tracing::field::Empty,
@@ -119,30 +126,35 @@ impl CallSpan {
         CallSpan { span, start }
     }
 
+    /// Closes the span of a call that succeeded; `result` gives the record of its result.
+    pub(crate) fn ok(self, result: impl FnOnce() -> String) {
+        let Some(start) = self.start else { return };
+        self.span.record("outcome", "ok");
+        self.span.record("result", result().as_str());
+        self.span
+            .record("duration_us", start.elapsed().as_micros() as u64);
+    }
+
+    /// Closes the span of a call that failed with a stable `code`.
+    pub(crate) fn err(self, code: &str, message: &str) {
+        let Some(start) = self.start else { return };
+        self.span.record("outcome", code);
+        let body = serde_json::json!({"code": code, "message": message});
+        self.span.record("error", record_json(&body).as_str());
+        self.span
+            .record("duration_us", start.elapsed().as_micros() as u64);
+    }
+
     fn close<T: Serialize>(
         self,
         ctx: &AppContext,
         method: Method,
         result: &Result<T, BridgeError>,
     ) {
-        let Some(start) = self.start else { return };
-        let span = self.span;
-        let duration_us = start.elapsed().as_micros() as u64;
         match result {
-            Ok(value) => {
-                span.record("outcome", "ok");
-                span.record(
-                    "result",
-                    recorded_result(ctx.host.redact, method, value).as_str(),
-                );
-            }
-            Err(e) => {
-                span.record("outcome", e.code());
-                let body = serde_json::json!({"code": e.code(), "message": e.to_string()});
-                span.record("error", record_json(&body).as_str());
-            }
+            Ok(value) => self.ok(|| recorded_result(ctx.host.redact, method, value)),
+            Err(e) => self.err(e.code(), &e.to_string()),
         }
-        span.record("duration_us", duration_us);
     }
 }
 

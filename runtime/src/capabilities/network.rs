@@ -32,8 +32,6 @@ use std::sync::Arc;
 #[cfg(feature = "wasi-http")]
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-#[cfg(feature = "wasi-http")]
-use std::time::Instant;
 
 use async_trait::async_trait;
 #[cfg(feature = "wasi-http")]
@@ -49,7 +47,7 @@ use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
 
 #[cfg(feature = "wasi-http")]
-use crate::bridge::SPAN_TARGET;
+use crate::bridge::CallSpan;
 use crate::state::AppContext;
 
 /// The method name outbound requests carry in inspector records and usage figures.
@@ -313,43 +311,21 @@ impl WasiHttpHooks for NetworkHooks {
                 uri.authority().map(|a| a.as_str()).unwrap_or("?"),
                 uri.path()
             );
-            let span = tracing::info_span!(
-                target: SPAN_TARGET,
-                "bridge_call",
-                app = %ctx.app,
-                method = METHOD,
-                url = %url,
-                params = tracing::field::Empty,
-                outcome = tracing::field::Empty,
-                duration_us = tracing::field::Empty,
-                result = tracing::field::Empty,
-                error = tracing::field::Empty,
+            // The same span as every bridge call (the inspector shows it beside them); the grant
+            // and policy checks are `send`'s, per request.
+            let span = CallSpan::open(
+                &ctx,
+                METHOD,
+                || json!({"method": request.method().as_str(), "url": &url}),
             );
-            if !span.is_disabled() {
-                let params = json!({"method": request.method().as_str(), "url": &url});
-                span.record("params", params.to_string().as_str());
-            }
-            let start = Instant::now();
             ctx.usage.bridge_calls.fetch_add(1, Ordering::Relaxed);
             let result = send(&ctx, &net, granted, &url, request, options).await;
-            let outcome = match &result {
-                Ok(_) => "ok".to_string(),
-                Err(e) => error_code(e),
-            };
-            span.record("outcome", outcome.as_str());
-            if !span.is_disabled() {
-                match &result {
-                    Ok((response, _)) => {
-                        let status = json!({"status": response.status().as_u16()});
-                        span.record("result", status.to_string().as_str());
-                    }
-                    Err(e) => {
-                        let error = json!({"code": outcome, "message": e.to_string()});
-                        span.record("error", error.to_string().as_str());
-                    }
+            match &result {
+                Ok((response, _)) => {
+                    span.ok(|| json!({"status": response.status().as_u16()}).to_string())
                 }
+                Err(e) => span.err(&error_code(e), &e.to_string()),
             }
-            span.record("duration_us", start.elapsed().as_micros() as u64);
             result
         })
     }
