@@ -100,15 +100,12 @@ const BACKLOG: usize = 500;
 
 /// The SDK served at `/__sdk/<file>`, so pages import `@miniapp/bridge` with no bundler.
 const SDK: &[(&str, &str)] = &[
-    ("index.js", include_str!("../../web/bridge/index.js")),
-    ("bridge.js", include_str!("../../web/bridge/bridge.js")),
-    ("errors.js", include_str!("../../web/bridge/errors.js")),
-    ("helpers.js", include_str!("../../web/bridge/helpers.js")),
-    ("protocol.js", include_str!("../../web/bridge/protocol.js")),
-    (
-        "transports.js",
-        include_str!("../../web/bridge/transports.js"),
-    ),
+    ("index.js", include_str!("../web-bridge/index.js")),
+    ("bridge.js", include_str!("../web-bridge/bridge.js")),
+    ("errors.js", include_str!("../web-bridge/errors.js")),
+    ("helpers.js", include_str!("../web-bridge/helpers.js")),
+    ("protocol.js", include_str!("../web-bridge/protocol.js")),
+    ("transports.js", include_str!("../web-bridge/transports.js")),
 ];
 
 /// Put first in every served HTML page: selects the SDK's WebSocket transport and reloads

@@ -34,6 +34,31 @@ pub fn app_id(s: &str) -> Result<AppId, CliError> {
     })
 }
 
+/// The arguments of a command about one installed app: its id, the home, `--json`.
+#[derive(clap::Args, Debug)]
+pub struct AppArgs {
+    /// The app id.
+    pub id: String,
+    #[command(flatten)]
+    pub home: crate::HomeArg,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl AppArgs {
+    /// The app's id, and the runtime on the home (development services: these commands run
+    /// no app code).
+    pub fn open(&self) -> Result<(AppId, miniapp_runtime::Runtime), CliError> {
+        let id = app_id(&self.id)?;
+        let rt = miniapp_runtime::Runtime::new(
+            &self.home.path()?,
+            miniapp_runtime::RuntimeConfig::new(miniapp_runtime::HostServices::development()),
+        )?;
+        Ok((id, rt))
+    }
+}
+
 /// A duration argument (`--expires`, `--grace`) in humantime's syntax: 90s, 15m, 24h, 7d, "1h 30m".
 pub fn duration(s: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(s)

@@ -34,7 +34,7 @@ pub mod ui;
 
 pub(crate) mod bindings {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "wit",
         world: "mini-program",
         // Storage and log never wait: plain host functions (no future per call).
         imports: {
