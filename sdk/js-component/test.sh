@@ -12,3 +12,9 @@ cd "$here"
 node --test
 echo "== tsc --noEmit (index.d.ts, mock.d.ts)"
 "$web/node_modules/.bin/tsc" --noEmit --strict --module nodenext --target es2022 index.d.ts mock.d.ts
+echo "== npm pack --dry-run"
+npm pack --dry-run --json >"$here/.pack.json"
+for f in index.js index.d.ts mock.js mock.d.ts README.md LICENSE; do
+  grep -q "\"path\": \"$f\"" "$here/.pack.json" || { echo "npm pack of @miniapp/component-sdk lacks $f" >&2; rm -f "$here/.pack.json"; exit 1; }
+done
+rm -f "$here/.pack.json"
