@@ -8,7 +8,8 @@
 # and names them instead (Node.js >= 20 with npm, python3-pip, nginx, chromium, maven and a JDK;
 # clang for .ci/mobile-check). Then it runs: the cargo tests of the workspace, cargo package of
 # the published crates, the web packages'
-# tests, the browser tests, the phone limits, the host bindings' tests, and the mobile checks.
+# tests, the guest SDKs' tests (sdk/python, sdk/js-component), the browser tests, the phone
+# limits, the host bindings' tests, and the mobile checks.
 #
 # A step fails the command; nothing passes by being skipped. TEST_STEP_HOOK, when set, is run
 # before each step (CI uses it to repair /dev/null and report free disk).
@@ -76,6 +77,10 @@ bash .ci/package-check
 
 step "web packages (node --test, tsc --noEmit, npm pack)"
 bash web/test.sh
+
+step "guest SDKs (pytest sdk/python, node --test sdk/js-component)"
+python3 -m pytest -q sdk/python
+bash sdk/js-component/test.sh
 
 step "browser tests (miniapp dev in headless Chromium; fails if they did not run)"
 bash web/e2e/run.sh

@@ -114,6 +114,9 @@ export interface MockBridge extends Bridge {
   grant(permission: Permission): this;
   revoke(permission: Permission): this;
 
+  /** `call` without the promise: the result, or a thrown BridgeError (for synchronous bridges). */
+  callSync<T = JsonValue>(method: string, params?: JsonValue): T;
+
   /** Answers the following calls from `recording` (array or its JSON text), in order. */
   replay(recording: RecordingEntry[] | string, options?: ReplayOptions): this;
   readonly replaying: boolean;

@@ -386,6 +386,14 @@ export function createMockBridge(options = {}) {
 
     /** Same contract as MiniAppBridge#call. `options` (e.g. timeoutMs) is accepted and ignored. */
     async call(method, params = {}, _options) {
+      return mock.callSync(method, params);
+    },
+
+    /**
+     * `call` without the promise: the result, or a thrown BridgeError. For callers whose bridge
+     * is synchronous (a component's imports, see @miniapp/component-sdk/mock).
+     */
+    callSync(method, params = {}) {
       const started = performance.now();
       let wireParams = params;
       let outcome;

@@ -1,6 +1,7 @@
 //! Shared by `python.rs` and `javascript.rs`: mini-programs written in another language, built
-//! from source by that language's component toolchain against `wit/` (world `mini-program`),
-//! then packed, installed and run like any partner's package.
+//! from source by that language's component toolchain against `wit/` (world `mini-program`, or
+//! `storage-app` for the guests written with the SDKs in `sdk/`), then packed, installed and run
+//! like any partner's package.
 //!
 //! The toolchains are not Rust crates: the test command (`bash test.sh`) installs them
 //! (componentize-py with pip, ComponentizeJS with npm into `tests/programs/js/node_modules`). A
@@ -267,6 +268,10 @@ pub fn scenario(app: &str, lang: &str, language: &str, built: &Built) {
         ))
         .unwrap_err();
     assert_eq!(err.code(), "IMPORT_NOT_PERMITTED", "{err}");
+    assert!(
+        err.to_string().contains("`miniapp:bridge/"),
+        "names the interface: {err}"
+    );
     figure(
         &format!("{lang}: refused install (the import check needs the compiled component)"),
         start.elapsed(),
@@ -388,4 +393,112 @@ pub fn scenario(app: &str, lang: &str, language: &str, built: &Built) {
     let usage = rt.usage(&AppId::parse(app).unwrap());
     assert_eq!(usage.launches, 3);
     assert_eq!(usage.denials, 2);
+}
+
+/// Every file under `sdk/<dir>` of the repository but compiled Python, for a build's cache key.
+#[allow(dead_code)] // python.rs only; this module is compiled into each test binary
+pub fn sdk_files(dir: &str) -> Vec<(String, Vec<u8>)> {
+    dir_files(&repo().join("sdk").join(dir), &format!("sdk/{dir}"))
+        .into_iter()
+        .filter(|(name, _)| !name.contains("__pycache__"))
+        .collect()
+}
+
+/// The scenario of the storage-only guests (`tests/programs/python/storage_app.py`,
+/// `tests/programs/js/storage-app.js`), built against world `storage-app` and written with their
+/// language's guest SDK: refused when the manifest declares nothing (naming the interface),
+/// installed with only `storage` declared, run twice without a single consent prompt.
+pub fn storage_only_scenario(app: &str, lang: &str, built: &Built) {
+    eprintln!(
+        "{lang} storage-only component: {} ({:.1} MB)",
+        built.path.display(),
+        built.bytes.len() as f64 / 1e6
+    );
+    let world = World::new();
+    limit_address_space();
+    let consent = Arc::new(ScriptedConsent::allow_all());
+    let mut services = HostServices::development();
+    services.consent = consent.clone();
+    let rt = world.runtime(services);
+
+    // It imports storage, so a manifest that does not declare it is refused, naming it.
+    let err = rt
+        .install_package(&package_unchecked(
+            &manifest(app, "1.0.0", &[]),
+            &built.bytes,
+        ))
+        .unwrap_err();
+    assert_eq!(err.code(), "IMPORT_NOT_PERMITTED", "{err}");
+    assert!(
+        err.to_string().contains("`miniapp:bridge/storage@0.1.0`")
+            && err.to_string().contains("`storage` permission"),
+        "{err}"
+    );
+
+    // Only what it uses: `storage`.
+    rt.install_package(&package(
+        &manifest(app, "1.0.0", &[Permission::Storage]),
+        &built.bytes,
+    ))
+    .unwrap_or_else(|e| panic!("installing the {lang} component: error[{}]: {e}", e.code()));
+
+    let launch = |name: &str| {
+        let params = json!({ "name": name }).to_string();
+        let (out, seen) = observe(|| run_app(&rt, app, &params, None));
+        let out = out.unwrap_or_else(|e| panic!("{lang} on-launch: error[{}]: {e}", e.code()));
+        let answer: Value = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{lang} answered {out:?}, not JSON: {e}"));
+        eprintln!(
+            "{lang} answered {answer}\n{lang} bridge calls {:?}",
+            seen.calls
+        );
+        (answer, seen)
+    };
+
+    let (answer, seen) = launch("Ada");
+    assert_eq!(
+        answer,
+        json!({
+            "language": lang,
+            "visitors": ["Ada"],
+            "keys": ["visitors"],
+            // The host's count: a 10-byte header, the key and the value `["Ada"]`.
+            "usedBytes": 10 + 8 + 7,
+            // The SDK's BridgeError carries the contract's code.
+            "invalid": "INVALID_ARGUMENT",
+            // geolocation is not in the world: the SDK refuses without reaching the host.
+            "location": "not imported",
+        })
+    );
+    let call = |m: &str, outcome: &str| (m.to_string(), outcome.to_string());
+    assert_eq!(
+        seen.calls,
+        [
+            call("log.log", "ok"),
+            call("storage.get", "ok"),
+            call("storage.set", "ok"),
+            call("storage.set", "INVALID_ARGUMENT"),
+            call("storage.get", "ok"),
+            call("storage.keys", "ok"),
+            call("storage.usage", "ok"),
+        ],
+        "the bridge calls the inspector saw"
+    );
+    let greeting = (
+        "info".to_string(),
+        format!("{lang} storage-only guest launched for Ada"),
+    );
+    assert!(seen.log.contains(&greeting), "{:?}", seen.log);
+
+    let (answer, _) = launch("Grace");
+    assert_eq!(answer["visitors"], json!(["Ada", "Grace"]), "{answer}");
+    assert_eq!(answer["usedBytes"], 10 + 8 + 15, "{answer}");
+
+    assert_eq!(
+        consent.prompts(),
+        [],
+        "an app that declares only storage never asks the user for consent"
+    );
+    let usage = rt.usage(&AppId::parse(app).unwrap());
+    assert_eq!((usage.launches, usage.denials), (2, 0));
 }

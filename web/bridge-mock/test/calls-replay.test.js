@@ -127,3 +127,14 @@ test('reset() empties state and the log but keeps fixtures', async () => {
   assert.equal(await m.clipboard.readText(), 'fixture');
   assert.deepEqual(m.state.toasts, []);
 });
+
+test('callSync answers without a promise, throws BridgeError, and logs like call', () => {
+  const m = createMockBridge({ permissions: ['storage'] });
+  assert.equal(m.callSync('storage.set', { key: 'k', value: [1] }), null);
+  assert.deepEqual(m.callSync('storage.get', { key: 'k' }), [1]);
+  assert.throws(() => m.callSync('ui.toast', { message: 'hi' }), { name: 'BridgeError', code: 'PERMISSION_DENIED' });
+  assert.deepEqual(m.recording().map((c) => c.method), ['storage.set', 'storage.get', 'ui.toast']);
+  m.replay([{ method: 'storage.keys', result: ['x'] }]);
+  assert.deepEqual(m.callSync('storage.keys'), ['x']);
+  m.assertReplayComplete();
+});

@@ -1,0 +1,226 @@
+// @miniapp/component-sdk: idiomatic wrappers over a ComponentizeJS component's bridge imports.
+//
+// No import of its own (ComponentizeJS resolves only relative modules and the world's imports):
+// the mini-program imports the interfaces its world has and hands them to `createBridge`, so a
+// component built against `storage-app` imports storage and log and nothing else.
+//
+//   import * as storage from 'miniapp:bridge/storage@0.1.0';
+//   import * as log from 'miniapp:bridge/log@0.1.0';
+//   const bridge = createBridge({ storage, log });
+//   bridge.storage.setJson('draft', { step: 2 });
+
+/** The bridge's error codes, in the WIT `bridge-error` variant's order (contract/src/error.rs). */
+export const ERROR_CODES = Object.freeze([
+  'PERMISSION_DENIED',
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'QUOTA_EXCEEDED',
+  'UNAVAILABLE',
+  'CANCELLED',
+  'INTERNAL',
+]);
+
+/** The SDK's own code, for values `storage.setJson` / `getJson` cannot turn into or out of JSON. */
+export const JSON_ERROR = 'JSON';
+
+export const LOG_LEVELS = Object.freeze(['trace', 'debug', 'info', 'warn', 'error']);
+
+/** Every bridge method (the contract's table) and the SDK function that calls it. */
+export const METHODS = Object.freeze({
+  'storage.set': 'storage.set',
+  'storage.get': 'storage.get',
+  'storage.remove': 'storage.remove',
+  'storage.keys': 'storage.keys',
+  'storage.clear': 'storage.clear',
+  'storage.usage': 'storage.usage',
+  'auth.getToken': 'auth.getToken',
+  'payment.pay': 'payment.pay',
+  'payment.query': 'payment.query',
+  'geolocation.currentPosition': 'geolocation.currentPosition',
+  'ui.toast': 'ui.toast',
+  'ui.modal': 'ui.modal',
+  'ui.navigate': 'ui.navigate',
+  'ui.setTitle': 'ui.setTitle',
+  'device.info': 'device.info',
+  'device.vibrate': 'device.vibrate',
+  'clipboard.readText': 'clipboard.readText',
+  'clipboard.writeText': 'clipboard.writeText',
+  'share.share': 'share.share',
+  'log.log': 'log.log',
+});
+
+const DEFAULT_MESSAGES = {
+  PERMISSION_DENIED: 'permission denied: this mini-program was not granted the permission',
+  NOT_FOUND: 'not found',
+  QUOTA_EXCEEDED: 'storage quota exceeded',
+  CANCELLED: 'cancelled by the user',
+};
+
+/** The one error every wrapper throws: `code` is one of ERROR_CODES (or 'JSON'). */
+export class BridgeError extends Error {
+  constructor(code, message, details = {}) {
+    super(message || DEFAULT_MESSAGES[code] || code);
+    this.name = 'BridgeError';
+    this.code = code;
+    if (details.method !== undefined) this.method = details.method;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** `permission-denied` → `PERMISSION_DENIED`. */
+const codeOf = (tag) => tag.toUpperCase().replaceAll('-', '_');
+
+/** Runs one import call; a thrown `bridge-error` (ComponentizeJS: `e.payload = {tag, val}`) becomes a BridgeError. */
+function run(method, f) {
+  try {
+    return f();
+  } catch (e) {
+    const payload = e && e.payload;
+    if (payload && typeof payload.tag === 'string') {
+      throw new BridgeError(codeOf(payload.tag), typeof payload.val === 'string' ? payload.val : undefined, { method });
+    }
+    throw e;
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const toBytes = (value) => (typeof value === 'string' ? encoder.encode(value) : value);
+const num = (v) => (typeof v === 'bigint' ? Number(v) : v);
+
+const receipt = (r) => ({ ...r, amountMinor: num(r.amountMinor), paidAt: num(r.paidAt) });
+
+function wrapStorage(s) {
+  const get = (key) => run('storage.get', () => s.get(key));
+  const set = (key, value) => run('storage.set', () => s.set(key, toBytes(value)));
+  return Object.freeze({
+    /** Stores bytes (a string is stored as UTF-8). */
+    set,
+    /** The bytes under `key`, or undefined. */
+    get,
+    getText(key) {
+      const v = get(key);
+      return v === undefined ? undefined : decoder.decode(v);
+    },
+    setJson(key, value) {
+      let text;
+      try {
+        text = JSON.stringify(value);
+      } catch (e) {
+        throw new BridgeError(JSON_ERROR, `value for ${JSON.stringify(key)} is not JSON: ${e.message}`, { method: 'storage.set' });
+      }
+      if (text === undefined) throw new BridgeError(JSON_ERROR, `value for ${JSON.stringify(key)} is not JSON`, { method: 'storage.set' });
+      set(key, text);
+    },
+    getJson(key, fallback = undefined) {
+      const v = get(key);
+      if (v === undefined) return fallback;
+      try {
+        return JSON.parse(decoder.decode(v));
+      } catch (e) {
+        throw new BridgeError(JSON_ERROR, `value under ${JSON.stringify(key)} is not JSON: ${e.message}`, { method: 'storage.get' });
+      }
+    },
+    remove: (key) => run('storage.remove', () => s.remove(key)),
+    keys: () => run('storage.keys', () => s.keys()),
+    clear: () => run('storage.clear', () => s.clear()),
+    usage() {
+      const u = run('storage.usage', () => s.usage());
+      return { usedBytes: num(u.usedBytes), quotaBytes: num(u.quotaBytes) };
+    },
+  });
+}
+
+const wrappers = {
+  storage: wrapStorage,
+  auth: (a) =>
+    Object.freeze({
+      getToken(scopes) {
+        if (!Array.isArray(scopes)) throw new TypeError("scopes is an array of strings, e.g. getToken(['profile'])");
+        const t = run('auth.getToken', () => a.getToken(scopes));
+        return { value: t.value, expiresAt: num(t.expiresAt), scopes: [...t.scopes] };
+      },
+    }),
+  payment: (p) =>
+    Object.freeze({
+      pay({ orderId, amountMinor, currency, description = '' }) {
+        if (!Number.isSafeInteger(amountMinor) && typeof amountMinor !== 'bigint') {
+          throw new TypeError('amountMinor is an integer number of minor units (cents)');
+        }
+        if (amountMinor < 0) throw new BridgeError('INVALID_ARGUMENT', 'amountMinor must be positive', { method: 'payment.pay' });
+        const request = { orderId, amountMinor: BigInt(amountMinor), currency, description };
+        return receipt(run('payment.pay', () => p.pay(request)));
+      },
+      query: (orderId) => receipt(run('payment.query', () => p.query(orderId))),
+    }),
+  geolocation: (g) =>
+    Object.freeze({
+      currentPosition: () => ({ ...run('geolocation.currentPosition', () => g.currentPosition()) }),
+    }),
+  ui: (u) =>
+    Object.freeze({
+      toast: (message) => run('ui.toast', () => u.toast(message)),
+      modal: (title, message, buttons) => run('ui.modal', () => u.modal(title, message, buttons)),
+      navigate: (route) => run('ui.navigate', () => u.navigate(route)),
+      setTitle: (title) => run('ui.setTitle', () => u.setTitle(title)),
+    }),
+  device: (d) =>
+    Object.freeze({
+      info: () => run('device.info', () => d.info()),
+      vibrate: (millis) => run('device.vibrate', () => d.vibrate(millis)),
+    }),
+  clipboard: (c) =>
+    Object.freeze({
+      readText: () => run('clipboard.readText', () => c.readText()),
+      writeText: (text) => run('clipboard.writeText', () => c.writeText(text)),
+    }),
+  share: (s) =>
+    Object.freeze({
+      share: (text, url) => run('share.share', () => s.share(text, url ?? undefined)),
+    }),
+  log: (l) => {
+    const log = {
+      log(level, message) {
+        if (!LOG_LEVELS.includes(level)) throw new TypeError(`level must be one of ${LOG_LEVELS.join(', ')}`);
+        l.log(level, String(message));
+      },
+    };
+    for (const level of LOG_LEVELS) log[level] = (message) => log.log(level, message);
+    return Object.freeze(log);
+  },
+};
+
+/** Interfaces whose WIT world is not `<name>-app`. */
+const WORLD = { geolocation: 'geolocation-app', log: 'base' };
+
+/**
+ * The bridge over the imports you pass: `{storage, log, ...}`, each the namespace of
+ * `import * as storage from 'miniapp:bridge/storage@0.1.0'` (or the mock's `componentImports`).
+ * Using an interface you did not pass throws, naming the import and the world that has it.
+ */
+export function createBridge(imports = {}) {
+  const bridge = {};
+  for (const [name, wrap] of Object.entries(wrappers)) {
+    const given = imports[name];
+    if (given) {
+      bridge[name] = wrap(given);
+      continue;
+    }
+    Object.defineProperty(bridge, name, {
+      enumerable: false,
+      get() {
+        throw new Error(
+          `${name} was not passed to createBridge: import * as ${name} from 'miniapp:bridge/${name}@0.1.0' ` +
+            `(build against a world that has it, e.g. ${WORLD[name] ?? `${name}-app`}, and declare its permission)`,
+        );
+      },
+    });
+  }
+  for (const name of Object.keys(imports)) {
+    if (!(name in wrappers)) throw new TypeError(`unknown bridge interface ${JSON.stringify(name)}`);
+  }
+  return Object.freeze(bridge);
+}

@@ -1,0 +1,158 @@
+// @miniapp/component-sdk/mock: a component's bridge imports, answered by a mini-program-bridge-mock.
+//
+// The web mock (web/bridge-mock) already holds the host's rules, grants, fixtures, the calls log
+// and replay of Bridge Inspector recordings; this module only gives it the shape of ComponentizeJS
+// imports: synchronous calls, `list<u8>` as Uint8Array, `u64` as BigInt, `option` as undefined,
+// and a `bridge-error` thrown as an Error whose `payload` is `{tag, val}`.
+//
+//   import { createMockBridge } from 'mini-program-bridge-mock';
+//   import { componentImports } from '@miniapp/component-sdk/mock';
+//   const web = createMockBridge({ permissions: ['storage'] });
+//   const bridge = createBridge(componentImports(web, ['storage', 'log']));
+
+import { createBridge } from './index.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+const VARIANTS_WITH_TEXT = new Set(['invalid-argument', 'unavailable', 'internal']);
+const TAGS = new Set(['permission-denied', 'invalid-argument', 'not-found', 'quota-exceeded', 'unavailable', 'cancelled', 'internal']);
+
+/** What ComponentizeJS throws for an `err` result: an Error whose `payload` is the variant. */
+function componentError(e) {
+  if (!e || typeof e.code !== 'string') return e;
+  let tag = e.code.toLowerCase().replaceAll('_', '-');
+  if (!TAGS.has(tag)) tag = 'internal'; // METHOD_NOT_FOUND / BAD_REQUEST: no WIT variant
+  const payload = VARIANTS_WITH_TEXT.has(tag) ? { tag, val: e.message } : { tag };
+  const error = new Error(`${JSON.stringify(payload)} (see error.payload)`);
+  Object.defineProperty(error, 'payload', { value: payload, enumerable: true });
+  return error;
+}
+
+const u64 = (v) => BigInt(v);
+
+function requireBigInt(name, v) {
+  if (typeof v !== 'bigint') throw new TypeError(`${name} is a u64: pass a BigInt, as ComponentizeJS requires`);
+  return Number(v);
+}
+
+/**
+ * The component imports `{storage: {set, get, ...}, log: {log}, ...}`, answered by `bridge` (a
+ * mini-program-bridge-mock, or anything with `callSync(method, params)`). `interfaces` limits them
+ * to a world's (default: all); grants still come from the mock's `permissions`.
+ *
+ * Storage: the mock keeps JSON values, as the host does for a web page, so a value must be the
+ * UTF-8 of JSON text (what `storage.setJson` writes); other bytes throw a TypeError saying so.
+ */
+export function componentImports(bridge, interfaces) {
+  if (!bridge || typeof bridge.callSync !== 'function') {
+    throw new TypeError('componentImports needs a mock with callSync(method, params): mini-program-bridge-mock >= 0.1');
+  }
+  const call = (method, params) => {
+    try {
+      return bridge.callSync(method, params);
+    } catch (e) {
+      throw componentError(e);
+    }
+  };
+  const all = {
+    storage: {
+      set(key, value) {
+        if (!(value instanceof Uint8Array)) throw new TypeError('storage.set: value is a list<u8> (Uint8Array)');
+        let json;
+        try {
+          json = JSON.parse(decoder.decode(value));
+        } catch {
+          throw new TypeError(
+            'the mock keeps storage values as JSON (as the host does for web pages): store JSON text, e.g. with storage.setJson',
+          );
+        }
+        call('storage.set', { key, value: json });
+      },
+      get(key) {
+        const v = call('storage.get', { key });
+        return v === null || v === undefined ? undefined : encoder.encode(JSON.stringify(v));
+      },
+      remove: (key) => call('storage.remove', { key }),
+      keys: () => call('storage.keys', {}),
+      clear: () => {
+        call('storage.clear', {});
+      },
+      usage() {
+        const u = call('storage.usage', {});
+        return { usedBytes: u64(u.usedBytes), quotaBytes: u64(u.quotaBytes) };
+      },
+    },
+    auth: {
+      getToken(scopes) {
+        const t = call('auth.getToken', { scopes });
+        return { ...t, expiresAt: u64(t.expiresAt) };
+      },
+    },
+    payment: {
+      pay(request) {
+        const amountMinor = requireBigInt('amountMinor', request.amountMinor);
+        const r = call('payment.pay', { ...request, amountMinor });
+        return { ...r, amountMinor: u64(r.amountMinor), paidAt: u64(r.paidAt) };
+      },
+      query(orderId) {
+        const r = call('payment.query', { orderId });
+        return { ...r, amountMinor: u64(r.amountMinor), paidAt: u64(r.paidAt) };
+      },
+    },
+    geolocation: {
+      currentPosition: () => call('geolocation.currentPosition', {}),
+    },
+    ui: {
+      toast: (message) => {
+        call('ui.toast', { message });
+      },
+      modal: (title, message, buttons) => call('ui.modal', { title, message, buttons }),
+      navigate: (route) => {
+        call('ui.navigate', { route });
+      },
+      setTitle: (title) => {
+        call('ui.setTitle', { title });
+      },
+    },
+    device: {
+      info: () => call('device.info', {}),
+      vibrate: (millis) => {
+        call('device.vibrate', { millis });
+      },
+    },
+    clipboard: {
+      readText: () => call('clipboard.readText', {}) ?? undefined,
+      writeText: (text) => {
+        call('clipboard.writeText', { text });
+      },
+    },
+    share: {
+      share: (text, url) => {
+        call('share.share', url === undefined ? { text } : { text, url });
+      },
+    },
+    log: {
+      // The host's log cannot fail; neither can this.
+      log(level, message) {
+        try {
+          bridge.callSync('log.log', { level, message });
+        } catch {
+          // a replayed error for log is ignored, as on the host
+        }
+      },
+    },
+  };
+  if (interfaces === undefined) return all;
+  const picked = {};
+  for (const name of interfaces) {
+    if (!(name in all)) throw new TypeError(`unknown bridge interface ${JSON.stringify(name)}`);
+    picked[name] = all[name];
+  }
+  return picked;
+}
+
+/** `createBridge(componentImports(bridge, interfaces))`: the SDK over the mock. */
+export function mockBridge(bridge, interfaces) {
+  return createBridge(componentImports(bridge, interfaces));
+}

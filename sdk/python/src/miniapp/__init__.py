@@ -1,0 +1,37 @@
+"""Write miniapp mini-programs in Python.
+
+Inside a component built with componentize-py, every call goes to the bridge the component
+imports; under pytest, ``miniapp.testing`` installs a mock in its place::
+
+    from miniapp import storage, log, BridgeError
+
+    storage.set_json("draft", {"step": 2})
+    log.info("saved")
+
+Import the modules of the interfaces your world imports; calling one your world lacks raises
+``ImportError`` naming the world to build against.
+"""
+
+from . import auth, clipboard, device, geolocation, log, payment, share, storage, ui
+from .errors import CODES, BridgeError
+from .types import DeviceInfo, Position, Receipt, Screen, StorageUsage, Token
+
+__all__ = [
+    "BridgeError",
+    "CODES",
+    "DeviceInfo",
+    "Position",
+    "Receipt",
+    "Screen",
+    "StorageUsage",
+    "Token",
+    "auth",
+    "clipboard",
+    "device",
+    "geolocation",
+    "log",
+    "payment",
+    "share",
+    "storage",
+    "ui",
+]

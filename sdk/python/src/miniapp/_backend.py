@@ -1,0 +1,152 @@
+"""Where calls go: the component's imports (componentize-py's ``wit_world``), or a mock.
+
+Every wrapper calls :func:`call` with the JSON bridge's method name (``"storage.set"``) and params
+(``{"key": ..., "value": b"..."}``); results come back in JSON shape (``{"orderId": ...}``, storage
+values as ``bytes``). One shape for both backends is what lets the mock record and replay calls in
+the Bridge Inspector's format.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable, Dict, Optional, Protocol
+
+from .errors import BridgeError
+
+
+class Backend(Protocol):
+    def call(self, method: str, params: Dict[str, Any]) -> Any: ...
+
+
+_current: Optional[Backend] = None
+
+
+def install(backend: Optional[Backend]) -> Optional[Backend]:
+    """Makes ``backend`` answer every call (``None``: the component's imports again); returns the
+    previous one."""
+    global _current
+    previous, _current = _current, backend
+    return previous
+
+
+def call(method: str, params: Dict[str, Any]) -> Any:
+    return (_current or WIT).call(method, params)
+
+
+def _code(variant: object) -> str:
+    # componentize-py names the cases `BridgeError_PermissionDenied`, ...
+    name = type(variant).__name__.split("_", 1)[-1]
+    return "".join("_" + c if c.isupper() else c.upper() for c in name).lstrip("_")
+
+
+class WitBackend:
+    """Calls the component's imports. Each interface is imported when first used, so a component
+    built against a world without it (``-w storage-app``) only fails if it calls it."""
+
+    def _module(self, interface: str):
+        try:
+            return importlib.import_module(f"wit_world.imports.{interface}")
+        except ImportError as e:
+            raise ImportError(
+                f"this component does not import miniapp:bridge/{interface}: build it against a "
+                f"world that includes it (e.g. `-w {interface}-app`), and declare its permission"
+            ) from e
+
+    def call(self, method: str, params: Dict[str, Any]) -> Any:
+        interface = method.split(".", 1)[0]
+        wit = self._module(interface)
+        from componentize_py_types import Err  # present in every componentize-py build
+
+        try:
+            return _WIT_CALLS[method](wit, params)
+        except Err as e:
+            value = e.value
+            raise BridgeError(_code(value), getattr(value, "value", None), method) from None
+
+
+def _receipt(r) -> dict:
+    return {
+        "orderId": r.order_id,
+        "transactionId": r.transaction_id,
+        "amountMinor": r.amount_minor,
+        "currency": r.currency,
+        "paidAt": r.paid_at,
+    }
+
+
+def _set(w, p):
+    w.set(p["key"], p["value"])
+
+
+def _pay(w, p):
+    request = w.PaymentRequest(p["orderId"], p["amountMinor"], p["currency"], p["description"])
+    return _receipt(w.pay(request))
+
+
+def _token(w, p):
+    t = w.get_token(list(p["scopes"]))
+    return {"value": t.value, "expiresAt": t.expires_at, "scopes": list(t.scopes)}
+
+
+def _position(w, p):
+    pos = w.current_position()
+    return {"latitude": pos.latitude, "longitude": pos.longitude, "accuracyM": pos.accuracy_m}
+
+
+def _device_info(w, p):
+    i = w.info()
+    s = i.screen
+    return {
+        "platform": i.platform,
+        "hostVersion": i.host_version,
+        "locale": i.locale,
+        "screen": {"width": s.width, "height": s.height, "scale": s.scale},
+    }
+
+
+def _usage(w, p):
+    u = w.usage()
+    return {"usedBytes": u.used_bytes, "quotaBytes": u.quota_bytes}
+
+
+def _log(w, p):
+    w.log(w.Level[p["level"].upper()], p["message"])
+
+
+_WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
+    "storage.set": _set,
+    "storage.get": lambda w, p: w.get(p["key"]),
+    "storage.remove": lambda w, p: w.remove(p["key"]),
+    "storage.keys": lambda w, p: list(w.keys()),
+    "storage.clear": lambda w, p: w.clear(),
+    "storage.usage": _usage,
+    "auth.getToken": _token,
+    "payment.pay": _pay,
+    "payment.query": lambda w, p: _receipt(w.query(p["orderId"])),
+    "geolocation.currentPosition": _position,
+    "ui.toast": lambda w, p: w.toast(p["message"]),
+    "ui.modal": lambda w, p: w.modal(p["title"], p["message"], list(p["buttons"])),
+    "ui.navigate": lambda w, p: w.navigate(p["route"]),
+    "ui.setTitle": lambda w, p: w.set_title(p["title"]),
+    "device.info": _device_info,
+    "device.vibrate": lambda w, p: w.vibrate(p["millis"]),
+    "clipboard.readText": lambda w, p: w.read_text(),
+    "clipboard.writeText": lambda w, p: w.write_text(p["text"]),
+    "share.share": lambda w, p: w.share(p["text"], p.get("url")),
+    "log.log": _log,
+}
+
+#: Every method the SDK wraps: the contract's table (a test checks it against web/bridge/protocol.js).
+METHODS = tuple(_WIT_CALLS)
+
+WIT = WitBackend()
+
+
+def typed(method: str, params: Dict[str, Any], convert: Callable[[Any], Any]) -> Any:
+    """``call`` then ``convert`` the JSON-shaped result; a malformed result (from a hand-written
+    replay) is a ``JSON`` error, not a ``KeyError`` from deep inside."""
+    value = call(method, params)
+    try:
+        return convert(value)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise BridgeError("JSON", f"result of {method} is malformed: {e!r}", method) from None

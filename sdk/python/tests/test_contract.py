@@ -1,0 +1,80 @@
+"""The SDK's tables against the contract: web/bridge/protocol.js is generated from the contract
+crate (a cargo test fails when it is stale) and wit/ is what componentize-py builds against, so a
+method, limit, code or permission added there and missing here fails these tests."""
+
+import json
+import re
+from pathlib import Path
+
+import miniapp
+from miniapp import _backend, _contract, errors, testing
+
+REPO = Path(__file__).resolve().parents[3]
+PROTOCOL = (REPO / "web/bridge/protocol.js").read_text()
+
+
+def js_object(name: str) -> dict:
+    body = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", PROTOCOL, re.S).group(1)
+    entries = re.findall(r"^\s*'?([\w.]+)'?: (.+?),$", body, re.M)
+    return {k: json.loads(v.replace("'", '"')) for k, v in entries}
+
+
+def js_list(name: str) -> list:
+    body = re.search(rf"export const {name} = Object\.freeze\(\[(.*?)\]\);", PROTOCOL, re.S).group(1)
+    return re.findall(r"'([^']+)'", body)
+
+
+# What each method of the table is called in the SDK.
+SDK_FUNCTIONS = {
+    "storage.set": miniapp.storage.set,
+    "storage.get": miniapp.storage.get,
+    "storage.remove": miniapp.storage.remove,
+    "storage.keys": miniapp.storage.keys,
+    "storage.clear": miniapp.storage.clear,
+    "storage.usage": miniapp.storage.usage,
+    "auth.getToken": miniapp.auth.token,
+    "payment.pay": miniapp.payment.pay,
+    "payment.query": miniapp.payment.query,
+    "geolocation.currentPosition": miniapp.geolocation.current_position,
+    "ui.toast": miniapp.ui.toast,
+    "ui.modal": miniapp.ui.modal,
+    "ui.navigate": miniapp.ui.navigate,
+    "ui.setTitle": miniapp.ui.set_title,
+    "device.info": miniapp.device.info,
+    "device.vibrate": miniapp.device.vibrate,
+    "clipboard.readText": miniapp.clipboard.read_text,
+    "clipboard.writeText": miniapp.clipboard.write_text,
+    "share.share": miniapp.share.share,
+    "log.log": miniapp.log.log,
+}
+
+
+def test_every_method_of_the_contract_is_wrapped_backed_and_mocked():
+    methods = js_object("METHODS")
+    assert len(methods) >= 20, "parsed protocol.js"
+    assert _contract.METHOD_PERMISSIONS == methods
+    assert set(_backend.METHODS) == set(methods), "the WIT backend calls every method"
+    assert set(SDK_FUNCTIONS) == set(methods), "the SDK has a function for every method"
+    assert set(testing._SIMULATE) == set(methods), "the mock simulates every method"
+
+
+def test_every_wit_function_is_a_method_of_the_table():
+    wit = set()
+    for file in (REPO / "wit").glob("*.wit"):
+        text = file.read_text()
+        for iface, body in re.findall(r"^interface ([\w-]+) \{(.*?)^\}", text, re.S | re.M):
+            if iface == "lifecycle":  # exported by the guest, not a bridge method
+                continue
+            for fn in re.findall(r"^\s*([\w-]+): func\(", body, re.M):
+                camel = re.sub(r"-(\w)", lambda m: m.group(1).upper(), fn)
+                wit.add(f"{iface}.{camel}")
+    assert wit == set(_contract.METHOD_PERMISSIONS)
+
+
+def test_limits_codes_permissions_and_levels_are_the_contracts():
+    assert _contract.LIMITS == js_object("LIMITS")
+    host_codes = js_list("ERROR_CODES")
+    assert list(errors.CODES) == host_codes[: len(errors.CODES)]
+    assert set(host_codes) - set(errors.CODES) == {"METHOD_NOT_FOUND", "BAD_REQUEST"}
+    assert list(_contract.PERMISSIONS) == js_list("PERMISSIONS")
+    assert list(miniapp.log.LEVELS) == js_list("LOG_LEVELS")

@@ -1,0 +1,240 @@
+"""The mock bridge applies the host's rules, records, and replays (as the Rust SDK's mock)."""
+
+import json
+
+import pytest
+
+from miniapp import BridgeError, Position, auth, clipboard, device, geolocation, log, payment, share, storage, ui
+from miniapp.testing import MockBridge, ReplayMismatch
+
+
+def code(call, *args, **kwargs) -> str:
+    with pytest.raises(BridgeError) as e:
+        call(*args, **kwargs)
+    return e.value.code
+
+
+def test_ungranted_calls_are_denied_recorded_and_change_nothing(bridge):
+    bridge.grant("ui")
+    assert code(storage.set, "k", b"v") == "PERMISSION_DENIED"
+    assert code(payment.pay, "o", 100, "EUR") == "PERMISSION_DENIED"
+    assert code(auth.token, ["profile"]) == "PERMISSION_DENIED"
+    assert code(geolocation.current_position) == "PERMISSION_DENIED"
+    assert code(device.vibrate, 10) == "PERMISSION_DENIED"
+    assert code(clipboard.write_text, "x") == "PERMISSION_DENIED"
+    assert code(share.share, "x") == "PERMISSION_DENIED"
+    # Denial comes before validation, as on the host.
+    assert code(storage.set, "", b"v") == "PERMISSION_DENIED"
+    log.info("log needs no permission")
+    ui.toast("ui is granted")
+
+    assert bridge.storage == {} and bridge.payments == [] and bridge.tokens == []
+    assert bridge.clipboard is None and bridge.shares == [] and bridge.vibrations == []
+    assert bridge.toasts == ["ui is granted"]
+    assert bridge.logs == [("info", "log needs no permission")]
+    assert len(bridge.calls) == 10
+    assert bridge.calls[0] == {
+        "method": "storage.set",
+        "params": {"key": "k", "value": "v"},
+        "error": {"code": "PERMISSION_DENIED", "message": BridgeError("PERMISSION_DENIED").message},
+    }
+    assert bridge.calls[9] == {"method": "ui.toast", "params": {"message": "ui is granted"}, "result": None}
+
+
+def test_bridge_error_carries_the_code_message_and_method(bridge):
+    bridge.grant("storage")
+    with pytest.raises(BridgeError) as e:
+        storage.get("")
+    assert e.value.code == "INVALID_ARGUMENT"
+    assert "key must be 1 to 1024 bytes" in e.value.message
+    assert e.value.method == "storage.get"
+    assert str(e.value).startswith("INVALID_ARGUMENT: ")
+
+
+def test_storage_limits_quota_usage_and_sorted_keys(bridge):
+    bridge.grant("storage").with_quota(100)
+    assert code(storage.set, "", b"v") == "INVALID_ARGUMENT"
+    assert code(storage.set, "k" * 1025, b"v") == "INVALID_ARGUMENT"
+    assert code(storage.get, "k" * 1025) == "INVALID_ARGUMENT"
+    assert code(storage.set, "big", bytes(1024 * 1024 + 1)) == "INVALID_ARGUMENT"
+    # Each entry counts as on the host: a 10-byte header, the key and the value.
+    storage.set("b", bytes(39))  # 50
+    storage.set("a", bytes(29))  # 40
+    assert code(storage.set, "c", bytes(10)) == "QUOTA_EXCEEDED"  # would be 111
+    storage.set("b", bytes(48))  # replacing counts the difference: 99
+    usage = storage.usage()
+    assert (usage.used_bytes, usage.quota_bytes) == (99, 100)
+    assert storage.keys() == ["a", "b"]
+    assert storage.get("a") == bytes(29)
+    assert storage.get("zzz") is None
+    assert storage.remove("a") is True
+    assert storage.remove("a") is False
+    storage.clear()
+    assert bridge.storage == {} and storage.usage().used_bytes == 0
+
+
+def test_keys_sort_by_utf8_bytes_like_the_host(bridge):
+    bridge.grant("storage")
+    for k in ["é", "z", "\U0001F600", "\uFFFD"]:
+        storage.set(k, "x")
+    assert storage.keys() == ["z", "é", "\uFFFD", "\U0001F600"]
+
+
+def test_json_and_text_helpers(bridge):
+    bridge.grant("storage").with_stored("broken", b"{not json")
+    storage.set_json("draft", {"step": 2, "name": "Åsa"})
+    assert bridge.storage["draft"] == '{"step":2,"name":"Åsa"}'.encode()
+    assert storage.get_json("draft") == {"step": 2, "name": "Åsa"}
+    assert storage.get_json("absent") is None
+    assert storage.get_json("absent", default=[]) == []
+    assert storage.get_text("draft").startswith('{"step"')
+    assert code(storage.get_json, "broken") == "JSON"
+    assert code(storage.set_json, "x", {1, 2}) == "JSON"
+    assert code(storage.set_json, "x", float("nan")) == "JSON"
+
+
+def test_tokens_are_narrowed_to_the_allowed_scopes(bridge):
+    bridge.grant("auth").allow_scopes("profile", "email").at(1000)
+    token = auth.token(["payments:write", "profile", "profile"])
+    assert token.scopes == ["profile"]
+    assert token.expires_at == 1000 + 900
+    assert len(token.value.split(".")) == 3
+    assert code(auth.token, ["payments:write"]) == "INVALID_ARGUMENT"
+    assert code(auth.token, []) == "INVALID_ARGUMENT"
+    with pytest.raises(TypeError):
+        auth.token("profile")
+    bridge.signed_out()
+    assert code(auth.token, ["profile"]) == "UNAVAILABLE"
+
+
+def test_payments_validate_and_are_idempotent_on_the_order_id(bridge):
+    bridge.grant("payment")
+    for args in [("", 1, "EUR"), ("o" * 129, 1, "EUR"), ("o", 0, "EUR"), ("o", 1, "eur"), ("o", 1, "EURO")]:
+        assert code(payment.pay, *args) == "INVALID_ARGUMENT", args
+    assert code(payment.query, "o-1") == "NOT_FOUND"
+    first = payment.pay("o-1", 1500, "EUR", "fee")
+    assert payment.pay("o-1", 9999, "EUR", "fee") == first
+    assert payment.query("o-1") == first
+    second = payment.pay("o-2", 1500, "EUR", "fee")
+    assert first.transaction_id != second.transaction_id
+    assert [r["orderId"] for r in bridge.payments] == ["o-1", "o-2"]
+
+
+def test_cancelled_or_unavailable_payments_charge_nothing(bridge):
+    bridge.grant("payment").with_payment_outcome("cancelled")
+    assert code(payment.pay, "o", 1, "EUR") == "CANCELLED"
+    bridge.with_payment_outcome("unavailable")
+    assert code(payment.pay, "o", 1, "EUR") == "UNAVAILABLE"
+    assert bridge.payments == []
+    with pytest.raises(ValueError):
+        bridge.with_payment_outcome("maybe")
+
+
+def test_position_ui_device_clipboard_share(bridge):
+    bridge.grant("location", "ui", "device", "clipboard", "share").with_modal_answers(1)
+    assert code(geolocation.current_position) == "UNAVAILABLE"
+    bridge.with_position(1.5, -2.5, 3.0)
+    assert geolocation.current_position() == Position(1.5, -2.5, 3.0)
+    assert code(ui.toast, "") == "INVALID_ARGUMENT"
+    assert code(ui.modal, "t", "m", []) == "INVALID_ARGUMENT"
+    assert ui.modal("t", "m", ["no", "yes"]) == 1
+    assert code(ui.modal, "t", "m", ["ok"]) == "CANCELLED"
+    assert code(ui.navigate, "apply") == "INVALID_ARGUMENT"
+    ui.navigate("/apply/step-2")
+    assert code(ui.set_title, "t" * 101) == "INVALID_ARGUMENT"
+    ui.set_title("Loans")
+    assert (bridge.navigations, bridge.titles, len(bridge.modals)) == (["/apply/step-2"], ["Loans"], 2)
+    assert device.info().screen.width == 390
+    assert code(device.vibrate, 1001) == "INVALID_ARGUMENT"
+    device.vibrate(1000)
+    bridge.without_vibrator()
+    assert code(device.vibrate, 10) == "UNAVAILABLE"
+    assert bridge.vibrations == [1000]
+    assert clipboard.read_text() is None
+    clipboard.write_text("after")
+    assert clipboard.read_text() == "after"
+    assert code(share.share, "hi", "ftp://x") == "INVALID_ARGUMENT"
+    share.share("hi", "https://acme.example/loan")
+    bridge.share_cancelled()
+    assert code(share.share, "hi") == "CANCELLED"
+    assert bridge.shares == [{"text": "hi", "url": "https://acme.example/loan"}]
+
+
+def test_logs_are_truncated_on_a_char_boundary(bridge):
+    log.warn("é" * 3000)  # 6000 bytes
+    log.error("short")
+    assert len(bridge.logs[0][1].encode()) == 4096
+    assert bridge.logs[1] == ("error", "short")
+    with pytest.raises(ValueError):
+        log.log("loud", "x")
+
+
+def test_a_recording_replays_to_the_same_answers(bridge):
+    bridge.grant("storage", "payment")
+    storage.set("text", b"hi")
+    storage.set("bin", b"\xff\x00")
+    binary = storage.get("bin")
+    receipt = payment.pay("o", 1500, "EUR", "fee")
+    with pytest.raises(BridgeError):
+        geolocation.current_position()
+    recording = bridge.recording_json()
+    parsed = json.loads(recording)
+    assert parsed[0]["params"] == {"key": "text", "value": "hi"}
+    assert parsed[2]["result"] == [255, 0]
+    assert parsed[4]["error"]["code"] == "PERMISSION_DENIED"
+
+    # Replay grants nothing: every answer comes from the recording.
+    with MockBridge().replay(recording) as replayed:
+        storage.set("text", b"hi")
+        storage.set("bin", b"\xff\x00")
+        assert storage.get("bin") == binary
+        assert payment.pay("o", 1500, "EUR", "fee") == receipt
+        assert code(geolocation.current_position) == "PERMISSION_DENIED"
+    assert replayed.replay_remaining == 0
+    assert replayed.storage == {}, "replay simulates nothing"
+    assert replayed.recording_json() == recording
+
+
+def test_hand_written_fixtures_may_omit_params(bridge):
+    bridge.replay(
+        [
+            {"method": "auth.getToken", "result": {"value": "a.b.c", "expiresAt": 5, "scopes": ["profile"]}},
+            {"method": "ui.toast", "params": {"message": "hi"}, "error": {"code": "CANCELLED", "message": ""}},
+            {"method": "storage.get", "params": {"key": "k"}, "result": None},
+            {"method": "device.info", "result": {"platform": 1}},
+        ]
+    )
+    assert auth.token(["anything"]).expires_at == 5
+    assert code(ui.toast, "hi") == "CANCELLED"
+    assert storage.get("k") is None
+    assert code(device.info) == "JSON"
+    assert bridge.replay_remaining == 0
+
+
+def test_replay_refuses_a_different_call_or_one_past_the_end(bridge):
+    bridge.replay('[{"method": "ui.toast", "params": {"message": "hi"}, "result": null}]')
+    with pytest.raises(ReplayMismatch, match="the recording expects ui.toast"):
+        ui.navigate("/x")
+    with pytest.raises(ReplayMismatch, match="expects ui.toast"):
+        ui.toast("other")
+    ui.toast("hi")
+    with pytest.raises(ReplayMismatch, match="no entry left"):
+        ui.toast("hi")
+
+
+def test_malformed_recordings_are_refused():
+    with pytest.raises(ValueError):
+        MockBridge().replay("{}")
+    both = [{"method": "ui.toast", "result": None, "error": {"code": "CANCELLED", "message": ""}}]
+    with pytest.raises(ValueError, match="both"):
+        MockBridge().replay(both)
+
+
+def test_the_fixture_uninstalls_the_mock_afterwards():
+    from miniapp import _backend
+
+    assert _backend._current is None, "no mock left installed by an earlier test"
+    with MockBridge().grant("storage") as mock:
+        storage.set("k", "v")
+    assert _backend._current is None
+    assert mock.storage == {"k": b"v"}
