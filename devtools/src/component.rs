@@ -242,6 +242,7 @@ async fn rebuild(sim: &Shared, app: &Arc<DevApp>) {
             params: format!("#{number}"),
             duration_us: duration.as_micros() as u64,
             outcome,
+            ..CallEntry::default()
         },
         None,
     );
@@ -539,6 +540,7 @@ pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> Lau
                 .as_ref()
                 .err()
                 .map_or_else(|| "ok".to_owned(), |e| e.code.clone()),
+            ..CallEntry::default()
         },
         None,
     );

@@ -131,7 +131,7 @@ tokio::task_local! {
 }
 
 /// One row of the inspector.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CallEntry {
     seq: u64,
@@ -140,6 +140,12 @@ struct CallEntry {
     params: String,
     duration_us: u64,
     outcome: String,
+    /// When the call started, in ms since the simulator started (the inspector's waterfall).
+    start_ms: f64,
+    /// The call as the recording holds it (`{method, params, result | error}`), for the
+    /// inspector's detail view; none for builds and launches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<Value>,
 }
 
 impl CallEntry {
@@ -152,6 +158,7 @@ impl CallEntry {
             params: r.params_summary(),
             duration_us: r.duration_us,
             outcome: r.outcome.clone(),
+            ..CallEntry::default()
         }
     }
 }
@@ -173,6 +180,8 @@ struct HubState {
 struct InspectorHub {
     live: broadcast::Sender<String>,
     state: Mutex<HubState>,
+    /// The clock of `CallEntry::start_ms`.
+    started: std::time::Instant,
 }
 
 impl InspectorHub {
@@ -180,10 +189,14 @@ impl InspectorHub {
         InspectorHub {
             live: broadcast::channel(4096).0,
             state: Mutex::default(),
+            started: std::time::Instant::now(),
         }
     }
 
     fn publish(&self, mut entry: CallEntry, recorded: Option<Value>) {
+        let now_us = self.started.elapsed().as_micros() as u64;
+        entry.start_ms = now_us.saturating_sub(entry.duration_us) as f64 / 1e3;
+        entry.detail = recorded.clone();
         let mut s = self.state.lock().unwrap();
         s.seq += 1;
         entry.seq = s.seq;
@@ -557,6 +570,7 @@ impl Simulator {
                     params: summary(&params),
                     duration_us: start.elapsed().as_micros() as u64,
                     outcome: outcome.to_owned(),
+                    ..CallEntry::default()
                 },
                 method.map(|m| match &error {
                     Some(e) => json!({"method": m, "params": params, "error": e}),

@@ -197,6 +197,49 @@ test('the inspector lists calls live and its recording replays in the mock bridg
   assert.ok(Number(row[4]) >= 0);
   const denied = await inspector.evaluate(() => [...document.querySelectorAll('#calls tr')].some((tr) => tr.cells[2].textContent === 'geolocation.currentPosition' && tr.cells[5].textContent === 'PERMISSION_DENIED'));
   assert.ok(denied, 'the denied call is listed with its code');
+
+  // Filters: only denied calls, then only storage.get calls of the shop.
+  await inspector.selectOption('#outcome', 'denied');
+  const deniedOnly = await inspector.evaluate(() => [...document.querySelectorAll('#calls tr')].filter((r) => !r.hidden).map((r) => [r.cells[5].textContent, r.className]));
+  assert.ok(deniedOnly.length > 0, 'some denied calls are shown');
+  assert.ok(deniedOnly.every(([outcome, cls]) => outcome === 'PERMISSION_DENIED' && cls === 'denied'), JSON.stringify(deniedOnly.slice(0, 3)));
+  await inspector.selectOption('#outcome', '');
+  await inspector.selectOption('#method', 'storage.get');
+  await inspector.selectOption('#app', 'com.acme.shop');
+  const methods = await inspector.evaluate(() => [...new Set([...document.querySelectorAll('#calls tr')].filter((r) => !r.hidden).map((r) => r.cells[2].textContent))]);
+  assert.deepEqual(methods, ['storage.get']);
+
+  // The detail view of one call: its params, its result, its timing.
+  await inspector.evaluate(() => [...document.querySelectorAll('#calls tr')].find((r) => r.textContent.includes('live-marker')).click());
+  const shownDetail = await inspector.evaluate(() => ({
+    title: document.querySelector('#detail h2').textContent,
+    params: JSON.parse(document.querySelector('#detail pre.params').textContent),
+    result: document.querySelector('#detail pre.result')?.textContent,
+    facts: document.querySelector('#detail dl').textContent,
+  }));
+  assert.match(shownDetail.title, /^#\d+ storage\.get$/);
+  assert.deepEqual(shownDetail.params, { key: 'live-marker' });
+  assert.equal(shownDetail.result, 'null', 'storage.get of a missing key answers null');
+  assert.match(shownDetail.facts, /duration\d+ µs/);
+
+  // Per-method counts with p50/p99, over the calls shown, and a waterfall bar on each row.
+  await inspector.waitForFunction(() => document.querySelectorAll('#stats tr').length === 1 && document.querySelector('#stats tr').cells[0].textContent === 'storage.get');
+  const stat = await inspector.evaluate(() => [...document.querySelector('#stats tr').cells].map((c) => Number(c.textContent)));
+  const [, count, deniedCount, failed, p50, p99] = stat;
+  assert.ok(count > 100, `${count} storage.get calls`);
+  assert.deepEqual([deniedCount, failed], [0, 0]);
+  assert.ok(p50 >= 0 && p50 <= p99, `p50 ${p50} µs, p99 ${p99} µs`);
+  const bars = await inspector.evaluate(() => [...document.querySelectorAll('#calls tr')].filter((r) => !r.hidden).map((r) => parseFloat(r.cells[6].firstChild.style.width)));
+  assert.ok(bars.length === count && bars.every((w) => w >= 0.5 && w <= 100), 'every shown call has a waterfall bar');
+
+  await inspector.selectOption('#method', '');
+  await inspector.selectOption('#app', '');
+  const inspectorShot = path.join(artifacts, 'inspector.png');
+  await inspector.setViewportSize({ width: 1400, height: 900 });
+  await inspector.screenshot({ path: inspectorShot, fullPage: true });
+  const inspectorPng = fs.readFileSync(inspectorShot);
+  assert.ok(inspectorPng.length > 1000 && inspectorPng.subarray(1, 4).toString() === 'PNG');
+  console.log(`# screenshot: ${inspectorShot} (${inspectorPng.length} bytes)`);
   await inspector.close();
   await shop.close();
 
