@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use miniapp_package::AppId;
 use serde_json::{Value, json};
 
-use crate::bridge::Method;
 use crate::tokens::now_unix;
+use miniapp_contract::Method;
 
 /// Appends audit lines. A failed write is logged, never fatal: auditing must not take the host down.
 #[derive(Debug)]

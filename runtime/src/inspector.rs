@@ -163,8 +163,8 @@ where
 mod tests {
     use super::*;
     use crate::bridge::{Method, RECORD_LIMIT_BYTES, bridge_call};
-    use crate::capabilities::Bridge;
     use crate::capabilities::bindings::miniapp::bridge::{auth, payment, storage};
+    use crate::capabilities::capability::Bridge;
     use crate::capabilities::testing::context;
     use miniapp_package::Permission;
     use serde_json::json;

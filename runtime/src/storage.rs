@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use cap_std::fs::Dir;
 use sha2::{Digest, Sha256};
 
-use crate::bridge::BridgeError;
+use miniapp_contract::BridgeError;
 
 /// Why a storage operation failed. A bridge call turns it into a [`BridgeError`] (a damaged
 /// entry and an I/O failure become `internal`, whose message starts with the code); the host sees

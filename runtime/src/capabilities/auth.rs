@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::auth as wit;
-use super::{Bridge, WitResult, json_params, params, to_wit};
+use super::capability::bindings::miniapp::bridge::auth as wit;
+use super::capability::{Bridge, WitResult, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, REDACTED, bridge_call};
 use crate::state::AppContext;
 use crate::tokens::MintedToken;
@@ -26,7 +26,7 @@ fn redact_token(method: Method, result: &mut Value) {
     }
 }
 
-super::declare_capability!(Auth, wit, redact: Some(redact_token));
+super::capability::declare_capability!(Auth, wit, redact: Some(redact_token));
 
 /// Who is signed in to the host app.
 pub trait IdentityService: Send + Sync {
@@ -136,7 +136,7 @@ struct GetTokenParams {
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, json_params(&p), || async {
         let GetTokenParams { scopes } = params(method, &p)?;
-        super::json(get_token(ctx, &scopes)?)
+        super::capability::json(get_token(ctx, &scopes)?)
     })
     .await
 }

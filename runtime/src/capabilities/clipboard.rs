@@ -5,12 +5,12 @@ use std::sync::Mutex;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::clipboard as wit;
-use super::{Bridge, WitResult, json_params, no_params, params, to_wit};
+use super::capability::bindings::miniapp::bridge::clipboard as wit;
+use super::capability::{Bridge, WitResult, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
-super::declare_capability!(Clipboard, wit, redact: None);
+super::capability::declare_capability!(Clipboard, wit, redact: None);
 
 pub const MAX_CLIPBOARD_BYTES: usize = 64 * 1024;
 
@@ -77,7 +77,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
     bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
             Method::ClipboardReadText => {
-                super::json(ctx.service::<dyn ClipboardService>().read_text())
+                super::capability::json(ctx.service::<dyn ClipboardService>().read_text())
             }
             Method::ClipboardWriteText => {
                 let WriteParams { text } = params(method, &p)?;

@@ -3,12 +3,12 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::device as wit;
-use super::{Bridge, WitResult, json_params, no_params, params, to_wit};
+use super::capability::bindings::miniapp::bridge::device as wit;
+use super::capability::{Bridge, WitResult, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
-super::declare_capability!(Device, wit, redact: None);
+super::capability::declare_capability!(Device, wit, redact: None);
 
 pub use miniapp_contract::wire::{DeviceInfo, Screen};
 
@@ -104,7 +104,7 @@ struct VibrateParams {
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
-            Method::DeviceInfo => super::json(info(ctx)),
+            Method::DeviceInfo => super::capability::json(info(ctx)),
             Method::DeviceVibrate => {
                 let VibrateParams { millis } = params(method, &p)?;
                 vibrate(ctx, millis).map(|()| Value::Null)

@@ -4,12 +4,12 @@ use async_trait::async_trait;
 use miniapp_package::AppId;
 use serde_json::Value;
 
-use super::bindings::miniapp::bridge::geolocation as wit;
-use super::{Bridge, WitResult, json_params, no_params, to_wit};
+use super::capability::bindings::miniapp::bridge::geolocation as wit;
+use super::capability::{Bridge, WitResult, json_params, no_params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
-super::declare_capability!(Geolocation, wit, redact: None);
+super::capability::declare_capability!(Geolocation, wit, redact: None);
 
 pub use miniapp_contract::wire::Position;
 
@@ -74,7 +74,7 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, json_params(&p), || async {
-        super::json(current_position(ctx).await?)
+        super::capability::json(current_position(ctx).await?)
     })
     .await
 }

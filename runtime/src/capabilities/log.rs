@@ -4,12 +4,12 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::log as wit;
-use super::{Bridge, json_params, params};
+use super::capability::bindings::miniapp::bridge::log as wit;
+use super::capability::{Bridge, json_params, params};
 use crate::bridge::{BridgeError, Method, bridge_call, bridge_call_sync};
 use crate::state::AppContext;
 
-super::declare_capability!(Log, wit, redact: None);
+super::capability::declare_capability!(Log, wit, redact: None);
 
 /// Longest message kept (the rest is cut), and guest log lines kept per app and second (the
 /// rest are counted as dropped).

@@ -8,12 +8,12 @@ use miniapp_package::AppId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::payment as wit;
-use super::{Bridge, WitResult, json_params, params, to_wit};
+use super::capability::bindings::miniapp::bridge::payment as wit;
+use super::capability::{Bridge, WitResult, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
-super::declare_capability!(Payment, wit, redact: None);
+super::capability::declare_capability!(Payment, wit, redact: None);
 
 pub use miniapp_contract::wire::{PaymentRequest, Receipt};
 
@@ -164,10 +164,10 @@ struct QueryParams {
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, json_params(&p), || async {
         match method {
-            Method::PaymentPay => super::json(pay(ctx, &params(method, &p)?).await?),
+            Method::PaymentPay => super::capability::json(pay(ctx, &params(method, &p)?).await?),
             Method::PaymentQuery => {
                 let QueryParams { order_id } = params(method, &p)?;
-                super::json(query(ctx, &order_id).await?)
+                super::capability::json(query(ctx, &order_id).await?)
             }
             _ => Err(BridgeError::Internal(format!(
                 "payment does not serve {method}"

@@ -7,12 +7,12 @@ use miniapp_package::AppId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::share as wit;
-use super::{Bridge, WitResult, json_params, params, to_wit};
+use super::capability::bindings::miniapp::bridge::share as wit;
+use super::capability::{Bridge, WitResult, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
-super::declare_capability!(Share, wit, redact: None);
+super::capability::declare_capability!(Share, wit, redact: None);
 
 /// The share sheet; returns when the user has shared, or `Err(Cancelled)`.
 #[async_trait]

@@ -3,12 +3,12 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::storage as wit;
-use super::{Bridge, WitResult, json_params, no_params, params, to_wit};
+use super::capability::bindings::miniapp::bridge::storage as wit;
+use super::capability::{Bridge, WitResult, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, RecordBytes, bridge_call, bridge_call_sync};
 use crate::state::AppContext;
 
-super::declare_capability!(Storage, wit, redact: None);
+super::capability::declare_capability!(Storage, wit, redact: None);
 
 pub use miniapp_contract::wire::StorageUsage;
 
@@ -148,7 +148,7 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
                 s.clear()?;
                 Ok(Value::Null)
             }
-            Method::StorageUsage => super::json(usage(ctx)),
+            Method::StorageUsage => super::capability::json(usage(ctx)),
             _ => Err(BridgeError::Internal(format!(
                 "storage does not serve {method}"
             ))),

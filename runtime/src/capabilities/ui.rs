@@ -7,12 +7,12 @@ use miniapp_package::AppId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bindings::miniapp::bridge::ui as wit;
-use super::{Bridge, WitResult, json_params, params, to_wit};
+use super::capability::bindings::miniapp::bridge::ui as wit;
+use super::capability::{Bridge, WitResult, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
-super::declare_capability!(Ui, wit, redact: None);
+super::capability::declare_capability!(Ui, wit, redact: None);
 
 /// The host's native UI. `modal` waits for the user.
 #[async_trait]
