@@ -20,12 +20,13 @@ pub enum Interface {
     Device,
     Clipboard,
     Share,
+    Haptics,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 9] = [
+    pub const ALL: [Interface; 10] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -34,6 +35,7 @@ impl Interface {
         Interface::Device,
         Interface::Clipboard,
         Interface::Share,
+        Interface::Haptics,
         Interface::Log,
     ];
 
@@ -48,6 +50,7 @@ impl Interface {
             Interface::Device => "device",
             Interface::Clipboard => "clipboard",
             Interface::Share => "share",
+            Interface::Haptics => "haptics",
             Interface::Log => "log",
         }
     }
@@ -63,6 +66,7 @@ impl Interface {
             Interface::Device => Permission::Device,
             Interface::Clipboard => Permission::Clipboard,
             Interface::Share => Permission::Share,
+            Interface::Haptics => Permission::Haptics,
             Interface::Log => return None,
         })
     }
@@ -153,6 +157,13 @@ methods! {
     ClipboardReadText => "clipboard.readText", Clipboard, "Record<string, never>" -> "string | null";
     ClipboardWriteText => "clipboard.writeText", Clipboard, "{ text: string }" -> "null";
     ShareShare => "share.share", Share, "{ text: string; url?: string }" -> "null";
+    HapticsVibrateShort => "haptics.vibrateShort", Haptics,
+        "{ style: 'light' | 'medium' | 'heavy' }" -> "null";
+    HapticsVibrateLong => "haptics.vibrateLong", Haptics, "Record<string, never>" -> "null";
+    HapticsNotify => "haptics.notify", Haptics,
+        "{ kind: 'success' | 'warning' | 'error' }" -> "null";
+    HapticsSelectionChanged => "haptics.selectionChanged", Haptics,
+        "Record<string, never>" -> "null";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

@@ -18,12 +18,13 @@ pub enum Permission {
     Device,
     Clipboard,
     Share,
+    Haptics,
     Network,
 }
 
 impl Permission {
     /// Every permission, in a stable order (the order of [`PermissionSet`]'s bits).
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::Storage,
         Permission::Auth,
         Permission::Payment,
@@ -32,6 +33,7 @@ impl Permission {
         Permission::Device,
         Permission::Clipboard,
         Permission::Share,
+        Permission::Haptics,
         Permission::Network,
     ];
 
@@ -53,6 +55,7 @@ impl Permission {
             Permission::Device => "device",
             Permission::Clipboard => "clipboard",
             Permission::Share => "share",
+            Permission::Haptics => "haptics",
             Permission::Network => "network",
         }
     }

@@ -120,6 +120,24 @@ pub struct StorageUsage {
     pub quota_bytes: u64,
 }
 
+/// Strength of a short haptic tap (`haptics.vibrateShort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImpactStyle {
+    Light,
+    Medium,
+    Heavy,
+}
+
+/// What a haptic notification pattern tells the user (`haptics.notify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HapticNotification {
+    Success,
+    Warning,
+    Error,
+}
+
 /// Severity of a log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -299,6 +317,41 @@ mod tests {
             fields.sort();
             assert_eq!(keys, fields, "{}", ts.name);
         }
+    }
+
+    /// The TypeScript unions in the method table name exactly the serde names of the enums.
+    #[test]
+    fn haptic_enums_match_their_typescript_unions() {
+        use crate::Method;
+        let names = |v: Vec<Value>| -> Vec<String> {
+            v.into_iter()
+                .map(|n| format!("'{}'", n.as_str().unwrap()))
+                .collect()
+        };
+        let styles = names(
+            [ImpactStyle::Light, ImpactStyle::Medium, ImpactStyle::Heavy]
+                .iter()
+                .map(|s| json!(s))
+                .collect(),
+        );
+        assert_eq!(
+            Method::HapticsVibrateShort.params_ts(),
+            format!("{{ style: {} }}", styles.join(" | "))
+        );
+        let kinds = names(
+            [
+                HapticNotification::Success,
+                HapticNotification::Warning,
+                HapticNotification::Error,
+            ]
+            .iter()
+            .map(|k| json!(k))
+            .collect(),
+        );
+        assert_eq!(
+            Method::HapticsNotify.params_ts(),
+            format!("{{ kind: {} }}", kinds.join(" | "))
+        );
     }
 
     #[test]

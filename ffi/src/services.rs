@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, clipboard, consent, device, geolocation, payment, share, ui,
+    auth, clipboard, consent, device, geolocation, haptics, payment, share, ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -662,6 +662,8 @@ impl HostServices {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(NoShare),
             },
+            // No foreign haptics trait yet: a phone host gets UNAVAILABLE, not a silent no-op.
+            haptics: Arc::new(haptics::RecordingHaptics::without_vibrator()),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

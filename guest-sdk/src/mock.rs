@@ -6,7 +6,7 @@
 //! arguments are validated with the host's limits (storage key 1..=1024 bytes, value ≤ 1 MiB,
 //! quota 10 MiB by default, payment amount > 0 and currency of three upper-case letters, order
 //! ids idempotent, toast 1..=500 bytes, modal 1..=4 buttons, routes starting with `/`, title ≤
-//! 100 bytes, vibrate ≤ 1000 ms, clipboard ≤ 64 KiB, share urls http(s), token requests narrowed
+//! 100 bytes, vibrate ≤ 1000 ms, haptics need a vibrator, clipboard ≤ 64 KiB, share urls http(s), token requests narrowed
 //! to the allowed scopes). Everything that happened can be inspected afterwards.
 //!
 //! The bridge is thread-local, so tests running in parallel do not see each other.
@@ -51,6 +51,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
 
+use crate::haptics::{HapticNotification, ImpactStyle};
 use crate::{
     DeviceInfo, Error, ErrorBody, Level, PaymentRequest, Permission, Position, Receipt, Screen,
     Token, Usage,
@@ -90,6 +91,15 @@ pub struct LogLine {
 pub struct Shared {
     pub text: String,
     pub url: Option<String>,
+}
+
+/// One haptic effect the mini-program played.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Haptic {
+    Short(ImpactStyle),
+    Long,
+    Notification(HapticNotification),
+    Selection,
 }
 
 /// One bridge call as the mock saw it; serializes to the recording format.
@@ -229,6 +239,7 @@ struct World {
     vibrations: Vec<u32>,
     clipboard: Option<String>,
     shares: Vec<Shared>,
+    haptics: Vec<Haptic>,
     logs: Vec<LogLine>,
 }
 
@@ -360,7 +371,8 @@ impl MockBridge {
         self.configure(|s| s.config.device = info)
     }
 
-    /// The device has no vibrator: `device::vibrate` returns `Unavailable`.
+    /// The device has no vibrator: `device::vibrate` and every `haptics` call return
+    /// `Unavailable`.
     pub fn no_vibrator(self) -> Self {
         self.configure(|s| s.config.vibrator = false)
     }
@@ -459,6 +471,11 @@ impl MockBridge {
     /// Vibrations, in milliseconds.
     pub fn vibrations(&self) -> Vec<u32> {
         self.state.borrow().world.vibrations.clone()
+    }
+
+    /// Haptic effects played, in order.
+    pub fn haptics(&self) -> Vec<Haptic> {
+        self.state.borrow().world.haptics.clone()
     }
 
     /// The clipboard's current text.
@@ -835,6 +852,34 @@ pub(crate) mod backend {
         )
     }
 
+    fn play(method: &'static str, params: Value, effect: Haptic) -> Result<(), Error> {
+        call(method, params, |config, world| {
+            if !config.vibrator {
+                return Err(Error::Unavailable("no haptic engine".into()));
+            }
+            world.haptics.push(effect);
+            Ok(())
+        })
+    }
+
+    pub(crate) fn haptics_vibrate_short(style: ImpactStyle) -> Result<(), Error> {
+        let params = json!({ "style": style });
+        play("haptics.vibrateShort", params, Haptic::Short(style))
+    }
+
+    pub(crate) fn haptics_vibrate_long() -> Result<(), Error> {
+        play("haptics.vibrateLong", json!({}), Haptic::Long)
+    }
+
+    pub(crate) fn haptics_notify(kind: HapticNotification) -> Result<(), Error> {
+        let params = json!({ "kind": kind });
+        play("haptics.notify", params, Haptic::Notification(kind))
+    }
+
+    pub(crate) fn haptics_selection_changed() -> Result<(), Error> {
+        play("haptics.selectionChanged", json!({}), Haptic::Selection)
+    }
+
     pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {
         call("clipboard.readText", json!({}), |_, world| {
             Ok(world.clipboard.clone())
@@ -1195,6 +1240,38 @@ mod tests {
             .install();
         assert!(matches!(device::vibrate(10), Err(Error::Unavailable(_))));
         assert_eq!(share::share("hi", None), Err(Error::Cancelled));
+    }
+
+    #[test]
+    fn haptics_play_with_a_vibrator_and_need_their_permission() {
+        use crate::haptics;
+        let bridge = MockBridge::new().grant(&[Permission::Haptics]).install();
+        haptics::vibrate_short(ImpactStyle::Light).unwrap();
+        haptics::vibrate_long().unwrap();
+        haptics::notify(HapticNotification::Error).unwrap();
+        haptics::selection_changed().unwrap();
+        assert_eq!(
+            bridge.haptics(),
+            [
+                Haptic::Short(ImpactStyle::Light),
+                Haptic::Long,
+                Haptic::Notification(HapticNotification::Error),
+                Haptic::Selection
+            ]
+        );
+        assert_eq!(bridge.calls()[0].params, json!({ "style": "light" }));
+
+        let bridge = MockBridge::new().grant(&[Permission::Device]).install();
+        assert_eq!(haptics::vibrate_long(), Err(Error::PermissionDenied));
+        let bridge_no_engine = MockBridge::new()
+            .grant(&[Permission::Haptics])
+            .no_vibrator()
+            .install();
+        assert!(matches!(
+            haptics::selection_changed(),
+            Err(Error::Unavailable(_))
+        ));
+        assert!(bridge.haptics().is_empty() && bridge_no_engine.haptics().is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use crate::bindings::miniapp::bridge as wit;
 use crate::device::{DeviceInfo, Screen};
+use crate::haptics::{HapticNotification, ImpactStyle};
 use crate::{Error, Level, PaymentRequest, Position, Receipt, Token, Usage};
 
 impl From<wit::types::BridgeError> for Error {
@@ -170,6 +171,42 @@ pub(crate) fn clipboard_write_text(text: &str) -> Result<(), Error> {
 
 pub(crate) fn share_share(text: &str, url: Option<&str>) -> Result<(), Error> {
     Ok(wit::share::share(text, url)?)
+}
+
+impl From<ImpactStyle> for wit::haptics::ImpactStyle {
+    fn from(s: ImpactStyle) -> Self {
+        match s {
+            ImpactStyle::Light => wit::haptics::ImpactStyle::Light,
+            ImpactStyle::Medium => wit::haptics::ImpactStyle::Medium,
+            ImpactStyle::Heavy => wit::haptics::ImpactStyle::Heavy,
+        }
+    }
+}
+
+impl From<HapticNotification> for wit::haptics::HapticNotification {
+    fn from(k: HapticNotification) -> Self {
+        match k {
+            HapticNotification::Success => wit::haptics::HapticNotification::Success,
+            HapticNotification::Warning => wit::haptics::HapticNotification::Warning,
+            HapticNotification::Error => wit::haptics::HapticNotification::Error,
+        }
+    }
+}
+
+pub(crate) fn haptics_vibrate_short(style: ImpactStyle) -> Result<(), Error> {
+    Ok(wit::haptics::vibrate_short(style.into())?)
+}
+
+pub(crate) fn haptics_vibrate_long() -> Result<(), Error> {
+    Ok(wit::haptics::vibrate_long()?)
+}
+
+pub(crate) fn haptics_notify(kind: HapticNotification) -> Result<(), Error> {
+    Ok(wit::haptics::notify(kind.into())?)
+}
+
+pub(crate) fn haptics_selection_changed() -> Result<(), Error> {
+    Ok(wit::haptics::selection_changed()?)
 }
 
 pub(crate) fn log_log(level: Level, message: &str) {

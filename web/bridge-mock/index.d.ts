@@ -8,6 +8,8 @@ import type {
   LogLevel,
   Permission,
   Position,
+  HapticNotification,
+  ImpactStyle,
   Receipt,
   Token,
 } from '@miniapp/bridge';
@@ -36,6 +38,8 @@ export interface MockFixtures {
   payment?: PaymentOutcome | PaymentOutcome[];
   /** `share.share` outcomes. Default "success". */
   share?: ShareOutcome | ShareOutcome[];
+  /** The haptic engine: `"unavailable"` makes every `haptics.*` call reject UNAVAILABLE. Default "available". */
+  haptics?: 'available' | 'unavailable';
   /** Initial storage, `{key: value}`; counts against the quota. */
   storage?: Record<string, JsonValue>;
   /**
@@ -97,6 +101,13 @@ export interface MockState {
   navigations: string[];
   vibrations: number[];
   shares: { text: string; url?: string }[];
+  /** Haptic effects played, in order. */
+  haptics: (
+    | { effect: 'short'; style: ImpactStyle }
+    | { effect: 'long' }
+    | { effect: 'notification'; kind: HapticNotification }
+    | { effect: 'selection' }
+  )[];
   /** Messages truncated to 4 KiB, as the host does. */
   logs: { level: LogLevel; message: string }[];
   tokens: Token[];

@@ -17,6 +17,9 @@ export const DEFAULT_DEVICE_INFO = Object.freeze({
   screen: Object.freeze({ width: 390, height: 844, scale: 3 }),
 });
 
+const IMPACT_STYLES = Object.freeze(['light', 'medium', 'heavy']);
+const HAPTIC_NOTIFICATIONS = Object.freeze(['success', 'warning', 'error']);
+
 const invalid = (message) => new BridgeError('INVALID_ARGUMENT', message);
 const copy = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
 const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -64,6 +67,7 @@ export function createMockBridge(options = {}) {
     navigations: [],
     vibrations: [],
     shares: [],
+    haptics: [],
     logs: [],
     tokens: [],
   };
@@ -97,6 +101,21 @@ export function createMockBridge(options = {}) {
   };
   const key = (params) => str(params, 'key', { min: 1, max: LIMITS.storageKeyBytes });
   const orderId = (params) => str(params, 'orderId', { min: 1, max: LIMITS.orderIdBytes });
+
+  const oneOf = (params, name, allowed) => {
+    if (!allowed.includes(params[name])) throw invalid(`${name} must be one of ${allowed.join(', ')}`);
+    return params[name];
+  };
+  const noParams = (params) => {
+    const extra = Object.keys(params);
+    if (extra.length > 0) throw invalid(`unknown params: ${extra.join(', ')}`);
+  };
+  const playHaptic = (effect) => {
+    if (fx.haptics === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no haptic engine (fixture)');
+    if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
+    state.haptics.push(effect);
+    return null;
+  };
 
   const take = (name, fallback) => {
     const f = fx[name];
@@ -330,6 +349,23 @@ export function createMockBridge(options = {}) {
       };
     },
 
+    'haptics.vibrateShort'(p) {
+      const style = oneOf(p, 'style', IMPACT_STYLES);
+      return () => playHaptic({ effect: 'short', style });
+    },
+    'haptics.vibrateLong'(p) {
+      noParams(p);
+      return () => playHaptic({ effect: 'long' });
+    },
+    'haptics.notify'(p) {
+      const kind = oneOf(p, 'kind', HAPTIC_NOTIFICATIONS);
+      return () => playHaptic({ effect: 'notification', kind });
+    },
+    'haptics.selectionChanged'(p) {
+      noParams(p);
+      return () => playHaptic({ effect: 'selection' });
+    },
+
     'log.log'(p) {
       if (!LOG_LEVELS.includes(p.level)) throw invalid(`level must be one of ${LOG_LEVELS.join(', ')}`);
       const message = str(p, 'message');
@@ -482,7 +518,7 @@ export function createMockBridge(options = {}) {
       state.clipboard = fx.clipboard;
       state.title = null;
       state.route = null;
-      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'logs', 'tokens']) state[list].length = 0;
+      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'logs', 'tokens']) state[list].length = 0;
       calls.length = 0;
       return mock;
     },
@@ -517,6 +553,7 @@ function normalizeFixtures(f) {
     modal: queue(f.modal),
     payment: queue(f.payment),
     share: queue(f.share),
+    haptics: f.haptics ?? 'available',
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };

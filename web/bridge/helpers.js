@@ -5,8 +5,8 @@
 import { LOG_LEVELS } from './protocol.js';
 
 /**
- * Adds `storage`, `auth`, `payment`, `geolocation`, `ui`, `device`, `clipboard`, `share` and `log`
- * to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
+ * `device`, `clipboard`, `share`, `haptics`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -60,6 +60,13 @@ export function attachHelpers(target) {
   target.share = {
     share: (text, url, options) =>
       call('share.share', url === undefined || url === null ? { text } : { text, url }, options),
+  };
+
+  target.haptics = {
+    vibrateShort: (style, options) => call('haptics.vibrateShort', { style }, options),
+    vibrateLong: (options) => call('haptics.vibrateLong', {}, options),
+    notify: (kind, options) => call('haptics.notify', { kind }, options),
+    selectionChanged: (options) => call('haptics.selectionChanged', {}, options),
   };
 
   const log = {

@@ -84,6 +84,22 @@ export interface ShareApi {
   share(text: string, url?: string | null, options?: CallOptions): Promise<null>;
 }
 
+/** Strength of a short tap: `'light' | 'medium' | 'heavy'`. */
+export type ImpactStyle = MethodParams<'haptics.vibrateShort'>['style'];
+/** What a notification pattern tells: `'success' | 'warning' | 'error'`. */
+export type HapticNotification = MethodParams<'haptics.notify'>['kind'];
+
+export interface HapticsApi {
+  /** A short tap (about 15 ms). UNAVAILABLE without a haptic engine. */
+  vibrateShort(style: ImpactStyle, options?: CallOptions): Promise<null>;
+  /** A long vibration (about 400 ms). */
+  vibrateLong(options?: CallOptions): Promise<null>;
+  /** The platform's pattern for a success, a warning or an error. */
+  notify(kind: HapticNotification, options?: CallOptions): Promise<null>;
+  /** The light tick of a selection changing. */
+  selectionChanged(options?: CallOptions): Promise<null>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -103,6 +119,7 @@ export interface BridgeHelpers {
   device: DeviceApi;
   clipboard: ClipboardApi;
   share: ShareApi;
+  haptics: HapticsApi;
   log: LogApi;
 }
 
@@ -203,6 +220,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   device: DeviceApi;
   clipboard: ClipboardApi;
   share: ShareApi;
+  haptics: HapticsApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

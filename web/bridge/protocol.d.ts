@@ -25,6 +25,7 @@ export type Permission =
   | 'device'
   | 'clipboard'
   | 'share'
+  | 'haptics'
   | 'network';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -154,6 +155,10 @@ export interface MethodMap {
   'clipboard.readText': { params: Record<string, never>; result: string | null };
   'clipboard.writeText': { params: { text: string }; result: null };
   'share.share': { params: { text: string; url?: string }; result: null };
+  'haptics.vibrateShort': { params: { style: 'light' | 'medium' | 'heavy' }; result: null };
+  'haptics.vibrateLong': { params: Record<string, never>; result: null };
+  'haptics.notify': { params: { kind: 'success' | 'warning' | 'error' }; result: null };
+  'haptics.selectionChanged': { params: Record<string, never>; result: null };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

@@ -27,6 +27,7 @@ export const PERMISSIONS = Object.freeze([
   'device',
   'clipboard',
   'share',
+  'haptics',
   'network',
 ]);
 
@@ -58,6 +59,10 @@ export const METHODS = Object.freeze({
   'clipboard.readText': 'clipboard',
   'clipboard.writeText': 'clipboard',
   'share.share': 'share',
+  'haptics.vibrateShort': 'haptics',
+  'haptics.vibrateLong': 'haptics',
+  'haptics.notify': 'haptics',
+  'haptics.selectionChanged': 'haptics',
   'log.log': null,
 });
 

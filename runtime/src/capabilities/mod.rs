@@ -23,6 +23,7 @@ pub mod clipboard;
 pub mod consent;
 pub mod device;
 pub mod geolocation;
+pub mod haptics;
 pub mod log;
 pub mod network;
 pub mod payment;
@@ -142,6 +143,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     device::CAPABILITY,
     clipboard::CAPABILITY,
     share::CAPABILITY,
+    haptics::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -203,6 +205,7 @@ pub struct HostServices {
     pub device: Arc<dyn device::DeviceService>,
     pub clipboard: Arc<dyn clipboard::ClipboardService>,
     pub share: Arc<dyn share::ShareService>,
+    pub haptics: Arc<dyn haptics::HapticsService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -227,6 +230,7 @@ impl HostServices {
             device: Arc::new(device::DevDevice),
             clipboard: Arc::new(clipboard::MemoryClipboard::default()),
             share: Arc::new(share::RecordingShare::default()),
+            haptics: Arc::new(haptics::RecordingHaptics::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }

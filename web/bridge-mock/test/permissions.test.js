@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { METHODS } from '@miniapp/bridge/protocol';
+import { METHODS, PERMISSIONS } from '@miniapp/bridge/protocol';
 import { createMockBridge, BridgeError } from '../index.js';
 
 const VALID_PARAMS = {
@@ -24,6 +24,10 @@ const VALID_PARAMS = {
   'clipboard.readText': {},
   'clipboard.writeText': { text: 'x' },
   'share.share': { text: 'x' },
+  'haptics.vibrateShort': { style: 'light' },
+  'haptics.vibrateLong': {},
+  'haptics.notify': { kind: 'warning' },
+  'haptics.selectionChanged': {},
   'log.log': { level: 'info', message: 'x' },
 };
 
@@ -37,7 +41,7 @@ test('VALID_PARAMS covers every method, and each call succeeds with every permis
 
 test('each method needs its own permission (geolocation: location; log: none)', async () => {
   for (const [method, permission] of Object.entries(METHODS)) {
-    const everythingElse = ['storage', 'auth', 'payment', 'location', 'ui', 'device', 'clipboard', 'share', 'network'].filter((p) => p !== permission);
+    const everythingElse = PERMISSIONS.filter((p) => p !== permission);
     const m = createMockBridge({ permissions: everythingElse });
     const call = m.call(method, VALID_PARAMS[method]);
     if (permission === null) {

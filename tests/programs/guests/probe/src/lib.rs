@@ -9,8 +9,8 @@
 #![forbid(unsafe_code)]
 
 use miniapp_sdk::{
-    Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, log, payment, share,
-    storage, ui,
+    Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, haptics, log,
+    payment, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -111,6 +111,18 @@ mod params {
 
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
+    pub struct Style {
+        pub style: miniapp_sdk::haptics::ImpactStyle,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Kind {
+        pub kind: miniapp_sdk::haptics::HapticNotification,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct Log {
         pub level: Level,
         pub message: String,
@@ -168,6 +180,12 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         "share.share" => {
             let a: a::Share = args(p)?;
             answer(share::share(&a.text, a.url.as_deref()))
+        }
+        "haptics.vibrateShort" => answer(haptics::vibrate_short(args::<a::Style>(p)?.style)),
+        "haptics.vibrateLong" => args::<a::None>(p).and_then(|_| answer(haptics::vibrate_long())),
+        "haptics.notify" => answer(haptics::notify(args::<a::Kind>(p)?.kind)),
+        "haptics.selectionChanged" => {
+            args::<a::None>(p).and_then(|_| answer(haptics::selection_changed()))
         }
         "log.log" => {
             let a: a::Log = args(p)?;
@@ -228,6 +246,10 @@ mod tests {
             { "method": "clipboard.readText" },
             { "method": "clipboard.writeText", "params": { "text": "copied" } },
             { "method": "share.share", "params": { "text": "look", "url": "https://acme.example" } },
+            { "method": "haptics.vibrateShort", "params": { "style": "medium" } },
+            { "method": "haptics.vibrateLong" },
+            { "method": "haptics.notify", "params": { "kind": "success" } },
+            { "method": "haptics.selectionChanged" },
             { "method": "log.log", "params": { "level": "warn", "message": "careful" } },
         ]})
     }
@@ -282,6 +304,7 @@ mod tests {
             .collect();
         assert_eq!(methods, asked);
         assert_eq!(bridge.clipboard().as_deref(), Some("copied"));
+        assert_eq!(bridge.haptics().len(), 4);
     }
 
     #[test]
@@ -290,7 +313,7 @@ mod tests {
         let out = run(&every_method());
         let (log, rest) = out.split_last().unwrap();
         assert_eq!(*log, json!({ "ok": null }));
-        assert_eq!(rest.len(), 19);
+        assert_eq!(rest.len(), 23);
         assert!(
             rest.iter()
                 .all(|o| *o == json!({ "err": "PERMISSION_DENIED" })),
