@@ -154,6 +154,10 @@ methods! {
     UiSetTitle => "ui.setTitle", Ui, "{ title: string }" -> "null";
     DeviceInfo => "device.info", Device, "Record<string, never>" -> "DeviceInfo";
     DeviceVibrate => "device.vibrate", Device, "{ millis: number }" -> "null";
+    DeviceNetworkType => "device.networkType", Device, "Record<string, never>" -> "NetworkType";
+    DeviceBattery => "device.battery", Device, "Record<string, never>" -> "BatteryInfo";
+    DeviceSetKeepScreenOn => "device.setKeepScreenOn", Device, "{ keepOn: boolean }" -> "null";
+    DeviceSystemInfo => "device.systemInfo", Device, "Record<string, never>" -> "SystemInfo";
     ClipboardReadText => "clipboard.readText", Clipboard, "Record<string, never>" -> "string | null";
     ClipboardWriteText => "clipboard.writeText", Clipboard, "{ text: string }" -> "null";
     ShareShare => "share.share", Share, "{ text: string; url?: string }" -> "null";

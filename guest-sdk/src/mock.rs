@@ -51,6 +51,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
 
+use crate::device::{BatteryInfo, NetworkType, SystemInfo, Theme};
 use crate::haptics::{HapticNotification, ImpactStyle};
 use crate::{
     DeviceInfo, Error, ErrorBody, Level, PaymentRequest, Permission, Position, Receipt, Screen,
@@ -220,6 +221,9 @@ struct Config {
     now: u64,
     device: DeviceInfo,
     vibrator: bool,
+    network: NetworkType,
+    battery: Option<BatteryInfo>,
+    system: SystemInfo,
     share_cancels: bool,
 }
 
@@ -237,6 +241,7 @@ struct World {
     navigations: Vec<String>,
     titles: Vec<String>,
     vibrations: Vec<u32>,
+    keep_screen_on: bool,
     clipboard: Option<String>,
     shares: Vec<Shared>,
     haptics: Vec<Haptic>,
@@ -292,6 +297,18 @@ impl MockBridge {
                 },
             },
             vibrator: true,
+            network: NetworkType::Wifi,
+            battery: Some(BatteryInfo {
+                level: 100,
+                charging: false,
+            }),
+            system: SystemInfo {
+                brand: "mock".into(),
+                model: "mock phone".into(),
+                os_version: "1.0".into(),
+                theme: Theme::Light,
+                font_scale: 1.0,
+            },
             share_cancels: false,
         };
         MockBridge {
@@ -369,6 +386,21 @@ impl MockBridge {
     /// What `device::info` answers.
     pub fn device_info(self, info: DeviceInfo) -> Self {
         self.configure(|s| s.config.device = info)
+    }
+
+    /// What `device::network_type` answers (default Wi-Fi).
+    pub fn network_type(self, network: NetworkType) -> Self {
+        self.configure(|s| s.config.network = network)
+    }
+
+    /// What `device::battery` answers (default full, not charging); `None`: `Unavailable`.
+    pub fn battery(self, battery: Option<BatteryInfo>) -> Self {
+        self.configure(|s| s.config.battery = battery)
+    }
+
+    /// What `device::system_info` answers.
+    pub fn system_info(self, system: SystemInfo) -> Self {
+        self.configure(|s| s.config.system = system)
     }
 
     /// The device has no vibrator: `device::vibrate` and every `haptics` call return
@@ -466,6 +498,11 @@ impl MockBridge {
     /// Titles set, in order.
     pub fn titles(&self) -> Vec<String> {
         self.state.borrow().world.titles.clone()
+    }
+
+    /// Whether the mini-program asked to keep the screen on (its last `set_keep_screen_on`).
+    pub fn keep_screen_on(&self) -> bool {
+        self.state.borrow().world.keep_screen_on
     }
 
     /// Vibrations, in milliseconds.
@@ -880,6 +917,34 @@ pub(crate) mod backend {
         play("haptics.selectionChanged", json!({}), Haptic::Selection)
     }
 
+    pub(crate) fn device_network_type() -> Result<NetworkType, Error> {
+        call("device.networkType", json!({}), |config, _| {
+            Ok(config.network)
+        })
+    }
+
+    pub(crate) fn device_battery() -> Result<BatteryInfo, Error> {
+        call("device.battery", json!({}), |config, _| {
+            config
+                .battery
+                .ok_or_else(|| Error::Unavailable("no battery".into()))
+        })
+    }
+
+    pub(crate) fn device_set_keep_screen_on(keep_on: bool) -> Result<(), Error> {
+        let params = json!({ "keepOn": keep_on });
+        call("device.setKeepScreenOn", params, |_, world| {
+            world.keep_screen_on = keep_on;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn device_system_info() -> Result<SystemInfo, Error> {
+        call("device.systemInfo", json!({}), |config, _| {
+            Ok(config.system.clone())
+        })
+    }
+
     pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {
         call("clipboard.readText", json!({}), |_, world| {
             Ok(world.clipboard.clone())
@@ -1272,6 +1337,30 @@ mod tests {
             Err(Error::Unavailable(_))
         ));
         assert!(bridge.haptics().is_empty() && bridge_no_engine.haptics().is_empty());
+    }
+
+    #[test]
+    fn device_network_battery_screen_and_system() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Device])
+            .network_type(NetworkType::Cellular)
+            .install();
+        assert_eq!(device::network_type().unwrap(), NetworkType::Cellular);
+        assert_eq!(device::battery().unwrap().level, 100);
+        assert!(!bridge.keep_screen_on());
+        device::set_keep_screen_on(true).unwrap();
+        assert!(bridge.keep_screen_on());
+        assert_eq!(device::system_info().unwrap().brand, "mock");
+        assert_eq!(bridge.calls()[2].params, json!({ "keepOn": true }));
+
+        let bridge = MockBridge::new().battery(None).install();
+        assert_eq!(
+            device::set_keep_screen_on(true),
+            Err(Error::PermissionDenied)
+        );
+        assert!(!bridge.keep_screen_on());
+        bridge.grant(&[Permission::Device]).install();
+        assert!(matches!(device::battery(), Err(Error::Unavailable(_))));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! bridge must enable the `mock` feature.
 
 use crate::bindings::miniapp::bridge as wit;
-use crate::device::{DeviceInfo, Screen};
+use crate::device::{BatteryInfo, DeviceInfo, NetworkType, Screen, SystemInfo, Theme};
 use crate::haptics::{HapticNotification, ImpactStyle};
 use crate::{Error, Level, PaymentRequest, Position, Receipt, Token, Usage};
 
@@ -159,6 +159,43 @@ pub(crate) fn device_info() -> Result<DeviceInfo, Error> {
 
 pub(crate) fn device_vibrate(millis: u32) -> Result<(), Error> {
     Ok(wit::device::vibrate(millis)?)
+}
+
+pub(crate) fn device_network_type() -> Result<NetworkType, Error> {
+    use wit::device::Connection as N;
+    Ok(match wit::device::network_type()? {
+        N::Wifi => NetworkType::Wifi,
+        N::Cellular => NetworkType::Cellular,
+        N::Ethernet => NetworkType::Ethernet,
+        N::None => NetworkType::None,
+        N::Unknown => NetworkType::Unknown,
+    })
+}
+
+pub(crate) fn device_battery() -> Result<BatteryInfo, Error> {
+    let b = wit::device::battery()?;
+    Ok(BatteryInfo {
+        level: b.level,
+        charging: b.charging,
+    })
+}
+
+pub(crate) fn device_set_keep_screen_on(keep_on: bool) -> Result<(), Error> {
+    Ok(wit::device::set_keep_screen_on(keep_on)?)
+}
+
+pub(crate) fn device_system_info() -> Result<SystemInfo, Error> {
+    let s = wit::device::system_info()?;
+    Ok(SystemInfo {
+        brand: s.brand,
+        model: s.model,
+        os_version: s.os_version,
+        theme: match s.theme {
+            wit::device::Theme::Light => Theme::Light,
+            wit::device::Theme::Dark => Theme::Dark,
+        },
+        font_scale: s.font_scale,
+    })
 }
 
 pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {

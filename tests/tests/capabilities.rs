@@ -4,9 +4,13 @@
 //! `bridge_call`, so a well-formed call answers the same on both; arguments a WIT type cannot
 //! carry (an unknown enum name) are bad input on the JSON path only.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use miniapp_package::{AppId, Permission};
+use miniapp_runtime::BridgeError;
+use miniapp_runtime::capabilities::device::{
+    BatteryInfo, DevDevice, DeviceInfo, DeviceService, NetworkType, SystemInfo, Theme,
+};
 use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
@@ -139,4 +143,119 @@ fn haptics_denied_by_the_host_or_without_an_engine() {
     let none = Arc::new(RecordingHaptics::without_vibrator());
     let (_world, rt) = installed(with_haptics(&none), &[]);
     all(&both(&rt, &calls), json!({"err": "UNAVAILABLE"}));
+}
+
+/// A phone on a cellular network whose battery reports `level` and that records keep-screen-on.
+struct Phone {
+    level: u8,
+    kept_on: Mutex<Vec<(String, bool)>>,
+}
+
+impl Phone {
+    fn new(level: u8) -> Arc<Phone> {
+        Arc::new(Phone {
+            level,
+            kept_on: Mutex::default(),
+        })
+    }
+    fn kept_on(&self) -> Vec<(String, bool)> {
+        self.kept_on.lock().unwrap().clone()
+    }
+}
+
+impl DeviceService for Phone {
+    fn info(&self) -> DeviceInfo {
+        DevDevice.info()
+    }
+    fn vibrate(&self, _millis: u32) -> Result<(), BridgeError> {
+        Ok(())
+    }
+    fn network_type(&self) -> NetworkType {
+        NetworkType::Cellular
+    }
+    fn battery(&self) -> Result<BatteryInfo, BridgeError> {
+        Ok(BatteryInfo {
+            level: self.level,
+            charging: false,
+        })
+    }
+    fn set_keep_screen_on(&self, app: &AppId, keep_on: bool) -> Result<(), BridgeError> {
+        self.kept_on
+            .lock()
+            .unwrap()
+            .push((app.to_string(), keep_on));
+        Ok(())
+    }
+    fn system_info(&self) -> Result<SystemInfo, BridgeError> {
+        Ok(SystemInfo {
+            brand: "Acme".into(),
+            model: "Phone 1".into(),
+            os_version: "14".into(),
+            theme: Theme::Dark,
+            font_scale: 1.25,
+        })
+    }
+}
+
+fn with_device(phone: &Arc<Phone>) -> HostServices {
+    HostServices {
+        device: phone.clone(),
+        ..HostServices::development()
+    }
+}
+
+#[test]
+fn device_network_battery_screen_and_system_from_both_transports() {
+    let phone = Phone::new(42);
+    let (_world, rt) = installed(with_device(&phone), &[]);
+    let out = both(
+        &rt,
+        &[
+            ("device.networkType", json!({})),
+            ("device.battery", json!({})),
+            ("device.setKeepScreenOn", json!({"keepOn": true})),
+            ("device.systemInfo", json!({})),
+        ],
+    );
+    assert_eq!(out[0], json!({"ok": "cellular"}));
+    assert_eq!(out[1], json!({"ok": {"level": 42, "charging": false}}));
+    assert_eq!(out[2], json!({"ok": null}));
+    assert_eq!(
+        out[3],
+        json!({"ok": {"brand": "Acme", "model": "Phone 1", "osVersion": "14", "theme": "dark", "fontScale": 1.25}})
+    );
+    let probe = PROBE.to_string();
+    assert_eq!(phone.kept_on(), [(probe.clone(), true), (probe, true)]);
+
+    let bad = web(
+        &rt,
+        &[
+            ("device.setKeepScreenOn", json!({"keepOn": "yes"})),
+            ("device.setKeepScreenOn", json!({})),
+            ("device.battery", json!({"level": 100})),
+        ],
+    );
+    all(&bad, json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(phone.kept_on().len(), 2, "bad input changed nothing");
+}
+
+#[test]
+fn device_additions_denied_by_the_host_and_a_host_battery_over_100() {
+    let phone = Phone::new(120);
+    let (_world, rt) = installed(with_device(&phone), &[]);
+    all(
+        &both(&rt, &[("device.battery", json!({}))]),
+        json!({"err": "INTERNAL"}),
+    );
+
+    let (_world, rt) = installed(with_device(&phone), &[Permission::Device]);
+    let out = both(
+        &rt,
+        &[
+            ("device.setKeepScreenOn", json!({"keepOn": true})),
+            ("device.networkType", json!({})),
+        ],
+    );
+    all(&out, json!({"err": "PERMISSION_DENIED"}));
+    assert!(phone.kept_on().is_empty());
 }

@@ -2,8 +2,11 @@
 
 import type {
   Bridge,
+  BatteryInfo,
   BridgeErrorBody,
   DeviceInfo,
+  NetworkType,
+  SystemInfo,
   JsonValue,
   LogLevel,
   Permission,
@@ -30,6 +33,12 @@ export interface MockFixtures {
   position?: Position | 'unavailable' | null;
   /** `device.info`. Default DEFAULT_DEVICE_INFO. */
   deviceInfo?: DeviceInfo;
+  /** `device.networkType`. Default "wifi". */
+  networkType?: NetworkType;
+  /** `device.battery`; `"unavailable"` or `null`: UNAVAILABLE. Default DEFAULT_BATTERY. */
+  battery?: BatteryInfo | 'unavailable' | null;
+  /** `device.systemInfo`. Default DEFAULT_SYSTEM_INFO. */
+  systemInfo?: SystemInfo;
   /** Initial clipboard text (`null`: no text). Default null. */
   clipboard?: string | null;
   /** `ui.modal` answers. Default 0 (the first button). */
@@ -96,6 +105,8 @@ export interface MockState {
   clipboard: string | null;
   title: string | null;
   route: string | null;
+  /** The last `device.setKeepScreenOn`. */
+  keepScreenOn: boolean;
   toasts: string[];
   modals: { title: string; message: string; buttons: string[]; answer: ModalAnswer }[];
   navigations: string[];
@@ -156,3 +167,5 @@ export const DEFAULT_QUOTA_BYTES: number;
 export const DEFAULT_APP_ID: string;
 export const DEFAULT_POSITION: Readonly<Position>;
 export const DEFAULT_DEVICE_INFO: Readonly<DeviceInfo>;
+export const DEFAULT_BATTERY: Readonly<BatteryInfo>;
+export const DEFAULT_SYSTEM_INFO: Readonly<SystemInfo>;

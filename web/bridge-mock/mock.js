@@ -10,6 +10,14 @@ export const DEFAULT_QUOTA_BYTES = LIMITS.defaultQuotaBytes;
 export const DEFAULT_APP_ID = 'com.example.miniapp';
 
 export const DEFAULT_POSITION = Object.freeze({ latitude: 52.52, longitude: 13.405, accuracyM: 10 });
+export const DEFAULT_BATTERY = Object.freeze({ level: 100, charging: false });
+export const DEFAULT_SYSTEM_INFO = Object.freeze({
+  brand: 'mock',
+  model: 'mock phone',
+  osVersion: '1.0',
+  theme: 'light',
+  fontScale: 1,
+});
 export const DEFAULT_DEVICE_INFO = Object.freeze({
   platform: 'mock',
   hostVersion: '0.1.0',
@@ -62,6 +70,7 @@ export function createMockBridge(options = {}) {
     clipboard: fx.clipboard,
     title: null,
     route: null,
+    keepScreenOn: false,
     toasts: [],
     modals: [],
     navigations: [],
@@ -315,6 +324,29 @@ export function createMockBridge(options = {}) {
       };
     },
 
+    'device.networkType'(p) {
+      noParams(p);
+      return () => fx.networkType;
+    },
+    'device.battery'(p) {
+      noParams(p);
+      return () => {
+        if (fx.battery === 'unavailable' || fx.battery === null) throw new BridgeError('UNAVAILABLE', 'no battery (fixture)');
+        return fx.battery;
+      };
+    },
+    'device.setKeepScreenOn'(p) {
+      if (typeof p.keepOn !== 'boolean') throw invalid('keepOn must be a boolean');
+      return () => {
+        state.keepScreenOn = p.keepOn;
+        return null;
+      };
+    },
+    'device.systemInfo'(p) {
+      noParams(p);
+      return () => fx.systemInfo;
+    },
+
     'clipboard.readText'() {
       return () => state.clipboard;
     },
@@ -518,6 +550,7 @@ export function createMockBridge(options = {}) {
       state.clipboard = fx.clipboard;
       state.title = null;
       state.route = null;
+      state.keepScreenOn = false;
       for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'logs', 'tokens']) state[list].length = 0;
       calls.length = 0;
       return mock;
@@ -549,6 +582,9 @@ function normalizeFixtures(f) {
   return {
     position: f.position === undefined ? copy(DEFAULT_POSITION) : copy(f.position),
     deviceInfo: copy(f.deviceInfo ?? DEFAULT_DEVICE_INFO),
+    networkType: f.networkType ?? 'wifi',
+    battery: f.battery === undefined ? copy(DEFAULT_BATTERY) : copy(f.battery),
+    systemInfo: copy(f.systemInfo ?? DEFAULT_SYSTEM_INFO),
     clipboard: f.clipboard ?? null,
     modal: queue(f.modal),
     payment: queue(f.payment),

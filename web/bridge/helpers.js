@@ -50,6 +50,10 @@ export function attachHelpers(target) {
   target.device = {
     info: (options) => call('device.info', {}, options),
     vibrate: (millis, options) => call('device.vibrate', { millis }, options),
+    networkType: (options) => call('device.networkType', {}, options),
+    battery: (options) => call('device.battery', {}, options),
+    setKeepScreenOn: (keepOn, options) => call('device.setKeepScreenOn', { keepOn }, options),
+    systemInfo: (options) => call('device.systemInfo', {}, options),
   };
 
   target.clipboard = {

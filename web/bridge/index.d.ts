@@ -7,8 +7,11 @@ export * from './protocol.js';
 import type {
   BridgeErrorBody,
   BridgeErrorCode,
+  BatteryInfo,
   DeviceInfo,
   JsonValue,
+  NetworkType,
+  SystemInfo,
   LogLevel,
   MethodName,
   MethodParams,
@@ -73,6 +76,12 @@ export interface UiApi {
 export interface DeviceApi {
   info(options?: CallOptions): Promise<DeviceInfo>;
   vibrate(millis: number, options?: CallOptions): Promise<null>;
+  networkType(options?: CallOptions): Promise<NetworkType>;
+  /** UNAVAILABLE when the device has no battery. */
+  battery(options?: CallOptions): Promise<BatteryInfo>;
+  /** Keeps the screen on while this mini-program is in front; the host releases it when it leaves. */
+  setKeepScreenOn(keepOn: boolean, options?: CallOptions): Promise<null>;
+  systemInfo(options?: CallOptions): Promise<SystemInfo>;
 }
 
 export interface ClipboardApi {

@@ -76,6 +76,10 @@ export const LIMITS: Readonly<{
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
 
+export type NetworkType = 'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown';
+
+export type Theme = 'light' | 'dark';
+
 export interface StorageUsage {
   usedBytes: number;
   quotaBytes: number;
@@ -134,6 +138,23 @@ export interface DeviceInfo {
   screen: Screen;
 }
 
+export interface BatteryInfo {
+  /** 0 to 100 percent. */
+  level: number;
+  charging: boolean;
+}
+
+export interface SystemInfo {
+  /** Maker, e.g. `Google`. */
+  brand: string;
+  /** Model, e.g. `Pixel 8`. */
+  model: string;
+  osVersion: string;
+  theme: Theme;
+  /** The user's text size relative to the default (1.0). */
+  fontScale: number;
+}
+
 /** Params and result of every method, by wire name. */
 export interface MethodMap {
   'storage.set': { params: { key: string; value: JsonValue }; result: null };
@@ -152,6 +173,10 @@ export interface MethodMap {
   'ui.setTitle': { params: { title: string }; result: null };
   'device.info': { params: Record<string, never>; result: DeviceInfo };
   'device.vibrate': { params: { millis: number }; result: null };
+  'device.networkType': { params: Record<string, never>; result: NetworkType };
+  'device.battery': { params: Record<string, never>; result: BatteryInfo };
+  'device.setKeepScreenOn': { params: { keepOn: boolean }; result: null };
+  'device.systemInfo': { params: Record<string, never>; result: SystemInfo };
   'clipboard.readText': { params: Record<string, never>; result: string | null };
   'clipboard.writeText': { params: { text: string }; result: null };
   'share.share': { params: { text: string; url?: string }; result: null };

@@ -110,6 +110,12 @@ mod params {
     }
 
     #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct KeepOn {
+        pub keep_on: bool,
+    }
+
+    #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Style {
         pub style: miniapp_sdk::haptics::ImpactStyle,
@@ -175,6 +181,12 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         "ui.setTitle" => answer(ui::set_title(&args::<a::Title>(p)?.title)),
         "device.info" => args::<a::None>(p).and_then(|_| answer(device::info())),
         "device.vibrate" => answer(device::vibrate(args::<a::Millis>(p)?.millis)),
+        "device.networkType" => args::<a::None>(p).and_then(|_| answer(device::network_type())),
+        "device.battery" => args::<a::None>(p).and_then(|_| answer(device::battery())),
+        "device.setKeepScreenOn" => {
+            answer(device::set_keep_screen_on(args::<a::KeepOn>(p)?.keep_on))
+        }
+        "device.systemInfo" => args::<a::None>(p).and_then(|_| answer(device::system_info())),
         "clipboard.readText" => args::<a::None>(p).and_then(|_| answer(clipboard::read_text())),
         "clipboard.writeText" => answer(clipboard::write_text(&args::<a::Text>(p)?.text)),
         "share.share" => {
@@ -243,6 +255,10 @@ mod tests {
             { "method": "ui.setTitle", "params": { "title": "Probe" } },
             { "method": "device.info" },
             { "method": "device.vibrate", "params": { "millis": 50 } },
+            { "method": "device.networkType" },
+            { "method": "device.battery" },
+            { "method": "device.setKeepScreenOn", "params": { "keepOn": true } },
+            { "method": "device.systemInfo" },
             { "method": "clipboard.readText" },
             { "method": "clipboard.writeText", "params": { "text": "copied" } },
             { "method": "share.share", "params": { "text": "look", "url": "https://acme.example" } },
@@ -292,7 +308,7 @@ mod tests {
         );
         assert_eq!(out[11], json!({ "ok": 1 }));
         assert_eq!(out[14]["ok"]["platform"], "linux");
-        assert_eq!(out[16], json!({ "ok": null }));
+        assert_eq!(out[20], json!({ "ok": null }));
         assert!(out[10..].iter().all(|o| o.get("ok").is_some()), "{out:?}");
         let methods: Vec<String> = bridge.calls().into_iter().map(|c| c.method).collect();
         let script = every_method();
@@ -305,6 +321,8 @@ mod tests {
         assert_eq!(methods, asked);
         assert_eq!(bridge.clipboard().as_deref(), Some("copied"));
         assert_eq!(bridge.haptics().len(), 4);
+        assert_eq!(out[16], json!({ "ok": "wifi" }));
+        assert!(bridge.keep_screen_on());
     }
 
     #[test]
@@ -313,7 +331,7 @@ mod tests {
         let out = run(&every_method());
         let (log, rest) = out.split_last().unwrap();
         assert_eq!(*log, json!({ "ok": null }));
-        assert_eq!(rest.len(), 23);
+        assert_eq!(rest.len(), 27);
         assert!(
             rest.iter()
                 .all(|o| *o == json!({ "err": "PERMISSION_DENIED" })),
