@@ -152,6 +152,13 @@ methods! {
     UiModal => "ui.modal", Ui, "{ title: string; message: string; buttons: string[] }" -> "number";
     UiNavigate => "ui.navigate", Ui, "{ route: string }" -> "null";
     UiSetTitle => "ui.setTitle", Ui, "{ title: string }" -> "null";
+    UiActionSheet => "ui.actionSheet", Ui, "{ items: string[] }" -> "number";
+    UiShowLoading => "ui.showLoading", Ui, "{ title: string }" -> "null";
+    UiHideLoading => "ui.hideLoading", Ui, "Record<string, never>" -> "null";
+    UiSetNavigationBarColor => "ui.setNavigationBarColor", Ui,
+        "{ frontColor: '#ffffff' | '#000000'; backgroundColor: string }" -> "null";
+    UiPickDate => "ui.pickDate", Ui,
+        "{ initial: string; start?: string | null; end?: string | null }" -> "string";
     DeviceInfo => "device.info", Device, "Record<string, never>" -> "DeviceInfo";
     DeviceVibrate => "device.vibrate", Device, "{ millis: number }" -> "null";
     DeviceNetworkType => "device.networkType", Device, "Record<string, never>" -> "NetworkType";

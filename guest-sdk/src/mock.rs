@@ -240,6 +240,12 @@ struct World {
     modals: Vec<Modal>,
     navigations: Vec<String>,
     titles: Vec<String>,
+    action_sheets: Vec<Vec<String>>,
+    /// Whether the loading indicator shows, and with which title.
+    loading: Option<String>,
+    bar_colors: Vec<(String, String)>,
+    /// Dates the user will pick in the next date pickers.
+    date_answers: VecDeque<String>,
     vibrations: Vec<u32>,
     keep_screen_on: bool,
     clipboard: Option<String>,
@@ -352,6 +358,13 @@ impl MockBridge {
     pub fn modal_answers(self, answers: impl IntoIterator<Item = u32>) -> Self {
         let answers: Vec<u32> = answers.into_iter().collect();
         self.configure(|s| s.world.modal_answers.extend(answers))
+    }
+
+    /// The dates the user will pick in the next date pickers, in order; once they run out,
+    /// pickers are dismissed (`Cancelled`).
+    pub fn date_answers<S: AsRef<str>>(self, dates: &[S]) -> Self {
+        let dates: Vec<String> = dates.iter().map(|d| d.as_ref().to_owned()).collect();
+        self.configure(|s| s.world.date_answers.extend(dates))
     }
 
     /// How new payments end (default [`PaymentOutcome::Paid`]).
@@ -503,6 +516,22 @@ impl MockBridge {
     /// Whether the mini-program asked to keep the screen on (its last `set_keep_screen_on`).
     pub fn keep_screen_on(&self) -> bool {
         self.state.borrow().world.keep_screen_on
+    }
+
+    /// Action sheets shown (their items), in order; each is answered like a modal, from
+    /// [`modal_answers`](MockBridge::modal_answers).
+    pub fn action_sheets(&self) -> Vec<Vec<String>> {
+        self.state.borrow().world.action_sheets.clone()
+    }
+
+    /// The loading indicator's title while it shows.
+    pub fn loading(&self) -> Option<String> {
+        self.state.borrow().world.loading.clone()
+    }
+
+    /// Navigation bar colours set, `(front, background)`, in order.
+    pub fn bar_colors(&self) -> Vec<(String, String)> {
+        self.state.borrow().world.bar_colors.clone()
     }
 
     /// Vibrations, in milliseconds.
@@ -860,6 +889,98 @@ pub(crate) mod backend {
             }
             world.titles.push(title.to_owned());
             Ok(())
+        })
+    }
+
+    pub(crate) fn ui_action_sheet(items: &[String]) -> Result<u32, Error> {
+        call("ui.actionSheet", json!({ "items": items }), |_, world| {
+            if items.is_empty() || items.len() > limits::ACTION_SHEET_ITEMS_MAX {
+                return Err(invalid(format!(
+                    "items: 1 to {} required, got {}",
+                    limits::ACTION_SHEET_ITEMS_MAX,
+                    items.len()
+                )));
+            }
+            if items
+                .iter()
+                .any(|i| i.is_empty() || i.len() > limits::LABEL_BYTES)
+            {
+                return Err(invalid(format!(
+                    "each item must be 1 to {} bytes",
+                    limits::LABEL_BYTES
+                )));
+            }
+            world.action_sheets.push(items.to_vec());
+            match world.modal_answers.pop_front() {
+                Some(i) if (i as usize) < items.len() => Ok(i),
+                Some(i) => panic!(
+                    "MockBridge::modal_answers: answer {i} for an action sheet with {} items",
+                    items.len()
+                ),
+                None => Err(Error::Cancelled),
+            }
+        })
+    }
+
+    pub(crate) fn ui_show_loading(title: &str) -> Result<(), Error> {
+        call("ui.showLoading", json!({ "title": title }), |_, world| {
+            if title.is_empty() || title.len() > limits::TITLE_BYTES {
+                return Err(invalid(format!(
+                    "title must be 1 to {} bytes",
+                    limits::TITLE_BYTES
+                )));
+            }
+            world.loading = Some(title.to_owned());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_hide_loading() -> Result<(), Error> {
+        call("ui.hideLoading", json!({}), |_, world| {
+            world.loading = None;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_set_navigation_bar_color(front: &str, background: &str) -> Result<(), Error> {
+        let params = json!({ "frontColor": front, "backgroundColor": background });
+        call("ui.setNavigationBarColor", params, |_, world| {
+            if front != "#ffffff" && front != "#000000" {
+                return Err(invalid("frontColor must be #ffffff or #000000"));
+            }
+            if !limits::is_hex_color(background) {
+                return Err(invalid("backgroundColor must be #rrggbb"));
+            }
+            world
+                .bar_colors
+                .push((front.to_owned(), background.to_owned()));
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_pick_date(
+        initial: &str,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Result<String, Error> {
+        let params = json!({ "initial": initial, "start": start, "end": end });
+        call("ui.pickDate", params, |_, world| {
+            for (what, date) in [("initial", Some(initial)), ("start", start), ("end", end)] {
+                if date.is_some_and(|d| !limits::is_calendar_date(d)) {
+                    return Err(invalid(format!(
+                        "{what} must be a calendar date YYYY-MM-DD"
+                    )));
+                }
+            }
+            let within = |d: &str| start.is_none_or(|s| s <= d) && end.is_none_or(|e| d <= e);
+            if !within(initial) {
+                return Err(invalid("initial must lie within start..end"));
+            }
+            match world.date_answers.pop_front() {
+                Some(d) if limits::is_calendar_date(&d) && within(&d) => Ok(d),
+                Some(d) => panic!("MockBridge::date_answers: {d:?} is outside the picker's range"),
+                None => Err(Error::Cancelled),
+            }
         })
     }
 
@@ -1361,6 +1482,53 @@ mod tests {
         assert!(!bridge.keep_screen_on());
         bridge.grant(&[Permission::Device]).install();
         assert!(matches!(device::battery(), Err(Error::Unavailable(_))));
+    }
+
+    #[test]
+    fn action_sheets_loading_bar_colours_and_dates() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Ui])
+            .modal_answers([1])
+            .date_answers(&["2024-03-01"])
+            .install();
+        assert_eq!(ui::action_sheet(&["Edit", "Delete"]).unwrap(), 1);
+        assert_eq!(ui::action_sheet(&["Edit"]), Err(Error::Cancelled));
+        assert!(matches!(
+            ui::action_sheet::<&str>(&[]),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            ui::action_sheet(&["1", "2", "3", "4", "5", "6", "7"]),
+            Err(Error::InvalidArgument(_))
+        ));
+        ui::show_loading("Saving").unwrap();
+        assert_eq!(bridge.loading().as_deref(), Some("Saving"));
+        ui::hide_loading().unwrap();
+        assert_eq!(bridge.loading(), None);
+        assert!(matches!(
+            ui::set_navigation_bar_color("#ff0000", "#000000"),
+            Err(Error::InvalidArgument(_))
+        ));
+        ui::set_navigation_bar_color("#000000", "#FFEEDD").unwrap();
+        assert_eq!(
+            bridge.bar_colors(),
+            [("#000000".to_string(), "#FFEEDD".to_string())]
+        );
+        assert!(matches!(
+            ui::pick_date("2023-02-29", None, None),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            ui::pick_date("2024-01-01", Some("2024-02-01"), None),
+            Err(Error::InvalidArgument(_))
+        ));
+        let picked = ui::pick_date("2024-02-29", Some("2024-01-01"), Some("2024-12-31"));
+        assert_eq!(picked.unwrap(), "2024-03-01");
+        assert_eq!(
+            ui::pick_date("2024-02-29", None, None),
+            Err(Error::Cancelled)
+        );
+        assert_eq!(bridge.action_sheets().len(), 2);
     }
 
     #[test]

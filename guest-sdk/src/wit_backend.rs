@@ -153,6 +153,30 @@ pub(crate) fn ui_set_title(title: &str) -> Result<(), Error> {
     Ok(wit::ui::set_title(title)?)
 }
 
+pub(crate) fn ui_action_sheet(items: &[String]) -> Result<u32, Error> {
+    Ok(wit::ui::action_sheet(items)?)
+}
+
+pub(crate) fn ui_show_loading(title: &str) -> Result<(), Error> {
+    Ok(wit::ui::show_loading(title)?)
+}
+
+pub(crate) fn ui_hide_loading() -> Result<(), Error> {
+    Ok(wit::ui::hide_loading()?)
+}
+
+pub(crate) fn ui_set_navigation_bar_color(front: &str, background: &str) -> Result<(), Error> {
+    Ok(wit::ui::set_navigation_bar_color(front, background)?)
+}
+
+pub(crate) fn ui_pick_date(
+    initial: &str,
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<String, Error> {
+    Ok(wit::ui::pick_date(initial, start, end)?)
+}
+
 pub(crate) fn device_info() -> Result<DeviceInfo, Error> {
     Ok(wit::device::info()?.into())
 }

@@ -14,6 +14,7 @@ use miniapp_runtime::capabilities::device::{
 use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
+use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
 use miniapp_runtime::{HostServices, Runtime, RuntimeConfig, json_bridge};
 use miniapp_scenarios::{
     ALL_BRIDGE, World, block_on, guests, manifest, package, probe_script, run_app,
@@ -258,4 +259,76 @@ fn device_additions_denied_by_the_host_and_a_host_battery_over_100() {
     );
     all(&out, json!({"err": "PERMISSION_DENIED"}));
     assert!(phone.kept_on().is_empty());
+}
+
+#[test]
+fn ui_sheets_loading_bar_colour_and_dates_from_both_transports() {
+    let ui = Arc::new(RecordingUi::default());
+    let services = HostServices {
+        ui: ui.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let out = both(
+        &rt,
+        &[
+            ("ui.actionSheet", json!({"items": ["Edit", "Delete"]})),
+            ("ui.showLoading", json!({"title": "Saving"})),
+            ("ui.hideLoading", json!({})),
+            (
+                "ui.setNavigationBarColor",
+                json!({"frontColor": "#ffffff", "backgroundColor": "#0a0B0c"}),
+            ),
+            (
+                "ui.pickDate",
+                json!({"initial": "2024-02-29", "start": "2024-01-01", "end": "2024-12-31"}),
+            ),
+        ],
+    );
+    assert_eq!(
+        out,
+        [
+            json!({"ok": 0}),
+            json!({"ok": null}),
+            json!({"ok": null}),
+            json!({"ok": null}),
+            json!({"ok": "2024-02-29"}),
+        ]
+    );
+    let events: Vec<UiEvent> = ui.events().into_iter().map(|(_, e)| e).collect();
+    assert_eq!(events.len(), 10, "component, then web");
+    assert_eq!(events[1], UiEvent::Loading(Some("Saving".into())));
+    assert_eq!(events[2], UiEvent::Loading(None));
+
+    // Bad input from either transport reaches no UI.
+    let bad = [
+        ("ui.actionSheet", json!({"items": []})),
+        (
+            "ui.actionSheet",
+            json!({"items": ["1", "2", "3", "4", "5", "6", "7"]}),
+        ),
+        ("ui.showLoading", json!({"title": ""})),
+        (
+            "ui.setNavigationBarColor",
+            json!({"frontColor": "#ff0000", "backgroundColor": "#000000"}),
+        ),
+        ("ui.pickDate", json!({"initial": "2023-02-29"})),
+        (
+            "ui.pickDate",
+            json!({"initial": "2024-01-01", "start": "2024-06-01"}),
+        ),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(ui.events().len(), 10);
+
+    let (_world, rt) = installed(
+        HostServices {
+            ui: ui.clone(),
+            ..HostServices::development()
+        },
+        &[Permission::Ui],
+    );
+    let denied = both(&rt, &[("ui.showLoading", json!({"title": "x"}))]);
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(ui.events().len(), 10);
 }

@@ -43,6 +43,10 @@ export interface MockFixtures {
   clipboard?: string | null;
   /** `ui.modal` answers. Default 0 (the first button). */
   modal?: ModalAnswer | ModalAnswer[];
+  /** `ui.actionSheet` answers: an item index or `"cancel"`. Default 0 (the first item). */
+  actionSheet?: ModalAnswer | ModalAnswer[];
+  /** `ui.pickDate` answers: a date `YYYY-MM-DD` or `"cancel"`. Default: the initial date. */
+  date?: string | string[];
   /** `payment.pay` outcomes. Default "success". A repeated orderId returns its receipt without consuming one. */
   payment?: PaymentOutcome | PaymentOutcome[];
   /** `share.share` outcomes. Default "success". */
@@ -105,6 +109,11 @@ export interface MockState {
   clipboard: string | null;
   title: string | null;
   route: string | null;
+  /** The loading indicator's title while it shows, else null. */
+  loading: string | null;
+  actionSheets: { items: string[]; answer: ModalAnswer }[];
+  barColors: { frontColor: string; backgroundColor: string }[];
+  datePickers: { initial: string; start: string | null; end: string | null; answer: string }[];
   /** The last `device.setKeepScreenOn`. */
   keepScreenOn: boolean;
   toasts: string[];

@@ -71,6 +71,10 @@ export function createMockBridge(options = {}) {
     title: null,
     route: null,
     keepScreenOn: false,
+    loading: null,
+    actionSheets: [],
+    barColors: [],
+    datePickers: [],
     toasts: [],
     modals: [],
     navigations: [],
@@ -307,6 +311,68 @@ export function createMockBridge(options = {}) {
       return () => {
         state.title = title;
         return null;
+      };
+    },
+
+    'ui.actionSheet'(p) {
+      const { items } = p;
+      if (!Array.isArray(items) || !items.every((i) => typeof i === 'string' && i !== '' && utf8Length(i) <= LIMITS.labelBytes)) {
+        throw invalid(`items must be an array of strings of 1 to ${LIMITS.labelBytes} bytes`);
+      }
+      if (items.length < 1 || items.length > LIMITS.actionSheetItemsMax) {
+        throw invalid(`an action sheet has 1 to ${LIMITS.actionSheetItemsMax} items (got ${items.length})`);
+      }
+      return () => {
+        const answer = take('actionSheet', 0);
+        state.actionSheets.push({ items, answer });
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user dismissed the action sheet');
+        if (!Number.isInteger(answer) || answer < 0 || answer >= items.length) {
+          throw badFixture('actionSheet', answer, `an item index below ${items.length} or "cancel"`);
+        }
+        return answer;
+      };
+    },
+    'ui.showLoading'(p) {
+      const title = str(p, 'title', { min: 1, max: LIMITS.titleBytes });
+      return () => {
+        state.loading = title;
+        return null;
+      };
+    },
+    'ui.hideLoading'(p) {
+      noParams(p);
+      return () => {
+        state.loading = null;
+        return null;
+      };
+    },
+    'ui.setNavigationBarColor'(p) {
+      if (p.frontColor !== '#ffffff' && p.frontColor !== '#000000') throw invalid('frontColor must be #ffffff or #000000');
+      if (typeof p.backgroundColor !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(p.backgroundColor)) {
+        throw invalid('backgroundColor must be #rrggbb');
+      }
+      return () => {
+        state.barColors.push({ frontColor: p.frontColor, backgroundColor: p.backgroundColor });
+        return null;
+      };
+    },
+    'ui.pickDate'(p) {
+      const initial = p.initial;
+      const start = p.start ?? null;
+      const end = p.end ?? null;
+      for (const [what, d] of [['initial', initial], ['start', start], ['end', end]]) {
+        if (d !== null && !isCalendarDate(d)) throw invalid(`${what} must be a calendar date YYYY-MM-DD`);
+      }
+      const within = (d) => (start === null || start <= d) && (end === null || d <= end);
+      if (!within(initial)) throw invalid('initial must lie within start..end');
+      return () => {
+        const answer = take('date', initial);
+        state.datePickers.push({ initial, start, end, answer });
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user dismissed the date picker');
+        if (!isCalendarDate(answer) || !within(answer)) {
+          throw badFixture('date', answer, 'a date YYYY-MM-DD within the range, or "cancel"');
+        }
+        return answer;
       };
     },
 
@@ -551,6 +617,8 @@ export function createMockBridge(options = {}) {
       state.title = null;
       state.route = null;
       state.keepScreenOn = false;
+      state.loading = null;
+      for (const list of ['actionSheets', 'barColors', 'datePickers']) state[list].length = 0;
       for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'logs', 'tokens']) state[list].length = 0;
       calls.length = 0;
       return mock;
@@ -587,12 +655,24 @@ function normalizeFixtures(f) {
     systemInfo: copy(f.systemInfo ?? DEFAULT_SYSTEM_INFO),
     clipboard: f.clipboard ?? null,
     modal: queue(f.modal),
+    actionSheet: queue(f.actionSheet),
+    date: queue(f.date),
     payment: queue(f.payment),
     share: queue(f.share),
     haptics: f.haptics ?? 'available',
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };
+}
+
+/** The host's rule for a date: `YYYY-MM-DD`, a day that exists (leap years counted), year >= 1. */
+export function isCalendarDate(s) {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const [year, month, day] = s.split('-').map(Number);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day <= days;
 }
 
 function badFixture(name, value, expected) {

@@ -45,6 +45,18 @@ export function attachHelpers(target) {
       call('ui.modal', { title, message, buttons }, options),
     navigate: (route, options) => call('ui.navigate', { route }, options),
     setTitle: (title, options) => call('ui.setTitle', { title }, options),
+    actionSheet: (items, options) => call('ui.actionSheet', { items }, options),
+    showLoading: (title, options) => call('ui.showLoading', { title }, options),
+    hideLoading: (options) => call('ui.hideLoading', {}, options),
+    setNavigationBarColor: (frontColor, backgroundColor, options) =>
+      call('ui.setNavigationBarColor', { frontColor, backgroundColor }, options),
+    pickDate: (initial, range, options) => {
+      const { start, end } = range ?? {};
+      const params = { initial };
+      if (start !== undefined && start !== null) params.start = start;
+      if (end !== undefined && end !== null) params.end = end;
+      return call('ui.pickDate', params, options);
+    },
   };
 
   target.device = {

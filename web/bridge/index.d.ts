@@ -71,6 +71,17 @@ export interface UiApi {
   modal(title: string, message: string, buttons: string[], options?: CallOptions): Promise<number>;
   navigate(route: string, options?: CallOptions): Promise<null>;
   setTitle(title: string, options?: CallOptions): Promise<null>;
+  /** 1 to 6 items; the index of the chosen one. CANCELLED when dismissed. */
+  actionSheet(items: string[], options?: CallOptions): Promise<number>;
+  showLoading(title: string, options?: CallOptions): Promise<null>;
+  hideLoading(options?: CallOptions): Promise<null>;
+  setNavigationBarColor(
+    frontColor: '#ffffff' | '#000000',
+    backgroundColor: string,
+    options?: CallOptions,
+  ): Promise<null>;
+  /** Dates are `YYYY-MM-DD`; the chosen one. CANCELLED when dismissed. */
+  pickDate(initial: string, range?: { start?: string; end?: string } | null, options?: CallOptions): Promise<string>;
 }
 
 export interface DeviceApi {

@@ -68,6 +68,8 @@ export const LIMITS: Readonly<{
   modalButtonsMin: 1;
   modalButtonsMax: 4;
   titleBytes: 100;
+  actionSheetItemsMax: 6;
+  labelBytes: 40;
   vibrateMillisMax: 1000;
   clipboardTextBytes: 65536;
   logMessageBytes: 4096;
@@ -171,6 +173,11 @@ export interface MethodMap {
   'ui.modal': { params: { title: string; message: string; buttons: string[] }; result: number };
   'ui.navigate': { params: { route: string }; result: null };
   'ui.setTitle': { params: { title: string }; result: null };
+  'ui.actionSheet': { params: { items: string[] }; result: number };
+  'ui.showLoading': { params: { title: string }; result: null };
+  'ui.hideLoading': { params: Record<string, never>; result: null };
+  'ui.setNavigationBarColor': { params: { frontColor: '#ffffff' | '#000000'; backgroundColor: string }; result: null };
+  'ui.pickDate': { params: { initial: string; start?: string | null; end?: string | null }; result: string };
   'device.info': { params: Record<string, never>; result: DeviceInfo };
   'device.vibrate': { params: { millis: number }; result: null };
   'device.networkType': { params: Record<string, never>; result: NetworkType };

@@ -110,6 +110,29 @@ mod params {
     }
 
     #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Items {
+        pub items: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct BarColor {
+        pub front_color: String,
+        pub background_color: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct DateRange {
+        pub initial: String,
+        #[serde(default)]
+        pub start: Option<String>,
+        #[serde(default)]
+        pub end: Option<String>,
+    }
+
+    #[derive(Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "camelCase")]
     pub struct KeepOn {
         pub keep_on: bool,
@@ -179,6 +202,24 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         }
         "ui.navigate" => answer(ui::navigate(&args::<a::Route>(p)?.route)),
         "ui.setTitle" => answer(ui::set_title(&args::<a::Title>(p)?.title)),
+        "ui.actionSheet" => answer(ui::action_sheet(&args::<a::Items>(p)?.items)),
+        "ui.showLoading" => answer(ui::show_loading(&args::<a::Title>(p)?.title)),
+        "ui.hideLoading" => args::<a::None>(p).and_then(|_| answer(ui::hide_loading())),
+        "ui.setNavigationBarColor" => {
+            let a: a::BarColor = args(p)?;
+            answer(ui::set_navigation_bar_color(
+                &a.front_color,
+                &a.background_color,
+            ))
+        }
+        "ui.pickDate" => {
+            let a: a::DateRange = args(p)?;
+            answer(ui::pick_date(
+                &a.initial,
+                a.start.as_deref(),
+                a.end.as_deref(),
+            ))
+        }
         "device.info" => args::<a::None>(p).and_then(|_| answer(device::info())),
         "device.vibrate" => answer(device::vibrate(args::<a::Millis>(p)?.millis)),
         "device.networkType" => args::<a::None>(p).and_then(|_| answer(device::network_type())),
@@ -266,6 +307,12 @@ mod tests {
             { "method": "haptics.vibrateLong" },
             { "method": "haptics.notify", "params": { "kind": "success" } },
             { "method": "haptics.selectionChanged" },
+            { "method": "ui.actionSheet", "params": { "items": ["a", "b"] } },
+            { "method": "ui.showLoading", "params": { "title": "wait" } },
+            { "method": "ui.hideLoading" },
+            { "method": "ui.setNavigationBarColor",
+              "params": { "frontColor": "#000000", "backgroundColor": "#ffeedd" } },
+            { "method": "ui.pickDate", "params": { "initial": "2024-01-01", "end": "2024-12-31" } },
             { "method": "log.log", "params": { "level": "warn", "message": "careful" } },
         ]})
     }
@@ -285,7 +332,8 @@ mod tests {
                 longitude: 2.0,
                 accuracy_m: 3.0,
             })
-            .modal_answers([1])
+            .modal_answers([1, 0])
+            .date_answers(&["2024-01-02"])
             .install();
 
         let out = run(&every_method());
@@ -323,6 +371,8 @@ mod tests {
         assert_eq!(bridge.haptics().len(), 4);
         assert_eq!(out[16], json!({ "ok": "wifi" }));
         assert!(bridge.keep_screen_on());
+        assert_eq!(out[31], json!({ "ok": "2024-01-02" }));
+        assert_eq!(bridge.bar_colors().len(), 1);
     }
 
     #[test]
@@ -331,7 +381,7 @@ mod tests {
         let out = run(&every_method());
         let (log, rest) = out.split_last().unwrap();
         assert_eq!(*log, json!({ "ok": null }));
-        assert_eq!(rest.len(), 27);
+        assert_eq!(rest.len(), 32);
         assert!(
             rest.iter()
                 .all(|o| *o == json!({ "err": "PERMISSION_DENIED" })),
