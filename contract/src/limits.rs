@@ -61,6 +61,22 @@ pub fn is_hex_color(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|c| c.is_ascii_hexdigit())
 }
 
+/// Data handed to another mini-program (`navigation.openMiniProgram`): at most this many bytes.
+pub const EXTRA_DATA_BYTES: usize = 4096;
+/// A URL to open: at most this many bytes.
+pub const URL_BYTES: usize = 2048;
+
+/// Whether `url` is an `http(s)://` URL with a host, at most [`URL_BYTES`], without spaces or
+/// control characters: what a mini-program may ask the host to open.
+pub fn is_web_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    url.len() <= URL_BYTES
+        && rest.is_some_and(|r| !r.is_empty() && !r.starts_with(['/', '?', '#']))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Title text: at most this many bytes.
 pub const TITLE_BYTES: usize = 100;
 /// Longest vibration, in milliseconds.
@@ -75,7 +91,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 15] = [
+pub const WEB_LIMITS: [(&str, u64); 17] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -87,6 +103,8 @@ pub const WEB_LIMITS: [(&str, u64); 15] = [
     ("titleBytes", TITLE_BYTES as u64),
     ("actionSheetItemsMax", ACTION_SHEET_ITEMS_MAX as u64),
     ("labelBytes", LABEL_BYTES as u64),
+    ("extraDataBytes", EXTRA_DATA_BYTES as u64),
+    ("urlBytes", URL_BYTES as u64),
     ("vibrateMillisMax", VIBRATE_MILLIS_MAX as u64),
     ("clipboardTextBytes", CLIPBOARD_TEXT_BYTES as u64),
     ("logMessageBytes", LOG_MESSAGE_BYTES as u64),
@@ -107,6 +125,26 @@ mod tests {
         assert_eq!(truncate_utf8("héllo", 2), "h");
         assert_eq!(truncate_utf8("héllo", 3), "hé");
         assert_eq!(truncate_utf8("hi", 10), "hi");
+    }
+
+    #[test]
+    fn web_urls() {
+        for good in ["https://acme.example", "http://acme.example/a?b=c#d"] {
+            assert!(is_web_url(good), "{good}");
+        }
+        let long = format!("https://acme.example/{}", "x".repeat(URL_BYTES));
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://",
+            "https:///path",
+            "ftp://acme.example",
+            "https://acme.example/a b",
+            "https://acme.example/\n",
+            long.as_str(),
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -21,12 +21,13 @@ pub enum Interface {
     Clipboard,
     Share,
     Haptics,
+    Navigation,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 10] = [
+    pub const ALL: [Interface; 11] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -36,6 +37,7 @@ impl Interface {
         Interface::Clipboard,
         Interface::Share,
         Interface::Haptics,
+        Interface::Navigation,
         Interface::Log,
     ];
 
@@ -51,6 +53,7 @@ impl Interface {
             Interface::Clipboard => "clipboard",
             Interface::Share => "share",
             Interface::Haptics => "haptics",
+            Interface::Navigation => "navigation",
             Interface::Log => "log",
         }
     }
@@ -67,6 +70,7 @@ impl Interface {
             Interface::Clipboard => Permission::Clipboard,
             Interface::Share => Permission::Share,
             Interface::Haptics => Permission::Haptics,
+            Interface::Navigation => Permission::Navigation,
             Interface::Log => return None,
         })
     }
@@ -175,6 +179,10 @@ methods! {
         "{ kind: 'success' | 'warning' | 'error' }" -> "null";
     HapticsSelectionChanged => "haptics.selectionChanged", Haptics,
         "Record<string, never>" -> "null";
+    NavigationOpenMiniProgram => "navigation.openMiniProgram", Navigation,
+        "{ appId: string; path?: string | null; extraData?: string | null }" -> "null";
+    NavigationOpenUrl => "navigation.openUrl", Navigation, "{ url: string }" -> "null";
+    NavigationExit => "navigation.exit", Navigation, "Record<string, never>" -> "null";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

@@ -19,12 +19,13 @@ pub enum Permission {
     Clipboard,
     Share,
     Haptics,
+    Navigation,
     Network,
 }
 
 impl Permission {
     /// Every permission, in a stable order (the order of [`PermissionSet`]'s bits).
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::Storage,
         Permission::Auth,
         Permission::Payment,
@@ -34,6 +35,7 @@ impl Permission {
         Permission::Clipboard,
         Permission::Share,
         Permission::Haptics,
+        Permission::Navigation,
         Permission::Network,
     ];
 
@@ -56,6 +58,7 @@ impl Permission {
             Permission::Clipboard => "clipboard",
             Permission::Share => "share",
             Permission::Haptics => "haptics",
+            Permission::Navigation => "navigation",
             Permission::Network => "network",
         }
     }

@@ -103,6 +103,18 @@ pub enum Haptic {
     Selection,
 }
 
+/// Where the mini-program went (`navigation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Opened {
+    MiniProgram {
+        app_id: String,
+        path: Option<String>,
+        extra_data: Option<String>,
+    },
+    Url(String),
+    Exit,
+}
+
 /// One bridge call as the mock saw it; serializes to the recording format.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
@@ -225,6 +237,11 @@ struct Config {
     battery: Option<BatteryInfo>,
     system: SystemInfo,
     share_cancels: bool,
+    /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
+    known_apps: BTreeSet<String>,
+    /// The user declines opening another mini-program or a web page.
+    navigation_declined: bool,
+    app_id: String,
 }
 
 #[derive(Debug, Default)]
@@ -251,6 +268,7 @@ struct World {
     clipboard: Option<String>,
     shares: Vec<Shared>,
     haptics: Vec<Haptic>,
+    opened: Vec<Opened>,
     logs: Vec<LogLine>,
 }
 
@@ -316,6 +334,9 @@ impl MockBridge {
                 font_scale: 1.0,
             },
             share_cancels: false,
+            known_apps: BTreeSet::new(),
+            navigation_declined: false,
+            app_id: "com.example.mock".into(),
         };
         MockBridge {
             state: Rc::new(RefCell::new(State {
@@ -428,6 +449,24 @@ impl MockBridge {
         self.configure(|s| s.world.clipboard = Some(text))
     }
 
+    /// Mini-programs the host knows: `navigation::open_mini_program` opens them, and answers
+    /// `NotFound` for any other id.
+    pub fn known_apps<S: AsRef<str>>(self, apps: &[S]) -> Self {
+        let apps: Vec<String> = apps.iter().map(|a| a.as_ref().to_owned()).collect();
+        self.configure(|s| s.config.known_apps.extend(apps))
+    }
+
+    /// The user declines opening other mini-programs and web pages (`Cancelled`).
+    pub fn navigation_declined(self) -> Self {
+        self.configure(|s| s.config.navigation_declined = true)
+    }
+
+    /// This mini-program's id (default `com.example.mock`): it may not open itself.
+    pub fn app_id(self, id: &str) -> Self {
+        let id = id.to_owned();
+        self.configure(|s| s.config.app_id = id)
+    }
+
     /// The user closes the share sheet: `share::share` returns `Cancelled`.
     pub fn share_cancelled(self) -> Self {
         self.configure(|s| s.config.share_cancels = true)
@@ -537,6 +576,11 @@ impl MockBridge {
     /// Vibrations, in milliseconds.
     pub fn vibrations(&self) -> Vec<u32> {
         self.state.borrow().world.vibrations.clone()
+    }
+
+    /// Mini-programs, web pages and exits, in order.
+    pub fn opened(&self) -> Vec<Opened> {
+        self.state.borrow().world.opened.clone()
     }
 
     /// Haptic effects played, in order.
@@ -1066,6 +1110,77 @@ pub(crate) mod backend {
         })
     }
 
+    pub(crate) fn navigation_open_mini_program(
+        app_id: &str,
+        path: Option<&str>,
+        extra_data: Option<&str>,
+    ) -> Result<(), Error> {
+        let params = json!({ "appId": app_id, "path": path, "extraData": extra_data });
+        call("navigation.openMiniProgram", params, |config, world| {
+            let segments: Vec<&str> = app_id.split('.').collect();
+            let segment_ok = |s: &&str| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            };
+            if segments.len() < 3 || !segments.iter().all(segment_ok) {
+                return Err(invalid("appId must look like com.acme.loans"));
+            }
+            if app_id == config.app_id {
+                return Err(invalid("appId is this mini-program's own id"));
+            }
+            if path.is_some_and(|p| !p.starts_with('/') || p.len() > 1000) {
+                return Err(invalid(
+                    "path must start with `/` and be at most 1000 bytes",
+                ));
+            }
+            if extra_data.is_some_and(|d| d.len() > limits::EXTRA_DATA_BYTES) {
+                return Err(invalid(format!(
+                    "extraData must be at most {} bytes",
+                    limits::EXTRA_DATA_BYTES
+                )));
+            }
+            if !config.known_apps.contains(app_id) {
+                return Err(Error::NotFound);
+            }
+            if config.navigation_declined {
+                return Err(Error::Cancelled);
+            }
+            world.opened.push(Opened::MiniProgram {
+                app_id: app_id.to_owned(),
+                path: path.map(str::to_owned),
+                extra_data: extra_data.map(str::to_owned),
+            });
+            Ok(())
+        })
+    }
+
+    pub(crate) fn navigation_open_url(url: &str) -> Result<(), Error> {
+        call(
+            "navigation.openUrl",
+            json!({ "url": url }),
+            |config, world| {
+                if !limits::is_web_url(url) {
+                    return Err(invalid(
+                        "url must be http(s) with a host, at most 2048 bytes",
+                    ));
+                }
+                if config.navigation_declined {
+                    return Err(Error::Cancelled);
+                }
+                world.opened.push(Opened::Url(url.to_owned()));
+                Ok(())
+            },
+        )
+    }
+
+    pub(crate) fn navigation_exit() -> Result<(), Error> {
+        call("navigation.exit", json!({}), |_, world| {
+            world.opened.push(Opened::Exit);
+            Ok(())
+        })
+    }
+
     pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {
         call("clipboard.readText", json!({}), |_, world| {
             Ok(world.clipboard.clone())
@@ -1529,6 +1644,58 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn navigation_opens_known_apps_and_web_pages() {
+        use crate::navigation;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Navigation])
+            .known_apps(&["com.globex.b"])
+            .install();
+        navigation::open_mini_program("com.globex.b", Some("/offer"), Some("{}")).unwrap();
+        assert_eq!(
+            navigation::open_mini_program("com.globex.zzz", None, None),
+            Err(Error::NotFound)
+        );
+        for (id, path) in [
+            ("Not An Id", None),
+            ("com.example.mock", None),
+            ("com.globex.b", Some("offer")),
+        ] {
+            assert!(
+                matches!(
+                    navigation::open_mini_program(id, path, None),
+                    Err(Error::InvalidArgument(_))
+                ),
+                "{id} {path:?}"
+            );
+        }
+        assert!(matches!(
+            navigation::open_url("javascript:alert(1)"),
+            Err(Error::InvalidArgument(_))
+        ));
+        navigation::open_url("https://acme.example/terms").unwrap();
+        navigation::exit().unwrap();
+        assert_eq!(bridge.opened().len(), 3);
+        assert_eq!(bridge.opened()[2], Opened::Exit);
+
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Navigation])
+            .known_apps(&["com.globex.b"])
+            .navigation_declined()
+            .install();
+        assert_eq!(
+            navigation::open_url("https://acme.example"),
+            Err(Error::Cancelled)
+        );
+        assert_eq!(
+            navigation::open_mini_program("com.globex.b", None, None),
+            Err(Error::Cancelled)
+        );
+        MockBridge::new().install();
+        assert_eq!(navigation::exit(), Err(Error::PermissionDenied));
+        assert!(bridge.opened().is_empty());
     }
 
     #[test]

@@ -270,6 +270,24 @@ pub(crate) fn haptics_selection_changed() -> Result<(), Error> {
     Ok(wit::haptics::selection_changed()?)
 }
 
+pub(crate) fn navigation_open_mini_program(
+    app_id: &str,
+    path: Option<&str>,
+    extra_data: Option<&str>,
+) -> Result<(), Error> {
+    Ok(wit::navigation::open_mini_program(
+        app_id, path, extra_data,
+    )?)
+}
+
+pub(crate) fn navigation_open_url(url: &str) -> Result<(), Error> {
+    Ok(wit::navigation::open_url(url)?)
+}
+
+pub(crate) fn navigation_exit() -> Result<(), Error> {
+    Ok(wit::navigation::exit()?)
+}
+
 pub(crate) fn log_log(level: Level, message: &str) {
     wit::log::log(level.into(), message)
 }

@@ -14,6 +14,7 @@ use miniapp_runtime::capabilities::device::{
 use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
+use miniapp_runtime::capabilities::navigation::{Navigation, RecordingNavigator};
 use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
 use miniapp_runtime::{HostServices, Runtime, RuntimeConfig, json_bridge};
 use miniapp_scenarios::{
@@ -331,4 +332,95 @@ fn ui_sheets_loading_bar_colour_and_dates_from_both_transports() {
     let denied = both(&rt, &[("ui.showLoading", json!({"title": "x"}))]);
     all(&denied, json!({"err": "PERMISSION_DENIED"}));
     assert_eq!(ui.events().len(), 10);
+}
+
+fn with_navigator(nav: &Arc<RecordingNavigator>) -> HostServices {
+    HostServices {
+        navigation: nav.clone(),
+        ..HostServices::development()
+    }
+}
+
+#[test]
+fn navigation_opens_known_apps_and_urls_from_both_transports() {
+    let nav = Arc::new(RecordingNavigator::knowing(&["com.globex.offers"]));
+    let (_world, rt) = installed(with_navigator(&nav), &[]);
+    let out = both(
+        &rt,
+        &[
+            (
+                "navigation.openMiniProgram",
+                json!({"appId": "com.globex.offers", "path": "/loan", "extraData": "{\"amount\":5}"}),
+            ),
+            (
+                "navigation.openUrl",
+                json!({"url": "https://acme.example/terms"}),
+            ),
+            ("navigation.exit", json!({})),
+            (
+                "navigation.openMiniProgram",
+                json!({"appId": "com.globex.unknown"}),
+            ),
+        ],
+    );
+    assert_eq!(
+        out[..3],
+        [
+            json!({"ok": null}),
+            json!({"ok": null}),
+            json!({"ok": null})
+        ]
+    );
+    assert_eq!(out[3], json!({"err": "NOT_FOUND"}));
+    let done = nav.done();
+    assert_eq!(done.len(), 6, "component, then web");
+    assert!(done.iter().all(|(app, _)| app.as_str() == PROBE));
+    assert_eq!(
+        done[0].1,
+        Navigation::MiniProgram {
+            target: AppId::parse("com.globex.offers").unwrap(),
+            path: Some("/loan".into()),
+            extra_data: Some("{\"amount\":5}".into()),
+        }
+    );
+
+    // Bad input, from either transport, opens nothing and leaves nothing.
+    let big = "x".repeat(4097);
+    let bad = [
+        ("navigation.openMiniProgram", json!({"appId": "../../etc"})),
+        ("navigation.openMiniProgram", json!({"appId": PROBE})),
+        (
+            "navigation.openMiniProgram",
+            json!({"appId": "com.globex.offers", "path": "loan"}),
+        ),
+        (
+            "navigation.openMiniProgram",
+            json!({"appId": "com.globex.offers", "extraData": big}),
+        ),
+        ("navigation.openUrl", json!({"url": "javascript:alert(1)"})),
+        ("navigation.openUrl", json!({"url": "file:///etc/passwd"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(nav.done().len(), 6);
+}
+
+#[test]
+fn navigation_declined_by_the_user_or_denied_by_the_host() {
+    let declining = Arc::new(RecordingNavigator::knowing(&["com.globex.offers"]).declining());
+    let (_world, rt) = installed(with_navigator(&declining), &[]);
+    let calls = [
+        (
+            "navigation.openMiniProgram",
+            json!({"appId": "com.globex.offers"}),
+        ),
+        ("navigation.openUrl", json!({"url": "https://acme.example"})),
+    ];
+    all(&both(&rt, &calls), json!({"err": "CANCELLED"}));
+    assert!(declining.done().is_empty());
+
+    let nav = Arc::new(RecordingNavigator::knowing(&["com.globex.offers"]));
+    let (_world, rt) = installed(with_navigator(&nav), &[Permission::Navigation]);
+    let denied = both(&rt, &[calls[0].clone(), ("navigation.exit", json!({}))]);
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+    assert!(nav.done().is_empty());
 }

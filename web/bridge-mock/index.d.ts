@@ -53,6 +53,10 @@ export interface MockFixtures {
   share?: ShareOutcome | ShareOutcome[];
   /** The haptic engine: `"unavailable"` makes every `haptics.*` call reject UNAVAILABLE. Default "available". */
   haptics?: 'available' | 'unavailable';
+  /** Mini-programs `navigation.openMiniProgram` may open; any other id is NOT_FOUND. Default none. */
+  knownApps?: string[];
+  /** The user's answer when asked to open another mini-program or a URL. Default "agree". */
+  leave?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** Initial storage, `{key: value}`; counts against the quota. */
   storage?: Record<string, JsonValue>;
   /**
@@ -121,6 +125,8 @@ export interface MockState {
   navigations: string[];
   vibrations: number[];
   shares: { text: string; url?: string }[];
+  /** Mini-programs and URLs opened, and exits, in order. */
+  opened: ({ appId: string; path: string | null; extraData: string | null } | { url: string } | { exit: true })[];
   /** Haptic effects played, in order. */
   haptics: (
     | { effect: 'short'; style: ImpactStyle }

@@ -81,6 +81,7 @@ export function createMockBridge(options = {}) {
     vibrations: [],
     shares: [],
     haptics: [],
+    opened: [],
     logs: [],
     tokens: [],
   };
@@ -122,6 +123,11 @@ export function createMockBridge(options = {}) {
   const noParams = (params) => {
     const extra = Object.keys(params);
     if (extra.length > 0) throw invalid(`unknown params: ${extra.join(', ')}`);
+  };
+  const askToLeave = () => {
+    const answer = take('leave', 'agree');
+    if (answer === 'decline') throw new BridgeError('CANCELLED', 'the user declined to leave (fixture)');
+    if (answer !== 'agree') throw badFixture('leave', answer, '"agree" or "decline"');
   };
   const playHaptic = (effect) => {
     if (fx.haptics === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no haptic engine (fixture)');
@@ -464,6 +470,46 @@ export function createMockBridge(options = {}) {
       return () => playHaptic({ effect: 'selection' });
     },
 
+    'navigation.openMiniProgram'(p) {
+      const target = p.appId;
+      if (typeof target !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+){2,}$/.test(target)) {
+        throw invalid('appId must look like com.acme.loans');
+      }
+      if (target === appId) throw invalid("appId is this mini-program's own id");
+      const path = p.path ?? null;
+      if (path !== null && (typeof path !== 'string' || !path.startsWith('/') || utf8Length(path) > 1000)) {
+        throw invalid('path must start with "/" and be at most 1000 bytes');
+      }
+      const extraData = p.extraData ?? null;
+      if (extraData !== null && (typeof extraData !== 'string' || utf8Length(extraData) > LIMITS.extraDataBytes)) {
+        throw invalid(`extraData must be a string of at most ${LIMITS.extraDataBytes} bytes`);
+      }
+      return () => {
+        if (!fx.knownApps.includes(target)) throw new BridgeError('NOT_FOUND', `no mini-program ${target}`);
+        askToLeave();
+        state.opened.push({ appId: target, path, extraData });
+        return null;
+      };
+    },
+    'navigation.openUrl'(p) {
+      const url = str(p, 'url', { min: 1, max: LIMITS.urlBytes });
+      if (!/^https?:\/\/[^/?#\s]/.test(url) || /[\s\u0000-\u001f\u007f]/.test(url)) {
+        throw invalid('url must be http(s) with a host');
+      }
+      return () => {
+        askToLeave();
+        state.opened.push({ url });
+        return null;
+      };
+    },
+    'navigation.exit'(p) {
+      noParams(p);
+      return () => {
+        state.opened.push({ exit: true });
+        return null;
+      };
+    },
+
     'log.log'(p) {
       if (!LOG_LEVELS.includes(p.level)) throw invalid(`level must be one of ${LOG_LEVELS.join(', ')}`);
       const message = str(p, 'message');
@@ -619,7 +665,7 @@ export function createMockBridge(options = {}) {
       state.keepScreenOn = false;
       state.loading = null;
       for (const list of ['actionSheets', 'barColors', 'datePickers']) state[list].length = 0;
-      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'logs', 'tokens']) state[list].length = 0;
+      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'logs', 'tokens']) state[list].length = 0;
       calls.length = 0;
       return mock;
     },
@@ -660,6 +706,8 @@ function normalizeFixtures(f) {
     payment: queue(f.payment),
     share: queue(f.share),
     haptics: f.haptics ?? 'available',
+    knownApps: [...(f.knownApps ?? [])],
+    leave: queue(f.leave),
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };

@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -83,6 +83,18 @@ export function attachHelpers(target) {
     vibrateLong: (options) => call('haptics.vibrateLong', {}, options),
     notify: (kind, options) => call('haptics.notify', { kind }, options),
     selectionChanged: (options) => call('haptics.selectionChanged', {}, options),
+  };
+
+  target.navigation = {
+    openMiniProgram: (appId, target, options) => {
+      const { path, extraData } = target ?? {};
+      const params = { appId };
+      if (path !== undefined && path !== null) params.path = path;
+      if (extraData !== undefined && extraData !== null) params.extraData = extraData;
+      return call('navigation.openMiniProgram', params, options);
+    },
+    openUrl: (url, options) => call('navigation.openUrl', { url }, options),
+    exit: (options) => call('navigation.exit', {}, options),
   };
 
   const log = {

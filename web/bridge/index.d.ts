@@ -120,6 +120,18 @@ export interface HapticsApi {
   selectionChanged(options?: CallOptions): Promise<null>;
 }
 
+export interface NavigationApi {
+  /**
+   * Opens another mini-program once the user agrees. NOT_FOUND: no such mini-program;
+   * CANCELLED: the user declined. `extraData` (at most 4 KiB) reaches its launch.
+   */
+  openMiniProgram(appId: string, target?: { path?: string; extraData?: string } | null, options?: CallOptions): Promise<null>;
+  /** Opens an http(s) URL in the host's browser once the user agrees. */
+  openUrl(url: string, options?: CallOptions): Promise<null>;
+  /** Closes this mini-program. */
+  exit(options?: CallOptions): Promise<null>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -140,6 +152,7 @@ export interface BridgeHelpers {
   clipboard: ClipboardApi;
   share: ShareApi;
   haptics: HapticsApi;
+  navigation: NavigationApi;
   log: LogApi;
 }
 
@@ -241,6 +254,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   clipboard: ClipboardApi;
   share: ShareApi;
   haptics: HapticsApi;
+  navigation: NavigationApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

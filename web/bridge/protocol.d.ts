@@ -26,6 +26,7 @@ export type Permission =
   | 'clipboard'
   | 'share'
   | 'haptics'
+  | 'navigation'
   | 'network';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -70,6 +71,8 @@ export const LIMITS: Readonly<{
   titleBytes: 100;
   actionSheetItemsMax: 6;
   labelBytes: 40;
+  extraDataBytes: 4096;
+  urlBytes: 2048;
   vibrateMillisMax: 1000;
   clipboardTextBytes: 65536;
   logMessageBytes: 4096;
@@ -191,6 +194,9 @@ export interface MethodMap {
   'haptics.vibrateLong': { params: Record<string, never>; result: null };
   'haptics.notify': { params: { kind: 'success' | 'warning' | 'error' }; result: null };
   'haptics.selectionChanged': { params: Record<string, never>; result: null };
+  'navigation.openMiniProgram': { params: { appId: string; path?: string | null; extraData?: string | null }; result: null };
+  'navigation.openUrl': { params: { url: string }; result: null };
+  'navigation.exit': { params: Record<string, never>; result: null };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

@@ -28,6 +28,7 @@ export const PERMISSIONS = Object.freeze([
   'clipboard',
   'share',
   'haptics',
+  'navigation',
   'network',
 ]);
 
@@ -72,6 +73,9 @@ export const METHODS = Object.freeze({
   'haptics.vibrateLong': 'haptics',
   'haptics.notify': 'haptics',
   'haptics.selectionChanged': 'haptics',
+  'navigation.openMiniProgram': 'navigation',
+  'navigation.openUrl': 'navigation',
+  'navigation.exit': 'navigation',
   'log.log': null,
 });
 
@@ -95,6 +99,8 @@ export const LIMITS = Object.freeze({
   titleBytes: 100,
   actionSheetItemsMax: 6,
   labelBytes: 40,
+  extraDataBytes: 4096,
+  urlBytes: 2048,
   vibrateMillisMax: 1000,
   clipboardTextBytes: 65536,
   logMessageBytes: 4096,

@@ -33,6 +33,9 @@ async function page(bridge: Bridge): Promise<void> {
   console.log(info.screen.scale, used, again.paidAt, permission, permissionFor('log.log'));
   await bridge.haptics.vibrateShort('medium');
   await bridge.haptics.notify('success');
+  await bridge.navigation.openMiniProgram('com.globex.b', { path: '/offer' });
+  const opened: null = await bridge.navigation.openUrl('https://acme.example');
+  console.log(opened);
   // @ts-expect-error: `thunder` is not an impact style.
   await bridge.haptics.vibrateShort('thunder');
   // @ts-expect-error: the contract's params for storage.get have no `value`.

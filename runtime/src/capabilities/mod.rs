@@ -25,6 +25,7 @@ pub mod device;
 pub mod geolocation;
 pub mod haptics;
 pub mod log;
+pub mod navigation;
 pub mod network;
 pub mod payment;
 pub mod share;
@@ -144,6 +145,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     clipboard::CAPABILITY,
     share::CAPABILITY,
     haptics::CAPABILITY,
+    navigation::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -206,6 +208,7 @@ pub struct HostServices {
     pub clipboard: Arc<dyn clipboard::ClipboardService>,
     pub share: Arc<dyn share::ShareService>,
     pub haptics: Arc<dyn haptics::HapticsService>,
+    pub navigation: Arc<dyn navigation::NavigationService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -231,6 +234,7 @@ impl HostServices {
             clipboard: Arc::new(clipboard::MemoryClipboard::default()),
             share: Arc::new(share::RecordingShare::default()),
             haptics: Arc::new(haptics::RecordingHaptics::default()),
+            navigation: Arc::new(navigation::RecordingNavigator::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }

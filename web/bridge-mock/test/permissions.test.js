@@ -37,12 +37,15 @@ const VALID_PARAMS = {
   'haptics.vibrateLong': {},
   'haptics.notify': { kind: 'warning' },
   'haptics.selectionChanged': {},
+  'navigation.openMiniProgram': { appId: 'com.globex.b' },
+  'navigation.openUrl': { url: 'https://acme.example' },
+  'navigation.exit': {},
   'log.log': { level: 'info', message: 'x' },
 };
 
 test('VALID_PARAMS covers every method, and each call succeeds with every permission granted', async () => {
   assert.deepEqual(Object.keys(VALID_PARAMS).sort(), Object.keys(METHODS).sort());
-  const m = createMockBridge();
+  const m = createMockBridge({ fixtures: { knownApps: ['com.globex.b'] } });
   for (const [method, params] of Object.entries(VALID_PARAMS)) {
     await m.call(method, params); // rejects (and fails the test) if the mock refuses
   }

@@ -10,7 +10,7 @@
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, haptics, log,
-    payment, share, storage, ui,
+    navigation, payment, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -107,6 +107,22 @@ mod params {
         pub text: String,
         #[serde(default)]
         pub url: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct OpenMiniProgram {
+        pub app_id: String,
+        #[serde(default)]
+        pub path: Option<String>,
+        #[serde(default)]
+        pub extra_data: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Url {
+        pub url: String,
     }
 
     #[derive(Deserialize)]
@@ -240,6 +256,16 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         "haptics.selectionChanged" => {
             args::<a::None>(p).and_then(|_| answer(haptics::selection_changed()))
         }
+        "navigation.openMiniProgram" => {
+            let a: a::OpenMiniProgram = args(p)?;
+            answer(navigation::open_mini_program(
+                &a.app_id,
+                a.path.as_deref(),
+                a.extra_data.as_deref(),
+            ))
+        }
+        "navigation.openUrl" => answer(navigation::open_url(&args::<a::Url>(p)?.url)),
+        "navigation.exit" => args::<a::None>(p).and_then(|_| answer(navigation::exit())),
         "log.log" => {
             let a: a::Log = args(p)?;
             log::log(a.level, &a.message);
@@ -313,6 +339,9 @@ mod tests {
             { "method": "ui.setNavigationBarColor",
               "params": { "frontColor": "#000000", "backgroundColor": "#ffeedd" } },
             { "method": "ui.pickDate", "params": { "initial": "2024-01-01", "end": "2024-12-31" } },
+            { "method": "navigation.openMiniProgram", "params": { "appId": "com.globex.b" } },
+            { "method": "navigation.openUrl", "params": { "url": "https://acme.example" } },
+            { "method": "navigation.exit" },
             { "method": "log.log", "params": { "level": "warn", "message": "careful" } },
         ]})
     }
@@ -334,6 +363,7 @@ mod tests {
             })
             .modal_answers([1, 0])
             .date_answers(&["2024-01-02"])
+            .known_apps(&["com.globex.b"])
             .install();
 
         let out = run(&every_method());
@@ -373,6 +403,7 @@ mod tests {
         assert!(bridge.keep_screen_on());
         assert_eq!(out[31], json!({ "ok": "2024-01-02" }));
         assert_eq!(bridge.bar_colors().len(), 1);
+        assert_eq!(bridge.opened().len(), 3);
     }
 
     #[test]
@@ -381,7 +412,7 @@ mod tests {
         let out = run(&every_method());
         let (log, rest) = out.split_last().unwrap();
         assert_eq!(*log, json!({ "ok": null }));
-        assert_eq!(rest.len(), 32);
+        assert_eq!(rest.len(), 35);
         assert!(
             rest.iter()
                 .all(|o| *o == json!({ "err": "PERMISSION_DENIED" })),
