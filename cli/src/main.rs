@@ -127,6 +127,8 @@ enum Command {
     /// Verify packages and precompile them for a target into a read-only bundle directory that a
     /// host ships inside its binary (iOS: `--engine pulley`).
     Bundle(commands::bundle::Args),
+    /// List every bridge method (from the contract's table) with its interface and permission.
+    Methods(commands::methods::Args),
     /// List installed mini-programs.
     List(commands::list::Args),
     /// Launch an installed mini-program and print what its on-launch returns.
@@ -186,6 +188,7 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::init::run(a),
         Command::Install(a) => commands::install::run(a),
         Command::Bundle(a) => commands::bundle::run(a),
+        Command::Methods(a) => commands::methods::run(a),
         Command::List(a) => commands::list::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Status(a) => commands::status::run(a),

@@ -166,7 +166,8 @@ fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
         manifest("com.acme.probe", &["storage", "auth", "ui"]),
         miniapp_guests::PROBE,
     );
-    // probe also imports payment, location, device, clipboard, share: undeclared imports.
+    // probe also imports payment, location, device, clipboard, share, haptics, navigation:
+    // undeclared imports.
     // pack refuses it, and a package signed without pack's checks gets the same verdict from
     // `verify` as from `install`.
     fails(
@@ -309,17 +310,12 @@ fn keygen_partner_pack_verify_init_install_list_run_token_uninstall() {
 
 #[test]
 fn tokens_from_a_guest_verify_with_the_cli() {
-    let kit = Kit::new("storage,auth,payment,location,ui,device,clipboard,share");
-    let all = [
-        "storage",
-        "auth",
-        "payment",
-        "location",
-        "ui",
-        "device",
-        "clipboard",
-        "share",
-    ];
+    // The probe imports every bridge interface: it declares every permission that grants one.
+    let all: Vec<&str> = miniapp_contract::Permission::WITH_INTERFACE
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    let kit = Kit::new(&all.join(","));
     let src = kit.source(
         "probe",
         manifest("com.acme.probe", &all),

@@ -25,6 +25,58 @@ pub const TOAST_BYTES: usize = 500;
 pub const MODAL_BUTTONS_MIN: usize = 1;
 /// Modal buttons: this many at most.
 pub const MODAL_BUTTONS_MAX: usize = 4;
+/// Action sheet items: this many at most (at least one).
+pub const ACTION_SHEET_ITEMS_MAX: usize = 6;
+/// Button and action sheet labels: 1 to this many bytes.
+pub const LABEL_BYTES: usize = 40;
+
+/// Whether `s` is a calendar date `YYYY-MM-DD` (years 0001 to 9999, leap years counted). Dates
+/// in this form compare as strings.
+pub fn is_calendar_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1 && (1..=days).contains(&day)
+}
+
+/// Whether `s` is a colour `#rrggbb` (lower- or upper-case hex).
+pub fn is_hex_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Data handed to another mini-program (`navigation.openMiniProgram`): at most this many bytes.
+pub const EXTRA_DATA_BYTES: usize = 4096;
+/// A URL to open: at most this many bytes.
+pub const URL_BYTES: usize = 2048;
+
+/// Whether `url` is an `http(s)://` URL with a host, at most [`URL_BYTES`], without spaces or
+/// control characters: what a mini-program may ask the host to open.
+pub fn is_web_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    url.len() <= URL_BYTES
+        && rest.is_some_and(|r| !r.is_empty() && !r.starts_with(['/', '?', '#']))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Title text: at most this many bytes.
 pub const TITLE_BYTES: usize = 100;
 /// Longest vibration, in milliseconds.
@@ -39,7 +91,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 13] = [
+pub const WEB_LIMITS: [(&str, u64); 17] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -49,6 +101,10 @@ pub const WEB_LIMITS: [(&str, u64); 13] = [
     ("modalButtonsMin", MODAL_BUTTONS_MIN as u64),
     ("modalButtonsMax", MODAL_BUTTONS_MAX as u64),
     ("titleBytes", TITLE_BYTES as u64),
+    ("actionSheetItemsMax", ACTION_SHEET_ITEMS_MAX as u64),
+    ("labelBytes", LABEL_BYTES as u64),
+    ("extraDataBytes", EXTRA_DATA_BYTES as u64),
+    ("urlBytes", URL_BYTES as u64),
     ("vibrateMillisMax", VIBRATE_MILLIS_MAX as u64),
     ("clipboardTextBytes", CLIPBOARD_TEXT_BYTES as u64),
     ("logMessageBytes", LOG_MESSAGE_BYTES as u64),
@@ -69,6 +125,58 @@ mod tests {
         assert_eq!(truncate_utf8("héllo", 2), "h");
         assert_eq!(truncate_utf8("héllo", 3), "hé");
         assert_eq!(truncate_utf8("hi", 10), "hi");
+    }
+
+    #[test]
+    fn web_urls() {
+        for good in ["https://acme.example", "http://acme.example/a?b=c#d"] {
+            assert!(is_web_url(good), "{good}");
+        }
+        let long = format!("https://acme.example/{}", "x".repeat(URL_BYTES));
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://",
+            "https:///path",
+            "ftp://acme.example",
+            "https://acme.example/a b",
+            "https://acme.example/\n",
+            long.as_str(),
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn calendar_dates_and_colours() {
+        for good in [
+            "2024-02-29",
+            "2000-02-29",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-12-01",
+        ] {
+            assert!(is_calendar_date(good), "{good}");
+        }
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "0000-01-01",
+            "2026-1-01",
+            "2026/01/01",
+            "２０２６-01-01",
+            "",
+            "2026-01-01T00:00",
+        ] {
+            assert!(!is_calendar_date(bad), "{bad}");
+        }
+        assert!(is_hex_color("#00ffAA"));
+        for bad in ["00ffaa", "#00ffa", "#00ffaag", "#00ffzz", "#00ffaa "] {
+            assert!(!is_hex_color(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -20,12 +20,14 @@ pub enum Interface {
     Device,
     Clipboard,
     Share,
+    Haptics,
+    Navigation,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 9] = [
+    pub const ALL: [Interface; 11] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -34,6 +36,8 @@ impl Interface {
         Interface::Device,
         Interface::Clipboard,
         Interface::Share,
+        Interface::Haptics,
+        Interface::Navigation,
         Interface::Log,
     ];
 
@@ -48,6 +52,8 @@ impl Interface {
             Interface::Device => "device",
             Interface::Clipboard => "clipboard",
             Interface::Share => "share",
+            Interface::Haptics => "haptics",
+            Interface::Navigation => "navigation",
             Interface::Log => "log",
         }
     }
@@ -63,6 +69,8 @@ impl Interface {
             Interface::Device => Permission::Device,
             Interface::Clipboard => Permission::Clipboard,
             Interface::Share => Permission::Share,
+            Interface::Haptics => Permission::Haptics,
+            Interface::Navigation => Permission::Navigation,
             Interface::Log => return None,
         })
     }
@@ -148,11 +156,33 @@ methods! {
     UiModal => "ui.modal", Ui, "{ title: string; message: string; buttons: string[] }" -> "number";
     UiNavigate => "ui.navigate", Ui, "{ route: string }" -> "null";
     UiSetTitle => "ui.setTitle", Ui, "{ title: string }" -> "null";
+    UiActionSheet => "ui.actionSheet", Ui, "{ items: string[] }" -> "number";
+    UiShowLoading => "ui.showLoading", Ui, "{ title: string }" -> "null";
+    UiHideLoading => "ui.hideLoading", Ui, "Record<string, never>" -> "null";
+    UiSetNavigationBarColor => "ui.setNavigationBarColor", Ui,
+        "{ frontColor: '#ffffff' | '#000000'; backgroundColor: string }" -> "null";
+    UiPickDate => "ui.pickDate", Ui,
+        "{ initial: string; start?: string | null; end?: string | null }" -> "string";
     DeviceInfo => "device.info", Device, "Record<string, never>" -> "DeviceInfo";
     DeviceVibrate => "device.vibrate", Device, "{ millis: number }" -> "null";
+    DeviceNetworkType => "device.networkType", Device, "Record<string, never>" -> "NetworkType";
+    DeviceBattery => "device.battery", Device, "Record<string, never>" -> "BatteryInfo";
+    DeviceSetKeepScreenOn => "device.setKeepScreenOn", Device, "{ keepOn: boolean }" -> "null";
+    DeviceSystemInfo => "device.systemInfo", Device, "Record<string, never>" -> "SystemInfo";
     ClipboardReadText => "clipboard.readText", Clipboard, "Record<string, never>" -> "string | null";
     ClipboardWriteText => "clipboard.writeText", Clipboard, "{ text: string }" -> "null";
     ShareShare => "share.share", Share, "{ text: string; url?: string }" -> "null";
+    HapticsVibrateShort => "haptics.vibrateShort", Haptics,
+        "{ style: 'light' | 'medium' | 'heavy' }" -> "null";
+    HapticsVibrateLong => "haptics.vibrateLong", Haptics, "Record<string, never>" -> "null";
+    HapticsNotify => "haptics.notify", Haptics,
+        "{ kind: 'success' | 'warning' | 'error' }" -> "null";
+    HapticsSelectionChanged => "haptics.selectionChanged", Haptics,
+        "Record<string, never>" -> "null";
+    NavigationOpenMiniProgram => "navigation.openMiniProgram", Navigation,
+        "{ appId: string; path?: string | null; extraData?: string | null }" -> "null";
+    NavigationOpenUrl => "navigation.openUrl", Navigation, "{ url: string }" -> "null";
+    NavigationExit => "navigation.exit", Navigation, "Record<string, never>" -> "null";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

@@ -18,12 +18,14 @@ pub enum Permission {
     Device,
     Clipboard,
     Share,
+    Haptics,
+    Navigation,
     Network,
 }
 
 impl Permission {
     /// Every permission, in a stable order (the order of [`PermissionSet`]'s bits).
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::Storage,
         Permission::Auth,
         Permission::Payment,
@@ -32,6 +34,8 @@ impl Permission {
         Permission::Device,
         Permission::Clipboard,
         Permission::Share,
+        Permission::Haptics,
+        Permission::Navigation,
         Permission::Network,
     ];
 
@@ -53,6 +57,8 @@ impl Permission {
             Permission::Device => "device",
             Permission::Clipboard => "clipboard",
             Permission::Share => "share",
+            Permission::Haptics => "haptics",
+            Permission::Navigation => "navigation",
             Permission::Network => "network",
         }
     }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::wire::{Level, TS_TYPES};
+use crate::wire::{Level, TS_ALIASES, TS_TYPES};
 use crate::{BridgeError, Method, Permission, TRANSPORT_ERROR_CODES, limits};
 
 /// The command that regenerates the files, quoted in their headers and in the staleness test.
@@ -165,6 +165,9 @@ pub fn protocol_d_ts() -> String {
         "/** What one storage entry counts against the quota: the host's rule, used by the mocks. */\n\
          export function storageEntryBytes(keyBytes: number, valueBytes: number): number;\n\n",
     );
+    for (name, union) in TS_ALIASES {
+        let _ = writeln!(out, "export type {name} = {union};\n");
+    }
     for ty in TS_TYPES {
         let _ = writeln!(out, "export interface {} {{", ty.name);
         for (name, ts, doc) in ty.fields {

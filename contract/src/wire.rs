@@ -112,12 +112,70 @@ pub struct DeviceInfo {
     pub screen: Screen,
 }
 
+/// How the device reaches the network (`device.networkType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkType {
+    Wifi,
+    Cellular,
+    Ethernet,
+    None,
+    Unknown,
+}
+
+/// The battery (`device.battery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatteryInfo {
+    /// 0 to 100 percent.
+    pub level: u8,
+    pub charging: bool,
+}
+
+/// The user's colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// Maker, model, OS and display preferences (`device.systemInfo`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemInfo {
+    pub brand: String,
+    pub model: String,
+    pub os_version: String,
+    pub theme: Theme,
+    /// The user's text size relative to the default (1.0).
+    pub font_scale: f32,
+}
+
 /// Bytes this mini-program's storage uses and may use (`storage.usage`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageUsage {
     pub used_bytes: u64,
     pub quota_bytes: u64,
+}
+
+/// Strength of a short haptic tap (`haptics.vibrateShort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImpactStyle {
+    Light,
+    Medium,
+    Heavy,
+}
+
+/// What a haptic notification pattern tells the user (`haptics.notify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HapticNotification {
+    Success,
+    Warning,
+    Error,
 }
 
 /// Severity of a log line.
@@ -157,6 +215,15 @@ pub struct TsType {
     pub name: &'static str,
     pub fields: &'static [(&'static str, &'static str, &'static str)],
 }
+
+/// TypeScript aliases of the wire enums, emitted into `protocol.d.ts`: (name, union).
+pub const TS_ALIASES: &[(&str, &str)] = &[
+    (
+        "NetworkType",
+        "'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown'",
+    ),
+    ("Theme", "'light' | 'dark'"),
+];
 
 /// The TypeScript declarations of the value types, emitted into `protocol.d.ts`.
 pub const TS_TYPES: &[TsType] = &[
@@ -236,6 +303,27 @@ pub const TS_TYPES: &[TsType] = &[
             ("screen", "Screen", ""),
         ],
     },
+    TsType {
+        name: "BatteryInfo",
+        fields: &[
+            ("level", "number", "0 to 100 percent."),
+            ("charging", "boolean", ""),
+        ],
+    },
+    TsType {
+        name: "SystemInfo",
+        fields: &[
+            ("brand", "string", "Maker, e.g. `Google`."),
+            ("model", "string", "Model, e.g. `Pixel 8`."),
+            ("osVersion", "string", ""),
+            ("theme", "Theme", ""),
+            (
+                "fontScale",
+                "number",
+                "The user's text size relative to the default (1.0).",
+            ),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -281,6 +369,17 @@ mod tests {
                 locale: "en".into(),
                 screen
             }),
+            json!(BatteryInfo {
+                level: 50,
+                charging: true
+            }),
+            json!(SystemInfo {
+                brand: "b".into(),
+                model: "m".into(),
+                os_version: "1".into(),
+                theme: Theme::Dark,
+                font_scale: 1.0
+            }),
         ];
         assert_eq!(samples.len(), TS_TYPES.len());
         for (sample, ts) in samples.iter().zip(TS_TYPES) {
@@ -299,6 +398,65 @@ mod tests {
             fields.sort();
             assert_eq!(keys, fields, "{}", ts.name);
         }
+    }
+
+    /// Each enum's TypeScript alias names exactly its serde names.
+    #[test]
+    fn enum_aliases_match_the_rust_enums() {
+        let union = |names: Vec<Value>| -> String {
+            names
+                .iter()
+                .map(|n| format!("'{}'", n.as_str().unwrap()))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        let alias = |name: &str| TS_ALIASES.iter().find(|a| a.0 == name).unwrap().1;
+        use NetworkType as N;
+        let networks = [N::Wifi, N::Cellular, N::Ethernet, N::None, N::Unknown];
+        assert_eq!(
+            alias("NetworkType"),
+            union(networks.iter().map(|n| json!(n)).collect())
+        );
+        let themes = [Theme::Light, Theme::Dark];
+        assert_eq!(
+            alias("Theme"),
+            union(themes.iter().map(|t| json!(t)).collect())
+        );
+    }
+
+    /// The TypeScript unions in the method table name exactly the serde names of the enums.
+    #[test]
+    fn haptic_enums_match_their_typescript_unions() {
+        use crate::Method;
+        let names = |v: Vec<Value>| -> Vec<String> {
+            v.into_iter()
+                .map(|n| format!("'{}'", n.as_str().unwrap()))
+                .collect()
+        };
+        let styles = names(
+            [ImpactStyle::Light, ImpactStyle::Medium, ImpactStyle::Heavy]
+                .iter()
+                .map(|s| json!(s))
+                .collect(),
+        );
+        assert_eq!(
+            Method::HapticsVibrateShort.params_ts(),
+            format!("{{ style: {} }}", styles.join(" | "))
+        );
+        let kinds = names(
+            [
+                HapticNotification::Success,
+                HapticNotification::Warning,
+                HapticNotification::Error,
+            ]
+            .iter()
+            .map(|k| json!(k))
+            .collect(),
+        );
+        assert_eq!(
+            Method::HapticsNotify.params_ts(),
+            format!("{{ kind: {} }}", kinds.join(" | "))
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, clipboard, consent, device, geolocation, payment, share, ui,
+    auth, clipboard, consent, device, geolocation, haptics, navigation, payment, share, ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -597,6 +597,33 @@ impl auth::IdentityService for Foreign<dyn UserIdentity> {
     }
 }
 
+struct NoNavigation;
+
+#[async_trait]
+impl navigation::NavigationService for NoNavigation {
+    async fn open_mini_program(
+        &self,
+        _from: &AppId,
+        _target: &AppId,
+        _path: Option<&str>,
+        _extra_data: Option<&str>,
+    ) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host opens no other mini-program".into(),
+        ))
+    }
+    async fn open_url(&self, _app: &AppId, _url: &str) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host opens no web page".into(),
+        ))
+    }
+    async fn exit(&self, _app: &AppId) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host cannot close a mini-program from inside".into(),
+        ))
+    }
+}
+
 struct NobodySignedIn;
 
 impl auth::IdentityService for NobodySignedIn {
@@ -662,6 +689,10 @@ impl HostServices {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(NoShare),
             },
+            // No foreign haptics trait yet: a phone host gets UNAVAILABLE, not a silent no-op.
+            haptics: Arc::new(haptics::RecordingHaptics::without_vibrator()),
+            // No foreign navigation trait yet: UNAVAILABLE, nothing opens.
+            navigation: Arc::new(NoNavigation),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

@@ -5,7 +5,7 @@
 //!
 //! - one module per bridge interface with plain Rust functions and types: [`storage`],
 //!   [`auth`], [`payment`], [`geolocation`], [`ui`], [`device`], [`clipboard`], [`share`],
-//!   [`log`]; every fallible call returns [`Error`];
+//!   [`haptics`], [`navigation`], [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
 //!   component's `lifecycle` export;
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
@@ -88,7 +88,9 @@ pub mod clipboard;
 pub mod device;
 mod error;
 pub mod geolocation;
+pub mod haptics;
 pub mod log;
+pub mod navigation;
 pub mod payment;
 mod permission;
 pub mod share;

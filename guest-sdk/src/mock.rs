@@ -6,7 +6,7 @@
 //! arguments are validated with the host's limits (storage key 1..=1024 bytes, value ≤ 1 MiB,
 //! quota 10 MiB by default, payment amount > 0 and currency of three upper-case letters, order
 //! ids idempotent, toast 1..=500 bytes, modal 1..=4 buttons, routes starting with `/`, title ≤
-//! 100 bytes, vibrate ≤ 1000 ms, clipboard ≤ 64 KiB, share urls http(s), token requests narrowed
+//! 100 bytes, vibrate ≤ 1000 ms, haptics need a vibrator, clipboard ≤ 64 KiB, share urls http(s), token requests narrowed
 //! to the allowed scopes). Everything that happened can be inspected afterwards.
 //!
 //! The bridge is thread-local, so tests running in parallel do not see each other.
@@ -51,6 +51,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
 
+use crate::device::{BatteryInfo, NetworkType, SystemInfo, Theme};
+use crate::haptics::{HapticNotification, ImpactStyle};
 use crate::{
     DeviceInfo, Error, ErrorBody, Level, PaymentRequest, Permission, Position, Receipt, Screen,
     Token, Usage,
@@ -90,6 +92,27 @@ pub struct LogLine {
 pub struct Shared {
     pub text: String,
     pub url: Option<String>,
+}
+
+/// One haptic effect the mini-program played.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Haptic {
+    Short(ImpactStyle),
+    Long,
+    Notification(HapticNotification),
+    Selection,
+}
+
+/// Where the mini-program went (`navigation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Opened {
+    MiniProgram {
+        app_id: String,
+        path: Option<String>,
+        extra_data: Option<String>,
+    },
+    Url(String),
+    Exit,
 }
 
 /// One bridge call as the mock saw it; serializes to the recording format.
@@ -210,7 +233,15 @@ struct Config {
     now: u64,
     device: DeviceInfo,
     vibrator: bool,
+    network: NetworkType,
+    battery: Option<BatteryInfo>,
+    system: SystemInfo,
     share_cancels: bool,
+    /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
+    known_apps: BTreeSet<String>,
+    /// The user declines opening another mini-program or a web page.
+    navigation_declined: bool,
+    app_id: String,
 }
 
 #[derive(Debug, Default)]
@@ -226,9 +257,18 @@ struct World {
     modals: Vec<Modal>,
     navigations: Vec<String>,
     titles: Vec<String>,
+    action_sheets: Vec<Vec<String>>,
+    /// Whether the loading indicator shows, and with which title.
+    loading: Option<String>,
+    bar_colors: Vec<(String, String)>,
+    /// Dates the user will pick in the next date pickers.
+    date_answers: VecDeque<String>,
     vibrations: Vec<u32>,
+    keep_screen_on: bool,
     clipboard: Option<String>,
     shares: Vec<Shared>,
+    haptics: Vec<Haptic>,
+    opened: Vec<Opened>,
     logs: Vec<LogLine>,
 }
 
@@ -281,7 +321,22 @@ impl MockBridge {
                 },
             },
             vibrator: true,
+            network: NetworkType::Wifi,
+            battery: Some(BatteryInfo {
+                level: 100,
+                charging: false,
+            }),
+            system: SystemInfo {
+                brand: "mock".into(),
+                model: "mock phone".into(),
+                os_version: "1.0".into(),
+                theme: Theme::Light,
+                font_scale: 1.0,
+            },
             share_cancels: false,
+            known_apps: BTreeSet::new(),
+            navigation_declined: false,
+            app_id: "com.example.mock".into(),
         };
         MockBridge {
             state: Rc::new(RefCell::new(State {
@@ -326,6 +381,13 @@ impl MockBridge {
         self.configure(|s| s.world.modal_answers.extend(answers))
     }
 
+    /// The dates the user will pick in the next date pickers, in order; once they run out,
+    /// pickers are dismissed (`Cancelled`).
+    pub fn date_answers<S: AsRef<str>>(self, dates: &[S]) -> Self {
+        let dates: Vec<String> = dates.iter().map(|d| d.as_ref().to_owned()).collect();
+        self.configure(|s| s.world.date_answers.extend(dates))
+    }
+
     /// How new payments end (default [`PaymentOutcome::Paid`]).
     pub fn payment_outcome(self, outcome: PaymentOutcome) -> Self {
         self.configure(|s| s.config.payment_outcome = outcome)
@@ -360,7 +422,23 @@ impl MockBridge {
         self.configure(|s| s.config.device = info)
     }
 
-    /// The device has no vibrator: `device::vibrate` returns `Unavailable`.
+    /// What `device::network_type` answers (default Wi-Fi).
+    pub fn network_type(self, network: NetworkType) -> Self {
+        self.configure(|s| s.config.network = network)
+    }
+
+    /// What `device::battery` answers (default full, not charging); `None`: `Unavailable`.
+    pub fn battery(self, battery: Option<BatteryInfo>) -> Self {
+        self.configure(|s| s.config.battery = battery)
+    }
+
+    /// What `device::system_info` answers.
+    pub fn system_info(self, system: SystemInfo) -> Self {
+        self.configure(|s| s.config.system = system)
+    }
+
+    /// The device has no vibrator: `device::vibrate` and every `haptics` call return
+    /// `Unavailable`.
     pub fn no_vibrator(self) -> Self {
         self.configure(|s| s.config.vibrator = false)
     }
@@ -369,6 +447,24 @@ impl MockBridge {
     pub fn clipboard_text(self, text: &str) -> Self {
         let text = text.to_owned();
         self.configure(|s| s.world.clipboard = Some(text))
+    }
+
+    /// Mini-programs the host knows: `navigation::open_mini_program` opens them, and answers
+    /// `NotFound` for any other id.
+    pub fn known_apps<S: AsRef<str>>(self, apps: &[S]) -> Self {
+        let apps: Vec<String> = apps.iter().map(|a| a.as_ref().to_owned()).collect();
+        self.configure(|s| s.config.known_apps.extend(apps))
+    }
+
+    /// The user declines opening other mini-programs and web pages (`Cancelled`).
+    pub fn navigation_declined(self) -> Self {
+        self.configure(|s| s.config.navigation_declined = true)
+    }
+
+    /// This mini-program's id (default `com.example.mock`): it may not open itself.
+    pub fn app_id(self, id: &str) -> Self {
+        let id = id.to_owned();
+        self.configure(|s| s.config.app_id = id)
     }
 
     /// The user closes the share sheet: `share::share` returns `Cancelled`.
@@ -456,9 +552,40 @@ impl MockBridge {
         self.state.borrow().world.titles.clone()
     }
 
+    /// Whether the mini-program asked to keep the screen on (its last `set_keep_screen_on`).
+    pub fn keep_screen_on(&self) -> bool {
+        self.state.borrow().world.keep_screen_on
+    }
+
+    /// Action sheets shown (their items), in order; each is answered like a modal, from
+    /// [`modal_answers`](MockBridge::modal_answers).
+    pub fn action_sheets(&self) -> Vec<Vec<String>> {
+        self.state.borrow().world.action_sheets.clone()
+    }
+
+    /// The loading indicator's title while it shows.
+    pub fn loading(&self) -> Option<String> {
+        self.state.borrow().world.loading.clone()
+    }
+
+    /// Navigation bar colours set, `(front, background)`, in order.
+    pub fn bar_colors(&self) -> Vec<(String, String)> {
+        self.state.borrow().world.bar_colors.clone()
+    }
+
     /// Vibrations, in milliseconds.
     pub fn vibrations(&self) -> Vec<u32> {
         self.state.borrow().world.vibrations.clone()
+    }
+
+    /// Mini-programs, web pages and exits, in order.
+    pub fn opened(&self) -> Vec<Opened> {
+        self.state.borrow().world.opened.clone()
+    }
+
+    /// Haptic effects played, in order.
+    pub fn haptics(&self) -> Vec<Haptic> {
+        self.state.borrow().world.haptics.clone()
     }
 
     /// The clipboard's current text.
@@ -809,6 +936,98 @@ pub(crate) mod backend {
         })
     }
 
+    pub(crate) fn ui_action_sheet(items: &[String]) -> Result<u32, Error> {
+        call("ui.actionSheet", json!({ "items": items }), |_, world| {
+            if items.is_empty() || items.len() > limits::ACTION_SHEET_ITEMS_MAX {
+                return Err(invalid(format!(
+                    "items: 1 to {} required, got {}",
+                    limits::ACTION_SHEET_ITEMS_MAX,
+                    items.len()
+                )));
+            }
+            if items
+                .iter()
+                .any(|i| i.is_empty() || i.len() > limits::LABEL_BYTES)
+            {
+                return Err(invalid(format!(
+                    "each item must be 1 to {} bytes",
+                    limits::LABEL_BYTES
+                )));
+            }
+            world.action_sheets.push(items.to_vec());
+            match world.modal_answers.pop_front() {
+                Some(i) if (i as usize) < items.len() => Ok(i),
+                Some(i) => panic!(
+                    "MockBridge::modal_answers: answer {i} for an action sheet with {} items",
+                    items.len()
+                ),
+                None => Err(Error::Cancelled),
+            }
+        })
+    }
+
+    pub(crate) fn ui_show_loading(title: &str) -> Result<(), Error> {
+        call("ui.showLoading", json!({ "title": title }), |_, world| {
+            if title.is_empty() || title.len() > limits::TITLE_BYTES {
+                return Err(invalid(format!(
+                    "title must be 1 to {} bytes",
+                    limits::TITLE_BYTES
+                )));
+            }
+            world.loading = Some(title.to_owned());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_hide_loading() -> Result<(), Error> {
+        call("ui.hideLoading", json!({}), |_, world| {
+            world.loading = None;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_set_navigation_bar_color(front: &str, background: &str) -> Result<(), Error> {
+        let params = json!({ "frontColor": front, "backgroundColor": background });
+        call("ui.setNavigationBarColor", params, |_, world| {
+            if front != "#ffffff" && front != "#000000" {
+                return Err(invalid("frontColor must be #ffffff or #000000"));
+            }
+            if !limits::is_hex_color(background) {
+                return Err(invalid("backgroundColor must be #rrggbb"));
+            }
+            world
+                .bar_colors
+                .push((front.to_owned(), background.to_owned()));
+            Ok(())
+        })
+    }
+
+    pub(crate) fn ui_pick_date(
+        initial: &str,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Result<String, Error> {
+        let params = json!({ "initial": initial, "start": start, "end": end });
+        call("ui.pickDate", params, |_, world| {
+            for (what, date) in [("initial", Some(initial)), ("start", start), ("end", end)] {
+                if date.is_some_and(|d| !limits::is_calendar_date(d)) {
+                    return Err(invalid(format!(
+                        "{what} must be a calendar date YYYY-MM-DD"
+                    )));
+                }
+            }
+            let within = |d: &str| start.is_none_or(|s| s <= d) && end.is_none_or(|e| d <= e);
+            if !within(initial) {
+                return Err(invalid("initial must lie within start..end"));
+            }
+            match world.date_answers.pop_front() {
+                Some(d) if limits::is_calendar_date(&d) && within(&d) => Ok(d),
+                Some(d) => panic!("MockBridge::date_answers: {d:?} is outside the picker's range"),
+                None => Err(Error::Cancelled),
+            }
+        })
+    }
+
     pub(crate) fn device_info() -> Result<DeviceInfo, Error> {
         call("device.info", json!({}), |config, _| {
             Ok(config.device.clone())
@@ -833,6 +1052,133 @@ pub(crate) mod backend {
                 Ok(())
             },
         )
+    }
+
+    fn play(method: &'static str, params: Value, effect: Haptic) -> Result<(), Error> {
+        call(method, params, |config, world| {
+            if !config.vibrator {
+                return Err(Error::Unavailable("no haptic engine".into()));
+            }
+            world.haptics.push(effect);
+            Ok(())
+        })
+    }
+
+    pub(crate) fn haptics_vibrate_short(style: ImpactStyle) -> Result<(), Error> {
+        let params = json!({ "style": style });
+        play("haptics.vibrateShort", params, Haptic::Short(style))
+    }
+
+    pub(crate) fn haptics_vibrate_long() -> Result<(), Error> {
+        play("haptics.vibrateLong", json!({}), Haptic::Long)
+    }
+
+    pub(crate) fn haptics_notify(kind: HapticNotification) -> Result<(), Error> {
+        let params = json!({ "kind": kind });
+        play("haptics.notify", params, Haptic::Notification(kind))
+    }
+
+    pub(crate) fn haptics_selection_changed() -> Result<(), Error> {
+        play("haptics.selectionChanged", json!({}), Haptic::Selection)
+    }
+
+    pub(crate) fn device_network_type() -> Result<NetworkType, Error> {
+        call("device.networkType", json!({}), |config, _| {
+            Ok(config.network)
+        })
+    }
+
+    pub(crate) fn device_battery() -> Result<BatteryInfo, Error> {
+        call("device.battery", json!({}), |config, _| {
+            config
+                .battery
+                .ok_or_else(|| Error::Unavailable("no battery".into()))
+        })
+    }
+
+    pub(crate) fn device_set_keep_screen_on(keep_on: bool) -> Result<(), Error> {
+        let params = json!({ "keepOn": keep_on });
+        call("device.setKeepScreenOn", params, |_, world| {
+            world.keep_screen_on = keep_on;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn device_system_info() -> Result<SystemInfo, Error> {
+        call("device.systemInfo", json!({}), |config, _| {
+            Ok(config.system.clone())
+        })
+    }
+
+    pub(crate) fn navigation_open_mini_program(
+        app_id: &str,
+        path: Option<&str>,
+        extra_data: Option<&str>,
+    ) -> Result<(), Error> {
+        let params = json!({ "appId": app_id, "path": path, "extraData": extra_data });
+        call("navigation.openMiniProgram", params, |config, world| {
+            let segments: Vec<&str> = app_id.split('.').collect();
+            let segment_ok = |s: &&str| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            };
+            if segments.len() < 3 || !segments.iter().all(segment_ok) {
+                return Err(invalid("appId must look like com.acme.loans"));
+            }
+            if app_id == config.app_id {
+                return Err(invalid("appId is this mini-program's own id"));
+            }
+            if path.is_some_and(|p| !p.starts_with('/') || p.len() > 1000) {
+                return Err(invalid(
+                    "path must start with `/` and be at most 1000 bytes",
+                ));
+            }
+            if extra_data.is_some_and(|d| d.len() > limits::EXTRA_DATA_BYTES) {
+                return Err(invalid(format!(
+                    "extraData must be at most {} bytes",
+                    limits::EXTRA_DATA_BYTES
+                )));
+            }
+            if !config.known_apps.contains(app_id) {
+                return Err(Error::NotFound);
+            }
+            if config.navigation_declined {
+                return Err(Error::Cancelled);
+            }
+            world.opened.push(Opened::MiniProgram {
+                app_id: app_id.to_owned(),
+                path: path.map(str::to_owned),
+                extra_data: extra_data.map(str::to_owned),
+            });
+            Ok(())
+        })
+    }
+
+    pub(crate) fn navigation_open_url(url: &str) -> Result<(), Error> {
+        call(
+            "navigation.openUrl",
+            json!({ "url": url }),
+            |config, world| {
+                if !limits::is_web_url(url) {
+                    return Err(invalid(
+                        "url must be http(s) with a host, at most 2048 bytes",
+                    ));
+                }
+                if config.navigation_declined {
+                    return Err(Error::Cancelled);
+                }
+                world.opened.push(Opened::Url(url.to_owned()));
+                Ok(())
+            },
+        )
+    }
+
+    pub(crate) fn navigation_exit() -> Result<(), Error> {
+        call("navigation.exit", json!({}), |_, world| {
+            world.opened.push(Opened::Exit);
+            Ok(())
+        })
     }
 
     pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {
@@ -1195,6 +1541,161 @@ mod tests {
             .install();
         assert!(matches!(device::vibrate(10), Err(Error::Unavailable(_))));
         assert_eq!(share::share("hi", None), Err(Error::Cancelled));
+    }
+
+    #[test]
+    fn haptics_play_with_a_vibrator_and_need_their_permission() {
+        use crate::haptics;
+        let bridge = MockBridge::new().grant(&[Permission::Haptics]).install();
+        haptics::vibrate_short(ImpactStyle::Light).unwrap();
+        haptics::vibrate_long().unwrap();
+        haptics::notify(HapticNotification::Error).unwrap();
+        haptics::selection_changed().unwrap();
+        assert_eq!(
+            bridge.haptics(),
+            [
+                Haptic::Short(ImpactStyle::Light),
+                Haptic::Long,
+                Haptic::Notification(HapticNotification::Error),
+                Haptic::Selection
+            ]
+        );
+        assert_eq!(bridge.calls()[0].params, json!({ "style": "light" }));
+
+        let bridge = MockBridge::new().grant(&[Permission::Device]).install();
+        assert_eq!(haptics::vibrate_long(), Err(Error::PermissionDenied));
+        let bridge_no_engine = MockBridge::new()
+            .grant(&[Permission::Haptics])
+            .no_vibrator()
+            .install();
+        assert!(matches!(
+            haptics::selection_changed(),
+            Err(Error::Unavailable(_))
+        ));
+        assert!(bridge.haptics().is_empty() && bridge_no_engine.haptics().is_empty());
+    }
+
+    #[test]
+    fn device_network_battery_screen_and_system() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Device])
+            .network_type(NetworkType::Cellular)
+            .install();
+        assert_eq!(device::network_type().unwrap(), NetworkType::Cellular);
+        assert_eq!(device::battery().unwrap().level, 100);
+        assert!(!bridge.keep_screen_on());
+        device::set_keep_screen_on(true).unwrap();
+        assert!(bridge.keep_screen_on());
+        assert_eq!(device::system_info().unwrap().brand, "mock");
+        assert_eq!(bridge.calls()[2].params, json!({ "keepOn": true }));
+
+        let bridge = MockBridge::new().battery(None).install();
+        assert_eq!(
+            device::set_keep_screen_on(true),
+            Err(Error::PermissionDenied)
+        );
+        assert!(!bridge.keep_screen_on());
+        bridge.grant(&[Permission::Device]).install();
+        assert!(matches!(device::battery(), Err(Error::Unavailable(_))));
+    }
+
+    #[test]
+    fn action_sheets_loading_bar_colours_and_dates() {
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Ui])
+            .modal_answers([1])
+            .date_answers(&["2024-03-01"])
+            .install();
+        assert_eq!(ui::action_sheet(&["Edit", "Delete"]).unwrap(), 1);
+        assert_eq!(ui::action_sheet(&["Edit"]), Err(Error::Cancelled));
+        assert!(matches!(
+            ui::action_sheet::<&str>(&[]),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            ui::action_sheet(&["1", "2", "3", "4", "5", "6", "7"]),
+            Err(Error::InvalidArgument(_))
+        ));
+        ui::show_loading("Saving").unwrap();
+        assert_eq!(bridge.loading().as_deref(), Some("Saving"));
+        ui::hide_loading().unwrap();
+        assert_eq!(bridge.loading(), None);
+        assert!(matches!(
+            ui::set_navigation_bar_color("#ff0000", "#000000"),
+            Err(Error::InvalidArgument(_))
+        ));
+        ui::set_navigation_bar_color("#000000", "#FFEEDD").unwrap();
+        assert_eq!(
+            bridge.bar_colors(),
+            [("#000000".to_string(), "#FFEEDD".to_string())]
+        );
+        assert!(matches!(
+            ui::pick_date("2023-02-29", None, None),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            ui::pick_date("2024-01-01", Some("2024-02-01"), None),
+            Err(Error::InvalidArgument(_))
+        ));
+        let picked = ui::pick_date("2024-02-29", Some("2024-01-01"), Some("2024-12-31"));
+        assert_eq!(picked.unwrap(), "2024-03-01");
+        assert_eq!(
+            ui::pick_date("2024-02-29", None, None),
+            Err(Error::Cancelled)
+        );
+        assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn navigation_opens_known_apps_and_web_pages() {
+        use crate::navigation;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Navigation])
+            .known_apps(&["com.globex.b"])
+            .install();
+        navigation::open_mini_program("com.globex.b", Some("/offer"), Some("{}")).unwrap();
+        assert_eq!(
+            navigation::open_mini_program("com.globex.zzz", None, None),
+            Err(Error::NotFound)
+        );
+        for (id, path) in [
+            ("Not An Id", None),
+            ("com.example.mock", None),
+            ("com.globex.b", Some("offer")),
+        ] {
+            assert!(
+                matches!(
+                    navigation::open_mini_program(id, path, None),
+                    Err(Error::InvalidArgument(_))
+                ),
+                "{id} {path:?}"
+            );
+        }
+        assert!(matches!(
+            navigation::open_url("javascript:alert(1)"),
+            Err(Error::InvalidArgument(_))
+        ));
+        navigation::open_url("https://acme.example/terms").unwrap();
+        navigation::exit().unwrap();
+        assert_eq!(bridge.opened().len(), 3);
+        assert_eq!(bridge.opened()[2], Opened::Exit);
+
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Navigation])
+            .known_apps(&["com.globex.b"])
+            .navigation_declined()
+            .install();
+        assert_eq!(
+            navigation::open_url("https://acme.example"),
+            Err(Error::Cancelled)
+        );
+        assert_eq!(
+            navigation::open_mini_program("com.globex.b", None, None),
+            Err(Error::Cancelled)
+        );
+        MockBridge::new().install();
+        assert_eq!(navigation::exit(), Err(Error::PermissionDenied));
+        assert!(bridge.opened().is_empty());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! bridge must enable the `mock` feature.
 
 use crate::bindings::miniapp::bridge as wit;
-use crate::device::{DeviceInfo, Screen};
+use crate::device::{BatteryInfo, DeviceInfo, NetworkType, Screen, SystemInfo, Theme};
+use crate::haptics::{HapticNotification, ImpactStyle};
 use crate::{Error, Level, PaymentRequest, Position, Receipt, Token, Usage};
 
 impl From<wit::types::BridgeError> for Error {
@@ -152,12 +153,73 @@ pub(crate) fn ui_set_title(title: &str) -> Result<(), Error> {
     Ok(wit::ui::set_title(title)?)
 }
 
+pub(crate) fn ui_action_sheet(items: &[String]) -> Result<u32, Error> {
+    Ok(wit::ui::action_sheet(items)?)
+}
+
+pub(crate) fn ui_show_loading(title: &str) -> Result<(), Error> {
+    Ok(wit::ui::show_loading(title)?)
+}
+
+pub(crate) fn ui_hide_loading() -> Result<(), Error> {
+    Ok(wit::ui::hide_loading()?)
+}
+
+pub(crate) fn ui_set_navigation_bar_color(front: &str, background: &str) -> Result<(), Error> {
+    Ok(wit::ui::set_navigation_bar_color(front, background)?)
+}
+
+pub(crate) fn ui_pick_date(
+    initial: &str,
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<String, Error> {
+    Ok(wit::ui::pick_date(initial, start, end)?)
+}
+
 pub(crate) fn device_info() -> Result<DeviceInfo, Error> {
     Ok(wit::device::info()?.into())
 }
 
 pub(crate) fn device_vibrate(millis: u32) -> Result<(), Error> {
     Ok(wit::device::vibrate(millis)?)
+}
+
+pub(crate) fn device_network_type() -> Result<NetworkType, Error> {
+    use wit::device::Connection as N;
+    Ok(match wit::device::network_type()? {
+        N::Wifi => NetworkType::Wifi,
+        N::Cellular => NetworkType::Cellular,
+        N::Ethernet => NetworkType::Ethernet,
+        N::None => NetworkType::None,
+        N::Unknown => NetworkType::Unknown,
+    })
+}
+
+pub(crate) fn device_battery() -> Result<BatteryInfo, Error> {
+    let b = wit::device::battery()?;
+    Ok(BatteryInfo {
+        level: b.level,
+        charging: b.charging,
+    })
+}
+
+pub(crate) fn device_set_keep_screen_on(keep_on: bool) -> Result<(), Error> {
+    Ok(wit::device::set_keep_screen_on(keep_on)?)
+}
+
+pub(crate) fn device_system_info() -> Result<SystemInfo, Error> {
+    let s = wit::device::system_info()?;
+    Ok(SystemInfo {
+        brand: s.brand,
+        model: s.model,
+        os_version: s.os_version,
+        theme: match s.theme {
+            wit::device::Theme::Light => Theme::Light,
+            wit::device::Theme::Dark => Theme::Dark,
+        },
+        font_scale: s.font_scale,
+    })
 }
 
 pub(crate) fn clipboard_read_text() -> Result<Option<String>, Error> {
@@ -170,6 +232,60 @@ pub(crate) fn clipboard_write_text(text: &str) -> Result<(), Error> {
 
 pub(crate) fn share_share(text: &str, url: Option<&str>) -> Result<(), Error> {
     Ok(wit::share::share(text, url)?)
+}
+
+impl From<ImpactStyle> for wit::haptics::ImpactStyle {
+    fn from(s: ImpactStyle) -> Self {
+        match s {
+            ImpactStyle::Light => wit::haptics::ImpactStyle::Light,
+            ImpactStyle::Medium => wit::haptics::ImpactStyle::Medium,
+            ImpactStyle::Heavy => wit::haptics::ImpactStyle::Heavy,
+        }
+    }
+}
+
+impl From<HapticNotification> for wit::haptics::HapticNotification {
+    fn from(k: HapticNotification) -> Self {
+        match k {
+            HapticNotification::Success => wit::haptics::HapticNotification::Success,
+            HapticNotification::Warning => wit::haptics::HapticNotification::Warning,
+            HapticNotification::Error => wit::haptics::HapticNotification::Error,
+        }
+    }
+}
+
+pub(crate) fn haptics_vibrate_short(style: ImpactStyle) -> Result<(), Error> {
+    Ok(wit::haptics::vibrate_short(style.into())?)
+}
+
+pub(crate) fn haptics_vibrate_long() -> Result<(), Error> {
+    Ok(wit::haptics::vibrate_long()?)
+}
+
+pub(crate) fn haptics_notify(kind: HapticNotification) -> Result<(), Error> {
+    Ok(wit::haptics::notify(kind.into())?)
+}
+
+pub(crate) fn haptics_selection_changed() -> Result<(), Error> {
+    Ok(wit::haptics::selection_changed()?)
+}
+
+pub(crate) fn navigation_open_mini_program(
+    app_id: &str,
+    path: Option<&str>,
+    extra_data: Option<&str>,
+) -> Result<(), Error> {
+    Ok(wit::navigation::open_mini_program(
+        app_id, path, extra_data,
+    )?)
+}
+
+pub(crate) fn navigation_open_url(url: &str) -> Result<(), Error> {
+    Ok(wit::navigation::open_url(url)?)
+}
+
+pub(crate) fn navigation_exit() -> Result<(), Error> {
+    Ok(wit::navigation::exit()?)
 }
 
 pub(crate) fn log_log(level: Level, message: &str) {

@@ -2,12 +2,17 @@
 
 import type {
   Bridge,
+  BatteryInfo,
   BridgeErrorBody,
   DeviceInfo,
+  NetworkType,
+  SystemInfo,
   JsonValue,
   LogLevel,
   Permission,
   Position,
+  HapticNotification,
+  ImpactStyle,
   Receipt,
   Token,
 } from '@miniapp/bridge';
@@ -28,14 +33,30 @@ export interface MockFixtures {
   position?: Position | 'unavailable' | null;
   /** `device.info`. Default DEFAULT_DEVICE_INFO. */
   deviceInfo?: DeviceInfo;
+  /** `device.networkType`. Default "wifi". */
+  networkType?: NetworkType;
+  /** `device.battery`; `"unavailable"` or `null`: UNAVAILABLE. Default DEFAULT_BATTERY. */
+  battery?: BatteryInfo | 'unavailable' | null;
+  /** `device.systemInfo`. Default DEFAULT_SYSTEM_INFO. */
+  systemInfo?: SystemInfo;
   /** Initial clipboard text (`null`: no text). Default null. */
   clipboard?: string | null;
   /** `ui.modal` answers. Default 0 (the first button). */
   modal?: ModalAnswer | ModalAnswer[];
+  /** `ui.actionSheet` answers: an item index or `"cancel"`. Default 0 (the first item). */
+  actionSheet?: ModalAnswer | ModalAnswer[];
+  /** `ui.pickDate` answers: a date `YYYY-MM-DD` or `"cancel"`. Default: the initial date. */
+  date?: string | string[];
   /** `payment.pay` outcomes. Default "success". A repeated orderId returns its receipt without consuming one. */
   payment?: PaymentOutcome | PaymentOutcome[];
   /** `share.share` outcomes. Default "success". */
   share?: ShareOutcome | ShareOutcome[];
+  /** The haptic engine: `"unavailable"` makes every `haptics.*` call reject UNAVAILABLE. Default "available". */
+  haptics?: 'available' | 'unavailable';
+  /** Mini-programs `navigation.openMiniProgram` may open; any other id is NOT_FOUND. Default none. */
+  knownApps?: string[];
+  /** The user's answer when asked to open another mini-program or a URL. Default "agree". */
+  leave?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** Initial storage, `{key: value}`; counts against the quota. */
   storage?: Record<string, JsonValue>;
   /**
@@ -92,11 +113,27 @@ export interface MockState {
   clipboard: string | null;
   title: string | null;
   route: string | null;
+  /** The loading indicator's title while it shows, else null. */
+  loading: string | null;
+  actionSheets: { items: string[]; answer: ModalAnswer }[];
+  barColors: { frontColor: string; backgroundColor: string }[];
+  datePickers: { initial: string; start: string | null; end: string | null; answer: string }[];
+  /** The last `device.setKeepScreenOn`. */
+  keepScreenOn: boolean;
   toasts: string[];
   modals: { title: string; message: string; buttons: string[]; answer: ModalAnswer }[];
   navigations: string[];
   vibrations: number[];
   shares: { text: string; url?: string }[];
+  /** Mini-programs and URLs opened, and exits, in order. */
+  opened: ({ appId: string; path: string | null; extraData: string | null } | { url: string } | { exit: true })[];
+  /** Haptic effects played, in order. */
+  haptics: (
+    | { effect: 'short'; style: ImpactStyle }
+    | { effect: 'long' }
+    | { effect: 'notification'; kind: HapticNotification }
+    | { effect: 'selection' }
+  )[];
   /** Messages truncated to 4 KiB, as the host does. */
   logs: { level: LogLevel; message: string }[];
   tokens: Token[];
@@ -148,3 +185,5 @@ export const DEFAULT_QUOTA_BYTES: number;
 export const DEFAULT_APP_ID: string;
 export const DEFAULT_POSITION: Readonly<Position>;
 export const DEFAULT_DEVICE_INFO: Readonly<DeviceInfo>;
+export const DEFAULT_BATTERY: Readonly<BatteryInfo>;
+export const DEFAULT_SYSTEM_INFO: Readonly<SystemInfo>;

@@ -7,6 +7,8 @@ export {
   DEFAULT_APP_ID,
   DEFAULT_POSITION,
   DEFAULT_DEVICE_INFO,
+  DEFAULT_BATTERY,
+  DEFAULT_SYSTEM_INFO,
 } from './mock.js';
 export { BridgeError } from '@miniapp/bridge/errors';
 export { createMockBridge as default } from './mock.js';

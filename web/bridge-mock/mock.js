@@ -10,12 +10,23 @@ export const DEFAULT_QUOTA_BYTES = LIMITS.defaultQuotaBytes;
 export const DEFAULT_APP_ID = 'com.example.miniapp';
 
 export const DEFAULT_POSITION = Object.freeze({ latitude: 52.52, longitude: 13.405, accuracyM: 10 });
+export const DEFAULT_BATTERY = Object.freeze({ level: 100, charging: false });
+export const DEFAULT_SYSTEM_INFO = Object.freeze({
+  brand: 'mock',
+  model: 'mock phone',
+  osVersion: '1.0',
+  theme: 'light',
+  fontScale: 1,
+});
 export const DEFAULT_DEVICE_INFO = Object.freeze({
   platform: 'mock',
   hostVersion: '0.1.0',
   locale: 'en-US',
   screen: Object.freeze({ width: 390, height: 844, scale: 3 }),
 });
+
+const IMPACT_STYLES = Object.freeze(['light', 'medium', 'heavy']);
+const HAPTIC_NOTIFICATIONS = Object.freeze(['success', 'warning', 'error']);
 
 const invalid = (message) => new BridgeError('INVALID_ARGUMENT', message);
 const copy = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
@@ -59,11 +70,18 @@ export function createMockBridge(options = {}) {
     clipboard: fx.clipboard,
     title: null,
     route: null,
+    keepScreenOn: false,
+    loading: null,
+    actionSheets: [],
+    barColors: [],
+    datePickers: [],
     toasts: [],
     modals: [],
     navigations: [],
     vibrations: [],
     shares: [],
+    haptics: [],
+    opened: [],
     logs: [],
     tokens: [],
   };
@@ -97,6 +115,26 @@ export function createMockBridge(options = {}) {
   };
   const key = (params) => str(params, 'key', { min: 1, max: LIMITS.storageKeyBytes });
   const orderId = (params) => str(params, 'orderId', { min: 1, max: LIMITS.orderIdBytes });
+
+  const oneOf = (params, name, allowed) => {
+    if (!allowed.includes(params[name])) throw invalid(`${name} must be one of ${allowed.join(', ')}`);
+    return params[name];
+  };
+  const noParams = (params) => {
+    const extra = Object.keys(params);
+    if (extra.length > 0) throw invalid(`unknown params: ${extra.join(', ')}`);
+  };
+  const askToLeave = () => {
+    const answer = take('leave', 'agree');
+    if (answer === 'decline') throw new BridgeError('CANCELLED', 'the user declined to leave (fixture)');
+    if (answer !== 'agree') throw badFixture('leave', answer, '"agree" or "decline"');
+  };
+  const playHaptic = (effect) => {
+    if (fx.haptics === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no haptic engine (fixture)');
+    if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
+    state.haptics.push(effect);
+    return null;
+  };
 
   const take = (name, fallback) => {
     const f = fx[name];
@@ -282,6 +320,68 @@ export function createMockBridge(options = {}) {
       };
     },
 
+    'ui.actionSheet'(p) {
+      const { items } = p;
+      if (!Array.isArray(items) || !items.every((i) => typeof i === 'string' && i !== '' && utf8Length(i) <= LIMITS.labelBytes)) {
+        throw invalid(`items must be an array of strings of 1 to ${LIMITS.labelBytes} bytes`);
+      }
+      if (items.length < 1 || items.length > LIMITS.actionSheetItemsMax) {
+        throw invalid(`an action sheet has 1 to ${LIMITS.actionSheetItemsMax} items (got ${items.length})`);
+      }
+      return () => {
+        const answer = take('actionSheet', 0);
+        state.actionSheets.push({ items, answer });
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user dismissed the action sheet');
+        if (!Number.isInteger(answer) || answer < 0 || answer >= items.length) {
+          throw badFixture('actionSheet', answer, `an item index below ${items.length} or "cancel"`);
+        }
+        return answer;
+      };
+    },
+    'ui.showLoading'(p) {
+      const title = str(p, 'title', { min: 1, max: LIMITS.titleBytes });
+      return () => {
+        state.loading = title;
+        return null;
+      };
+    },
+    'ui.hideLoading'(p) {
+      noParams(p);
+      return () => {
+        state.loading = null;
+        return null;
+      };
+    },
+    'ui.setNavigationBarColor'(p) {
+      if (p.frontColor !== '#ffffff' && p.frontColor !== '#000000') throw invalid('frontColor must be #ffffff or #000000');
+      if (typeof p.backgroundColor !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(p.backgroundColor)) {
+        throw invalid('backgroundColor must be #rrggbb');
+      }
+      return () => {
+        state.barColors.push({ frontColor: p.frontColor, backgroundColor: p.backgroundColor });
+        return null;
+      };
+    },
+    'ui.pickDate'(p) {
+      const initial = p.initial;
+      const start = p.start ?? null;
+      const end = p.end ?? null;
+      for (const [what, d] of [['initial', initial], ['start', start], ['end', end]]) {
+        if (d !== null && !isCalendarDate(d)) throw invalid(`${what} must be a calendar date YYYY-MM-DD`);
+      }
+      const within = (d) => (start === null || start <= d) && (end === null || d <= end);
+      if (!within(initial)) throw invalid('initial must lie within start..end');
+      return () => {
+        const answer = take('date', initial);
+        state.datePickers.push({ initial, start, end, answer });
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user dismissed the date picker');
+        if (!isCalendarDate(answer) || !within(answer)) {
+          throw badFixture('date', answer, 'a date YYYY-MM-DD within the range, or "cancel"');
+        }
+        return answer;
+      };
+    },
+
     'device.info'() {
       return () => fx.deviceInfo;
     },
@@ -294,6 +394,29 @@ export function createMockBridge(options = {}) {
         state.vibrations.push(millis);
         return null;
       };
+    },
+
+    'device.networkType'(p) {
+      noParams(p);
+      return () => fx.networkType;
+    },
+    'device.battery'(p) {
+      noParams(p);
+      return () => {
+        if (fx.battery === 'unavailable' || fx.battery === null) throw new BridgeError('UNAVAILABLE', 'no battery (fixture)');
+        return fx.battery;
+      };
+    },
+    'device.setKeepScreenOn'(p) {
+      if (typeof p.keepOn !== 'boolean') throw invalid('keepOn must be a boolean');
+      return () => {
+        state.keepScreenOn = p.keepOn;
+        return null;
+      };
+    },
+    'device.systemInfo'(p) {
+      noParams(p);
+      return () => fx.systemInfo;
     },
 
     'clipboard.readText'() {
@@ -326,6 +449,63 @@ export function createMockBridge(options = {}) {
         if (outcome === 'cancel') throw new BridgeError('CANCELLED', 'the user closed the share sheet');
         if (outcome !== 'success') throw badFixture('share', outcome, '"success" or "cancel"');
         state.shares.push(url === null ? { text } : { text, url });
+        return null;
+      };
+    },
+
+    'haptics.vibrateShort'(p) {
+      const style = oneOf(p, 'style', IMPACT_STYLES);
+      return () => playHaptic({ effect: 'short', style });
+    },
+    'haptics.vibrateLong'(p) {
+      noParams(p);
+      return () => playHaptic({ effect: 'long' });
+    },
+    'haptics.notify'(p) {
+      const kind = oneOf(p, 'kind', HAPTIC_NOTIFICATIONS);
+      return () => playHaptic({ effect: 'notification', kind });
+    },
+    'haptics.selectionChanged'(p) {
+      noParams(p);
+      return () => playHaptic({ effect: 'selection' });
+    },
+
+    'navigation.openMiniProgram'(p) {
+      const target = p.appId;
+      if (typeof target !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+){2,}$/.test(target)) {
+        throw invalid('appId must look like com.acme.loans');
+      }
+      if (target === appId) throw invalid("appId is this mini-program's own id");
+      const path = p.path ?? null;
+      if (path !== null && (typeof path !== 'string' || !path.startsWith('/') || utf8Length(path) > 1000)) {
+        throw invalid('path must start with "/" and be at most 1000 bytes');
+      }
+      const extraData = p.extraData ?? null;
+      if (extraData !== null && (typeof extraData !== 'string' || utf8Length(extraData) > LIMITS.extraDataBytes)) {
+        throw invalid(`extraData must be a string of at most ${LIMITS.extraDataBytes} bytes`);
+      }
+      return () => {
+        if (!fx.knownApps.includes(target)) throw new BridgeError('NOT_FOUND', `no mini-program ${target}`);
+        askToLeave();
+        state.opened.push({ appId: target, path, extraData });
+        return null;
+      };
+    },
+    'navigation.openUrl'(p) {
+      const url = str(p, 'url', { min: 1, max: LIMITS.urlBytes });
+      if (!/^https?:\/\/[^/?#\s]/.test(url) || /[\s\u0000-\u001f\u007f]/.test(url)) {
+        throw invalid('url must be http(s) with a host');
+      }
+      return () => {
+        askToLeave();
+        state.opened.push({ url });
+        return null;
+      };
+    },
+    'navigation.exit'(p) {
+      noParams(p);
+      return () => {
+        state.opened.push({ exit: true });
         return null;
       };
     },
@@ -490,7 +670,10 @@ export function createMockBridge(options = {}) {
       state.clipboard = fx.clipboard;
       state.title = null;
       state.route = null;
-      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'logs', 'tokens']) state[list].length = 0;
+      state.keepScreenOn = false;
+      state.loading = null;
+      for (const list of ['actionSheets', 'barColors', 'datePickers']) state[list].length = 0;
+      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'logs', 'tokens']) state[list].length = 0;
       calls.length = 0;
       return mock;
     },
@@ -521,13 +704,31 @@ function normalizeFixtures(f) {
   return {
     position: f.position === undefined ? copy(DEFAULT_POSITION) : copy(f.position),
     deviceInfo: copy(f.deviceInfo ?? DEFAULT_DEVICE_INFO),
+    networkType: f.networkType ?? 'wifi',
+    battery: f.battery === undefined ? copy(DEFAULT_BATTERY) : copy(f.battery),
+    systemInfo: copy(f.systemInfo ?? DEFAULT_SYSTEM_INFO),
     clipboard: f.clipboard ?? null,
     modal: queue(f.modal),
+    actionSheet: queue(f.actionSheet),
+    date: queue(f.date),
     payment: queue(f.payment),
     share: queue(f.share),
+    haptics: f.haptics ?? 'available',
+    knownApps: [...(f.knownApps ?? [])],
+    leave: queue(f.leave),
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };
+}
+
+/** The host's rule for a date: `YYYY-MM-DD`, a day that exists (leap years counted), year >= 1. */
+export function isCalendarDate(s) {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const [year, month, day] = s.split('-').map(Number);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day <= days;
 }
 
 function badFixture(name, value, expected) {

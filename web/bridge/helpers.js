@@ -5,8 +5,8 @@
 import { LOG_LEVELS } from './protocol.js';
 
 /**
- * Adds `storage`, `auth`, `payment`, `geolocation`, `ui`, `device`, `clipboard`, `share` and `log`
- * to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -45,11 +45,27 @@ export function attachHelpers(target) {
       call('ui.modal', { title, message, buttons }, options),
     navigate: (route, options) => call('ui.navigate', { route }, options),
     setTitle: (title, options) => call('ui.setTitle', { title }, options),
+    actionSheet: (items, options) => call('ui.actionSheet', { items }, options),
+    showLoading: (title, options) => call('ui.showLoading', { title }, options),
+    hideLoading: (options) => call('ui.hideLoading', {}, options),
+    setNavigationBarColor: (frontColor, backgroundColor, options) =>
+      call('ui.setNavigationBarColor', { frontColor, backgroundColor }, options),
+    pickDate: (initial, range, options) => {
+      const { start, end } = range ?? {};
+      const params = { initial };
+      if (start !== undefined && start !== null) params.start = start;
+      if (end !== undefined && end !== null) params.end = end;
+      return call('ui.pickDate', params, options);
+    },
   };
 
   target.device = {
     info: (options) => call('device.info', {}, options),
     vibrate: (millis, options) => call('device.vibrate', { millis }, options),
+    networkType: (options) => call('device.networkType', {}, options),
+    battery: (options) => call('device.battery', {}, options),
+    setKeepScreenOn: (keepOn, options) => call('device.setKeepScreenOn', { keepOn }, options),
+    systemInfo: (options) => call('device.systemInfo', {}, options),
   };
 
   target.clipboard = {
@@ -60,6 +76,25 @@ export function attachHelpers(target) {
   target.share = {
     share: (text, url, options) =>
       call('share.share', url === undefined || url === null ? { text } : { text, url }, options),
+  };
+
+  target.haptics = {
+    vibrateShort: (style, options) => call('haptics.vibrateShort', { style }, options),
+    vibrateLong: (options) => call('haptics.vibrateLong', {}, options),
+    notify: (kind, options) => call('haptics.notify', { kind }, options),
+    selectionChanged: (options) => call('haptics.selectionChanged', {}, options),
+  };
+
+  target.navigation = {
+    openMiniProgram: (appId, target, options) => {
+      const { path, extraData } = target ?? {};
+      const params = { appId };
+      if (path !== undefined && path !== null) params.path = path;
+      if (extraData !== undefined && extraData !== null) params.extraData = extraData;
+      return call('navigation.openMiniProgram', params, options);
+    },
+    openUrl: (url, options) => call('navigation.openUrl', { url }, options),
+    exit: (options) => call('navigation.exit', {}, options),
   };
 
   const log = {

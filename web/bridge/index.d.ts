@@ -7,8 +7,11 @@ export * from './protocol.js';
 import type {
   BridgeErrorBody,
   BridgeErrorCode,
+  BatteryInfo,
   DeviceInfo,
   JsonValue,
+  NetworkType,
+  SystemInfo,
   LogLevel,
   MethodName,
   MethodParams,
@@ -68,11 +71,28 @@ export interface UiApi {
   modal(title: string, message: string, buttons: string[], options?: CallOptions): Promise<number>;
   navigate(route: string, options?: CallOptions): Promise<null>;
   setTitle(title: string, options?: CallOptions): Promise<null>;
+  /** 1 to 6 items; the index of the chosen one. CANCELLED when dismissed. */
+  actionSheet(items: string[], options?: CallOptions): Promise<number>;
+  showLoading(title: string, options?: CallOptions): Promise<null>;
+  hideLoading(options?: CallOptions): Promise<null>;
+  setNavigationBarColor(
+    frontColor: '#ffffff' | '#000000',
+    backgroundColor: string,
+    options?: CallOptions,
+  ): Promise<null>;
+  /** Dates are `YYYY-MM-DD`; the chosen one. CANCELLED when dismissed. */
+  pickDate(initial: string, range?: { start?: string; end?: string } | null, options?: CallOptions): Promise<string>;
 }
 
 export interface DeviceApi {
   info(options?: CallOptions): Promise<DeviceInfo>;
   vibrate(millis: number, options?: CallOptions): Promise<null>;
+  networkType(options?: CallOptions): Promise<NetworkType>;
+  /** UNAVAILABLE when the device has no battery. */
+  battery(options?: CallOptions): Promise<BatteryInfo>;
+  /** Keeps the screen on while this mini-program is in front; the host releases it when it leaves. */
+  setKeepScreenOn(keepOn: boolean, options?: CallOptions): Promise<null>;
+  systemInfo(options?: CallOptions): Promise<SystemInfo>;
 }
 
 export interface ClipboardApi {
@@ -82,6 +102,34 @@ export interface ClipboardApi {
 
 export interface ShareApi {
   share(text: string, url?: string | null, options?: CallOptions): Promise<null>;
+}
+
+/** Strength of a short tap: `'light' | 'medium' | 'heavy'`. */
+export type ImpactStyle = MethodParams<'haptics.vibrateShort'>['style'];
+/** What a notification pattern tells: `'success' | 'warning' | 'error'`. */
+export type HapticNotification = MethodParams<'haptics.notify'>['kind'];
+
+export interface HapticsApi {
+  /** A short tap (about 15 ms). UNAVAILABLE without a haptic engine. */
+  vibrateShort(style: ImpactStyle, options?: CallOptions): Promise<null>;
+  /** A long vibration (about 400 ms). */
+  vibrateLong(options?: CallOptions): Promise<null>;
+  /** The platform's pattern for a success, a warning or an error. */
+  notify(kind: HapticNotification, options?: CallOptions): Promise<null>;
+  /** The light tick of a selection changing. */
+  selectionChanged(options?: CallOptions): Promise<null>;
+}
+
+export interface NavigationApi {
+  /**
+   * Opens another mini-program once the user agrees. NOT_FOUND: no such mini-program;
+   * CANCELLED: the user declined. `extraData` (at most 4 KiB) reaches its launch.
+   */
+  openMiniProgram(appId: string, target?: { path?: string; extraData?: string } | null, options?: CallOptions): Promise<null>;
+  /** Opens an http(s) URL in the host's browser once the user agrees. */
+  openUrl(url: string, options?: CallOptions): Promise<null>;
+  /** Closes this mini-program. */
+  exit(options?: CallOptions): Promise<null>;
 }
 
 export interface LogApi {
@@ -103,6 +151,8 @@ export interface BridgeHelpers {
   device: DeviceApi;
   clipboard: ClipboardApi;
   share: ShareApi;
+  haptics: HapticsApi;
+  navigation: NavigationApi;
   log: LogApi;
 }
 
@@ -203,6 +253,8 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   device: DeviceApi;
   clipboard: ClipboardApi;
   share: ShareApi;
+  haptics: HapticsApi;
+  navigation: NavigationApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

@@ -25,6 +25,8 @@ export type Permission =
   | 'device'
   | 'clipboard'
   | 'share'
+  | 'haptics'
+  | 'navigation'
   | 'network';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -67,6 +69,10 @@ export const LIMITS: Readonly<{
   modalButtonsMin: 1;
   modalButtonsMax: 4;
   titleBytes: 100;
+  actionSheetItemsMax: 6;
+  labelBytes: 40;
+  extraDataBytes: 4096;
+  urlBytes: 2048;
   vibrateMillisMax: 1000;
   clipboardTextBytes: 65536;
   logMessageBytes: 4096;
@@ -74,6 +80,10 @@ export const LIMITS: Readonly<{
 }>;
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
+
+export type NetworkType = 'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown';
+
+export type Theme = 'light' | 'dark';
 
 export interface StorageUsage {
   usedBytes: number;
@@ -133,6 +143,23 @@ export interface DeviceInfo {
   screen: Screen;
 }
 
+export interface BatteryInfo {
+  /** 0 to 100 percent. */
+  level: number;
+  charging: boolean;
+}
+
+export interface SystemInfo {
+  /** Maker, e.g. `Google`. */
+  brand: string;
+  /** Model, e.g. `Pixel 8`. */
+  model: string;
+  osVersion: string;
+  theme: Theme;
+  /** The user's text size relative to the default (1.0). */
+  fontScale: number;
+}
+
 /** Params and result of every method, by wire name. */
 export interface MethodMap {
   'storage.set': { params: { key: string; value: JsonValue }; result: null };
@@ -149,11 +176,27 @@ export interface MethodMap {
   'ui.modal': { params: { title: string; message: string; buttons: string[] }; result: number };
   'ui.navigate': { params: { route: string }; result: null };
   'ui.setTitle': { params: { title: string }; result: null };
+  'ui.actionSheet': { params: { items: string[] }; result: number };
+  'ui.showLoading': { params: { title: string }; result: null };
+  'ui.hideLoading': { params: Record<string, never>; result: null };
+  'ui.setNavigationBarColor': { params: { frontColor: '#ffffff' | '#000000'; backgroundColor: string }; result: null };
+  'ui.pickDate': { params: { initial: string; start?: string | null; end?: string | null }; result: string };
   'device.info': { params: Record<string, never>; result: DeviceInfo };
   'device.vibrate': { params: { millis: number }; result: null };
+  'device.networkType': { params: Record<string, never>; result: NetworkType };
+  'device.battery': { params: Record<string, never>; result: BatteryInfo };
+  'device.setKeepScreenOn': { params: { keepOn: boolean }; result: null };
+  'device.systemInfo': { params: Record<string, never>; result: SystemInfo };
   'clipboard.readText': { params: Record<string, never>; result: string | null };
   'clipboard.writeText': { params: { text: string }; result: null };
   'share.share': { params: { text: string; url?: string }; result: null };
+  'haptics.vibrateShort': { params: { style: 'light' | 'medium' | 'heavy' }; result: null };
+  'haptics.vibrateLong': { params: Record<string, never>; result: null };
+  'haptics.notify': { params: { kind: 'success' | 'warning' | 'error' }; result: null };
+  'haptics.selectionChanged': { params: Record<string, never>; result: null };
+  'navigation.openMiniProgram': { params: { appId: string; path?: string | null; extraData?: string | null }; result: null };
+  'navigation.openUrl': { params: { url: string }; result: null };
+  'navigation.exit': { params: Record<string, never>; result: null };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

@@ -31,6 +31,13 @@ async function page(bridge: Bridge): Promise<void> {
   const again: MethodResult<'payment.query'> = await bridge.call('payment.query', params);
   const permission: 'payment' | null = METHODS['payment.pay'] === 'payment' ? 'payment' : null;
   console.log(info.screen.scale, used, again.paidAt, permission, permissionFor('log.log'));
+  await bridge.haptics.vibrateShort('medium');
+  await bridge.haptics.notify('success');
+  await bridge.navigation.openMiniProgram('com.globex.b', { path: '/offer' });
+  const opened: null = await bridge.navigation.openUrl('https://acme.example');
+  console.log(opened);
+  // @ts-expect-error: `thunder` is not an impact style.
+  await bridge.haptics.vibrateShort('thunder');
   // @ts-expect-error: the contract's params for storage.get have no `value`.
   await bridge.call('storage.get', { key: 'k', value: 1 });
 }

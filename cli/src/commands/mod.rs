@@ -7,6 +7,7 @@ pub mod init;
 pub mod install;
 pub mod keygen;
 pub mod list;
+pub mod methods;
 pub mod pack;
 pub mod partner;
 pub mod publish;

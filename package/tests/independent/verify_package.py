@@ -20,7 +20,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-PERMISSIONS = ["storage", "auth", "payment", "location", "ui", "device", "clipboard", "share", "network"]
+PERMISSIONS = [
+    "storage", "auth", "payment", "location", "ui", "device", "clipboard", "share", "haptics",
+    "navigation", "network",
+]
 PAYLOAD_TYPE = "application/vnd.miniapp.package-entries.v2"
 SIGNATURE_PATH = "signature.dsse.json"
 

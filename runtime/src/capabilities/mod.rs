@@ -19,7 +19,9 @@ pub mod clipboard;
 pub mod consent;
 pub mod device;
 pub mod geolocation;
+pub mod haptics;
 pub mod log;
+pub mod navigation;
 pub mod network;
 pub mod payment;
 pub mod share;
@@ -42,6 +44,8 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     device::CAPABILITY,
     clipboard::CAPABILITY,
     share::CAPABILITY,
+    haptics::CAPABILITY,
+    navigation::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -109,6 +113,8 @@ pub struct HostServices {
     pub device: Arc<dyn device::DeviceService>,
     pub clipboard: Arc<dyn clipboard::ClipboardService>,
     pub share: Arc<dyn share::ShareService>,
+    pub haptics: Arc<dyn haptics::HapticsService>,
+    pub navigation: Arc<dyn navigation::NavigationService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -133,6 +139,8 @@ impl HostServices {
             device: Arc::new(device::DevDevice),
             clipboard: Arc::new(clipboard::MemoryClipboard::default()),
             share: Arc::new(share::RecordingShare::default()),
+            haptics: Arc::new(haptics::RecordingHaptics::default()),
+            navigation: Arc::new(navigation::RecordingNavigator::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -150,6 +158,8 @@ impl HostServices {
         map.insert(self.device);
         map.insert(self.clipboard);
         map.insert(self.share);
+        map.insert(self.haptics);
+        map.insert(self.navigation);
         map.insert(self.consent);
         map.insert(self.network);
         map

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import connect, { MiniAppBridge, BridgeError as RealBridgeError } from '@miniapp/bridge';
+import connect, { MiniAppBridge, METHODS, BridgeError as RealBridgeError } from '@miniapp/bridge';
 import createDefault, { createMockBridge, BridgeError } from '../index.js';
 
 const helperShape = (b) =>
   Object.fromEntries(
-    ['storage', 'auth', 'payment', 'geolocation', 'ui', 'device', 'clipboard', 'share', 'log'].map((ns) => [ns, Object.keys(b[ns]).sort()]),
+    [...new Set(Object.keys(METHODS).map((m) => m.split('.')[0]))].map((ns) => [ns, Object.keys(b[ns] ?? {}).sort()]),
   );
 
 test('the mock has the same call() and the same helpers as MiniAppBridge', () => {

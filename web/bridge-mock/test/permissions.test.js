@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { METHODS } from '@miniapp/bridge/protocol';
+import { METHODS, PERMISSIONS } from '@miniapp/bridge/protocol';
 import { createMockBridge, BridgeError } from '../index.js';
 
 const VALID_PARAMS = {
@@ -19,17 +19,33 @@ const VALID_PARAMS = {
   'ui.modal': { title: 't', message: 'm', buttons: ['OK'] },
   'ui.navigate': { route: '/x' },
   'ui.setTitle': { title: 'T' },
+  'ui.actionSheet': { items: ['a'] },
+  'ui.showLoading': { title: 'wait' },
+  'ui.hideLoading': {},
+  'ui.setNavigationBarColor': { frontColor: '#000000', backgroundColor: '#ffffff' },
+  'ui.pickDate': { initial: '2024-01-01' },
   'device.info': {},
   'device.vibrate': { millis: 10 },
+  'device.networkType': {},
+  'device.battery': {},
+  'device.setKeepScreenOn': { keepOn: true },
+  'device.systemInfo': {},
   'clipboard.readText': {},
   'clipboard.writeText': { text: 'x' },
   'share.share': { text: 'x' },
+  'haptics.vibrateShort': { style: 'light' },
+  'haptics.vibrateLong': {},
+  'haptics.notify': { kind: 'warning' },
+  'haptics.selectionChanged': {},
+  'navigation.openMiniProgram': { appId: 'com.globex.b' },
+  'navigation.openUrl': { url: 'https://acme.example' },
+  'navigation.exit': {},
   'log.log': { level: 'info', message: 'x' },
 };
 
 test('VALID_PARAMS covers every method, and each call succeeds with every permission granted', async () => {
   assert.deepEqual(Object.keys(VALID_PARAMS).sort(), Object.keys(METHODS).sort());
-  const m = createMockBridge();
+  const m = createMockBridge({ fixtures: { knownApps: ['com.globex.b'] } });
   for (const [method, params] of Object.entries(VALID_PARAMS)) {
     await m.call(method, params); // rejects (and fails the test) if the mock refuses
   }
@@ -37,7 +53,7 @@ test('VALID_PARAMS covers every method, and each call succeeds with every permis
 
 test('each method needs its own permission (geolocation: location; log: none)', async () => {
   for (const [method, permission] of Object.entries(METHODS)) {
-    const everythingElse = ['storage', 'auth', 'payment', 'location', 'ui', 'device', 'clipboard', 'share', 'network'].filter((p) => p !== permission);
+    const everythingElse = PERMISSIONS.filter((p) => p !== permission);
     const m = createMockBridge({ permissions: everythingElse });
     const call = m.call(method, VALID_PARAMS[method]);
     if (permission === null) {

@@ -9,8 +9,8 @@
 #![forbid(unsafe_code)]
 
 use miniapp_sdk::{
-    Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, log, payment, share,
-    storage, ui,
+    Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, haptics, log,
+    navigation, payment, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -110,6 +110,63 @@ mod params {
     }
 
     #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct OpenMiniProgram {
+        pub app_id: String,
+        #[serde(default)]
+        pub path: Option<String>,
+        #[serde(default)]
+        pub extra_data: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Url {
+        pub url: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Items {
+        pub items: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct BarColor {
+        pub front_color: String,
+        pub background_color: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct DateRange {
+        pub initial: String,
+        #[serde(default)]
+        pub start: Option<String>,
+        #[serde(default)]
+        pub end: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct KeepOn {
+        pub keep_on: bool,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Style {
+        pub style: miniapp_sdk::haptics::ImpactStyle,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Kind {
+        pub kind: miniapp_sdk::haptics::HapticNotification,
+    }
+
+    #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Log {
         pub level: Level,
@@ -161,14 +218,54 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         }
         "ui.navigate" => answer(ui::navigate(&args::<a::Route>(p)?.route)),
         "ui.setTitle" => answer(ui::set_title(&args::<a::Title>(p)?.title)),
+        "ui.actionSheet" => answer(ui::action_sheet(&args::<a::Items>(p)?.items)),
+        "ui.showLoading" => answer(ui::show_loading(&args::<a::Title>(p)?.title)),
+        "ui.hideLoading" => args::<a::None>(p).and_then(|_| answer(ui::hide_loading())),
+        "ui.setNavigationBarColor" => {
+            let a: a::BarColor = args(p)?;
+            answer(ui::set_navigation_bar_color(
+                &a.front_color,
+                &a.background_color,
+            ))
+        }
+        "ui.pickDate" => {
+            let a: a::DateRange = args(p)?;
+            answer(ui::pick_date(
+                &a.initial,
+                a.start.as_deref(),
+                a.end.as_deref(),
+            ))
+        }
         "device.info" => args::<a::None>(p).and_then(|_| answer(device::info())),
         "device.vibrate" => answer(device::vibrate(args::<a::Millis>(p)?.millis)),
+        "device.networkType" => args::<a::None>(p).and_then(|_| answer(device::network_type())),
+        "device.battery" => args::<a::None>(p).and_then(|_| answer(device::battery())),
+        "device.setKeepScreenOn" => {
+            answer(device::set_keep_screen_on(args::<a::KeepOn>(p)?.keep_on))
+        }
+        "device.systemInfo" => args::<a::None>(p).and_then(|_| answer(device::system_info())),
         "clipboard.readText" => args::<a::None>(p).and_then(|_| answer(clipboard::read_text())),
         "clipboard.writeText" => answer(clipboard::write_text(&args::<a::Text>(p)?.text)),
         "share.share" => {
             let a: a::Share = args(p)?;
             answer(share::share(&a.text, a.url.as_deref()))
         }
+        "haptics.vibrateShort" => answer(haptics::vibrate_short(args::<a::Style>(p)?.style)),
+        "haptics.vibrateLong" => args::<a::None>(p).and_then(|_| answer(haptics::vibrate_long())),
+        "haptics.notify" => answer(haptics::notify(args::<a::Kind>(p)?.kind)),
+        "haptics.selectionChanged" => {
+            args::<a::None>(p).and_then(|_| answer(haptics::selection_changed()))
+        }
+        "navigation.openMiniProgram" => {
+            let a: a::OpenMiniProgram = args(p)?;
+            answer(navigation::open_mini_program(
+                &a.app_id,
+                a.path.as_deref(),
+                a.extra_data.as_deref(),
+            ))
+        }
+        "navigation.openUrl" => answer(navigation::open_url(&args::<a::Url>(p)?.url)),
+        "navigation.exit" => args::<a::None>(p).and_then(|_| answer(navigation::exit())),
         "log.log" => {
             let a: a::Log = args(p)?;
             log::log(a.level, &a.message);
@@ -225,9 +322,26 @@ mod tests {
             { "method": "ui.setTitle", "params": { "title": "Probe" } },
             { "method": "device.info" },
             { "method": "device.vibrate", "params": { "millis": 50 } },
+            { "method": "device.networkType" },
+            { "method": "device.battery" },
+            { "method": "device.setKeepScreenOn", "params": { "keepOn": true } },
+            { "method": "device.systemInfo" },
             { "method": "clipboard.readText" },
             { "method": "clipboard.writeText", "params": { "text": "copied" } },
             { "method": "share.share", "params": { "text": "look", "url": "https://acme.example" } },
+            { "method": "haptics.vibrateShort", "params": { "style": "medium" } },
+            { "method": "haptics.vibrateLong" },
+            { "method": "haptics.notify", "params": { "kind": "success" } },
+            { "method": "haptics.selectionChanged" },
+            { "method": "ui.actionSheet", "params": { "items": ["a", "b"] } },
+            { "method": "ui.showLoading", "params": { "title": "wait" } },
+            { "method": "ui.hideLoading" },
+            { "method": "ui.setNavigationBarColor",
+              "params": { "frontColor": "#000000", "backgroundColor": "#ffeedd" } },
+            { "method": "ui.pickDate", "params": { "initial": "2024-01-01", "end": "2024-12-31" } },
+            { "method": "navigation.openMiniProgram", "params": { "appId": "com.globex.b" } },
+            { "method": "navigation.openUrl", "params": { "url": "https://acme.example" } },
+            { "method": "navigation.exit" },
             { "method": "log.log", "params": { "level": "warn", "message": "careful" } },
         ]})
     }
@@ -247,7 +361,9 @@ mod tests {
                 longitude: 2.0,
                 accuracy_m: 3.0,
             })
-            .modal_answers([1])
+            .modal_answers([1, 0])
+            .date_answers(&["2024-01-02"])
+            .known_apps(&["com.globex.b"])
             .install();
 
         let out = run(&every_method());
@@ -270,7 +386,7 @@ mod tests {
         );
         assert_eq!(out[11], json!({ "ok": 1 }));
         assert_eq!(out[14]["ok"]["platform"], "linux");
-        assert_eq!(out[16], json!({ "ok": null }));
+        assert_eq!(out[20], json!({ "ok": null }));
         assert!(out[10..].iter().all(|o| o.get("ok").is_some()), "{out:?}");
         let methods: Vec<String> = bridge.calls().into_iter().map(|c| c.method).collect();
         let script = every_method();
@@ -282,6 +398,12 @@ mod tests {
             .collect();
         assert_eq!(methods, asked);
         assert_eq!(bridge.clipboard().as_deref(), Some("copied"));
+        assert_eq!(bridge.haptics().len(), 4);
+        assert_eq!(out[16], json!({ "ok": "wifi" }));
+        assert!(bridge.keep_screen_on());
+        assert_eq!(out[31], json!({ "ok": "2024-01-02" }));
+        assert_eq!(bridge.bar_colors().len(), 1);
+        assert_eq!(bridge.opened().len(), 3);
     }
 
     #[test]
@@ -290,7 +412,7 @@ mod tests {
         let out = run(&every_method());
         let (log, rest) = out.split_last().unwrap();
         assert_eq!(*log, json!({ "ok": null }));
-        assert_eq!(rest.len(), 19);
+        assert_eq!(rest.len(), 35);
         assert!(
             rest.iter()
                 .all(|o| *o == json!({ "err": "PERMISSION_DENIED" })),

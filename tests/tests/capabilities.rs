@@ -1,0 +1,426 @@
+//! The bridge's newer capabilities, each from both transports of one installed app: the `probe`
+//! component (WIT imports, through the linker) and the web JSON bridge (`json_bridge::dispatch`
+//! on the app's context). Both reach the same capability functions through the same
+//! `bridge_call`, so a well-formed call answers the same on both; arguments a WIT type cannot
+//! carry (an unknown enum name) are bad input on the JSON path only.
+
+use std::sync::{Arc, Mutex};
+
+use miniapp_package::{AppId, Permission};
+use miniapp_runtime::BridgeError;
+use miniapp_runtime::capabilities::device::{
+    BatteryInfo, DevDevice, DeviceInfo, DeviceService, NetworkType, SystemInfo, Theme,
+};
+use miniapp_runtime::capabilities::haptics::{
+    HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
+};
+use miniapp_runtime::capabilities::navigation::{Navigation, RecordingNavigator};
+use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
+use miniapp_runtime::{HostServices, Runtime, RuntimeConfig, json_bridge};
+use miniapp_scenarios::{
+    ALL_BRIDGE, World, block_on, guests, manifest, package, probe_script, run_app,
+};
+use serde_json::{Value, json};
+
+const PROBE: &str = "com.acme.probe";
+
+/// A home with the probe installed (it declares every bridge permission); `withheld`: what the
+/// host's policy takes away at every launch.
+fn installed(services: HostServices, withheld: &[Permission]) -> (World, Runtime) {
+    let world = World::new();
+    let rt = Runtime::new(
+        world.home(),
+        RuntimeConfig {
+            withheld: withheld.iter().collect(),
+            ..RuntimeConfig::new(services)
+        },
+    )
+    .unwrap();
+    rt.install_package(&package(
+        &manifest(PROBE, "1.0.0", ALL_BRIDGE),
+        guests::PROBE,
+    ))
+    .unwrap();
+    (world, rt)
+}
+
+/// The calls made by the component, each `{"ok": result}` or `{"err": CODE}`.
+fn component(rt: &Runtime, calls: &[(&str, Value)]) -> Vec<Value> {
+    let out = run_app(rt, PROBE, &probe_script(calls), None).unwrap();
+    serde_json::from_str(&out).unwrap()
+}
+
+/// The same calls made by a web page through the JSON bridge, in the probe's answer shape.
+fn web(rt: &Runtime, calls: &[(&str, Value)]) -> Vec<Value> {
+    block_on(async {
+        let ctx = rt.app_context(&AppId::parse(PROBE).unwrap()).await.unwrap();
+        let mut out = Vec::new();
+        for (i, (method, params)) in calls.iter().enumerate() {
+            let request = json!({"id": i + 1, "method": method, "params": params});
+            let response = json_bridge::dispatch(&ctx, &request).await;
+            assert_eq!(response["id"], i + 1);
+            out.push(match response.get("error") {
+                Some(e) => json!({"err": e["code"]}),
+                None => json!({"ok": response["result"]}),
+            });
+        }
+        out
+    })
+}
+
+/// Component first, then the web page: both must answer alike.
+fn both(rt: &Runtime, calls: &[(&str, Value)]) -> Vec<Value> {
+    let from_component = component(rt, calls);
+    let from_web = web(rt, calls);
+    assert_eq!(from_component, from_web, "the transports disagree");
+    from_component
+}
+
+fn all(outcomes: &[Value], expected: Value) {
+    assert!(outcomes.iter().all(|o| *o == expected), "{outcomes:?}");
+}
+
+fn with_haptics(haptics: &Arc<RecordingHaptics>) -> HostServices {
+    HostServices {
+        haptics: haptics.clone(),
+        ..HostServices::development()
+    }
+}
+
+#[test]
+fn haptics_play_from_both_transports_and_refuse_bad_input() {
+    let haptics = Arc::new(RecordingHaptics::default());
+    let (_world, rt) = installed(with_haptics(&haptics), &[]);
+    let calls = [
+        ("haptics.vibrateShort", json!({"style": "heavy"})),
+        ("haptics.vibrateLong", json!({})),
+        ("haptics.notify", json!({"kind": "error"})),
+        ("haptics.selectionChanged", json!({})),
+    ];
+    all(&both(&rt, &calls), json!({"ok": null}));
+    let played: Vec<HapticEffect> = haptics.played().into_iter().map(|(_, e)| e).collect();
+    let once = [
+        HapticEffect::Short(ImpactStyle::Heavy),
+        HapticEffect::Long,
+        HapticEffect::Notification(HapticNotification::Error),
+        HapticEffect::Selection,
+    ];
+    assert_eq!(played, [once, once].concat(), "component, then web");
+    assert!(
+        haptics
+            .played()
+            .iter()
+            .all(|(app, _)| app.as_str() == PROBE)
+    );
+
+    let bad = web(
+        &rt,
+        &[
+            ("haptics.vibrateShort", json!({"style": "thunder"})),
+            ("haptics.notify", json!({})),
+            ("haptics.vibrateLong", json!({"millis": 5000})),
+        ],
+    );
+    all(&bad, json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(haptics.played().len(), 8, "bad input played nothing");
+}
+
+#[test]
+fn haptics_denied_by_the_host_or_without_an_engine() {
+    let haptics = Arc::new(RecordingHaptics::default());
+    let (world, rt) = installed(with_haptics(&haptics), &[Permission::Haptics]);
+    let calls = [
+        ("haptics.vibrateShort", json!({"style": "light"})),
+        ("haptics.selectionChanged", json!({})),
+    ];
+    all(&both(&rt, &calls), json!({"err": "PERMISSION_DENIED"}));
+    assert!(haptics.played().is_empty(), "the service was never called");
+    let denied: Vec<Value> = world
+        .audit()
+        .into_iter()
+        .filter(|l| l["event"] == "permission_denied")
+        .collect();
+    assert_eq!(denied[0]["details"]["method"], "haptics.vibrateShort");
+
+    let none = Arc::new(RecordingHaptics::without_vibrator());
+    let (_world, rt) = installed(with_haptics(&none), &[]);
+    all(&both(&rt, &calls), json!({"err": "UNAVAILABLE"}));
+}
+
+/// A phone on a cellular network whose battery reports `level` and that records keep-screen-on.
+struct Phone {
+    level: u8,
+    kept_on: Mutex<Vec<(String, bool)>>,
+}
+
+impl Phone {
+    fn new(level: u8) -> Arc<Phone> {
+        Arc::new(Phone {
+            level,
+            kept_on: Mutex::default(),
+        })
+    }
+    fn kept_on(&self) -> Vec<(String, bool)> {
+        self.kept_on.lock().unwrap().clone()
+    }
+}
+
+impl DeviceService for Phone {
+    fn info(&self) -> DeviceInfo {
+        DevDevice.info()
+    }
+    fn vibrate(&self, _millis: u32) -> Result<(), BridgeError> {
+        Ok(())
+    }
+    fn network_type(&self) -> NetworkType {
+        NetworkType::Cellular
+    }
+    fn battery(&self) -> Result<BatteryInfo, BridgeError> {
+        Ok(BatteryInfo {
+            level: self.level,
+            charging: false,
+        })
+    }
+    fn set_keep_screen_on(&self, app: &AppId, keep_on: bool) -> Result<(), BridgeError> {
+        self.kept_on
+            .lock()
+            .unwrap()
+            .push((app.to_string(), keep_on));
+        Ok(())
+    }
+    fn system_info(&self) -> Result<SystemInfo, BridgeError> {
+        Ok(SystemInfo {
+            brand: "Acme".into(),
+            model: "Phone 1".into(),
+            os_version: "14".into(),
+            theme: Theme::Dark,
+            font_scale: 1.25,
+        })
+    }
+}
+
+fn with_device(phone: &Arc<Phone>) -> HostServices {
+    HostServices {
+        device: phone.clone(),
+        ..HostServices::development()
+    }
+}
+
+#[test]
+fn device_network_battery_screen_and_system_from_both_transports() {
+    let phone = Phone::new(42);
+    let (_world, rt) = installed(with_device(&phone), &[]);
+    let out = both(
+        &rt,
+        &[
+            ("device.networkType", json!({})),
+            ("device.battery", json!({})),
+            ("device.setKeepScreenOn", json!({"keepOn": true})),
+            ("device.systemInfo", json!({})),
+        ],
+    );
+    assert_eq!(out[0], json!({"ok": "cellular"}));
+    assert_eq!(out[1], json!({"ok": {"level": 42, "charging": false}}));
+    assert_eq!(out[2], json!({"ok": null}));
+    assert_eq!(
+        out[3],
+        json!({"ok": {"brand": "Acme", "model": "Phone 1", "osVersion": "14", "theme": "dark", "fontScale": 1.25}})
+    );
+    let probe = PROBE.to_string();
+    assert_eq!(phone.kept_on(), [(probe.clone(), true), (probe, true)]);
+
+    let bad = web(
+        &rt,
+        &[
+            ("device.setKeepScreenOn", json!({"keepOn": "yes"})),
+            ("device.setKeepScreenOn", json!({})),
+            ("device.battery", json!({"level": 100})),
+        ],
+    );
+    all(&bad, json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(phone.kept_on().len(), 2, "bad input changed nothing");
+}
+
+#[test]
+fn device_additions_denied_by_the_host_and_a_host_battery_over_100() {
+    let phone = Phone::new(120);
+    let (_world, rt) = installed(with_device(&phone), &[]);
+    all(
+        &both(&rt, &[("device.battery", json!({}))]),
+        json!({"err": "INTERNAL"}),
+    );
+
+    let (_world, rt) = installed(with_device(&phone), &[Permission::Device]);
+    let out = both(
+        &rt,
+        &[
+            ("device.setKeepScreenOn", json!({"keepOn": true})),
+            ("device.networkType", json!({})),
+        ],
+    );
+    all(&out, json!({"err": "PERMISSION_DENIED"}));
+    assert!(phone.kept_on().is_empty());
+}
+
+#[test]
+fn ui_sheets_loading_bar_colour_and_dates_from_both_transports() {
+    let ui = Arc::new(RecordingUi::default());
+    let services = HostServices {
+        ui: ui.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let out = both(
+        &rt,
+        &[
+            ("ui.actionSheet", json!({"items": ["Edit", "Delete"]})),
+            ("ui.showLoading", json!({"title": "Saving"})),
+            ("ui.hideLoading", json!({})),
+            (
+                "ui.setNavigationBarColor",
+                json!({"frontColor": "#ffffff", "backgroundColor": "#0a0B0c"}),
+            ),
+            (
+                "ui.pickDate",
+                json!({"initial": "2024-02-29", "start": "2024-01-01", "end": "2024-12-31"}),
+            ),
+        ],
+    );
+    assert_eq!(
+        out,
+        [
+            json!({"ok": 0}),
+            json!({"ok": null}),
+            json!({"ok": null}),
+            json!({"ok": null}),
+            json!({"ok": "2024-02-29"}),
+        ]
+    );
+    let events: Vec<UiEvent> = ui.events().into_iter().map(|(_, e)| e).collect();
+    assert_eq!(events.len(), 10, "component, then web");
+    assert_eq!(events[1], UiEvent::Loading(Some("Saving".into())));
+    assert_eq!(events[2], UiEvent::Loading(None));
+
+    // Bad input from either transport reaches no UI.
+    let bad = [
+        ("ui.actionSheet", json!({"items": []})),
+        (
+            "ui.actionSheet",
+            json!({"items": ["1", "2", "3", "4", "5", "6", "7"]}),
+        ),
+        ("ui.showLoading", json!({"title": ""})),
+        (
+            "ui.setNavigationBarColor",
+            json!({"frontColor": "#ff0000", "backgroundColor": "#000000"}),
+        ),
+        ("ui.pickDate", json!({"initial": "2023-02-29"})),
+        (
+            "ui.pickDate",
+            json!({"initial": "2024-01-01", "start": "2024-06-01"}),
+        ),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(ui.events().len(), 10);
+
+    let (_world, rt) = installed(
+        HostServices {
+            ui: ui.clone(),
+            ..HostServices::development()
+        },
+        &[Permission::Ui],
+    );
+    let denied = both(&rt, &[("ui.showLoading", json!({"title": "x"}))]);
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(ui.events().len(), 10);
+}
+
+fn with_navigator(nav: &Arc<RecordingNavigator>) -> HostServices {
+    HostServices {
+        navigation: nav.clone(),
+        ..HostServices::development()
+    }
+}
+
+#[test]
+fn navigation_opens_known_apps_and_urls_from_both_transports() {
+    let nav = Arc::new(RecordingNavigator::knowing(&["com.globex.offers"]));
+    let (_world, rt) = installed(with_navigator(&nav), &[]);
+    let out = both(
+        &rt,
+        &[
+            (
+                "navigation.openMiniProgram",
+                json!({"appId": "com.globex.offers", "path": "/loan", "extraData": "{\"amount\":5}"}),
+            ),
+            (
+                "navigation.openUrl",
+                json!({"url": "https://acme.example/terms"}),
+            ),
+            ("navigation.exit", json!({})),
+            (
+                "navigation.openMiniProgram",
+                json!({"appId": "com.globex.unknown"}),
+            ),
+        ],
+    );
+    assert_eq!(
+        out[..3],
+        [
+            json!({"ok": null}),
+            json!({"ok": null}),
+            json!({"ok": null})
+        ]
+    );
+    assert_eq!(out[3], json!({"err": "NOT_FOUND"}));
+    let done = nav.done();
+    assert_eq!(done.len(), 6, "component, then web");
+    assert!(done.iter().all(|(app, _)| app.as_str() == PROBE));
+    assert_eq!(
+        done[0].1,
+        Navigation::MiniProgram {
+            target: AppId::parse("com.globex.offers").unwrap(),
+            path: Some("/loan".into()),
+            extra_data: Some("{\"amount\":5}".into()),
+        }
+    );
+
+    // Bad input, from either transport, opens nothing and leaves nothing.
+    let big = "x".repeat(4097);
+    let bad = [
+        ("navigation.openMiniProgram", json!({"appId": "../../etc"})),
+        ("navigation.openMiniProgram", json!({"appId": PROBE})),
+        (
+            "navigation.openMiniProgram",
+            json!({"appId": "com.globex.offers", "path": "loan"}),
+        ),
+        (
+            "navigation.openMiniProgram",
+            json!({"appId": "com.globex.offers", "extraData": big}),
+        ),
+        ("navigation.openUrl", json!({"url": "javascript:alert(1)"})),
+        ("navigation.openUrl", json!({"url": "file:///etc/passwd"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(nav.done().len(), 6);
+}
+
+#[test]
+fn navigation_declined_by_the_user_or_denied_by_the_host() {
+    let declining = Arc::new(RecordingNavigator::knowing(&["com.globex.offers"]).declining());
+    let (_world, rt) = installed(with_navigator(&declining), &[]);
+    let calls = [
+        (
+            "navigation.openMiniProgram",
+            json!({"appId": "com.globex.offers"}),
+        ),
+        ("navigation.openUrl", json!({"url": "https://acme.example"})),
+    ];
+    all(&both(&rt, &calls), json!({"err": "CANCELLED"}));
+    assert!(declining.done().is_empty());
+
+    let nav = Arc::new(RecordingNavigator::knowing(&["com.globex.offers"]));
+    let (_world, rt) = installed(with_navigator(&nav), &[Permission::Navigation]);
+    let denied = both(&rt, &[calls[0].clone(), ("navigation.exit", json!({}))]);
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+    assert!(nav.done().is_empty());
+}
