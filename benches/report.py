@@ -320,6 +320,44 @@ else:
         out(f"| {label} | {fmt_time(None if c is None else c / per)} | {fmt_time(None if p is None else p / per)} | {r} |")
 out("")
 
+out("## The interpreter tier: one core module on each engine")
+out("")
+out("`benches/peers/benches/tiers.rs` runs the same core module (`benches/peers/core`: the kernels")
+out("with plain exports, no imports) on each engine; every answer is checked against native first.")
+out("`pulley` is what an iOS host runs (miniapp's `device` settings); the two variants after it")
+out("switch off epoch interruption, then also use the `server` profile's reservations. Goal: Pulley")
+out("≤ 10× Cranelift on SHA-256 and sort.")
+out("")
+tier_engines = [
+    ("cranelift", "wasmtime + Cranelift (JIT)"),
+    ("pulley", "wasmtime + Pulley, miniapp's settings"),
+    ("pulley_no_epoch", "Pulley, no epoch interruption"),
+    ("pulley_server_no_epoch", "Pulley, no epochs, server reservations"),
+    ("wasmi", "wasmi 2 (pure-Rust interpreter)"),
+    ("native", "native Rust"),
+]
+tier_groups = [("SHA-256 of 64 KiB", "tier_sha256_64kib"), ("sort 100,000 u32", "tier_sort_100k")]
+if all(median_ns(PEERS, g, "pulley") is None for _, g in tier_groups):
+    out("Not measured in this run (no `tier_*` results under target/criterion).")
+else:
+    out("| engine | " + " | ".join(f"{label} | × Cranelift" for label, _ in tier_groups) + " |")
+    out("|---|" + "---|---|" * len(tier_groups))
+    for fn, label in tier_engines:
+        cells = []
+        for _, group in tier_groups:
+            v = median_ns(PEERS, group, fn)
+            c = median_ns(PEERS, group, "cranelift")
+            cells.append(fmt_time(v))
+            cells.append("—" if v is None or c is None else f"{v / c:.3g}×")
+        out(f"| {label} | " + " | ".join(cells) + " |")
+    for _, group in tier_groups:
+        p, c = median_ns(PEERS, group, "pulley"), median_ns(PEERS, group, "cranelift")
+        if p is not None and c is not None:
+            out("")
+            out(f"`{group}`: Pulley / Cranelift = {p / c:.3g}× against the goal ≤ 10×: "
+                + ("met." if p / c <= 10 else "MISSED."))
+out("")
+
 out("## Phone builds: static library sizes")
 out("")
 out("`.ci/mobile-check` builds `miniapp-runtime` as a static library (`cargo rustc --release --target T")
