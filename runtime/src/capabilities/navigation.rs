@@ -147,7 +147,9 @@ pub(crate) async fn open_url(ctx: &AppContext, url: &str) -> Result<(), BridgeEr
             limits::URL_BYTES
         )));
     }
-    ctx.service::<dyn NavigationService>().open_url(&ctx.app, url).await
+    ctx.service::<dyn NavigationService>()
+        .open_url(&ctx.app, url)
+        .await
 }
 
 impl<const G: bool> wit::Host for Bridge<'_, G> {
@@ -231,7 +233,9 @@ pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<V
             }
             Method::NavigationExit => {
                 params::<NoParams>(method, &p)?;
-                ctx.service::<dyn NavigationService>().exit(&ctx.app).await?;
+                ctx.service::<dyn NavigationService>()
+                    .exit(&ctx.app)
+                    .await?;
                 Ok(Value::Null)
             }
             _ => Err(BridgeError::Internal(format!(

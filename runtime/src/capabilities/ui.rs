@@ -237,7 +237,10 @@ pub(crate) async fn action_sheet(ctx: &AppContext, items: &[String]) -> Result<u
     for item in items {
         bounded("item", item, limits::LABEL_BYTES)?;
     }
-    let chosen = ctx.service::<dyn UiService>().action_sheet(&ctx.app, items).await?;
+    let chosen = ctx
+        .service::<dyn UiService>()
+        .action_sheet(&ctx.app, items)
+        .await?;
     if chosen as usize >= items.len() {
         return Err(BridgeError::Internal(
             "the UI chose an item that does not exist".into(),
@@ -248,7 +251,9 @@ pub(crate) async fn action_sheet(ctx: &AppContext, items: &[String]) -> Result<u
 
 pub(crate) async fn show_loading(ctx: &AppContext, title: &str) -> Result<(), BridgeError> {
     bounded("title", title, limits::TITLE_BYTES)?;
-    ctx.service::<dyn UiService>().show_loading(&ctx.app, title).await
+    ctx.service::<dyn UiService>()
+        .show_loading(&ctx.app, title)
+        .await
 }
 
 pub(crate) async fn hide_loading(ctx: &AppContext) -> Result<(), BridgeError> {
@@ -292,7 +297,8 @@ pub(crate) async fn pick_date(
     if !within(initial) {
         return Err(BridgeError::invalid("initial must lie within start..end"));
     }
-    let chosen = ctx.service::<dyn UiService>()
+    let chosen = ctx
+        .service::<dyn UiService>()
         .pick_date(&ctx.app, initial, start, end)
         .await?;
     if !is_calendar_date(&chosen) || !within(&chosen) {
@@ -355,9 +361,13 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     async fn hide_loading(&mut self) -> WitResult<()> {
         let ctx = self.ctx;
         to_wit(
-            bridge_call(ctx, Method::UiHideLoading, G, super::capability::no_params, || async {
-                hide_loading(ctx).await
-            })
+            bridge_call(
+                ctx,
+                Method::UiHideLoading,
+                G,
+                super::capability::no_params,
+                || async { hide_loading(ctx).await },
+            )
             .await,
         )
     }

@@ -40,11 +40,27 @@ SDK_FUNCTIONS = {
     "ui.modal": miniapp.ui.modal,
     "ui.navigate": miniapp.ui.navigate,
     "ui.setTitle": miniapp.ui.set_title,
+    "ui.actionSheet": miniapp.ui.action_sheet,
+    "ui.showLoading": miniapp.ui.show_loading,
+    "ui.hideLoading": miniapp.ui.hide_loading,
+    "ui.setNavigationBarColor": miniapp.ui.set_navigation_bar_color,
+    "ui.pickDate": miniapp.ui.pick_date,
     "device.info": miniapp.device.info,
     "device.vibrate": miniapp.device.vibrate,
+    "device.networkType": miniapp.device.network_type,
+    "device.battery": miniapp.device.battery,
+    "device.setKeepScreenOn": miniapp.device.set_keep_screen_on,
+    "device.systemInfo": miniapp.device.system_info,
     "clipboard.readText": miniapp.clipboard.read_text,
     "clipboard.writeText": miniapp.clipboard.write_text,
     "share.share": miniapp.share.share,
+    "haptics.vibrateShort": miniapp.haptics.vibrate_short,
+    "haptics.vibrateLong": miniapp.haptics.vibrate_long,
+    "haptics.notify": miniapp.haptics.notify,
+    "haptics.selectionChanged": miniapp.haptics.selection_changed,
+    "navigation.openMiniProgram": miniapp.navigation.open_mini_program,
+    "navigation.openUrl": miniapp.navigation.open_url,
+    "navigation.exit": miniapp.navigation.exit,
     "log.log": miniapp.log.log,
 }
 
@@ -78,3 +94,51 @@ def test_limits_codes_permissions_and_levels_are_the_contracts():
     assert set(host_codes) - set(errors.CODES) == {"METHOD_NOT_FOUND", "BAD_REQUEST"}
     assert list(_contract.PERMISSIONS) == js_list("PERMISSIONS")
     assert list(miniapp.log.LEVELS) == js_list("LOG_LEVELS")
+
+
+# Arguments for the SDK functions that need some (the others are called without).
+SAMPLE_ARGS = {
+    "storage.set": ("k", b"v"),
+    "storage.get": ("k",),
+    "storage.remove": ("k",),
+    "auth.getToken": (["profile"],),
+    "payment.pay": ("o-1", 100, "EUR"),
+    "payment.query": ("o-1",),
+    "ui.toast": ("hi",),
+    "ui.modal": ("t", "m", ["ok"]),
+    "ui.navigate": ("/x",),
+    "ui.setTitle": ("t",),
+    "ui.actionSheet": (["a"],),
+    "ui.showLoading": ("t",),
+    "ui.setNavigationBarColor": ("#ffffff", "#000000"),
+    "ui.pickDate": ("2024-01-01",),
+    "device.vibrate": (10,),
+    "device.setKeepScreenOn": (True,),
+    "clipboard.writeText": ("t",),
+    "share.share": ("t",),
+    "haptics.notify": ("success",),
+    "navigation.openMiniProgram": ("com.acme.loans",),
+    "navigation.openUrl": ("https://acme.example",),
+    "log.log": ("info", "m"),
+}
+
+
+def test_every_sdk_function_calls_its_own_method():
+    class Called(Exception):
+        pass
+
+    class Spy:
+        def call(self, method, params):
+            raise Called(method)
+
+    previous = _backend.install(Spy())
+    try:
+        for method, function in SDK_FUNCTIONS.items():
+            try:
+                function(*SAMPLE_ARGS.get(method, ()))
+            except Called as e:
+                assert e.args[0] == method, f"{function.__module__}.{function.__name__}"
+            else:
+                raise AssertionError(f"{method}: {function.__name__} made no bridge call")
+    finally:
+        _backend.install(previous)

@@ -4,7 +4,23 @@ import json
 
 import pytest
 
-from miniapp import BridgeError, Position, auth, clipboard, device, geolocation, log, payment, share, storage, ui
+from miniapp import (
+    BatteryInfo,
+    BridgeError,
+    Position,
+    SystemInfo,
+    auth,
+    clipboard,
+    device,
+    geolocation,
+    haptics,
+    log,
+    navigation,
+    payment,
+    share,
+    storage,
+    ui,
+)
 from miniapp.testing import MockBridge, ReplayMismatch
 
 
@@ -158,6 +174,184 @@ def test_position_ui_device_clipboard_share(bridge):
     bridge.share_cancelled()
     assert code(share.share, "hi") == "CANCELLED"
     assert bridge.shares == [{"text": "hi", "url": "https://acme.example/loan"}]
+
+
+def test_new_capabilities_need_their_permissions(bridge):
+    bridge.grant("ui", "device")  # not haptics, not navigation
+    assert code(haptics.vibrate_short, "light") == "PERMISSION_DENIED"
+    assert code(haptics.vibrate_long) == "PERMISSION_DENIED"
+    assert code(haptics.notify, "success") == "PERMISSION_DENIED"
+    assert code(haptics.selection_changed) == "PERMISSION_DENIED"
+    bridge.with_known_apps("com.acme.loans")
+    assert code(navigation.open_mini_program, "com.acme.loans") == "PERMISSION_DENIED"
+    assert code(navigation.open_url, "https://acme.example") == "PERMISSION_DENIED"
+    assert code(navigation.exit) == "PERMISSION_DENIED"
+    # Denial comes before validation, as on the host.
+    assert code(haptics.notify, "loud") == "PERMISSION_DENIED"
+    assert code(navigation.open_url, "ftp://x") == "PERMISSION_DENIED"
+    assert bridge.haptics == [] and bridge.opened == []
+
+    # The new ui and device methods need ui and device, which the others still lack.
+    bridge.revoke("ui", "device")
+    assert code(ui.action_sheet, ["a"]) == "PERMISSION_DENIED"
+    assert code(ui.show_loading, "wait") == "PERMISSION_DENIED"
+    assert code(ui.hide_loading) == "PERMISSION_DENIED"
+    assert code(ui.set_navigation_bar_color, "#ffffff", "#112233") == "PERMISSION_DENIED"
+    assert code(ui.pick_date, "2024-02-29") == "PERMISSION_DENIED"
+    assert code(device.network_type) == "PERMISSION_DENIED"
+    assert code(device.battery) == "PERMISSION_DENIED"
+    assert code(device.set_keep_screen_on, True) == "PERMISSION_DENIED"
+    assert code(device.system_info) == "PERMISSION_DENIED"
+    assert bridge.action_sheets == [] and bridge.loading is None and bridge.bar_colors == []
+    assert bridge.keep_screen_on is False
+    assert bridge.calls[-1] == {
+        "method": "device.systemInfo",
+        "params": {},
+        "error": {"code": "PERMISSION_DENIED", "message": BridgeError("PERMISSION_DENIED").message},
+    }
+
+
+def test_haptics_validate_and_need_a_vibrator(bridge):
+    bridge.grant("haptics")
+    assert code(haptics.vibrate_short, "loud") == "INVALID_ARGUMENT"
+    assert code(haptics.notify, "info") == "INVALID_ARGUMENT"
+    haptics.vibrate_short("heavy")
+    haptics.vibrate_short()
+    haptics.vibrate_long()
+    haptics.notify("error")
+    haptics.selection_changed()
+    assert bridge.haptics == [
+        {"effect": "short", "style": "heavy"},
+        {"effect": "short", "style": "medium"},
+        {"effect": "long"},
+        {"effect": "notification", "kind": "error"},
+        {"effect": "selection"},
+    ]
+    bridge.without_vibrator()
+    assert code(haptics.selection_changed) == "UNAVAILABLE"
+    assert code(haptics.vibrate_long) == "UNAVAILABLE"
+    assert len(bridge.haptics) == 5
+    assert bridge.calls[0]["params"] == {"style": "loud"}
+    assert bridge.calls[2] == {"method": "haptics.vibrateShort", "params": {"style": "heavy"}, "result": None}
+
+
+def test_new_device_methods_answer_the_configured_device(bridge):
+    bridge.grant("device")
+    assert device.network_type() == "wifi"
+    assert device.battery() == BatteryInfo(100, False)
+    assert device.system_info() == SystemInfo("mock", "mock phone", "1.0", "light", 1.0)
+    bridge.with_network_type("none").with_battery(7, charging=True).with_system_info(theme="dark", font_scale=1.3)
+    assert device.network_type() == "none"
+    assert device.battery() == BatteryInfo(7, True)
+    info = device.system_info()
+    assert (info.brand, info.theme, info.font_scale) == ("mock", "dark", 1.3)
+    bridge.without_battery()
+    assert code(device.battery) == "UNAVAILABLE"
+    assert code(device.set_keep_screen_on, "yes") == "INVALID_ARGUMENT"
+    assert bridge.keep_screen_on is False
+    device.set_keep_screen_on(True)
+    assert bridge.keep_screen_on is True
+    device.set_keep_screen_on(False)
+    assert bridge.keep_screen_on is False
+    assert bridge.calls[4] == {
+        "method": "device.battery",
+        "params": {},
+        "result": {"level": 7, "charging": True},
+    }
+    with pytest.raises(ValueError):
+        bridge.with_network_type("5g")
+    with pytest.raises(ValueError):
+        bridge.with_battery(101)
+
+
+def test_new_ui_methods_validate_with_the_contracts_limits(bridge):
+    bridge.grant("ui").with_modal_answers(2).with_date_answers("2024-03-01")
+    assert code(ui.action_sheet, []) == "INVALID_ARGUMENT"
+    assert code(ui.action_sheet, ["a"] * 7) == "INVALID_ARGUMENT"
+    assert code(ui.action_sheet, ["a", ""]) == "INVALID_ARGUMENT"
+    assert code(ui.action_sheet, ["é" * 21]) == "INVALID_ARGUMENT"  # 42 bytes
+    assert ui.action_sheet(["a"] * 5 + ["é" * 20]) == 2
+    assert code(ui.action_sheet, ["a", "b"]) == "CANCELLED", "answers ran out: dismissed"
+    assert bridge.action_sheets == [["a"] * 5 + ["é" * 20], ["a", "b"]]
+
+    assert code(ui.show_loading, "") == "INVALID_ARGUMENT"
+    assert code(ui.show_loading, "t" * 101) == "INVALID_ARGUMENT"
+    ui.show_loading("Saving")
+    assert bridge.loading == "Saving"
+    ui.hide_loading()
+    ui.hide_loading()
+    assert bridge.loading is None
+
+    assert code(ui.set_navigation_bar_color, "#fff", "#112233") == "INVALID_ARGUMENT"
+    assert code(ui.set_navigation_bar_color, "#ffffff", "#11223") == "INVALID_ARGUMENT"
+    assert code(ui.set_navigation_bar_color, "#000000", "#11223g") == "INVALID_ARGUMENT"
+    ui.set_navigation_bar_color("#000000", "#AbCdEf")
+    assert bridge.bar_colors == [("#000000", "#AbCdEf")]
+
+    assert code(ui.pick_date, "2023-02-29") == "INVALID_ARGUMENT", "not a leap year"
+    assert code(ui.pick_date, "2024-1-01") == "INVALID_ARGUMENT"
+    assert code(ui.pick_date, "2024-02-10", start="2024-13-01") == "INVALID_ARGUMENT"
+    assert code(ui.pick_date, "2024-02-10", start="2024-02-11") == "INVALID_ARGUMENT"
+    assert code(ui.pick_date, "2024-02-10", end="2024-02-09") == "INVALID_ARGUMENT"
+    assert ui.pick_date("2024-02-29", "2024-01-01", "2024-12-31") == "2024-03-01"
+    assert code(ui.pick_date, "2024-02-29") == "CANCELLED"
+    assert bridge.calls[-2]["params"] == {"initial": "2024-02-29", "start": "2024-01-01", "end": "2024-12-31"}
+    assert bridge.date_pickers[-1] == {"initial": "2024-02-29", "start": None, "end": None}
+    bridge.with_date_answers("2025-01-01")
+    with pytest.raises(ValueError, match="outside"):
+        ui.pick_date("2024-06-01", end="2024-12-31")
+    with pytest.raises(ValueError):
+        bridge.with_date_answers("tomorrow")
+
+
+def test_navigation_opens_known_mini_programs_and_web_urls_once_the_user_agrees(bridge):
+    bridge.grant("navigation").with_known_apps("com.acme.loans")
+    for bad in ("acme.loans", "com.Acme.loans", "com..loans", "com.acme.loans!"):
+        assert code(navigation.open_mini_program, bad) == "INVALID_ARGUMENT", bad
+    assert code(navigation.open_mini_program, "com.example.mock") == "INVALID_ARGUMENT", "its own id"
+    assert code(navigation.open_mini_program, "com.acme.loans", "apply") == "INVALID_ARGUMENT"
+    assert code(navigation.open_mini_program, "com.acme.loans", "/" + "p" * 1000) == "INVALID_ARGUMENT"
+    assert code(navigation.open_mini_program, "com.acme.loans", None, "x" * 4097) == "INVALID_ARGUMENT"
+    assert code(navigation.open_mini_program, "com.acme.cards") == "NOT_FOUND"
+    navigation.open_mini_program("com.acme.loans", "/apply", "x" * 4096)
+    navigation.open_mini_program("com.acme.loans")
+
+    for bad in ("ftp://acme.example", "https://", "https:///path", "https://acme.example/a b",
+                "https://acme.example/\x07", "https://a.example/" + "p" * 2031):
+        assert code(navigation.open_url, bad) == "INVALID_ARGUMENT", bad
+    navigation.open_url("http://acme.example/rates?x=1")
+    navigation.open_url("https://a.example/" + "p" * 2030)  # 2048 bytes
+
+    bridge.navigation_declined()
+    assert code(navigation.open_url, "https://acme.example") == "CANCELLED"
+    assert code(navigation.open_mini_program, "com.acme.loans") == "CANCELLED"
+    assert code(navigation.open_mini_program, "com.acme.other") == "NOT_FOUND", "unknown before asking"
+    navigation.exit()
+    assert bridge.opened == [
+        {"appId": "com.acme.loans", "path": "/apply", "extraData": "x" * 4096},
+        {"appId": "com.acme.loans", "path": None, "extraData": None},
+        {"url": "http://acme.example/rates?x=1"},
+        {"url": "https://a.example/" + "p" * 2030},
+        {"exit": True},
+    ]
+    assert bridge.methods()[-1] == "navigation.exit"
+    opened = [c for c in bridge.calls if "result" in c and c["method"] == "navigation.openMiniProgram"]
+    assert opened[1]["params"] == {"appId": "com.acme.loans", "path": None, "extraData": None}
+
+
+def test_new_methods_record_and_replay(bridge):
+    bridge.grant("device", "ui", "haptics").with_modal_answers(1)
+    battery = device.battery()
+    system = device.system_info()
+    choice = ui.action_sheet(["Edit", "Delete"])
+    haptics.notify("success")
+    recording = bridge.recording_json()
+    with MockBridge().replay(recording) as replayed:
+        assert device.battery() == battery
+        assert device.system_info() == system
+        assert ui.action_sheet(["Edit", "Delete"]) == choice == 1
+        haptics.notify("success")
+    assert replayed.replay_remaining == 0 and replayed.haptics == []
 
 
 def test_logs_are_truncated_on_a_char_boundary(bridge):

@@ -8,7 +8,7 @@ from enum import Enum
 
 import pytest
 
-from miniapp import BridgeError, auth, log, payment, storage
+from miniapp import BatteryInfo, BridgeError, SystemInfo, auth, device, haptics, log, navigation, payment, storage, ui
 from miniapp._backend import _code
 
 
@@ -29,6 +29,21 @@ class BridgeError_InvalidArgument:  # noqa: N801
 
 @dataclass
 class BridgeError_QuotaExceeded:  # noqa: N801
+    pass
+
+
+@dataclass
+class BridgeError_NotFound:  # noqa: N801
+    pass
+
+
+@dataclass
+class BridgeError_Unavailable:  # noqa: N801
+    value: str
+
+
+@dataclass
+class BridgeError_Cancelled:  # noqa: N801
     pass
 
 
@@ -80,6 +95,167 @@ def wit(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def wit_new(monkeypatch):
+    """A fake `wit_world` with `haptics`, `navigation`, `device` and `ui` as componentize-py
+    generates them from wit/: kebab-case functions in snake_case, enums as `Enum`s with upper-case
+    members, records as dataclasses, `option<string>` as `Optional[str]`."""
+    calls = []
+
+    def record(name, *args, result=None, error=None):
+        def f(*a):
+            calls.append((name, *a))
+            if error is not None:
+                raise Err(error)
+            return result
+
+        return f
+
+    class ImpactStyle(Enum):
+        LIGHT = 0
+        MEDIUM = 1
+        HEAVY = 2
+
+    class HapticNotification(Enum):
+        SUCCESS = 0
+        WARNING = 1
+        ERROR = 2
+
+    haptics_mod = types.SimpleNamespace(
+        ImpactStyle=ImpactStyle,
+        HapticNotification=HapticNotification,
+        vibrate_short=record("vibrate_short"),
+        vibrate_long=record("vibrate_long"),
+        notify=record("notify"),
+        selection_changed=record("selection_changed", error=BridgeError_Unavailable("no vibrator")),
+    )
+
+    def open_mini_program(app_id, path, extra_data):
+        calls.append(("open_mini_program", app_id, path, extra_data))
+        if app_id != "com.acme.loans":
+            raise Err(BridgeError_NotFound())
+
+    navigation_mod = types.SimpleNamespace(
+        open_mini_program=open_mini_program,
+        open_url=record("open_url", error=BridgeError_Cancelled()),
+        exit=record("exit"),
+    )
+
+    class Connection(Enum):
+        WIFI = 0
+        CELLULAR = 1
+        ETHERNET = 2
+        NONE = 3
+        UNKNOWN = 4
+
+    class Theme(Enum):
+        LIGHT = 0
+        DARK = 1
+
+    @dataclass
+    class BatteryInfo_:
+        level: int
+        charging: bool
+
+    @dataclass
+    class SystemDescription:
+        brand: str
+        model: str
+        os_version: str
+        theme: Theme
+        font_scale: float
+
+    device_mod = types.SimpleNamespace(
+        Connection=Connection,
+        Theme=Theme,
+        BatteryInfo=BatteryInfo_,
+        SystemDescription=SystemDescription,
+        network_type=record("network_type", result=Connection.NONE),
+        battery=record("battery", result=BatteryInfo_(42, True)),
+        set_keep_screen_on=record("set_keep_screen_on"),
+        system_info=record("system_info", result=SystemDescription("Google", "Pixel 8", "14", Theme.DARK, 1.25)),
+    )
+    ui_mod = types.SimpleNamespace(
+        action_sheet=record("action_sheet", result=1),
+        show_loading=record("show_loading"),
+        hide_loading=record("hide_loading"),
+        set_navigation_bar_color=record("set_navigation_bar_color"),
+        pick_date=record("pick_date", result="2024-03-01"),
+    )
+    modules = {
+        "componentize_py_types": types.SimpleNamespace(Err=Err),
+        "wit_world": types.ModuleType("wit_world"),
+        "wit_world.imports": types.ModuleType("wit_world.imports"),
+        "wit_world.imports.haptics": haptics_mod,
+        "wit_world.imports.navigation": navigation_mod,
+        "wit_world.imports.device": device_mod,
+        "wit_world.imports.ui": ui_mod,
+    }
+    for name, module in modules.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    return calls
+
+
+def test_new_methods_reach_the_imports_with_wit_arguments(wit_new):
+    haptics.vibrate_short("heavy")
+    haptics.vibrate_long()
+    haptics.notify("warning")
+    navigation.open_mini_program("com.acme.loans", "/apply", '{"step":2}')
+    navigation.open_mini_program("com.acme.loans")
+    navigation.exit()
+    device.set_keep_screen_on(True)
+    assert ui.action_sheet(("Edit", "Delete")) == 1
+    ui.show_loading("Saving")
+    ui.hide_loading()
+    ui.set_navigation_bar_color("#ffffff", "#112233")
+    assert ui.pick_date("2024-02-29", end="2024-12-31") == "2024-03-01"
+    assert wit_new == [
+        ("vibrate_short", wit_new[0][1]),
+        ("vibrate_long",),
+        ("notify", wit_new[2][1]),
+        ("open_mini_program", "com.acme.loans", "/apply", '{"step":2}'),
+        ("open_mini_program", "com.acme.loans", None, None),
+        ("exit",),
+        ("set_keep_screen_on", True),
+        ("action_sheet", ["Edit", "Delete"]),
+        ("show_loading", "Saving"),
+        ("hide_loading",),
+        ("set_navigation_bar_color", "#ffffff", "#112233"),
+        ("pick_date", "2024-02-29", None, "2024-12-31"),
+    ]
+    style, kind = wit_new[0][1], wit_new[2][1]
+    assert (type(style).__name__, style.name) == ("ImpactStyle", "HEAVY")
+    assert (type(kind).__name__, kind.name) == ("HapticNotification", "WARNING")
+
+
+def test_new_results_become_the_sdks_types_and_errors_codes(wit_new):
+    assert device.network_type() == "none"
+    assert device.battery() == BatteryInfo(42, True)
+    assert device.system_info() == SystemInfo("Google", "Pixel 8", "14", "dark", 1.25)
+    with pytest.raises(BridgeError) as e:
+        navigation.open_mini_program("com.acme.cards")
+    assert (e.value.code, e.value.method) == ("NOT_FOUND", "navigation.openMiniProgram")
+    with pytest.raises(BridgeError) as e:
+        navigation.open_url("https://acme.example")
+    assert (e.value.code, e.value.method) == ("CANCELLED", "navigation.openUrl")
+    assert wit_new[-1] == ("open_url", "https://acme.example")
+    with pytest.raises(BridgeError) as e:
+        haptics.selection_changed()
+    assert (e.value.code, e.value.message) == ("UNAVAILABLE", "no vibrator")
+
+
+def test_values_no_wit_call_can_carry_are_invalid_arguments_without_a_call(wit_new):
+    for call, arg, method in (
+        (haptics.vibrate_short, "loud", "haptics.vibrateShort"),
+        (haptics.notify, "SUCCESS", "haptics.notify"),
+        (device.set_keep_screen_on, "yes", "device.setKeepScreenOn"),
+    ):
+        with pytest.raises(BridgeError) as e:
+            call(arg)
+        assert (e.value.code, e.value.method) == ("INVALID_ARGUMENT", method)
+    assert wit_new == []
+
+
 def test_calls_reach_the_imports_and_bridge_errors_become_codes(wit):
     storage.set_json("draft", [1])
     assert storage.get_json("draft") == [1]
@@ -106,6 +282,9 @@ def test_calls_reach_the_imports_and_bridge_errors_become_codes(wit):
 def test_an_interface_the_world_lacks_names_the_world_to_build_against(wit):
     with pytest.raises(ImportError, match=r"miniapp:bridge/auth.*-w auth-app"):
         auth.token(["profile"])
+    # haptics and navigation have no world of their own in wit/worlds.wit.
+    with pytest.raises(ImportError, match=r"miniapp:bridge/haptics.*-w mini-program"):
+        haptics.vibrate_long()
 
 
 def test_variant_names_map_to_the_contracts_codes():

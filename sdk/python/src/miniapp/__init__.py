@@ -12,11 +12,12 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, clipboard, device, geolocation, log, payment, share, storage, ui
+from . import auth, clipboard, device, geolocation, haptics, log, navigation, payment, share, storage, ui
 from .errors import CODES, BridgeError
-from .types import DeviceInfo, Position, Receipt, Screen, StorageUsage, Token
+from .types import BatteryInfo, DeviceInfo, Position, Receipt, Screen, StorageUsage, SystemInfo, Token
 
 __all__ = [
+    "BatteryInfo",
     "BridgeError",
     "CODES",
     "DeviceInfo",
@@ -24,12 +25,15 @@ __all__ = [
     "Receipt",
     "Screen",
     "StorageUsage",
+    "SystemInfo",
     "Token",
     "auth",
     "clipboard",
     "device",
     "geolocation",
+    "haptics",
     "log",
+    "navigation",
     "payment",
     "share",
     "storage",

@@ -39,6 +39,17 @@ def _code(variant: object) -> str:
     return "".join("_" + c if c.isupper() else c.upper() for c in name).lstrip("_")
 
 
+#: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
+#: ``mini-program`` (or a world of your own that includes them).
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share")
+
+
+def _world_hint(interface: str) -> str:
+    if interface in _OWN_WORLDS:
+        return f"e.g. `-w {interface}-app`"
+    return f"`-w mini-program`, or a world of your own that imports {interface}"
+
+
 class WitBackend:
     """Calls the component's imports. Each interface is imported when first used, so a component
     built against a world without it (``-w storage-app``) only fails if it calls it."""
@@ -49,7 +60,7 @@ class WitBackend:
         except ImportError as e:
             raise ImportError(
                 f"this component does not import miniapp:bridge/{interface}: build it against a "
-                f"world that includes it (e.g. `-w {interface}-app`), and declare its permission"
+                f"world that includes it ({_world_hint(interface)}), and declare its permission"
             ) from e
 
     def call(self, method: str, params: Dict[str, Any]) -> Any:
@@ -62,6 +73,9 @@ class WitBackend:
         except Err as e:
             value = e.value
             raise BridgeError(_code(value), getattr(value, "value", None), method) from None
+        except BridgeError as e:  # an argument no WIT call can carry (see _enum)
+            e.method = e.method or method
+            raise
 
 
 def _receipt(r) -> dict:
@@ -109,6 +123,51 @@ def _usage(w, p):
     return {"usedBytes": u.used_bytes, "quotaBytes": u.quota_bytes}
 
 
+def _enum(cls, value: Any, what: str):
+    """The member of componentize-py's enum ``cls`` (members are upper-case: ``ImpactStyle.LIGHT``)
+    named by the JSON value ``value`` (``"light"``); anything else is the ``INVALID_ARGUMENT`` the
+    host would answer on the JSON bridge (a WIT call cannot carry it)."""
+    names = [m.name.lower() for m in cls]
+    if not isinstance(value, str) or value not in names:
+        raise BridgeError("INVALID_ARGUMENT", f"{what} must be one of {', '.join(names)}, got {value!r}")
+    return cls[value.upper()]
+
+
+def _network_type(w, p):
+    return w.network_type().name.lower()
+
+
+def _battery(w, p):
+    b = w.battery()
+    return {"level": b.level, "charging": b.charging}
+
+
+def _system_info(w, p):
+    s = w.system_info()
+    return {
+        "brand": s.brand,
+        "model": s.model,
+        "osVersion": s.os_version,
+        "theme": s.theme.name.lower(),
+        "fontScale": s.font_scale,
+    }
+
+
+def _set_keep_screen_on(w, p):
+    keep_on = p["keepOn"]
+    if not isinstance(keep_on, bool):
+        raise BridgeError("INVALID_ARGUMENT", f"keepOn must be a boolean, got {keep_on!r}")
+    w.set_keep_screen_on(keep_on)
+
+
+def _vibrate_short(w, p):
+    w.vibrate_short(_enum(w.ImpactStyle, p["style"], "style"))
+
+
+def _notify(w, p):
+    w.notify(_enum(w.HapticNotification, p["kind"], "kind"))
+
+
 def _log(w, p):
     w.log(w.Level[p["level"].upper()], p["message"])
 
@@ -128,11 +187,27 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "ui.modal": lambda w, p: w.modal(p["title"], p["message"], list(p["buttons"])),
     "ui.navigate": lambda w, p: w.navigate(p["route"]),
     "ui.setTitle": lambda w, p: w.set_title(p["title"]),
+    "ui.actionSheet": lambda w, p: w.action_sheet(list(p["items"])),
+    "ui.showLoading": lambda w, p: w.show_loading(p["title"]),
+    "ui.hideLoading": lambda w, p: w.hide_loading(),
+    "ui.setNavigationBarColor": lambda w, p: w.set_navigation_bar_color(p["frontColor"], p["backgroundColor"]),
+    "ui.pickDate": lambda w, p: w.pick_date(p["initial"], p.get("start"), p.get("end")),
     "device.info": _device_info,
     "device.vibrate": lambda w, p: w.vibrate(p["millis"]),
+    "device.networkType": _network_type,
+    "device.battery": _battery,
+    "device.setKeepScreenOn": _set_keep_screen_on,
+    "device.systemInfo": _system_info,
     "clipboard.readText": lambda w, p: w.read_text(),
     "clipboard.writeText": lambda w, p: w.write_text(p["text"]),
     "share.share": lambda w, p: w.share(p["text"], p.get("url")),
+    "haptics.vibrateShort": _vibrate_short,
+    "haptics.vibrateLong": lambda w, p: w.vibrate_long(),
+    "haptics.notify": _notify,
+    "haptics.selectionChanged": lambda w, p: w.selection_changed(),
+    "navigation.openMiniProgram": lambda w, p: w.open_mini_program(p["appId"], p.get("path"), p.get("extraData")),
+    "navigation.openUrl": lambda w, p: w.open_url(p["url"]),
+    "navigation.exit": lambda w, p: w.exit(),
     "log.log": _log,
 }
 

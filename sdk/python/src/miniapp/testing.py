@@ -12,7 +12,9 @@ the component's imports for one test and removes it afterwards::
 
 The mock applies the host's rules: a call to an interface that was not granted raises
 ``BridgeError("PERMISSION_DENIED")`` and changes nothing; arguments are checked with the host's
-limits; storage counts its quota as the host does; payments are idempotent on the order id.
+limits; storage counts its quota as the host does; payments are idempotent on the order id;
+dialogs, action sheets and date pickers are dismissed (``CANCELLED``) once the answers given run
+out; ``navigation`` opens only the mini-programs the mock knows (``NOT_FOUND`` otherwise).
 """
 
 from __future__ import annotations
@@ -24,8 +26,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _backend
-from ._contract import LIMITS, METHOD_PERMISSIONS, PERMISSIONS, storage_entry_bytes
+from ._contract import (
+    LIMITS,
+    METHOD_PERMISSIONS,
+    PERMISSIONS,
+    is_calendar_date,
+    is_hex_color,
+    is_web_url,
+    storage_entry_bytes,
+)
 from .errors import BridgeError
+from .types import HAPTIC_NOTIFICATIONS, IMPACT_STYLES, NETWORK_TYPES, THEMES
 
 __all__ = ["MockBridge", "ReplayMismatch", "bridge"]
 
@@ -64,6 +75,21 @@ def _invalid(message: str) -> BridgeError:
     return BridgeError("INVALID_ARGUMENT", message)
 
 
+#: Longest ``path`` of ``navigation.openMiniProgram``, in bytes (the host's rule; not a limit of
+#: protocol.js).
+_MINI_PROGRAM_PATH_BYTES = 1000
+
+
+def _is_app_id(s: object) -> bool:
+    """Three or more dot-separated segments of ``a-z``, ``0-9`` and ``-`` (``com.acme.loans``)."""
+    if not isinstance(s, str):
+        return False
+    segments = s.split(".")
+    return len(segments) >= 3 and all(
+        seg and all("a" <= c <= "z" or "0" <= c <= "9" or c == "-" for c in seg) for seg in segments
+    )
+
+
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -87,8 +113,21 @@ class MockBridge:
             "screen": {"width": 390, "height": 844, "scale": 3.0},
         }
         self.vibrator = True
+        self.network_type = "wifi"
+        self.battery: Optional[Dict[str, Any]] = {"level": 100, "charging": False}
+        self.system_info = {
+            "brand": "mock",
+            "model": "mock phone",
+            "osVersion": "1.0",
+            "theme": "light",
+            "fontScale": 1.0,
+        }
         self.share_cancels = False
         self.modal_answers: deque = deque()
+        self.date_answers: deque = deque()
+        self.known_apps: set = set()
+        self.navigation_declines = False
+        self.app_id = "com.example.mock"
         # What the mini-program did, for assertions.
         self.storage: Dict[str, bytes] = {}
         self.payments: List[dict] = []
@@ -98,6 +137,19 @@ class MockBridge:
         self.navigations: List[str] = []
         self.titles: List[str] = []
         self.vibrations: List[int] = []
+        self.action_sheets: List[List[str]] = []
+        #: The loading indicator's title while it shows.
+        self.loading: Optional[str] = None
+        self.bar_colors: List[tuple] = []
+        self.date_pickers: List[dict] = []
+        #: Whether the mini-program asked to keep the screen on (its last ``set_keep_screen_on``).
+        self.keep_screen_on = False
+        #: Haptic effects played: ``{"effect": "short", "style": ...}``, ``{"effect": "long"}``,
+        #: ``{"effect": "notification", "kind": ...}``, ``{"effect": "selection"}``.
+        self.haptics: List[dict] = []
+        #: Mini-programs, web pages and exits, in order: ``{"appId", "path", "extraData"}``,
+        #: ``{"url"}``, ``{"exit": True}``.
+        self.opened: List[dict] = []
         self.clipboard: Optional[str] = None
         self.shares: List[dict] = []
         self.logs: List[tuple] = []
@@ -142,9 +194,76 @@ class MockBridge:
         return self
 
     def with_modal_answers(self, *answers: int) -> "MockBridge":
-        """Buttons the user presses in the next dialogs; once they run out, dialogs are
-        dismissed (``CANCELLED``)."""
+        """Buttons (or action-sheet items) the user presses in the next dialogs and action
+        sheets, in order; once they run out, both are dismissed (``CANCELLED``)."""
         self.modal_answers.extend(answers)
+        return self
+
+    def with_date_answers(self, *dates: str) -> "MockBridge":
+        """Dates (``YYYY-MM-DD``) the user picks in the next date pickers; once they run out,
+        pickers are dismissed (``CANCELLED``)."""
+        for d in dates:
+            if not is_calendar_date(d):
+                raise ValueError(f"MockBridge date answer {d!r} is not a calendar date YYYY-MM-DD")
+        self.date_answers.extend(dates)
+        return self
+
+    def with_network_type(self, network_type: str) -> "MockBridge":
+        """What ``device.network_type()`` answers (default ``"wifi"``)."""
+        if network_type not in NETWORK_TYPES:
+            raise ValueError(f"network type {network_type!r}: one of {', '.join(NETWORK_TYPES)}")
+        self.network_type = network_type
+        return self
+
+    def with_battery(self, level: int, charging: bool = False) -> "MockBridge":
+        """What ``device.battery()`` answers (default full, not charging)."""
+        if not isinstance(level, int) or not 0 <= level <= 100:
+            raise ValueError(f"battery level {level!r}: 0 to 100 percent")
+        self.battery = {"level": level, "charging": bool(charging)}
+        return self
+
+    def without_battery(self) -> "MockBridge":
+        """``device.battery()`` is ``UNAVAILABLE``."""
+        self.battery = None
+        return self
+
+    def with_system_info(
+        self,
+        brand: Optional[str] = None,
+        model: Optional[str] = None,
+        os_version: Optional[str] = None,
+        theme: Optional[str] = None,
+        font_scale: Optional[float] = None,
+    ) -> "MockBridge":
+        """Changes what ``device.system_info()`` answers (default ``mock`` / ``mock phone`` /
+        ``1.0`` / ``light`` / 1.0); fields not given stay."""
+        if theme is not None and theme not in THEMES:
+            raise ValueError(f"theme {theme!r}: one of {', '.join(THEMES)}")
+        for name, value in (
+            ("brand", brand),
+            ("model", model),
+            ("osVersion", os_version),
+            ("theme", theme),
+            ("fontScale", font_scale),
+        ):
+            if value is not None:
+                self.system_info[name] = value
+        return self
+
+    def with_known_apps(self, *app_ids: str) -> "MockBridge":
+        """Mini-programs the host knows: ``navigation.open_mini_program`` opens them, and
+        answers ``NOT_FOUND`` for any other id."""
+        self.known_apps.update(app_ids)
+        return self
+
+    def navigation_declined(self) -> "MockBridge":
+        """The user declines opening other mini-programs and web pages (``CANCELLED``)."""
+        self.navigation_declines = True
+        return self
+
+    def with_app_id(self, app_id: str) -> "MockBridge":
+        """This mini-program's id (default ``com.example.mock``): it may not open itself."""
+        self.app_id = app_id
         return self
 
     def with_quota(self, quota_bytes: int) -> "MockBridge":
@@ -166,6 +285,7 @@ class MockBridge:
         return self
 
     def without_vibrator(self) -> "MockBridge":
+        """No vibrator: ``device.vibrate`` and every ``haptics`` call are ``UNAVAILABLE``."""
         self.vibrator = False
         return self
 
@@ -397,6 +517,56 @@ class MockBridge:
             raise _invalid(f"title must be at most {LIMITS['titleBytes']} bytes")
         self.titles.append(p["title"])
 
+    def _ui_action_sheet(self, p: dict) -> int:
+        items = p["items"]
+        if not 1 <= len(items) <= LIMITS["actionSheetItemsMax"]:
+            raise _invalid(f"items: 1 to {LIMITS['actionSheetItemsMax']} required, got {len(items)}")
+        if not all(isinstance(i, str) and 1 <= _utf8_len(i) <= LIMITS["labelBytes"] for i in items):
+            raise _invalid(f"each item must be 1 to {LIMITS['labelBytes']} bytes")
+        self.action_sheets.append(list(items))
+        if not self.modal_answers:
+            raise BridgeError("CANCELLED")
+        answer = self.modal_answers.popleft()
+        if not 0 <= answer < len(items):
+            raise ValueError(f"MockBridge modal answer {answer} for an action sheet with {len(items)} items")
+        return answer
+
+    def _ui_show_loading(self, p: dict) -> None:
+        title = p["title"]
+        if not isinstance(title, str) or not 1 <= _utf8_len(title) <= LIMITS["titleBytes"]:
+            raise _invalid(f"title must be 1 to {LIMITS['titleBytes']} bytes")
+        self.loading = title
+
+    def _ui_hide_loading(self, p: dict) -> None:
+        self.loading = None
+
+    def _ui_set_navigation_bar_color(self, p: dict) -> None:
+        front, background = p["frontColor"], p["backgroundColor"]
+        if front not in ("#ffffff", "#000000"):
+            raise _invalid("frontColor must be #ffffff or #000000")
+        if not is_hex_color(background):
+            raise _invalid("backgroundColor must be #rrggbb")
+        self.bar_colors.append((front, background))
+
+    def _ui_pick_date(self, p: dict) -> str:
+        initial, start, end = p["initial"], p.get("start"), p.get("end")
+        for what, date in (("initial", initial), ("start", start), ("end", end)):
+            if (what == "initial" or date is not None) and not is_calendar_date(date):
+                raise _invalid(f"{what} must be a calendar date YYYY-MM-DD")
+
+        def within(d: str) -> bool:
+            return (start is None or start <= d) and (end is None or d <= end)
+
+        if not within(initial):
+            raise _invalid("initial must lie within start..end")
+        self.date_pickers.append({"initial": initial, "start": start, "end": end})
+        if not self.date_answers:
+            raise BridgeError("CANCELLED")
+        answer = self.date_answers.popleft()
+        if not within(answer):
+            raise ValueError(f"MockBridge date answer {answer!r} is outside the picker's range")
+        return answer
+
     def _device_info(self, p: dict) -> dict:
         return json.loads(json.dumps(self.device_info))
 
@@ -407,6 +577,75 @@ class MockBridge:
         if not self.vibrator:
             raise BridgeError("UNAVAILABLE", "no vibrator")
         self.vibrations.append(millis)
+
+    def _device_network_type(self, p: dict) -> str:
+        return self.network_type
+
+    def _device_battery(self, p: dict) -> dict:
+        if self.battery is None:
+            raise BridgeError("UNAVAILABLE", "no battery")
+        return dict(self.battery)
+
+    def _device_set_keep_screen_on(self, p: dict) -> None:
+        keep_on = p["keepOn"]
+        if not isinstance(keep_on, bool):
+            raise _invalid("keepOn must be a boolean")
+        self.keep_screen_on = keep_on
+
+    def _device_system_info(self, p: dict) -> dict:
+        return dict(self.system_info)
+
+    def _play(self, effect: dict) -> None:
+        if not self.vibrator:
+            raise BridgeError("UNAVAILABLE", "no haptic engine")
+        self.haptics.append(effect)
+
+    def _haptics_vibrate_short(self, p: dict) -> None:
+        if p["style"] not in IMPACT_STYLES:
+            raise _invalid(f"style must be one of {', '.join(IMPACT_STYLES)}")
+        self._play({"effect": "short", "style": p["style"]})
+
+    def _haptics_vibrate_long(self, p: dict) -> None:
+        self._play({"effect": "long"})
+
+    def _haptics_notify(self, p: dict) -> None:
+        if p["kind"] not in HAPTIC_NOTIFICATIONS:
+            raise _invalid(f"kind must be one of {', '.join(HAPTIC_NOTIFICATIONS)}")
+        self._play({"effect": "notification", "kind": p["kind"]})
+
+    def _haptics_selection_changed(self, p: dict) -> None:
+        self._play({"effect": "selection"})
+
+    def _navigation_open_mini_program(self, p: dict) -> None:
+        app_id, path, extra_data = p["appId"], p.get("path"), p.get("extraData")
+        if not _is_app_id(app_id):
+            raise _invalid("appId must look like com.acme.loans")
+        if app_id == self.app_id:
+            raise _invalid("appId is this mini-program's own id")
+        if path is not None and (
+            not isinstance(path, str) or not path.startswith("/") or _utf8_len(path) > _MINI_PROGRAM_PATH_BYTES
+        ):
+            raise _invalid(f"path must start with '/' and be at most {_MINI_PROGRAM_PATH_BYTES} bytes")
+        if extra_data is not None and (
+            not isinstance(extra_data, str) or _utf8_len(extra_data) > LIMITS["extraDataBytes"]
+        ):
+            raise _invalid(f"extraData must be at most {LIMITS['extraDataBytes']} bytes")
+        if app_id not in self.known_apps:
+            raise BridgeError("NOT_FOUND", f"no mini-program {app_id}")
+        if self.navigation_declines:
+            raise BridgeError("CANCELLED")
+        self.opened.append({"appId": app_id, "path": path, "extraData": extra_data})
+
+    def _navigation_open_url(self, p: dict) -> None:
+        url = p["url"]
+        if not is_web_url(url):
+            raise _invalid(f"url must be http(s) with a host, at most {LIMITS['urlBytes']} bytes")
+        if self.navigation_declines:
+            raise BridgeError("CANCELLED")
+        self.opened.append({"url": url})
+
+    def _navigation_exit(self, p: dict) -> None:
+        self.opened.append({"exit": True})
 
     def _clipboard_read_text(self, p: dict) -> Optional[str]:
         return self.clipboard

@@ -73,3 +73,46 @@ class DeviceInfo:
         return cls(
             v["platform"], v["hostVersion"], v["locale"], Screen(s["width"], s["height"], s["scale"])
         )
+
+
+@dataclass(frozen=True)
+class BatteryInfo:
+    #: Charge, 0 to 100 percent.
+    level: int
+    charging: bool
+
+    @classmethod
+    def from_json(cls, v: dict) -> "BatteryInfo":
+        return cls(v["level"], v["charging"])
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    """Maker (``Google``), model (``Pixel 8``), the OS's version, the colour scheme (``"light"``
+    or ``"dark"``) and the user's text size relative to the default (1.0)."""
+
+    brand: str
+    model: str
+    os_version: str
+    theme: str
+    font_scale: float
+
+    @classmethod
+    def from_json(cls, v: dict) -> "SystemInfo":
+        theme = v["theme"]
+        if theme not in THEMES:
+            raise ValueError(f"theme {theme!r} is not one of {THEMES}")
+        return cls(v["brand"], v["model"], v["osVersion"], theme, v["fontScale"])
+
+
+#: What ``device.network_type()`` answers (``"none"``: offline).
+NETWORK_TYPES = ("wifi", "cellular", "ethernet", "none", "unknown")
+
+#: The colour schemes ``SystemInfo.theme`` may be.
+THEMES = ("light", "dark")
+
+#: Strengths of ``haptics.vibrate_short``.
+IMPACT_STYLES = ("light", "medium", "heavy")
+
+#: Patterns of ``haptics.notify``.
+HAPTIC_NOTIFICATIONS = ("success", "warning", "error")
