@@ -14,6 +14,12 @@ export const ERROR_CODES: readonly ErrorCode[];
 export const JSON_ERROR: 'JSON';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[];
+/** Strength of a short tap: the WIT `impact-style` enum. */
+export type ImpactStyle = 'light' | 'medium' | 'heavy';
+export const IMPACT_STYLES: readonly ImpactStyle[];
+/** What a notification pattern tells: the WIT `haptic-notification` enum. */
+export type HapticNotification = 'success' | 'warning' | 'error';
+export const HAPTIC_NOTIFICATIONS: readonly HapticNotification[];
 /** Every bridge method of the contract's table -> the SDK function (`interface.function`) that calls it. */
 export const METHODS: Readonly<Record<string, string>>;
 
@@ -67,6 +73,35 @@ export interface DeviceInfo {
   locale: string;
   screen: { width: number; height: number; scale: number };
 }
+/** How the device reaches the network: the WIT `connection` enum (`none`: offline). */
+export type NetworkType = 'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown';
+export type Theme = 'light' | 'dark';
+export interface BatteryInfo {
+  /** 0 to 100 percent. */
+  level: number;
+  charging: boolean;
+}
+/** The WIT `system-description` record. */
+export interface SystemInfo {
+  /** Maker, e.g. `Google`. */
+  brand: string;
+  /** Model, e.g. `Pixel 8`. */
+  model: string;
+  osVersion: string;
+  theme: Theme;
+  /** The user's text size relative to the default (1.0); an f32, so 1.15 arrives as 1.149999976158142. */
+  fontScale: number;
+}
+/** Dates are `YYYY-MM-DD`; `start` and `end` bound the choice and must hold `initial`. */
+export interface DateRange {
+  start?: string | null;
+  end?: string | null;
+}
+/** Where to open another mini-program: `path` (starting with `/`; absent: its start page) and `extraData` (at most 4 KiB). */
+export interface MiniProgramTarget {
+  path?: string | null;
+  extraData?: string | null;
+}
 
 export interface Storage {
   /** Stores bytes under `key` (a string is stored as UTF-8). */
@@ -98,10 +133,25 @@ export interface Ui {
   modal(title: string, message: string, buttons: string[]): number;
   navigate(route: string): void;
   setTitle(title: string): void;
+  /** 1 to 6 items of 1 to 40 bytes; the chosen item's index. CANCELLED when dismissed. */
+  actionSheet(items: string[]): number;
+  /** Shows a loading indicator (title 1 to 100 bytes) until `hideLoading`. */
+  showLoading(title: string): void;
+  hideLoading(): void;
+  /** `frontColor` (title and buttons) `#ffffff` or `#000000`; `backgroundColor` `#rrggbb`. */
+  setNavigationBarColor(frontColor: '#ffffff' | '#000000', backgroundColor: string): void;
+  /** The chosen date, `YYYY-MM-DD`. CANCELLED when dismissed. */
+  pickDate(initial: string, range?: DateRange | null): string;
 }
 export interface Device {
   info(): DeviceInfo;
   vibrate(millis: number): void;
+  networkType(): NetworkType;
+  /** UNAVAILABLE when the device has no battery (or the host cannot tell). */
+  battery(): BatteryInfo;
+  /** Keeps the screen on while this mini-program is in front; the host releases it when it leaves. */
+  setKeepScreenOn(keepOn: boolean): void;
+  systemInfo(): SystemInfo;
 }
 export interface Clipboard {
   readText(): string | undefined;
@@ -109,6 +159,26 @@ export interface Clipboard {
 }
 export interface Share {
   share(text: string, url?: string): void;
+}
+/** Permission `haptics`. Every call may be UNAVAILABLE (no haptic engine). */
+export interface Haptics {
+  /** A short tap (about 15 ms). */
+  vibrateShort(style: ImpactStyle): void;
+  /** A long vibration (about 400 ms). */
+  vibrateLong(): void;
+  /** The platform's pattern for a success, a warning or an error. */
+  notify(kind: HapticNotification): void;
+  /** The light tick of a selection changing. */
+  selectionChanged(): void;
+}
+/** Permission `navigation`; the host asks the user before opening anything. */
+export interface Navigation {
+  /** Opens another mini-program once the user agrees. NOT_FOUND: no such mini-program; CANCELLED: the user declined. */
+  openMiniProgram(appId: string, target?: MiniProgramTarget | null): void;
+  /** Opens an http(s) URL (at most 2048 bytes) in the host's browser once the user agrees. CANCELLED: the user declined. */
+  openUrl(url: string): void;
+  /** Closes this mini-program after the current launch or event returns. */
+  exit(): void;
 }
 export interface Log {
   log(level: LogLevel, message: string): void;
@@ -135,10 +205,38 @@ export interface ComponentImports {
     query(orderId: string): ComponentReceipt;
   };
   geolocation?: { currentPosition(): Position };
-  ui?: Ui;
-  device?: Device;
+  ui?: {
+    toast(message: string): void;
+    modal(title: string, message: string, buttons: string[]): number;
+    navigate(route: string): void;
+    setTitle(title: string): void;
+    actionSheet(items: string[]): number;
+    showLoading(title: string): void;
+    hideLoading(): void;
+    setNavigationBarColor(front: string, background: string): void;
+    pickDate(initial: string, start: string | undefined, end: string | undefined): string;
+  };
+  device?: {
+    info(): DeviceInfo;
+    vibrate(millis: number): void;
+    networkType(): NetworkType;
+    battery(): BatteryInfo;
+    setKeepScreenOn(keepOn: boolean): void;
+    systemInfo(): SystemInfo;
+  };
   clipboard?: Clipboard;
   share?: { share(text: string, url: string | undefined): void };
+  haptics?: {
+    vibrateShort(style: ImpactStyle): void;
+    vibrateLong(): void;
+    notify(kind: HapticNotification): void;
+    selectionChanged(): void;
+  };
+  navigation?: {
+    openMiniProgram(appId: string, path: string | undefined, extraData: string | undefined): void;
+    openUrl(url: string): void;
+    exit(): void;
+  };
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -159,6 +257,8 @@ export interface Bridge {
   readonly device: Device;
   readonly clipboard: Clipboard;
   readonly share: Share;
+  readonly haptics: Haptics;
+  readonly navigation: Navigation;
   readonly log: Log;
 }
 

@@ -41,13 +41,34 @@ export const METHODS = Object.freeze({
   'ui.modal': 'ui.modal',
   'ui.navigate': 'ui.navigate',
   'ui.setTitle': 'ui.setTitle',
+  'ui.actionSheet': 'ui.actionSheet',
+  'ui.showLoading': 'ui.showLoading',
+  'ui.hideLoading': 'ui.hideLoading',
+  'ui.setNavigationBarColor': 'ui.setNavigationBarColor',
+  'ui.pickDate': 'ui.pickDate',
   'device.info': 'device.info',
   'device.vibrate': 'device.vibrate',
+  'device.networkType': 'device.networkType',
+  'device.battery': 'device.battery',
+  'device.setKeepScreenOn': 'device.setKeepScreenOn',
+  'device.systemInfo': 'device.systemInfo',
   'clipboard.readText': 'clipboard.readText',
   'clipboard.writeText': 'clipboard.writeText',
   'share.share': 'share.share',
+  'haptics.vibrateShort': 'haptics.vibrateShort',
+  'haptics.vibrateLong': 'haptics.vibrateLong',
+  'haptics.notify': 'haptics.notify',
+  'haptics.selectionChanged': 'haptics.selectionChanged',
+  'navigation.openMiniProgram': 'navigation.openMiniProgram',
+  'navigation.openUrl': 'navigation.openUrl',
+  'navigation.exit': 'navigation.exit',
   'log.log': 'log.log',
 });
+
+/** The WIT `impact-style` enum (haptics.vibrateShort). */
+export const IMPACT_STYLES = Object.freeze(['light', 'medium', 'heavy']);
+/** The WIT `haptic-notification` enum (haptics.notify). */
+export const HAPTIC_NOTIFICATIONS = Object.freeze(['success', 'warning', 'error']);
 
 const DEFAULT_MESSAGES = {
   PERMISSION_DENIED: 'permission denied: this mini-program was not granted the permission',
@@ -90,6 +111,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const toBytes = (value) => (typeof value === 'string' ? encoder.encode(value) : value);
 const num = (v) => (typeof v === 'bigint' ? Number(v) : v);
+
+/** An enum argument: ComponentizeJS accepts only the WIT case names, so check them here with a clear message. */
+function oneOf(method, name, value, cases) {
+  if (!cases.includes(value)) throw new TypeError(`${method}: ${name} must be one of ${cases.join(', ')} (got ${JSON.stringify(value)})`);
+  return value;
+}
+/** An `option<string>` argument: `undefined` for absent (null too), as ComponentizeJS takes it. */
+const opt = (v) => (v === null ? undefined : v);
 
 const receipt = (r) => ({ ...r, amountMinor: num(r.amountMinor), paidAt: num(r.paidAt) });
 
@@ -166,11 +195,44 @@ const wrappers = {
       modal: (title, message, buttons) => run('ui.modal', () => u.modal(title, message, buttons)),
       navigate: (route) => run('ui.navigate', () => u.navigate(route)),
       setTitle: (title) => run('ui.setTitle', () => u.setTitle(title)),
+      actionSheet(items) {
+        if (!Array.isArray(items)) throw new TypeError("items is an array of strings, e.g. actionSheet(['Edit', 'Delete'])");
+        return run('ui.actionSheet', () => u.actionSheet(items));
+      },
+      showLoading: (title) => run('ui.showLoading', () => u.showLoading(title)),
+      hideLoading: () => run('ui.hideLoading', () => u.hideLoading()),
+      /** WIT `set-navigation-bar-color(front, background)`. */
+      setNavigationBarColor: (frontColor, backgroundColor) =>
+        run('ui.setNavigationBarColor', () => u.setNavigationBarColor(frontColor, backgroundColor)),
+      /** WIT `pick-date(initial, start: option, end: option)`; the range as the web SDK takes it. */
+      pickDate(initial, range) {
+        if (range !== undefined && range !== null && typeof range !== 'object') {
+          throw new TypeError("range is { start?, end? }, e.g. pickDate('2026-03-01', { start: '2026-01-01' })");
+        }
+        const { start, end } = range ?? {};
+        return run('ui.pickDate', () => u.pickDate(initial, opt(start), opt(end)));
+      },
     }),
   device: (d) =>
     Object.freeze({
       info: () => run('device.info', () => d.info()),
       vibrate: (millis) => run('device.vibrate', () => d.vibrate(millis)),
+      /** The WIT `connection` enum's case: 'wifi', 'cellular', 'ethernet', 'none' or 'unknown'. */
+      networkType: () => run('device.networkType', () => d.networkType()),
+      battery() {
+        const b = run('device.battery', () => d.battery());
+        return { level: b.level, charging: b.charging };
+      },
+      setKeepScreenOn(keepOn) {
+        // A component's bool takes any value as truthy or falsy; 'false' would keep the screen on.
+        if (typeof keepOn !== 'boolean') throw new TypeError('keepOn is a boolean');
+        return run('device.setKeepScreenOn', () => d.setKeepScreenOn(keepOn));
+      },
+      /** WIT `system-description`. */
+      systemInfo() {
+        const s = run('device.systemInfo', () => d.systemInfo());
+        return { brand: s.brand, model: s.model, osVersion: s.osVersion, theme: s.theme, fontScale: s.fontScale };
+      },
     }),
   clipboard: (c) =>
     Object.freeze({
@@ -180,6 +242,33 @@ const wrappers = {
   share: (s) =>
     Object.freeze({
       share: (text, url) => run('share.share', () => s.share(text, url ?? undefined)),
+    }),
+  haptics: (h) =>
+    Object.freeze({
+      vibrateShort: (style) => {
+        oneOf('haptics.vibrateShort', 'style', style, IMPACT_STYLES);
+        return run('haptics.vibrateShort', () => h.vibrateShort(style));
+      },
+      vibrateLong: () => run('haptics.vibrateLong', () => h.vibrateLong()),
+      notify: (kind) => {
+        oneOf('haptics.notify', 'kind', kind, HAPTIC_NOTIFICATIONS);
+        return run('haptics.notify', () => h.notify(kind));
+      },
+      selectionChanged: () => run('haptics.selectionChanged', () => h.selectionChanged()),
+    }),
+  navigation: (n) =>
+    Object.freeze({
+      /** WIT `open-mini-program(app-id, path: option, extra-data: option)`; the target as the web SDK takes it. */
+      openMiniProgram(appId, target) {
+        if (target !== undefined && target !== null && typeof target !== 'object') {
+          throw new TypeError("target is { path?, extraData? }, e.g. openMiniProgram('com.acme.pay', { path: '/checkout' })");
+        }
+        const { path, extraData } = target ?? {};
+        return run('navigation.openMiniProgram', () => n.openMiniProgram(appId, opt(path), opt(extraData)));
+      },
+      openUrl: (url) => run('navigation.openUrl', () => n.openUrl(url)),
+      /** Closes this mini-program once the current launch or event returns. */
+      exit: () => run('navigation.exit', () => n.exit()),
     }),
   log: (l) => {
     const log = {
@@ -193,8 +282,8 @@ const wrappers = {
   },
 };
 
-/** Interfaces whose WIT world is not `<name>-app`. */
-const WORLD = { geolocation: 'geolocation-app', log: 'base' };
+/** Interfaces whose WIT world is not `<name>-app` (wit/worlds.wit has no haptics-app or navigation-app). */
+const WORLD = { geolocation: 'geolocation-app', log: 'base', haptics: 'mini-program', navigation: 'mini-program' };
 
 /**
  * The bridge over the imports you pass: `{storage, log, ...}`, each the namespace of

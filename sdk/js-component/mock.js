@@ -3,7 +3,9 @@
 // The web mock (web/bridge-mock) already holds the host's rules, grants, fixtures, the calls log
 // and replay of Bridge Inspector recordings; this module only gives it the shape of ComponentizeJS
 // imports: synchronous calls, `list<u8>` as Uint8Array, `u64` as BigInt, `option` as undefined,
-// and a `bridge-error` thrown as an Error whose `payload` is `{tag, val}`.
+// an enum as its case name (a TypeError for any other value), `bool` only as a boolean, `f32` at
+// f32 precision, and a
+// `bridge-error` thrown as an Error whose `payload` is `{tag, val}`.
 //
 //   import { createMockBridge } from 'mini-program-bridge-mock';
 //   import { componentImports } from '@miniapp/component-sdk/mock';
@@ -30,6 +32,23 @@ function componentError(e) {
 }
 
 const u64 = (v) => BigInt(v);
+/** An `f32` field: what a component receives (1.15 arrives as 1.149999976158142). */
+const f32 = (v) => Math.fround(v);
+
+/** ComponentizeJS lowers an enum from its case name only; anything else throws a TypeError. */
+function requireCase(name, v, cases) {
+  if (!cases.includes(v)) throw new TypeError(`${JSON.stringify(v)} is not one of the cases of ${name} (${cases.join(', ')})`);
+  return v;
+}
+
+/** An `option<string>` argument: a string or undefined (what the host's JSON calls absent). */
+function requireOption(name, v) {
+  if (v !== undefined && typeof v !== 'string') throw new TypeError(`${name} is an option<string>: pass a string or undefined`);
+  return v;
+}
+
+const IMPACT_STYLE = ['light', 'medium', 'heavy'];
+const HAPTIC_NOTIFICATION = ['success', 'warning', 'error'];
 
 function requireBigInt(name, v) {
   if (typeof v !== 'bigint') throw new TypeError(`${name} is a u64: pass a BigInt, as ComponentizeJS requires`);
@@ -114,11 +133,44 @@ export function componentImports(bridge, interfaces) {
       setTitle: (title) => {
         call('ui.setTitle', { title });
       },
+      actionSheet: (items) => call('ui.actionSheet', { items }),
+      showLoading: (title) => {
+        call('ui.showLoading', { title });
+      },
+      hideLoading: () => {
+        call('ui.hideLoading', {});
+      },
+      setNavigationBarColor: (front, background) => {
+        call('ui.setNavigationBarColor', { frontColor: front, backgroundColor: background });
+      },
+      pickDate(initial, start, end) {
+        const params = { initial };
+        if (requireOption('start', start) !== undefined) params.start = start;
+        if (requireOption('end', end) !== undefined) params.end = end;
+        return call('ui.pickDate', params);
+      },
     },
     device: {
-      info: () => call('device.info', {}),
+      info() {
+        const d = call('device.info', {});
+        return { ...d, screen: { ...d.screen, scale: f32(d.screen.scale) } };
+      },
       vibrate: (millis) => {
         call('device.vibrate', { millis });
+      },
+      // The host's `networkType` names are the WIT `connection` cases.
+      networkType: () => call('device.networkType', {}),
+      battery() {
+        const b = call('device.battery', {});
+        return { level: b.level, charging: b.charging };
+      },
+      setKeepScreenOn(keepOn) {
+        if (typeof keepOn !== 'boolean') throw new TypeError('keep-on is a bool: pass true or false');
+        call('device.setKeepScreenOn', { keepOn });
+      },
+      systemInfo() {
+        const s = call('device.systemInfo', {});
+        return { brand: s.brand, model: s.model, osVersion: s.osVersion, theme: s.theme, fontScale: f32(s.fontScale) };
       },
     },
     clipboard: {
@@ -130,6 +182,34 @@ export function componentImports(bridge, interfaces) {
     share: {
       share: (text, url) => {
         call('share.share', url === undefined ? { text } : { text, url });
+      },
+    },
+    haptics: {
+      vibrateShort: (style) => {
+        call('haptics.vibrateShort', { style: requireCase('impact-style', style, IMPACT_STYLE) });
+      },
+      vibrateLong: () => {
+        call('haptics.vibrateLong', {});
+      },
+      notify: (kind) => {
+        call('haptics.notify', { kind: requireCase('haptic-notification', kind, HAPTIC_NOTIFICATION) });
+      },
+      selectionChanged: () => {
+        call('haptics.selectionChanged', {});
+      },
+    },
+    navigation: {
+      openMiniProgram(appId, path, extraData) {
+        const params = { appId };
+        if (requireOption('path', path) !== undefined) params.path = path;
+        if (requireOption('extra-data', extraData) !== undefined) params.extraData = extraData;
+        call('navigation.openMiniProgram', params);
+      },
+      openUrl: (url) => {
+        call('navigation.openUrl', { url });
+      },
+      exit: () => {
+        call('navigation.exit', {});
       },
     },
     log: {

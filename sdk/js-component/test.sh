@@ -10,8 +10,8 @@ if [ ! -e "$web/node_modules/@miniapp/bridge/package.json" ]; then
 fi
 cd "$here"
 node --test
-echo "== tsc --noEmit (index.d.ts, mock.d.ts)"
-"$web/node_modules/.bin/tsc" --noEmit --strict --module nodenext --target es2022 index.d.ts mock.d.ts
+echo "== tsc --noEmit (index.d.ts, mock.d.ts, test-types/usage.ts)"
+"$web/node_modules/.bin/tsc" --noEmit --strict --module nodenext --target es2022 index.d.ts mock.d.ts test-types/usage.ts
 echo "== npm pack --dry-run"
 npm pack --dry-run --json >"$here/.pack.json"
 for f in index.js index.d.ts mock.js mock.d.ts README.md LICENSE; do

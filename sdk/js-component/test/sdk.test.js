@@ -111,6 +111,9 @@ test('an interface that was not passed throws, naming the import and the world',
   const bridge = mockBridge(createMockBridge(), ['storage', 'log']);
   assert.throws(() => bridge.payment, /miniapp:bridge\/payment@0\.1\.0.*payment-app/);
   assert.throws(() => bridge.geolocation, /geolocation-app/);
+  // wit/worlds.wit has no haptics-app or navigation-app: the message names a world that has them.
+  assert.throws(() => bridge.haptics, /miniapp:bridge\/haptics@0\.1\.0.*mini-program\b/);
+  assert.throws(() => bridge.navigation, /miniapp:bridge\/navigation@0\.1\.0.*mini-program\b/);
   assert.throws(() => createBridge({ network: {} }), /unknown bridge interface/);
 });
 
@@ -152,4 +155,243 @@ test('the SDK over hand-made imports: a bridge-error payload becomes a BridgeErr
   }
   assert.deepEqual([error.code, error.message, error.method], ['UNAVAILABLE', 'disk asleep', 'storage.get']);
   assert.throws(() => bridge.storage.get('other'), RangeError);
+});
+
+// --- the methods added with haptics and navigation --------------------------------------------
+
+const error = (f) => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  assert.fail('no error thrown');
+};
+
+test('haptics: each effect played, a bad style or kind a TypeError, denied without the permission, UNAVAILABLE without an engine', () => {
+  const web = createMockBridge({ permissions: ['haptics'] });
+  const { haptics } = mockBridge(web, ['haptics', 'log']);
+  haptics.vibrateShort('heavy');
+  haptics.vibrateLong();
+  haptics.notify('warning');
+  haptics.selectionChanged();
+  assert.deepEqual(web.state.haptics, [
+    { effect: 'short', style: 'heavy' },
+    { effect: 'long' },
+    { effect: 'notification', kind: 'warning' },
+    { effect: 'selection' },
+  ]);
+  // A WIT enum takes only its case names; the SDK says so before anything reaches the bridge.
+  assert.throws(() => haptics.vibrateShort('strong'), { name: 'TypeError', message: /light, medium, heavy/ });
+  assert.throws(() => haptics.notify('info'), { name: 'TypeError', message: /success, warning, error/ });
+  assert.equal(web.calls.length, 4);
+  // The mock's imports reject it too, as a component's would.
+  assert.throws(() => componentImports(web).haptics.vibrateShort('Heavy'), { name: 'TypeError', message: /impact-style/ });
+  assert.throws(() => componentImports(web).haptics.notify(undefined), { name: 'TypeError', message: /haptic-notification/ });
+
+  const denied = createMockBridge({ permissions: ['device'] });
+  const e = error(() => mockBridge(denied).haptics.vibrateShort('light'));
+  assert.deepEqual([e.code, e.method], ['PERMISSION_DENIED', 'haptics.vibrateShort']);
+  assert.equal(code(() => mockBridge(denied).haptics.selectionChanged()), 'PERMISSION_DENIED');
+  assert.deepEqual(denied.state.haptics, []);
+
+  const noEngine = createMockBridge({ permissions: ['haptics'], fixtures: { haptics: 'unavailable' } });
+  const u = error(() => mockBridge(noEngine).haptics.notify('success'));
+  assert.deepEqual([u.code, u.method], ['UNAVAILABLE', 'haptics.notify']);
+  assert.match(u.message, /haptic/);
+});
+
+test('device: network type, battery, keep-screen-on and system info; keepOn must be a boolean; denied without the permission', () => {
+  const systemInfo = { brand: 'Google', model: 'Pixel 8', osVersion: '14', theme: 'dark', fontScale: 1.15 };
+  const web = createMockBridge({ permissions: ['device'], fixtures: { networkType: 'cellular', battery: { level: 42, charging: true }, systemInfo } });
+  const { device } = mockBridge(web, ['device', 'log']);
+  assert.equal(device.networkType(), 'cellular');
+  assert.deepEqual(device.battery(), { level: 42, charging: true });
+  // font-scale is an f32: the component gets 1.15 at f32 precision, and so does the mock.
+  assert.deepEqual(device.systemInfo(), { ...systemInfo, fontScale: Math.fround(1.15) });
+  assert.notEqual(Math.fround(1.15), 1.15);
+  assert.equal(device.setKeepScreenOn(true), undefined);
+  assert.equal(web.state.keepScreenOn, true);
+  device.setKeepScreenOn(false);
+  assert.equal(web.state.keepScreenOn, false);
+  // A component's bool would take 'false' as true; the SDK refuses anything but a boolean.
+  assert.throws(() => device.setKeepScreenOn('false'), { name: 'TypeError', message: /keepOn/ });
+  assert.throws(() => componentImports(web).device.setKeepScreenOn(1), { name: 'TypeError', message: /bool/ });
+  assert.equal(web.state.keepScreenOn, false);
+  assert.deepEqual(web.calls.map((c) => c.method).slice(-2), ['device.setKeepScreenOn', 'device.setKeepScreenOn']);
+
+  const noBattery = mockBridge(createMockBridge({ permissions: ['device'], fixtures: { battery: 'unavailable' } }));
+  assert.equal(code(() => noBattery.device.battery()), 'UNAVAILABLE');
+
+  const denied = createMockBridge({ permissions: ['haptics'] });
+  const b = mockBridge(denied);
+  const e = error(() => b.device.setKeepScreenOn(true));
+  assert.deepEqual([e.code, e.method], ['PERMISSION_DENIED', 'device.setKeepScreenOn']);
+  assert.equal(code(() => b.device.networkType()), 'PERMISSION_DENIED');
+  assert.equal(code(() => b.device.systemInfo()), 'PERMISSION_DENIED');
+  assert.equal(denied.state.keepScreenOn, false);
+});
+
+test('ui: action sheet, loading, bar colour and date picker; bad input is INVALID_ARGUMENT; denied without the permission', () => {
+  const web = createMockBridge({ permissions: ['ui'], fixtures: { actionSheet: [2, 'cancel'], date: ['2026-03-05'] } });
+  const { ui } = mockBridge(web, ['ui', 'log']);
+  assert.equal(ui.actionSheet(['Edit', 'Move', 'Delete']), 2);
+  assert.equal(code(() => ui.actionSheet(['Edit'])), 'CANCELLED');
+  ui.showLoading('Saving');
+  assert.equal(web.state.loading, 'Saving');
+  ui.hideLoading();
+  assert.equal(web.state.loading, null);
+  ui.setNavigationBarColor('#ffffff', '#1a2b3c');
+  assert.deepEqual(web.state.barColors, [{ frontColor: '#ffffff', backgroundColor: '#1a2b3c' }]);
+  assert.equal(ui.pickDate('2026-03-01', { start: '2026-01-01', end: '2026-12-31' }), '2026-03-05');
+  assert.equal(ui.pickDate('2026-03-01'), '2026-03-01');
+  assert.equal(ui.pickDate('2026-03-01', { start: null, end: '2026-03-31' }), '2026-03-01');
+  assert.deepEqual(
+    web.state.datePickers.map(({ start, end }) => [start, end]),
+    [['2026-01-01', '2026-12-31'], [null, null], [null, '2026-03-31']],
+  );
+
+  const bad = error(() => ui.actionSheet([]));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'ui.actionSheet']);
+  assert.match(bad.message, /1 to 6/);
+  assert.equal(code(() => ui.actionSheet(['1', '2', '3', '4', '5', '6', '7'])), 'INVALID_ARGUMENT');
+  assert.equal(code(() => ui.showLoading('')), 'INVALID_ARGUMENT');
+  assert.equal(code(() => ui.setNavigationBarColor('#fff', '#1a2b3c')), 'INVALID_ARGUMENT');
+  assert.equal(code(() => ui.pickDate('2026-02-30')), 'INVALID_ARGUMENT');
+  assert.equal(code(() => ui.pickDate('2026-03-01', { start: '2026-04-01' })), 'INVALID_ARGUMENT');
+  // The WIT's positional start/end is not the SDK's signature: a string range is refused, not ignored.
+  assert.throws(() => ui.pickDate('2026-03-01', '2026-01-01'), TypeError);
+  assert.throws(() => ui.actionSheet('Edit'), TypeError);
+  assert.equal(web.state.actionSheets.length, 2);
+
+  const denied = createMockBridge({ permissions: ['device'] });
+  const b = mockBridge(denied);
+  const e = error(() => b.ui.pickDate('2026-03-01'));
+  assert.deepEqual([e.code, e.method], ['PERMISSION_DENIED', 'ui.pickDate']);
+  assert.equal(code(() => b.ui.actionSheet(['Edit'])), 'PERMISSION_DENIED');
+  assert.equal(code(() => b.ui.showLoading('Saving')), 'PERMISSION_DENIED');
+  assert.deepEqual([denied.state.actionSheets, denied.state.datePickers, denied.state.loading], [[], [], null]);
+});
+
+test('navigation: open a mini-program or a URL once the user agrees, exit; bad targets rejected; denied without the permission', () => {
+  const web = createMockBridge({ permissions: ['navigation'], fixtures: { knownApps: ['com.acme.pay'], leave: ['agree', 'agree', 'decline'] } });
+  const { navigation } = mockBridge(web, ['navigation', 'log']);
+  navigation.openMiniProgram('com.acme.pay', { path: '/checkout', extraData: '{"order":7}' });
+  navigation.openMiniProgram('com.acme.pay');
+  assert.equal(code(() => navigation.openUrl('https://acme.example/terms')), 'CANCELLED');
+  navigation.openUrl('https://acme.example/terms'); // the fixture's queue is empty: agree
+  navigation.exit();
+  assert.deepEqual(web.state.opened, [
+    { appId: 'com.acme.pay', path: '/checkout', extraData: '{"order":7}' },
+    { appId: 'com.acme.pay', path: null, extraData: null },
+    { url: 'https://acme.example/terms' },
+    { exit: true },
+  ]);
+
+  const bad = error(() => navigation.openUrl('ftp://acme.example/file'));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'navigation.openUrl']);
+  assert.equal(code(() => navigation.openMiniProgram(web.appId)), 'INVALID_ARGUMENT');
+  assert.equal(code(() => navigation.openMiniProgram('com.acme.pay', { path: 'checkout' })), 'INVALID_ARGUMENT');
+  assert.equal(code(() => navigation.openMiniProgram('com.acme.unknown')), 'NOT_FOUND');
+  assert.throws(() => navigation.openMiniProgram('com.acme.pay', '/checkout'), TypeError);
+  assert.equal(web.state.opened.length, 4);
+
+  const denied = createMockBridge({ permissions: ['ui'], fixtures: { knownApps: ['com.acme.pay'] } });
+  const b = mockBridge(denied);
+  const e = error(() => b.navigation.openMiniProgram('com.acme.pay'));
+  assert.deepEqual([e.code, e.method], ['PERMISSION_DENIED', 'navigation.openMiniProgram']);
+  assert.equal(code(() => b.navigation.openUrl('https://acme.example')), 'PERMISSION_DENIED');
+  assert.equal(code(() => b.navigation.exit()), 'PERMISSION_DENIED');
+  assert.deepEqual(denied.state.opened, []);
+});
+
+test('the new methods over stand-in imports: positional options as undefined, enums and records as ComponentizeJS gives them, each bridge-error variant', () => {
+  const seen = [];
+  const record = (name, answer) => (...args) => {
+    seen.push([name, ...args]);
+    return typeof answer === 'function' ? answer(...args) : answer;
+  };
+  const fails = (payload) => () => {
+    throw Object.assign(new Error(`${JSON.stringify(payload)} (see error.payload)`), { payload });
+  };
+  const fontScale = Math.fround(1.15); // an f32
+  const bridge = createBridge({
+    ui: {
+      actionSheet: record('actionSheet', 1),
+      showLoading: record('showLoading', undefined),
+      hideLoading: fails({ tag: 'unavailable', val: 'no overlay' }),
+      setNavigationBarColor: record('setNavigationBarColor', undefined),
+      pickDate: record('pickDate', (initial) => {
+        if (initial === '2026-02-30') fails({ tag: 'invalid-argument', val: 'initial is not a calendar date' })();
+        return '2026-03-02';
+      }),
+    },
+    device: {
+      networkType: () => 'none',
+      battery: () => ({ level: 7, charging: false }),
+      setKeepScreenOn: record('setKeepScreenOn', undefined),
+      systemInfo: () => ({ brand: 'Google', model: 'Pixel 8', osVersion: '14', theme: 'dark', fontScale }),
+    },
+    haptics: {
+      vibrateShort: record('vibrateShort', undefined),
+      vibrateLong: fails({ tag: 'unavailable', val: 'no vibrator' }),
+      notify: fails({ tag: 'permission-denied' }),
+      selectionChanged: record('selectionChanged', undefined),
+    },
+    navigation: {
+      openMiniProgram: record('openMiniProgram', (appId) => {
+        if (appId === 'com.acme.gone') fails({ tag: 'not-found' })();
+      }),
+      openUrl: fails({ tag: 'cancelled' }),
+      exit: fails({ tag: 'internal', val: 'host shutting down' }),
+    },
+  });
+
+  assert.equal(bridge.ui.actionSheet(['a', 'b']), 1);
+  bridge.ui.showLoading('Saving');
+  bridge.ui.setNavigationBarColor('#000000', '#ffffff');
+  assert.equal(bridge.ui.pickDate('2026-03-01', { start: '2026-01-01', end: null }), '2026-03-02');
+  assert.equal(bridge.ui.pickDate('2026-03-01'), '2026-03-02');
+  bridge.device.setKeepScreenOn(false);
+  bridge.haptics.vibrateShort('medium');
+  bridge.haptics.selectionChanged();
+  bridge.navigation.openMiniProgram('com.acme.pay', { path: null, extraData: 'x' });
+  bridge.navigation.openMiniProgram('com.acme.pay', null);
+  assert.deepEqual(seen, [
+    ['actionSheet', ['a', 'b']],
+    ['showLoading', 'Saving'],
+    ['setNavigationBarColor', '#000000', '#ffffff'],
+    ['pickDate', '2026-03-01', '2026-01-01', undefined],
+    ['pickDate', '2026-03-01', undefined, undefined],
+    ['setKeepScreenOn', false],
+    ['vibrateShort', 'medium'],
+    ['selectionChanged'],
+    ['openMiniProgram', 'com.acme.pay', undefined, 'x'],
+    ['openMiniProgram', 'com.acme.pay', undefined, undefined],
+  ]);
+
+  assert.equal(bridge.device.networkType(), 'none');
+  assert.deepEqual(bridge.device.battery(), { level: 7, charging: false });
+  assert.deepEqual(bridge.device.systemInfo(), { brand: 'Google', model: 'Pixel 8', osVersion: '14', theme: 'dark', fontScale });
+
+  const failures = [
+    [() => bridge.ui.pickDate('2026-02-30'), 'INVALID_ARGUMENT', 'initial is not a calendar date', 'ui.pickDate'],
+    [() => bridge.ui.hideLoading(), 'UNAVAILABLE', 'no overlay', 'ui.hideLoading'],
+    [() => bridge.haptics.vibrateLong(), 'UNAVAILABLE', 'no vibrator', 'haptics.vibrateLong'],
+    [() => bridge.haptics.notify('error'), 'PERMISSION_DENIED', /^permission denied/, 'haptics.notify'],
+    [() => bridge.navigation.openMiniProgram('com.acme.gone'), 'NOT_FOUND', 'not found', 'navigation.openMiniProgram'],
+    [() => bridge.navigation.openUrl('https://acme.example'), 'CANCELLED', 'cancelled by the user', 'navigation.openUrl'],
+    [() => bridge.navigation.exit(), 'INTERNAL', 'host shutting down', 'navigation.exit'],
+  ];
+  for (const [f, wantCode, wantMessage, wantMethod] of failures) {
+    const e = error(f);
+    assert.ok(e instanceof BridgeError, `${wantMethod}: ${e}`);
+    assert.equal(e.code, wantCode, wantMethod);
+    assert.equal(e.method, wantMethod);
+    if (wantMessage instanceof RegExp) assert.match(e.message, wantMessage);
+    else assert.equal(e.message, wantMessage);
+  }
+  // Bad enum input never reaches the import.
+  assert.throws(() => bridge.haptics.vibrateShort('soft'), TypeError);
+  assert.equal(seen.filter(([name]) => name === 'vibrateShort').length, 1);
 });
