@@ -43,8 +43,10 @@ def test_install_run_consent_payment_inspector(home, root_pem):
 
     app = host.install(fixture_bytes("probe.zip"))
     assert (app.id, app.version) == (PROBE, "1.0.0")
+    # The probe asks for every permission the host knows (see ffi/examples/fixtures.rs).
     assert set(app.permissions) == {
-        "storage", "auth", "payment", "location", "ui", "device", "clipboard", "share"}
+        "storage", "auth", "payment", "location", "ui", "device", "clipboard", "share",
+        "haptics", "navigation"}
     assert [a.id for a in host.list()] == [PROBE]
 
     pay = {"orderId": "o-1", "amountMinor": 1500, "currency": "EUR", "description": "fee"}
