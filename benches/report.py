@@ -402,6 +402,20 @@ for label, group in (("warm start + on-launch(\"noop\")", "profile_warm_start"),
 out("")
 
 
+TEMPLATES_WHY = """\
+What makes the Python and JavaScript apps slower, and what would cut it: each component carries its
+language's runtime (CPython, or SpiderMonkey in StarlingMonkey), so it is megabytes where the Rust
+app is tens of kilobytes. **Install** is dominated by Cranelift compiling that whole interpreter;
+on iOS and in host bundles it happens at build time (`miniapp bundle`), not on the phone, and a
+host could share one precompiled interpreter between apps if the toolchains split it from the app
+code (not possible with these toolchains today). **Launch** maps a larger artifact and instantiates
+a snapshot of the interpreter's initialised heap (componentize-py and ComponentizeJS pre-initialise
+with Wizer): several MB of linear memory to set up per instance, which copy-on-write memory images
+(wasmtime's `memory_init_cow`, its default, which miniapp leaves on) keep cheap, but not free. Smaller
+components (componentize-py without unused stdlib modules; ComponentizeJS with `--disable` for
+every unused feature, as the template does for http and fetch-event) cut both."""
+
+
 def load_json(name):
     try:
         with open(os.path.join(MAIN, name)) as f:
@@ -477,6 +491,30 @@ if pyinst:
         f"peak RSS of the install process {'not measured' if peak is None else f'{peak / 1024:.0f} MiB'}; "
         f"peak RSS of one `miniapp run` {'not measured' if run_peak is None else f'{run_peak / 1024:.0f} MiB'}.")
     out("")
+
+tpl = load_json("templates.json")
+out("## Templates: the projects `miniapp new` makes")
+out("")
+out("`benches/templates.sh`: each template generated with its default permission (`storage`), built by its")
+out("README's command, packed and installed by the README's host commands (release `miniapp`), then")
+out("`hyperfine -N` of `miniapp run` (a fresh process per run) and, in one process")
+out("(`benches/src/bin/process.rs launches`), the first launch (artifact read from disk) and the median")
+out("of 50 warm launches, each launch + `on-launch` (which reads and writes one storage key).")
+out("")
+if not tpl:
+    out("Not measured in this run (`bash benches/templates.sh` writes `target/criterion/templates.json`).")
+else:
+    names = {"rust": "Rust (cargo)", "python": "Python (componentize-py)", "js": "JavaScript (ComponentizeJS)"}
+    out("| template | component | build | install (of which compile) | whole process `miniapp run`, median | first launch in process | warm launch, median |")
+    out("|---|---|---|---|---|---|---|")
+    for r in tpl:
+        i, l = r["install"], r["launches"]
+        out(f"| {names.get(r['lang'], r['lang'])} | {r['componentBytes'] / 1e6:.2f} MB | {r['buildMs'] / 1e3:.1f} s "
+            f"| {i['totalMs'] / 1e3:.2f} s ({i['compileMs'] / 1e3:.2f} s) | {r['processMedianS'] * 1e3:.1f} ms "
+            f"| {l['firstMs']:.1f} ms | {l['warmMedianMs']:.2f} ms |")
+    out("")
+out(TEMPLATES_WHY)
+out("")
 
 out("## Resident memory")
 out("")

@@ -75,6 +75,14 @@ if [ ${#extra[@]} -gt 0 ]; then
 fi
 cp "$proc"/setup.json "$proc"/*-kib.txt "$root/target/criterion/" 2>/dev/null || true
 
+echo "== the templates of \`miniapp new\` (benches/templates.sh)"
+if command -v componentize-py >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    bash benches/templates.sh
+else
+    echo "componentize-py or npm missing: templates not measured (bash test.sh installs them)"
+    rm -f "$root/target/criterion/templates.json"
+fi
+
 total=$(( $(now) - start ))
 python3 benches/report.py "$root" "$root/BENCHMARKING.md" "$total" "$peers_build" "$main_build"
 echo "== wrote BENCHMARKING.md in $total s"

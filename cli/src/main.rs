@@ -111,6 +111,9 @@ enum Command {
     /// Run the whole flow on a local demo home: keys, partner, pack, verify, install, launch,
     /// inspector, denied call, token, storage, timings, and a tampered package refused.
     Demo(commands::demo::Args),
+    /// Start a mini-program project (Rust, Python, JavaScript or web) that builds, packs and
+    /// runs: its README has the commands.
+    New(commands::new::Args),
     /// Generate an RSA key pair: PREFIX.key (PKCS#8 PEM, keep secret) and PREFIX.pub (SPKI PEM).
     Keygen(commands::keygen::Args),
     /// Partner records: the marketplace signs who may publish what.
@@ -181,6 +184,7 @@ fn main() -> ExitCode {
     let json = cli_wants_json(&cli.command);
     let result = match cli.command {
         Command::Demo(a) => commands::demo::run(a),
+        Command::New(a) => commands::new::run(a),
         Command::Keygen(a) => commands::keygen::run(a),
         Command::Partner(c) => commands::partner::run(c),
         Command::Pack(a) => commands::pack::run(a),

@@ -60,8 +60,9 @@ where
     result
 }
 
-/// [`bridge_call`] for a host service that never waits (storage, log): linked as a plain host
-/// function, so the guest's call costs no future, no box and no poll.
+/// [`bridge_call`] for a host service that never waits for the user or the network (storage,
+/// log): linked as a plain host function, so the guest's call costs no future, no box and no
+/// poll. Its time is still the host's, not the guest's CPU budget.
 pub(crate) fn bridge_call_sync<T, P>(
     ctx: &AppContext,
     method: Method,
@@ -74,7 +75,15 @@ where
     P: Serialize,
 {
     let span = CallSpan::open(ctx, method.name(), params);
-    let result = admit(ctx, method, linked_granted).and_then(|()| call());
+    let result = admit(ctx, method, linked_granted).and_then(|()| {
+        // Host work is not the guest's CPU either: a durable storage write waits for the disk
+        // (fsync), which took seconds on a busy machine and stopped a guest for it.
+        let working = Instant::now();
+        let result = call();
+        ctx.host_wait_us
+            .fetch_add(working.elapsed().as_micros() as u64, Ordering::Relaxed);
+        result
+    });
     span.close(ctx, method, &result);
     result
 }

@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +48,12 @@ before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'miniapp-e2e-'));
   // A copy, so the live-reload test can edit it.
   fs.cpSync(path.join(root, 'examples/shop-web'), path.join(tmp, 'shop-web'), { recursive: true });
+  // A project from the web template, as a partner starts one (`miniapp new`).
+  const made = spawnSync(binary, ['new', 'hello-web', '--lang', 'web', '--permissions', 'storage',
+    '--id', 'com.example.hello-web'], { cwd: tmp, encoding: 'utf8' });
+  assert.equal(made.status, 0, `miniapp new failed: ${made.stderr}`);
   server = spawn(binary, ['dev', path.join(tmp, 'shop-web'), path.join(here, 'fixtures/notes'),
+    path.join(tmp, 'hello-web/app'),
     '--port', '0', '--data', path.join(tmp, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.on('data', (d) => { serverOutput += d; });
   server.stderr.on('data', (d) => { serverOutput += d; });
@@ -66,6 +71,18 @@ after(async () => {
   await context?.close();
   server?.kill();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the page `miniapp new --lang web` makes runs: it counts its launches in bridge storage', async () => {
+  const page = await openApp('com.example.hello-web', 'app');
+  assert.deepEqual(await page.evaluate(() => window.app.answer), { hello: 'world', language: 'web', launches: 1 });
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready' && !!window.app);
+  assert.deepEqual(JSON.parse(await page.locator('#greeting').textContent()), { hello: 'world', language: 'web', launches: 2 });
+  // It declares only storage: anything else is denied by the host.
+  const denied = await page.evaluate(() => window.app.bridge.ui.toast('hi').then(() => 'answered', (e) => e.code));
+  assert.equal(denied, 'PERMISSION_DENIED');
+  await page.close();
 });
 
 test('the shop page loads over its own origin and storage.set/get round-trips', async () => {

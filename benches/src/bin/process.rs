@@ -7,6 +7,9 @@
 //!                                               (and each extra component, all permissions), and
 //!                                               DIR/raw-bench.cwasm for the raw host
 //!   process raw ARTIFACT PARAMS                 the raw host: prints on-launch's answer
+//!   process launches HOME ID PARAMS N            in one process: the first launch (artifact
+//!                                               loaded from disk) and N more (warm), each
+//!                                               launch + on-launch; prints JSON in ms
 #![deny(unsafe_code)]
 
 use std::path::{Path, PathBuf};
@@ -87,14 +90,49 @@ fn raw(artifact: &Path, params: &str) {
     println!("{answer:?}");
 }
 
+fn launches(home: &Path, id: &str, params: &str, n: usize) {
+    let rt = Runtime::new(home, RuntimeConfig::new(HostServices::development())).unwrap();
+    let id = miniapp_package::AppId::parse(id).unwrap();
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut ms = Vec::with_capacity(n + 1);
+    for _ in 0..=n {
+        let start = std::time::Instant::now();
+        tokio.block_on(async {
+            let mut instance = rt
+                .launch(&id, miniapp_runtime::LaunchOptions::default())
+                .await
+                .unwrap();
+            instance.on_launch(params).await.unwrap();
+        });
+        ms.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let mut warm = ms[1..].to_vec();
+    warm.sort_by(f64::total_cmp);
+    let median = warm.get(warm.len() / 2).copied();
+    println!(
+        "{}",
+        serde_json::json!({"firstMs": ms[0], "warmMedianMs": median, "warmRuns": n})
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("setup") if args.len() >= 2 => setup(&PathBuf::from(&args[1]), &args[2..]),
         Some("raw") if args.len() == 3 => raw(Path::new(&args[1]), &args[2]),
+        Some("launches") if args.len() == 5 => launches(
+            Path::new(&args[1]),
+            &args[2],
+            &args[3],
+            args[4].parse().expect("N is a count"),
+        ),
         _ => {
             eprintln!(
-                "usage: process setup DIR [ID=COMPONENT.wasm ...] | process raw ARTIFACT PARAMS"
+                "usage: process setup DIR [ID=COMPONENT.wasm ...] | process raw ARTIFACT PARAMS \
+                 | process launches HOME ID PARAMS N"
             );
             std::process::exit(2);
         }

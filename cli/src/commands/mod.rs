@@ -8,6 +8,7 @@ pub mod install;
 pub mod keygen;
 pub mod list;
 pub mod methods;
+pub mod new;
 pub mod pack;
 pub mod partner;
 pub mod publish;
