@@ -404,8 +404,8 @@ out("")
 
 TEMPLATES_WHY = """\
 What makes the Python and JavaScript apps slower, and what would cut it: each component carries its
-language's runtime (CPython, or SpiderMonkey in StarlingMonkey), so it is megabytes where the Rust
-app is tens of kilobytes. **Install** is dominated by Cranelift compiling that whole interpreter;
+language's runtime (CPython, or SpiderMonkey in StarlingMonkey), so it is 12 to 19 MB where the
+Rust app is about 0.2 MB. **Install** is dominated by Cranelift compiling that whole interpreter;
 on iOS and in host bundles it happens at build time (`miniapp bundle`), not on the phone, and a
 host could share one precompiled interpreter between apps if the toolchains split it from the app
 code (not possible with these toolchains today). **Launch** maps a larger artifact and instantiates

@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export CARGO_INCREMENTAL=0
-cargo build --release --locked -p miniapp -p miniapp-benches --bin process </dev/null
+cargo build --release --locked -p miniapp -p miniapp-benches --bin miniapp --bin process </dev/null
 bin="$root/target/release"
 out="$root/target/templates-bench"
 rm -rf "$out" && mkdir -p "$out" "$root/target/criterion"
@@ -44,7 +44,7 @@ for lang in rust python js; do
   install_json=$(sed -nE 's/.*precompile: ([0-9.]+) ms \(compile ([0-9.]+) ms\).*/{"totalMs": \1, "compileMs": \2}/p' "$project/host.out")
   [ -n "$install_json" ] || { cat "$project/host.out"; echo "no install figures" >&2; exit 1; }
   hyperfine -N --warmup 3 --runs 30 --export-json "$project/hyperfine.json" \
-    -n run "$bin/miniapp run $id --home $project/home --params {\"name\":\"bench\"}" </dev/null >/dev/null
+    -n run "$bin/miniapp run $id --home $project/home --params '{\"name\":\"bench\"}'" </dev/null >/dev/null
   launches=$("$bin/process" launches "$project/home" "$id" '{"name":"bench"}' 50 </dev/null)
   bytes=$(stat -c %s "$project/app/app.wasm")
   python3 - "$lang" "$bytes" "$build_ms" "$install_json" "$project/hyperfine.json" "$launches" >> "$results" <<'PY'

@@ -156,6 +156,9 @@ fn served_by_dev(project: &Path, id: &str) {
 /// declares exactly what was asked.
 fn component_template(lang: &str, language: &str) {
     let tmp = tempfile::tempdir().unwrap();
+    // Inside another Cargo workspace's directory, as a partner's monorepo may be: the Rust
+    // project still builds on its own.
+    std::fs::write(tmp.path().join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
     let id = format!("com.example.hello-{lang}");
     let project = new(tmp.path(), &format!("hello-{lang}"), lang, &["--id", &id]);
     let manifest: Value =
