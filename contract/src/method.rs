@@ -22,12 +22,13 @@ pub enum Interface {
     Share,
     Haptics,
     Navigation,
+    Settings,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 11] = [
+    pub const ALL: [Interface; 12] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -38,6 +39,7 @@ impl Interface {
         Interface::Share,
         Interface::Haptics,
         Interface::Navigation,
+        Interface::Settings,
         Interface::Log,
     ];
 
@@ -54,11 +56,13 @@ impl Interface {
             Interface::Share => "share",
             Interface::Haptics => "haptics",
             Interface::Navigation => "navigation",
+            Interface::Settings => "settings",
             Interface::Log => "log",
         }
     }
 
-    /// The permission that grants it; `None` for `log`, which every app may use.
+    /// The permission that grants it; `None` for `log` and `settings`, which every app may use
+    /// (`settings` only reports and asks about the app's own declared permissions).
     pub const fn permission(self) -> Option<Permission> {
         Some(match self {
             Interface::Storage => Permission::Storage,
@@ -71,7 +75,7 @@ impl Interface {
             Interface::Share => Permission::Share,
             Interface::Haptics => Permission::Haptics,
             Interface::Navigation => Permission::Navigation,
-            Interface::Log => return None,
+            Interface::Settings | Interface::Log => return None,
         })
     }
 
@@ -183,6 +187,11 @@ methods! {
         "{ appId: string; path?: string | null; extraData?: string | null }" -> "null";
     NavigationOpenUrl => "navigation.openUrl", Navigation, "{ url: string }" -> "null";
     NavigationExit => "navigation.exit", Navigation, "Record<string, never>" -> "null";
+    SettingsPermissions => "settings.permissions", Settings,
+        "Record<string, never>" -> "PermissionStatus[]";
+    SettingsRequest => "settings.request", Settings, "{ permission: Permission }" -> "PermissionStatus";
+    SettingsOpenHostSettings => "settings.openHostSettings", Settings,
+        "Record<string, never>" -> "null";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 
@@ -225,6 +234,7 @@ mod tests {
             }
         }
         assert_eq!(Interface::Log.permission(), None);
+        assert_eq!(Interface::Settings.permission(), None);
         assert_eq!(
             Interface::Geolocation.wit_name(),
             "miniapp:bridge/geolocation"

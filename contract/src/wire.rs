@@ -178,6 +178,29 @@ pub enum HapticNotification {
     Error,
 }
 
+/// Where one of the app's declared permissions stands (`settings.permissions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PermissionState {
+    /// Granted: not sensitive, or the user said yes.
+    Granted,
+    /// The user said no, or the host's policy withholds it.
+    Denied,
+    /// Sensitive and the user was not asked yet (the host forgot the last answer).
+    NotAsked,
+}
+
+/// One declared permission and where it stands (`settings.permissions`, `settings.request`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionStatus {
+    pub permission: crate::Permission,
+    pub state: PermissionState,
+    /// Whether this running instance may use it now. Grants are fixed at launch, so a
+    /// permission granted by `settings.request` is active from the next launch.
+    pub active: bool,
+}
+
 /// Severity of a log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -223,6 +246,7 @@ pub const TS_ALIASES: &[(&str, &str)] = &[
         "'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown'",
     ),
     ("Theme", "'light' | 'dark'"),
+    ("PermissionState", "'granted' | 'denied' | 'notAsked'"),
 ];
 
 /// The TypeScript declarations of the value types, emitted into `protocol.d.ts`.
@@ -324,6 +348,18 @@ pub const TS_TYPES: &[TsType] = &[
             ),
         ],
     },
+    TsType {
+        name: "PermissionStatus",
+        fields: &[
+            ("permission", "Permission", ""),
+            ("state", "PermissionState", ""),
+            (
+                "active",
+                "boolean",
+                "Usable by this instance now; grants are fixed at launch, so a permission granted by `settings.request` is active from the next launch.",
+            ),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -380,6 +416,11 @@ mod tests {
                 theme: Theme::Dark,
                 font_scale: 1.0
             }),
+            json!(PermissionStatus {
+                permission: crate::Permission::Location,
+                state: PermissionState::NotAsked,
+                active: false
+            }),
         ];
         assert_eq!(samples.len(), TS_TYPES.len());
         for (sample, ts) in samples.iter().zip(TS_TYPES) {
@@ -421,6 +462,12 @@ mod tests {
         assert_eq!(
             alias("Theme"),
             union(themes.iter().map(|t| json!(t)).collect())
+        );
+        use PermissionState as P;
+        let states = [P::Granted, P::Denied, P::NotAsked];
+        assert_eq!(
+            alias("PermissionState"),
+            union(states.iter().map(|s| json!(s)).collect())
         );
     }
 

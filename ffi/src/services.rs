@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, clipboard, consent, device, geolocation, haptics, navigation, payment, share, ui,
+    auth, clipboard, consent, device, geolocation, haptics, navigation, payment, settings, share,
+    ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -624,6 +625,17 @@ impl navigation::NavigationService for NoNavigation {
     }
 }
 
+struct NoSettingsPage;
+
+#[async_trait]
+impl settings::SettingsService for NoSettingsPage {
+    async fn open_host_settings(&self, _app: &AppId) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host has no settings page for mini-programs".into(),
+        ))
+    }
+}
+
 struct NobodySignedIn;
 
 impl auth::IdentityService for NobodySignedIn {
@@ -693,6 +705,9 @@ impl HostServices {
             haptics: Arc::new(haptics::RecordingHaptics::without_vibrator()),
             // No foreign navigation trait yet: UNAVAILABLE, nothing opens.
             navigation: Arc::new(NoNavigation),
+            // No foreign settings-page trait yet: UNAVAILABLE (settings.permissions and
+            // settings.request work: they read and ask through the runtime and `consent`).
+            settings: Arc::new(NoSettingsPage),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

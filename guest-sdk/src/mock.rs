@@ -53,6 +53,7 @@ use serde_json::{Value, json};
 
 use crate::device::{BatteryInfo, NetworkType, SystemInfo, Theme};
 use crate::haptics::{HapticNotification, ImpactStyle};
+use crate::settings::{PermissionState, PermissionStatus};
 use crate::{
     DeviceInfo, Error, ErrorBody, Level, PaymentRequest, Permission, Position, Receipt, Screen,
     Token, Usage,
@@ -237,6 +238,15 @@ struct Config {
     battery: Option<BatteryInfo>,
     system: SystemInfo,
     share_cancels: bool,
+    /// Declared but not granted at this launch: the user said no (or, for a permission that
+    /// needs no consent, the host withholds it).
+    declined: BTreeSet<Permission>,
+    /// Declared, sensitive, and the user was not asked yet.
+    not_asked: BTreeSet<Permission>,
+    /// What the user answers when `settings::request` asks again.
+    request_answer: bool,
+    /// The host has a settings page for mini-programs.
+    settings_page: bool,
     /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
     known_apps: BTreeSet<String>,
     /// The user declines opening another mini-program or a web page.
@@ -269,6 +279,11 @@ struct World {
     shares: Vec<Shared>,
     haptics: Vec<Haptic>,
     opened: Vec<Opened>,
+    /// Answers given to `settings::request` (active from the next launch).
+    answers: BTreeMap<Permission, bool>,
+    /// Permissions `settings::request` asked the user about, in order.
+    asked_again: Vec<Permission>,
+    settings_opened: u32,
     logs: Vec<LogLine>,
 }
 
@@ -334,6 +349,10 @@ impl MockBridge {
                 font_scale: 1.0,
             },
             share_cancels: false,
+            declined: BTreeSet::new(),
+            not_asked: BTreeSet::new(),
+            request_answer: true,
+            settings_page: true,
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
@@ -461,6 +480,28 @@ impl MockBridge {
         self.configure(|s| s.config.navigation_declined = true)
     }
 
+    /// Declared but not granted at this launch: the user said no to these (a permission that
+    /// needs no consent here means the host's policy withholds it). `settings::permissions`
+    /// reports them `Denied`.
+    pub fn declined(self, permissions: &[Permission]) -> Self {
+        self.configure(|s| s.config.declined.extend(permissions.iter().copied()))
+    }
+
+    /// Declared sensitive permissions the user was not asked about yet (`NotAsked`).
+    pub fn not_asked(self, permissions: &[Permission]) -> Self {
+        self.configure(|s| s.config.not_asked.extend(permissions.iter().copied()))
+    }
+
+    /// The user says no when `settings::request` asks again (default yes).
+    pub fn declines_requests(self) -> Self {
+        self.configure(|s| s.config.request_answer = false)
+    }
+
+    /// The host has no settings page: `settings::open_host_settings` is `Unavailable`.
+    pub fn no_settings_page(self) -> Self {
+        self.configure(|s| s.config.settings_page = false)
+    }
+
     /// This mini-program's id (default `com.example.mock`): it may not open itself.
     pub fn app_id(self, id: &str) -> Self {
         let id = id.to_owned();
@@ -576,6 +617,16 @@ impl MockBridge {
     /// Vibrations, in milliseconds.
     pub fn vibrations(&self) -> Vec<u32> {
         self.state.borrow().world.vibrations.clone()
+    }
+
+    /// Permissions `settings::request` asked the user about, in order.
+    pub fn consent_requests(&self) -> Vec<Permission> {
+        self.state.borrow().world.asked_again.clone()
+    }
+
+    /// How many times the host's settings page was opened.
+    pub fn settings_opened(&self) -> u32 {
+        self.state.borrow().world.settings_opened
     }
 
     /// Mini-programs, web pages and exits, in order.
@@ -1174,6 +1225,63 @@ pub(crate) mod backend {
         )
     }
 
+    fn declared(config: &Config, p: Permission) -> bool {
+        config.grants.contains(&p) || config.declined.contains(&p) || config.not_asked.contains(&p)
+    }
+
+    /// Where a declared permission stands, as the host reports it.
+    fn permission_status(config: &Config, world: &World, p: Permission) -> PermissionStatus {
+        let state = match world.answers.get(&p) {
+            Some(true) => PermissionState::Granted,
+            Some(false) => PermissionState::Denied,
+            None if config.grants.contains(&p) => PermissionState::Granted,
+            None if config.not_asked.contains(&p) => PermissionState::NotAsked,
+            None => PermissionState::Denied,
+        };
+        PermissionStatus {
+            permission: p,
+            state,
+            active: config.grants.contains(&p),
+        }
+    }
+
+    pub(crate) fn settings_permissions() -> Result<Vec<PermissionStatus>, Error> {
+        call("settings.permissions", json!({}), |config, world| {
+            Ok(Permission::ALL
+                .into_iter()
+                .filter(|p| declared(config, *p))
+                .map(|p| permission_status(config, world, p))
+                .collect())
+        })
+    }
+
+    pub(crate) fn settings_request(permission: &str) -> Result<PermissionStatus, Error> {
+        let params = json!({ "permission": permission });
+        call("settings.request", params, |config, world| {
+            let p = Permission::from_name(permission)
+                .filter(|p| declared(config, *p))
+                .ok_or_else(|| invalid(format!("`{permission}` is not a declared permission")))?;
+            let current = permission_status(config, world, p);
+            let no_prompt = !p.is_sensitive() || world.asked_again.contains(&p);
+            if current.state == PermissionState::Granted || no_prompt {
+                return Ok(current);
+            }
+            world.asked_again.push(p);
+            world.answers.insert(p, config.request_answer);
+            Ok(permission_status(config, world, p))
+        })
+    }
+
+    pub(crate) fn settings_open_host_settings() -> Result<(), Error> {
+        call("settings.openHostSettings", json!({}), |config, world| {
+            if !config.settings_page {
+                return Err(Error::Unavailable("no settings page".into()));
+            }
+            world.settings_opened += 1;
+            Ok(())
+        })
+    }
+
     pub(crate) fn navigation_exit() -> Result<(), Error> {
         call("navigation.exit", json!({}), |_, world| {
             world.opened.push(Opened::Exit);
@@ -1644,6 +1752,58 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn settings_report_and_ask_again_once_for_the_next_launch() {
+        use crate::settings::{self, PermissionState as S};
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Storage])
+            .declined(&[Permission::Location, Permission::Ui])
+            .not_asked(&[Permission::Clipboard])
+            .install();
+        let states: Vec<(Permission, S, bool)> = settings::permissions()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.permission, s.state, s.active))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                (Permission::Storage, S::Granted, true),
+                (Permission::Location, S::Denied, false),
+                (Permission::Ui, S::Denied, false),
+                (Permission::Clipboard, S::NotAsked, false),
+            ]
+        );
+        let s = settings::request(Permission::Location).unwrap();
+        assert_eq!((s.state, s.active), (S::Granted, false));
+        // `ui` needs no consent: withheld by the host, nobody is asked.
+        assert_eq!(settings::request(Permission::Ui).unwrap().state, S::Denied);
+        assert!(matches!(
+            settings::request(Permission::Payment),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(bridge.consent_requests(), [Permission::Location]);
+        settings::open_host_settings().unwrap();
+        assert_eq!(bridge.settings_opened(), 1);
+
+        let bridge = MockBridge::new()
+            .declined(&[Permission::Location])
+            .declines_requests()
+            .no_settings_page()
+            .install();
+        for _ in 0..2 {
+            assert_eq!(
+                settings::request(Permission::Location).unwrap().state,
+                S::Denied
+            );
+        }
+        assert_eq!(bridge.consent_requests().len(), 1, "asked once per launch");
+        assert!(matches!(
+            settings::open_host_settings(),
+            Err(Error::Unavailable(_))
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::bindings::miniapp::bridge as wit;
 use crate::device::{BatteryInfo, DeviceInfo, NetworkType, Screen, SystemInfo, Theme};
 use crate::haptics::{HapticNotification, ImpactStyle};
+use crate::settings::{PermissionState, PermissionStatus};
 use crate::{Error, Level, PaymentRequest, Position, Receipt, Token, Usage};
 
 impl From<wit::types::BridgeError> for Error {
@@ -290,4 +291,40 @@ pub(crate) fn navigation_exit() -> Result<(), Error> {
 
 pub(crate) fn log_log(level: Level, message: &str) {
     wit::log::log(level.into(), message)
+}
+
+impl TryFrom<wit::settings::PermissionStatus> for PermissionStatus {
+    type Error = Error;
+    fn try_from(s: wit::settings::PermissionStatus) -> Result<Self, Error> {
+        use wit::settings::PermissionState as S;
+        Ok(PermissionStatus {
+            permission: crate::Permission::from_name(&s.permission).ok_or_else(|| {
+                Error::Internal(format!(
+                    "the host named an unknown permission `{}`",
+                    s.permission
+                ))
+            })?,
+            state: match s.state {
+                S::Granted => PermissionState::Granted,
+                S::Denied => PermissionState::Denied,
+                S::NotAsked => PermissionState::NotAsked,
+            },
+            active: s.active,
+        })
+    }
+}
+
+pub(crate) fn settings_permissions() -> Result<Vec<PermissionStatus>, Error> {
+    wit::settings::permissions()?
+        .into_iter()
+        .map(PermissionStatus::try_from)
+        .collect()
+}
+
+pub(crate) fn settings_request(permission: &str) -> Result<PermissionStatus, Error> {
+    wit::settings::request(permission)?.try_into()
+}
+
+pub(crate) fn settings_open_host_settings() -> Result<(), Error> {
+    Ok(wit::settings::open_host_settings()?)
 }

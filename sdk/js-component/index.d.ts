@@ -23,6 +23,16 @@ export const HAPTIC_NOTIFICATIONS: readonly HapticNotification[];
 /** Every bridge method of the contract's table -> the SDK function (`interface.function`) that calls it. */
 export const METHODS: Readonly<Record<string, string>>;
 
+/** Where a declared permission stands (`settings`), as the web bridge names it. */
+export type PermissionState = 'granted' | 'denied' | 'notAsked';
+export const PERMISSION_STATES: readonly PermissionState[];
+/** One declared permission (its manifest name); `active`: usable by this launch. */
+export interface PermissionStatus {
+  permission: string;
+  state: PermissionState;
+  active: boolean;
+}
+
 /** The one error every wrapper throws. */
 export class BridgeError extends Error {
   constructor(code: ErrorCode | 'JSON' | string, message?: string, details?: { method?: string });
@@ -180,6 +190,14 @@ export interface Navigation {
   /** Closes this mini-program after the current launch or event returns. */
   exit(): void;
 }
+/** No permission: this mini-program's own declared permissions, asking again, the host's settings page. */
+export interface Settings {
+  permissions(): PermissionStatus[];
+  /** Asks the user again (at most once per launch); a "yes" is active from the next launch. INVALID_ARGUMENT: not declared. */
+  request(permission: string): PermissionStatus;
+  /** UNAVAILABLE: the host has no settings page. */
+  openHostSettings(): void;
+}
 export interface Log {
   log(level: LogLevel, message: string): void;
   trace(message: string): void;
@@ -237,6 +255,11 @@ export interface ComponentImports {
     openUrl(url: string): void;
     exit(): void;
   };
+  settings?: {
+    permissions(): { permission: string; state: 'granted' | 'denied' | 'not-asked'; active: boolean }[];
+    request(permission: string): { permission: string; state: 'granted' | 'denied' | 'not-asked'; active: boolean };
+    openHostSettings(): void;
+  };
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -259,6 +282,7 @@ export interface Bridge {
   readonly share: Share;
   readonly haptics: Haptics;
   readonly navigation: Navigation;
+  readonly settings: Settings;
   readonly log: Log;
 }
 

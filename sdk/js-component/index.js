@@ -62,8 +62,14 @@ export const METHODS = Object.freeze({
   'navigation.openMiniProgram': 'navigation.openMiniProgram',
   'navigation.openUrl': 'navigation.openUrl',
   'navigation.exit': 'navigation.exit',
+  'settings.permissions': 'settings.permissions',
+  'settings.request': 'settings.request',
+  'settings.openHostSettings': 'settings.openHostSettings',
   'log.log': 'log.log',
 });
+
+/** The WIT `permission-state` enum as the web bridge names it (`not-asked` → `notAsked`). */
+export const PERMISSION_STATES = Object.freeze(['granted', 'denied', 'notAsked']);
 
 /** The WIT `impact-style` enum (haptics.vibrateShort). */
 export const IMPACT_STYLES = Object.freeze(['light', 'medium', 'heavy']);
@@ -119,6 +125,13 @@ function oneOf(method, name, value, cases) {
 }
 /** An `option<string>` argument: `undefined` for absent (null too), as ComponentizeJS takes it. */
 const opt = (v) => (v === null ? undefined : v);
+
+/** A WIT `permission-status` in the web bridge's shape. */
+const permissionStatus = (s) => ({
+  permission: s.permission,
+  state: s.state === 'not-asked' ? 'notAsked' : s.state,
+  active: s.active,
+});
 
 const receipt = (r) => ({ ...r, amountMinor: num(r.amountMinor), paidAt: num(r.paidAt) });
 
@@ -269,6 +282,14 @@ const wrappers = {
       openUrl: (url) => run('navigation.openUrl', () => n.openUrl(url)),
       /** Closes this mini-program once the current launch or event returns. */
       exit: () => run('navigation.exit', () => n.exit()),
+    }),
+  settings: (s) =>
+    Object.freeze({
+      /** Every declared permission: `{permission, state: 'granted' | 'denied' | 'notAsked', active}`. */
+      permissions: () => run('settings.permissions', () => s.permissions()).map(permissionStatus),
+      /** Asks the user again (once per launch); a "yes" is active from the next launch. */
+      request: (permission) => permissionStatus(run('settings.request', () => s.request(permission))),
+      openHostSettings: () => run('settings.openHostSettings', () => s.openHostSettings()),
     }),
   log: (l) => {
     const log = {

@@ -47,6 +47,9 @@ function requireOption(name, v) {
   return v;
 }
 
+/** A `permission-status` record as a component receives it. */
+const witStatus = (s) => ({ permission: s.permission, state: s.state === 'notAsked' ? 'not-asked' : s.state, active: s.active });
+
 const IMPACT_STYLE = ['light', 'medium', 'heavy'];
 const HAPTIC_NOTIFICATION = ['success', 'warning', 'error'];
 
@@ -210,6 +213,14 @@ export function componentImports(bridge, interfaces) {
       },
       exit: () => {
         call('navigation.exit', {});
+      },
+    },
+    settings: {
+      // The WIT `permission-state` case names: `not-asked`, as ComponentizeJS lifts them.
+      permissions: () => call('settings.permissions', {}).map(witStatus),
+      request: (permission) => witStatus(call('settings.request', { permission })),
+      openHostSettings: () => {
+        call('settings.openHostSettings', {});
       },
     },
     log: {

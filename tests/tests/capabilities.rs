@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use miniapp_package::{AppId, Permission};
 use miniapp_runtime::BridgeError;
+use miniapp_runtime::capabilities::consent::{ConsentService, ScriptedConsent};
 use miniapp_runtime::capabilities::device::{
     BatteryInfo, DevDevice, DeviceInfo, DeviceService, NetworkType, SystemInfo, Theme,
 };
@@ -15,6 +16,7 @@ use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
 use miniapp_runtime::capabilities::navigation::{Navigation, RecordingNavigator};
+use miniapp_runtime::capabilities::settings::{RecordingSettings, SettingsService};
 use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
 use miniapp_runtime::{HostServices, Runtime, RuntimeConfig, json_bridge};
 use miniapp_scenarios::{
@@ -423,4 +425,156 @@ fn navigation_declined_by_the_user_or_denied_by_the_host() {
     let denied = both(&rt, &[calls[0].clone(), ("navigation.exit", json!({}))]);
     all(&denied, json!({"err": "PERMISSION_DENIED"}));
     assert!(nav.done().is_empty());
+}
+
+/// Answers consent prompts from a script, in order (yes once it runs out), and counts them.
+#[derive(Default)]
+struct ScriptedAnswers {
+    answers: Mutex<std::collections::VecDeque<bool>>,
+    asked: Mutex<Vec<Permission>>,
+}
+
+impl ScriptedAnswers {
+    fn new(answers: &[bool]) -> Arc<Self> {
+        Arc::new(ScriptedAnswers {
+            answers: Mutex::new(answers.iter().copied().collect()),
+            asked: Mutex::default(),
+        })
+    }
+    fn asked(&self) -> Vec<Permission> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl ConsentService for ScriptedAnswers {
+    async fn ask(&self, _app: &AppId, permission: Permission) -> bool {
+        self.asked.lock().unwrap().push(permission);
+        self.answers.lock().unwrap().pop_front().unwrap_or(true)
+    }
+}
+
+fn status(permission: &str, state: &str, active: bool) -> Value {
+    json!({"ok": {"permission": permission, "state": state, "active": active}})
+}
+
+#[test]
+fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
+    // The launch asks payment, location, clipboard in that order: the user declines location,
+    // then agrees when the mini-program asks again.
+    let consent = ScriptedAnswers::new(&[true, false, true, true]);
+    let page = Arc::new(RecordingSettings::default());
+    let services = HostServices {
+        consent: consent.clone(),
+        settings: page.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[Permission::Share]);
+    let out = component(
+        &rt,
+        &[
+            ("settings.permissions", json!({})),
+            ("settings.request", json!({"permission": "location"})),
+            ("geolocation.currentPosition", json!({})),
+            ("settings.request", json!({"permission": "location"})),
+            ("settings.request", json!({"permission": "share"})),
+            ("settings.request", json!({"permission": "network"})),
+            ("settings.openHostSettings", json!({})),
+        ],
+    );
+    let listed = out[0]["ok"].as_array().unwrap();
+    assert_eq!(listed.len(), ALL_BRIDGE.len(), "every declared permission");
+    let find = |name: &str| {
+        let entry = listed.iter().find(|s| s["permission"] == name).unwrap();
+        json!({"ok": entry})
+    };
+    assert_eq!(find("storage"), status("storage", "granted", true));
+    assert_eq!(find("location"), status("location", "denied", false));
+    assert_eq!(find("payment"), status("payment", "granted", true));
+    assert_eq!(find("share"), status("share", "denied", false));
+    // The "yes" is remembered, but this instance's grants were fixed at launch.
+    assert_eq!(out[1], status("location", "granted", false));
+    assert_eq!(out[2], json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(out[3], status("location", "granted", false));
+    // Withheld by the host: reported, nobody asked. Not declared: bad input.
+    assert_eq!(out[4], status("share", "denied", false));
+    assert_eq!(out[5], json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(out[6], json!({"ok": null}));
+    assert_eq!(
+        consent.asked(),
+        [
+            Permission::Payment,
+            Permission::Location,
+            Permission::Clipboard,
+            Permission::Location
+        ]
+    );
+
+    // The next context (a web page's) has location: nobody is asked again.
+    let out = web(
+        &rt,
+        &[
+            ("settings.request", json!({"permission": "location"})),
+            ("geolocation.currentPosition", json!({})),
+            ("settings.request", json!({"permission": "share"})),
+            ("settings.request", json!({"permission": "network"})),
+            ("settings.openHostSettings", json!({})),
+        ],
+    );
+    assert_eq!(out[0], status("location", "granted", true));
+    assert!(out[1]["ok"]["latitude"].is_number(), "{}", out[1]);
+    assert_eq!(out[2], status("share", "denied", false));
+    assert_eq!(out[3], json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(out[4], json!({"ok": null}));
+    assert_eq!(consent.asked().len(), 4);
+    let probe = AppId::parse(PROBE).unwrap();
+    assert_eq!(page.opened(), [probe.clone(), probe]);
+
+    // A name no permission has: bad input on the JSON path; the SDK's type cannot carry it.
+    for p in [
+        json!({"permission": "camera"}),
+        json!({"permission": ""}),
+        json!({"permission": 7}),
+        json!({}),
+    ] {
+        let calls = [("settings.request", p)];
+        assert_eq!(web(&rt, &calls), [json!({"err": "INVALID_ARGUMENT"})]);
+        assert_eq!(component(&rt, &calls), [json!({"err": "BAD_REQUEST"})]);
+    }
+    assert_eq!(consent.asked().len(), 4);
+}
+
+#[test]
+fn settings_request_declined_again_and_no_settings_page() {
+    struct NoPage;
+    #[async_trait::async_trait]
+    impl SettingsService for NoPage {
+        async fn open_host_settings(&self, _app: &AppId) -> Result<(), BridgeError> {
+            Err(BridgeError::Unavailable("no settings page".into()))
+        }
+    }
+    let consent = Arc::new(ScriptedConsent::declining(&[Permission::Location]));
+    let services = HostServices {
+        consent: consent.clone(),
+        settings: Arc::new(NoPage),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let calls = [
+        ("settings.request", json!({"permission": "location"})),
+        ("settings.request", json!({"permission": "location"})),
+        ("settings.openHostSettings", json!({})),
+    ];
+    let out = both(&rt, &calls);
+    assert_eq!(out[0], status("location", "denied", false));
+    assert_eq!(out[1], status("location", "denied", false));
+    assert_eq!(out[2], json!({"err": "UNAVAILABLE"}));
+    let location_prompts = consent
+        .prompts()
+        .iter()
+        .filter(|(_, p)| *p == Permission::Location)
+        .count();
+    // The component's launch asked once and its request once; the web page's context
+    // remembered the "no" and its request asked once: never twice in one launch.
+    assert_eq!(location_prompts, 3);
 }

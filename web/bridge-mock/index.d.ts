@@ -57,6 +57,14 @@ export interface MockFixtures {
   knownApps?: string[];
   /** The user's answer when asked to open another mini-program or a URL. Default "agree". */
   leave?: 'agree' | 'decline' | ('agree' | 'decline')[];
+  /** Declared but not granted (the user said no, or the host withholds it): `settings.permissions` reports them denied. */
+  declined?: Permission[];
+  /** Declared sensitive permissions the user was not asked about yet (`notAsked`). */
+  notAsked?: Permission[];
+  /** The user's answer when `settings.request` asks again. Default "agree". */
+  consent?: 'agree' | 'decline' | ('agree' | 'decline')[];
+  /** The host's settings page: `"unavailable"` makes `settings.openHostSettings` reject UNAVAILABLE. Default "available". */
+  settingsPage?: 'available' | 'unavailable';
   /** Initial storage, `{key: value}`; counts against the quota. */
   storage?: Record<string, JsonValue>;
   /**
@@ -134,6 +142,12 @@ export interface MockState {
     | { effect: 'notification'; kind: HapticNotification }
     | { effect: 'selection' }
   )[];
+  /** Answers given to `settings.request` (active from the next launch, never in this mock's grants). */
+  answers: Map<Permission, boolean>;
+  /** Permissions `settings.request` asked the user about, in order. */
+  consentRequests: Permission[];
+  /** How many times `settings.openHostSettings` opened the page. */
+  settingsOpened: number;
   /** Messages truncated to 4 KiB, as the host does. */
   logs: { level: LogLevel; message: string }[];
   tokens: Token[];

@@ -2,7 +2,7 @@
 
 import { attachHelpers } from '@miniapp/bridge/helpers';
 import { BridgeError } from '@miniapp/bridge/errors';
-import { LIMITS, LOG_LEVELS, PERMISSIONS, permissionFor, storageEntryBytes } from '@miniapp/bridge/protocol';
+import { LIMITS, LOG_LEVELS, PERMISSIONS, SENSITIVE_PERMISSIONS, permissionFor, storageEntryBytes } from '@miniapp/bridge/protocol';
 
 import { base64url, canonicalJson, compareCodePoints, fromBase64url, truncateUtf8, utf8Length } from './text.js';
 
@@ -82,6 +82,11 @@ export function createMockBridge(options = {}) {
     shares: [],
     haptics: [],
     opened: [],
+    /** permission -> true | false: answers given to settings.request (active from the next launch) */
+    answers: new Map(),
+    /** permissions settings.request asked the user about, in order */
+    consentRequests: [],
+    settingsOpened: 0,
     logs: [],
     tokens: [],
   };
@@ -134,6 +139,18 @@ export function createMockBridge(options = {}) {
     if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
     state.haptics.push(effect);
     return null;
+  };
+
+  // settings: declared = granted + fixtures.declined + fixtures.notAsked.
+  const declared = (p) => granted.has(p) || fx.declined.includes(p) || fx.notAsked.includes(p);
+  const permissionStatus = (permission) => {
+    const answer = state.answers.get(permission);
+    let s;
+    if (answer !== undefined) s = answer ? 'granted' : 'denied';
+    else if (granted.has(permission)) s = 'granted';
+    else if (fx.notAsked.includes(permission)) s = 'notAsked';
+    else s = 'denied';
+    return { permission, state: s, active: granted.has(permission) };
   };
 
   const take = (name, fallback) => {
@@ -510,6 +527,36 @@ export function createMockBridge(options = {}) {
       };
     },
 
+    'settings.permissions'(p) {
+      noParams(p);
+      return () => PERMISSIONS.filter(declared).map(permissionStatus);
+    },
+    'settings.request'(p) {
+      const name = p.permission;
+      if (typeof name !== 'string' || !PERMISSIONS.includes(name) || !declared(name)) {
+        throw invalid(`permission ${JSON.stringify(name)} is not declared in this mini-program's manifest`);
+      }
+      return () => {
+        const current = permissionStatus(name);
+        const noPrompt = !SENSITIVE_PERMISSIONS.includes(name) || state.consentRequests.includes(name);
+        if (current.state === 'granted' || noPrompt) return current;
+        const answer = take('consent', 'agree');
+        if (answer !== 'agree' && answer !== 'decline') throw badFixture('consent', answer, '"agree" or "decline"');
+        state.consentRequests.push(name);
+        state.answers.set(name, answer === 'agree');
+        return permissionStatus(name);
+      };
+    },
+    'settings.openHostSettings'(p) {
+      noParams(p);
+      return () => {
+        if (fx.settingsPage === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no settings page (fixture)');
+        if (fx.settingsPage !== 'available') throw badFixture('settingsPage', fx.settingsPage, '"available" or "unavailable"');
+        state.settingsOpened += 1;
+        return null;
+      };
+    },
+
     'log.log'(p) {
       if (!LOG_LEVELS.includes(p.level)) throw invalid(`level must be one of ${LOG_LEVELS.join(', ')}`);
       const message = str(p, 'message');
@@ -673,7 +720,9 @@ export function createMockBridge(options = {}) {
       state.keepScreenOn = false;
       state.loading = null;
       for (const list of ['actionSheets', 'barColors', 'datePickers']) state[list].length = 0;
-      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'logs', 'tokens']) state[list].length = 0;
+      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'consentRequests', 'logs', 'tokens']) state[list].length = 0;
+      state.answers.clear();
+      state.settingsOpened = 0;
       calls.length = 0;
       return mock;
     },
@@ -716,6 +765,10 @@ function normalizeFixtures(f) {
     haptics: f.haptics ?? 'available',
     knownApps: [...(f.knownApps ?? [])],
     leave: queue(f.leave),
+    declined: [...(f.declined ?? [])],
+    notAsked: [...(f.notAsked ?? [])],
+    consent: queue(f.consent),
+    settingsPage: f.settingsPage ?? 'available',
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };

@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -95,6 +95,12 @@ export function attachHelpers(target) {
     },
     openUrl: (url, options) => call('navigation.openUrl', { url }, options),
     exit: (options) => call('navigation.exit', {}, options),
+  };
+
+  target.settings = {
+    permissions: (options) => call('settings.permissions', {}, options),
+    request: (permission, options) => call('settings.request', { permission }, options),
+    openHostSettings: (options) => call('settings.openHostSettings', {}, options),
   };
 
   const log = {

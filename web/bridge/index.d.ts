@@ -11,6 +11,8 @@ import type {
   DeviceInfo,
   JsonValue,
   NetworkType,
+  Permission,
+  PermissionStatus,
   SystemInfo,
   LogLevel,
   MethodName,
@@ -132,6 +134,18 @@ export interface NavigationApi {
   exit(options?: CallOptions): Promise<null>;
 }
 
+export interface SettingsApi {
+  /** Every permission the manifest declares: granted, denied or notAsked, and `active` (usable now). */
+  permissions(options?: CallOptions): Promise<PermissionStatus[]>;
+  /**
+   * Asks the user again for a declared sensitive permission (at most once per launch); a "yes"
+   * is active from the next launch. INVALID_ARGUMENT: not a permission the manifest declares.
+   */
+  request(permission: Permission, options?: CallOptions): Promise<PermissionStatus>;
+  /** Opens the host's settings page for this mini-program. UNAVAILABLE: the host has none. */
+  openHostSettings(options?: CallOptions): Promise<null>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -153,6 +167,7 @@ export interface BridgeHelpers {
   share: ShareApi;
   haptics: HapticsApi;
   navigation: NavigationApi;
+  settings: SettingsApi;
   log: LogApi;
 }
 
@@ -255,6 +270,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   share: ShareApi;
   haptics: HapticsApi;
   navigation: NavigationApi;
+  settings: SettingsApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

@@ -85,6 +85,8 @@ export type NetworkType = 'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown';
 
 export type Theme = 'light' | 'dark';
 
+export type PermissionState = 'granted' | 'denied' | 'notAsked';
+
 export interface StorageUsage {
   usedBytes: number;
   quotaBytes: number;
@@ -160,6 +162,13 @@ export interface SystemInfo {
   fontScale: number;
 }
 
+export interface PermissionStatus {
+  permission: Permission;
+  state: PermissionState;
+  /** Usable by this instance now; grants are fixed at launch, so a permission granted by `settings.request` is active from the next launch. */
+  active: boolean;
+}
+
 /** Params and result of every method, by wire name. */
 export interface MethodMap {
   'storage.set': { params: { key: string; value: JsonValue }; result: null };
@@ -197,6 +206,9 @@ export interface MethodMap {
   'navigation.openMiniProgram': { params: { appId: string; path?: string | null; extraData?: string | null }; result: null };
   'navigation.openUrl': { params: { url: string }; result: null };
   'navigation.exit': { params: Record<string, never>; result: null };
+  'settings.permissions': { params: Record<string, never>; result: PermissionStatus[] };
+  'settings.request': { params: { permission: Permission }; result: PermissionStatus };
+  'settings.openHostSettings': { params: Record<string, never>; result: null };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

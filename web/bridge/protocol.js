@@ -76,6 +76,9 @@ export const METHODS = Object.freeze({
   'navigation.openMiniProgram': 'navigation',
   'navigation.openUrl': 'navigation',
   'navigation.exit': 'navigation',
+  'settings.permissions': null,
+  'settings.request': null,
+  'settings.openHostSettings': null,
   'log.log': null,
 });
 

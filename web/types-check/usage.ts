@@ -8,6 +8,7 @@ import connect, {
   type DeviceInfo,
   type MethodParams,
   type MethodResult,
+  type PermissionStatus,
   type Receipt,
   type Token,
   storageEntryBytes,
@@ -36,6 +37,11 @@ async function page(bridge: Bridge): Promise<void> {
   await bridge.navigation.openMiniProgram('com.globex.b', { path: '/offer' });
   const opened: null = await bridge.navigation.openUrl('https://acme.example');
   console.log(opened);
+  const statuses: PermissionStatus[] = await bridge.settings.permissions();
+  const asked: PermissionStatus = await bridge.settings.request('location');
+  console.log(statuses.map((s) => s.state), asked.active, await bridge.settings.openHostSettings());
+  // @ts-expect-error: `camera` is not a permission.
+  await bridge.settings.request('camera');
   // @ts-expect-error: `thunder` is not an impact style.
   await bridge.haptics.vibrateShort('thunder');
   // @ts-expect-error: the contract's params for storage.get have no `value`.

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
 
-/// Asks the user. Called at most once per app and permission until the host revokes the answer.
+/// Asks the user. Called at most once per app and permission until the host revokes the answer,
+/// except when the app asks again through `settings.request` (at most once per launch).
 #[async_trait]
 pub trait ConsentService: Send + Sync {
     async fn ask(&self, app: &AppId, permission: Permission) -> bool;

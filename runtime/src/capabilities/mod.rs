@@ -24,6 +24,7 @@ pub mod log;
 pub mod navigation;
 pub mod network;
 pub mod payment;
+pub mod settings;
 pub mod share;
 pub mod storage;
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     share::CAPABILITY,
     haptics::CAPABILITY,
     navigation::CAPABILITY,
+    settings::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -69,7 +71,7 @@ pub fn permission_for_import(import: &str) -> Option<Permission> {
 }
 
 /// Links the bridge for one grant set: always `types` and the capabilities no permission guards
-/// (log); each declared capability to its host service when granted, to the denial stub when
+/// (settings, log); each declared capability to its host service when granted, to the denial stub when
 /// not; undeclared ones not at all.
 pub(crate) fn link_bridge(
     linker: &mut Linker<AppState>,
@@ -115,6 +117,8 @@ pub struct HostServices {
     pub share: Arc<dyn share::ShareService>,
     pub haptics: Arc<dyn haptics::HapticsService>,
     pub navigation: Arc<dyn navigation::NavigationService>,
+    /// The host's settings page for a mini-program (`settings.openHostSettings`).
+    pub settings: Arc<dyn settings::SettingsService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -141,6 +145,7 @@ impl HostServices {
             share: Arc::new(share::RecordingShare::default()),
             haptics: Arc::new(haptics::RecordingHaptics::default()),
             navigation: Arc::new(navigation::RecordingNavigator::default()),
+            settings: Arc::new(settings::RecordingSettings::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -160,6 +165,7 @@ impl HostServices {
         map.insert(self.share);
         map.insert(self.haptics);
         map.insert(self.navigation);
+        map.insert(self.settings);
         map.insert(self.consent);
         map.insert(self.network);
         map

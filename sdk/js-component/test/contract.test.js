@@ -107,6 +107,9 @@ const SAMPLES = {
   'navigation.openMiniProgram': ['com.acme.pay', { path: '/checkout', extraData: '{}' }],
   'navigation.openUrl': ['https://acme.example/terms'],
   'navigation.exit': [],
+  'settings.permissions': [],
+  'settings.request': ['location'],
+  'settings.openHostSettings': [],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

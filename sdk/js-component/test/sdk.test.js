@@ -395,3 +395,21 @@ test('the new methods over stand-in imports: positional options as undefined, en
   assert.throws(() => bridge.haptics.vibrateShort('soft'), TypeError);
   assert.equal(seen.filter(([name]) => name === 'vibrateShort').length, 1);
 });
+
+test('settings: declared permissions in the web shape, asking again once, the settings page; no permission needed', () => {
+  const web = createMockBridge({ permissions: ['storage'], fixtures: { declined: ['location'], notAsked: ['clipboard'], consent: ['agree'] } });
+  const { settings } = mockBridge(web, ['settings', 'log']);
+  assert.deepEqual(settings.permissions(), [
+    { permission: 'storage', state: 'granted', active: true },
+    { permission: 'location', state: 'denied', active: false },
+    { permission: 'clipboard', state: 'notAsked', active: false },
+  ]);
+  assert.deepEqual(settings.request('location'), { permission: 'location', state: 'granted', active: false });
+  const bad = error(() => settings.request('payment'));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'settings.request']);
+  settings.openHostSettings();
+  assert.equal(web.state.settingsOpened, 1);
+  assert.deepEqual(web.state.consentRequests, ['location']);
+  const none = mockBridge(createMockBridge({ fixtures: { settingsPage: 'unavailable' } }), ['settings']);
+  assert.equal(code(() => none.settings.openHostSettings()), 'UNAVAILABLE');
+});

@@ -61,6 +61,9 @@ SDK_FUNCTIONS = {
     "navigation.openMiniProgram": miniapp.navigation.open_mini_program,
     "navigation.openUrl": miniapp.navigation.open_url,
     "navigation.exit": miniapp.navigation.exit,
+    "settings.permissions": miniapp.settings.permissions,
+    "settings.request": miniapp.settings.request,
+    "settings.openHostSettings": miniapp.settings.open_host_settings,
     "log.log": miniapp.log.log,
 }
 
@@ -93,6 +96,7 @@ def test_limits_codes_permissions_and_levels_are_the_contracts():
     assert list(errors.CODES) == host_codes[: len(errors.CODES)]
     assert set(host_codes) - set(errors.CODES) == {"METHOD_NOT_FOUND", "BAD_REQUEST"}
     assert list(_contract.PERMISSIONS) == js_list("PERMISSIONS")
+    assert list(_contract.SENSITIVE_PERMISSIONS) == js_list("SENSITIVE_PERMISSIONS")
     assert list(miniapp.log.LEVELS) == js_list("LOG_LEVELS")
 
 
@@ -119,6 +123,7 @@ SAMPLE_ARGS = {
     "haptics.notify": ("success",),
     "navigation.openMiniProgram": ("com.acme.loans",),
     "navigation.openUrl": ("https://acme.example",),
+    "settings.request": ("location",),
     "log.log": ("info", "m"),
 }
 

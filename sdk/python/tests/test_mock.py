@@ -432,3 +432,34 @@ def test_the_fixture_uninstalls_the_mock_afterwards():
         storage.set("k", "v")
     assert _backend._current is None
     assert mock.storage == {"k": b"v"}
+
+
+def test_settings_report_and_ask_again_once_for_the_next_launch(bridge):
+    from miniapp import PermissionStatus, settings
+
+    bridge.grant("storage").with_declined("location", "ui").with_not_asked("clipboard")
+    assert settings.permissions() == [
+        PermissionStatus("storage", "granted", True),
+        PermissionStatus("location", "denied", False),
+        PermissionStatus("ui", "denied", False),
+        PermissionStatus("clipboard", "notAsked", False),
+    ]
+    assert settings.request("location") == PermissionStatus("location", "granted", False)
+    assert code(geolocation.current_position) == "PERMISSION_DENIED"
+    # `ui` needs no consent: withheld by the host, nobody is asked.
+    assert settings.request("ui") == PermissionStatus("ui", "denied", False)
+    for bad in ("payment", "camera", "", 7):
+        assert code(settings.request, bad) == "INVALID_ARGUMENT"
+    assert bridge.consent_requests == ["location"]
+    settings.open_host_settings()
+    assert bridge.settings_opened == 1
+
+
+def test_settings_declined_again_and_without_a_settings_page():
+    from miniapp import settings
+
+    with MockBridge().with_declined("location").requests_declined().without_settings_page() as bridge:
+        assert settings.request("location").state == "denied"
+        assert settings.request("location").state == "denied"
+        assert bridge.consent_requests == ["location"]
+        assert code(settings.open_host_settings) == "UNAVAILABLE"

@@ -40,6 +40,9 @@ const VALID_PARAMS = {
   'navigation.openMiniProgram': { appId: 'com.globex.b' },
   'navigation.openUrl': { url: 'https://acme.example' },
   'navigation.exit': {},
+  'settings.permissions': {},
+  'settings.request': { permission: 'location' },
+  'settings.openHostSettings': {},
   'log.log': { level: 'info', message: 'x' },
 };
 

@@ -12,15 +12,26 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, clipboard, device, geolocation, haptics, log, navigation, payment, share, storage, ui
+from . import auth, clipboard, device, geolocation, haptics, log, navigation, payment, settings, share, storage, ui
 from .errors import CODES, BridgeError
-from .types import BatteryInfo, DeviceInfo, Position, Receipt, Screen, StorageUsage, SystemInfo, Token
+from .types import (
+    BatteryInfo,
+    DeviceInfo,
+    PermissionStatus,
+    Position,
+    Receipt,
+    Screen,
+    StorageUsage,
+    SystemInfo,
+    Token,
+)
 
 __all__ = [
     "BatteryInfo",
     "BridgeError",
     "CODES",
     "DeviceInfo",
+    "PermissionStatus",
     "Position",
     "Receipt",
     "Screen",
@@ -35,6 +46,7 @@ __all__ = [
     "log",
     "navigation",
     "payment",
+    "settings",
     "share",
     "storage",
     "ui",

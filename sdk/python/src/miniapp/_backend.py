@@ -41,7 +41,7 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings")
 
 
 def _world_hint(interface: str) -> str:
@@ -168,6 +168,13 @@ def _notify(w, p):
     w.notify(_enum(w.HapticNotification, p["kind"], "kind"))
 
 
+def _permission_status(s) -> dict:
+    # componentize-py names enum cases in upper snake case: NOT_ASKED -> notAsked.
+    head, *rest = s.state.name.lower().split("_")
+    state = head + "".join(r.capitalize() for r in rest)
+    return {"permission": s.permission, "state": state, "active": bool(s.active)}
+
+
 def _log(w, p):
     w.log(w.Level[p["level"].upper()], p["message"])
 
@@ -208,6 +215,9 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "navigation.openMiniProgram": lambda w, p: w.open_mini_program(p["appId"], p.get("path"), p.get("extraData")),
     "navigation.openUrl": lambda w, p: w.open_url(p["url"]),
     "navigation.exit": lambda w, p: w.exit(),
+    "settings.permissions": lambda w, p: [_permission_status(s) for s in w.permissions()],
+    "settings.request": lambda w, p: _permission_status(w.request(p["permission"])),
+    "settings.openHostSettings": lambda w, p: w.open_host_settings(),
     "log.log": _log,
 }
 

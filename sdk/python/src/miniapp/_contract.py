@@ -39,6 +39,9 @@ METHOD_PERMISSIONS = {
     "navigation.openMiniProgram": "navigation",
     "navigation.openUrl": "navigation",
     "navigation.exit": "navigation",
+    "settings.permissions": None,
+    "settings.request": None,
+    "settings.openHostSettings": None,
     "log.log": None,
 }
 
@@ -56,6 +59,9 @@ PERMISSIONS = (
     "navigation",
     "network",
 )
+
+#: Permissions the user must consent to before a launch that needs them.
+SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard")
 
 #: The host's limits, by their protocol.js names; UTF-8 bytes unless said otherwise.
 LIMITS = {

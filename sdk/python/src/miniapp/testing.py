@@ -30,6 +30,7 @@ from ._contract import (
     LIMITS,
     METHOD_PERMISSIONS,
     PERMISSIONS,
+    SENSITIVE_PERMISSIONS,
     is_calendar_date,
     is_hex_color,
     is_web_url,
@@ -128,6 +129,18 @@ class MockBridge:
         self.known_apps: set = set()
         self.navigation_declines = False
         self.app_id = "com.example.mock"
+        #: Declared but not granted (the user said no, or the host withholds it): ``denied``.
+        self.declined: set = set()
+        #: Declared sensitive permissions the user was not asked about yet: ``notAsked``.
+        self.not_asked: set = set()
+        #: What the user answers when ``settings.request`` asks again.
+        self.request_answer = True
+        self.settings_page = True
+        #: Answers given to ``settings.request`` (active from the next launch).
+        self.answers: Dict[str, bool] = {}
+        #: Permissions ``settings.request`` asked the user about, in order.
+        self.consent_requests: List[str] = []
+        self.settings_opened = 0
         # What the mini-program did, for assertions.
         self.storage: Dict[str, bytes] = {}
         self.payments: List[dict] = []
@@ -264,6 +277,27 @@ class MockBridge:
     def with_app_id(self, app_id: str) -> "MockBridge":
         """This mini-program's id (default ``com.example.mock``): it may not open itself."""
         self.app_id = app_id
+        return self
+
+    def with_declined(self, *permissions: str) -> "MockBridge":
+        """Declared but not granted at this launch: the user said no (for a permission that
+        needs no consent, the host's policy withholds it)."""
+        self.declined.update(permissions)
+        return self
+
+    def with_not_asked(self, *permissions: str) -> "MockBridge":
+        """Declared sensitive permissions the user was not asked about yet."""
+        self.not_asked.update(permissions)
+        return self
+
+    def requests_declined(self) -> "MockBridge":
+        """The user says no when ``settings.request`` asks again (default yes)."""
+        self.request_answer = False
+        return self
+
+    def without_settings_page(self) -> "MockBridge":
+        """``settings.open_host_settings`` is ``UNAVAILABLE``."""
+        self.settings_page = False
         return self
 
     def with_quota(self, quota_bytes: int) -> "MockBridge":
@@ -646,6 +680,40 @@ class MockBridge:
 
     def _navigation_exit(self, p: dict) -> None:
         self.opened.append({"exit": True})
+
+    def _declared(self, permission: str) -> bool:
+        return permission in self.permissions or permission in self.declined or permission in self.not_asked
+
+    def _permission_status(self, permission: str) -> dict:
+        if permission in self.answers:
+            state = "granted" if self.answers[permission] else "denied"
+        elif permission in self.permissions:
+            state = "granted"
+        elif permission in self.not_asked:
+            state = "notAsked"
+        else:
+            state = "denied"
+        return {"permission": permission, "state": state, "active": permission in self.permissions}
+
+    def _settings_permissions(self, p: dict) -> list:
+        return [self._permission_status(q) for q in PERMISSIONS if self._declared(q)]
+
+    def _settings_request(self, p: dict) -> dict:
+        name = p["permission"]
+        if not isinstance(name, str) or name not in PERMISSIONS or not self._declared(name):
+            raise _invalid(f"permission {name!r} is not declared in this mini-program's manifest")
+        current = self._permission_status(name)
+        no_prompt = name not in SENSITIVE_PERMISSIONS or name in self.consent_requests
+        if current["state"] == "granted" or no_prompt:
+            return current
+        self.consent_requests.append(name)
+        self.answers[name] = self.request_answer
+        return self._permission_status(name)
+
+    def _settings_open_host_settings(self, p: dict) -> None:
+        if not self.settings_page:
+            raise BridgeError("UNAVAILABLE", "no settings page")
+        self.settings_opened += 1
 
     def _clipboard_read_text(self, p: dict) -> Optional[str]:
         return self.clipboard

@@ -105,6 +105,26 @@ class SystemInfo:
         return cls(v["brand"], v["model"], v["osVersion"], theme, v["fontScale"])
 
 
+#: Where a declared permission stands (``settings``).
+PERMISSION_STATES = ("granted", "denied", "notAsked")
+
+
+@dataclass(frozen=True)
+class PermissionStatus:
+    """One declared permission (its manifest name), where it stands (one of
+    ``PERMISSION_STATES``) and whether this launch may use it (``active``)."""
+
+    permission: str
+    state: str
+    active: bool
+
+    @classmethod
+    def from_json(cls, v: dict) -> "PermissionStatus":
+        if v["state"] not in PERMISSION_STATES:
+            raise ValueError(f"state {v['state']!r} is not one of {PERMISSION_STATES}")
+        return cls(v["permission"], v["state"], bool(v["active"]))
+
+
 #: What ``device.network_type()`` answers (``"none"``: offline).
 NETWORK_TYPES = ("wifi", "cellular", "ethernet", "none", "unknown")
 

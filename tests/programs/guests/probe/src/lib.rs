@@ -10,7 +10,7 @@
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, haptics, log,
-    navigation, payment, share, storage, ui,
+    navigation, payment, settings, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,6 +93,12 @@ mod params {
     #[serde(deny_unknown_fields)]
     pub struct Millis {
         pub millis: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PermissionName {
+        pub permission: miniapp_sdk::Permission,
     }
 
     #[derive(Deserialize)]
@@ -266,6 +272,11 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         }
         "navigation.openUrl" => answer(navigation::open_url(&args::<a::Url>(p)?.url)),
         "navigation.exit" => args::<a::None>(p).and_then(|_| answer(navigation::exit())),
+        "settings.permissions" => args::<a::None>(p).and_then(|_| answer(settings::permissions())),
+        "settings.request" => answer(settings::request(args::<a::PermissionName>(p)?.permission)),
+        "settings.openHostSettings" => {
+            args::<a::None>(p).and_then(|_| answer(settings::open_host_settings()))
+        }
         "log.log" => {
             let a: a::Log = args(p)?;
             log::log(a.level, &a.message);
