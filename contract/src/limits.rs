@@ -17,6 +17,24 @@ pub const fn storage_entry_bytes(key_len: usize, value_len: usize) -> u64 {
     STORAGE_ENTRY_OVERHEAD_BYTES + key_len as u64 + value_len as u64
 }
 
+/// Secure storage (the host's keystore) key: 1 to this many bytes, no control characters.
+pub const SECURE_KEY_BYTES: usize = 128;
+/// Secure storage value: at most this many bytes (small secrets: tokens, keys).
+pub const SECURE_VALUE_BYTES: usize = 4096;
+/// Secure storage entries per app.
+pub const SECURE_ENTRIES_MAX: usize = 64;
+
+/// What is wrong with a secure storage key, if anything: the host and the mocks share the rule.
+pub fn secure_key_problem(key: &str) -> Option<&'static str> {
+    if key.is_empty() || key.len() > SECURE_KEY_BYTES {
+        Some("key must be 1 to 128 bytes")
+    } else if key.chars().any(char::is_control) {
+        Some("key must not contain control characters (NUL included)")
+    } else {
+        None
+    }
+}
+
 /// Payment order id: 1 to this many bytes.
 pub const ORDER_ID_BYTES: usize = 128;
 /// Toast text: 1 to this many bytes.
@@ -91,7 +109,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 17] = [
+pub const WEB_LIMITS: [(&str, u64); 20] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -109,6 +127,9 @@ pub const WEB_LIMITS: [(&str, u64); 17] = [
     ("clipboardTextBytes", CLIPBOARD_TEXT_BYTES as u64),
     ("logMessageBytes", LOG_MESSAGE_BYTES as u64),
     ("tokenLifetimeSeconds", TOKEN_LIFETIME_SECONDS),
+    ("secureKeyBytes", SECURE_KEY_BYTES as u64),
+    ("secureValueBytes", SECURE_VALUE_BYTES as u64),
+    ("secureEntriesMax", SECURE_ENTRIES_MAX as u64),
 ];
 
 /// `s` cut to at most `max` bytes on a character boundary.
@@ -125,6 +146,21 @@ mod tests {
         assert_eq!(truncate_utf8("héllo", 2), "h");
         assert_eq!(truncate_utf8("héllo", 3), "hé");
         assert_eq!(truncate_utf8("hi", 10), "hi");
+    }
+
+    #[test]
+    fn secure_keys() {
+        for ok in [
+            "token",
+            "a",
+            &"k".repeat(SECURE_KEY_BYTES),
+            "refresh token é",
+        ] {
+            assert_eq!(secure_key_problem(ok), None, "{ok}");
+        }
+        for bad in ["", "a\0b", "line\nbreak", &"k".repeat(SECURE_KEY_BYTES + 1)] {
+            assert!(secure_key_problem(bad).is_some(), "{bad:?}");
+        }
     }
 
     #[test]

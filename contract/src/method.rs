@@ -23,12 +23,13 @@ pub enum Interface {
     Haptics,
     Navigation,
     Settings,
+    SecureStorage,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 12] = [
+    pub const ALL: [Interface; 13] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -40,10 +41,12 @@ impl Interface {
         Interface::Haptics,
         Interface::Navigation,
         Interface::Settings,
+        Interface::SecureStorage,
         Interface::Log,
     ];
 
-    /// The WIT interface name (`geolocation`), also the JSON methods' prefix.
+    /// The JSON methods' prefix (`geolocation`, `secureStorage`); the WIT name is
+    /// [`Interface::wit_ident`], the same in kebab case.
     pub const fn name(self) -> &'static str {
         match self {
             Interface::Storage => "storage",
@@ -57,7 +60,16 @@ impl Interface {
             Interface::Haptics => "haptics",
             Interface::Navigation => "navigation",
             Interface::Settings => "settings",
+            Interface::SecureStorage => "secureStorage",
             Interface::Log => "log",
+        }
+    }
+
+    /// The WIT interface name: [`Interface::name`] in kebab case (`secure-storage`).
+    pub const fn wit_ident(self) -> &'static str {
+        match self {
+            Interface::SecureStorage => "secure-storage",
+            other => other.name(),
         }
     }
 
@@ -65,7 +77,8 @@ impl Interface {
     /// (`settings` only reports and asks about the app's own declared permissions).
     pub const fn permission(self) -> Option<Permission> {
         Some(match self {
-            Interface::Storage => Permission::Storage,
+            // The app's own secrets in the host's keystore: its own data, like storage.
+            Interface::Storage | Interface::SecureStorage => Permission::Storage,
             Interface::Auth => Permission::Auth,
             Interface::Payment => Permission::Payment,
             Interface::Geolocation => Permission::Location,
@@ -79,7 +92,8 @@ impl Interface {
         })
     }
 
-    /// The interface a permission grants; `None` for `network`.
+    /// The first interface a permission grants (`storage` grants `secureStorage` too); `None`
+    /// for `network`.
     pub fn for_permission(p: Permission) -> Option<Interface> {
         Interface::ALL
             .into_iter()
@@ -88,7 +102,7 @@ impl Interface {
 
     /// The WIT import name without version: `miniapp:bridge/geolocation`.
     pub fn wit_name(self) -> String {
-        format!("{WIT_PACKAGE}/{}", self.name())
+        format!("{WIT_PACKAGE}/{}", self.wit_ident())
     }
 
     /// Its methods, in table order.
@@ -192,6 +206,9 @@ methods! {
     SettingsRequest => "settings.request", Settings, "{ permission: Permission }" -> "PermissionStatus";
     SettingsOpenHostSettings => "settings.openHostSettings", Settings,
         "Record<string, never>" -> "null";
+    SecureStorageSet => "secureStorage.set", SecureStorage, "{ key: string; value: string }" -> "null";
+    SecureStorageGet => "secureStorage.get", SecureStorage, "{ key: string }" -> "string | null";
+    SecureStorageRemove => "secureStorage.remove", SecureStorage, "{ key: string }" -> "boolean";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 
@@ -239,5 +256,20 @@ mod tests {
             Interface::Geolocation.wit_name(),
             "miniapp:bridge/geolocation"
         );
+        assert_eq!(
+            Interface::SecureStorage.wit_name(),
+            "miniapp:bridge/secure-storage"
+        );
+        for i in Interface::ALL {
+            let kebab: String = i
+                .name()
+                .chars()
+                .flat_map(|c| {
+                    let lower = c.to_ascii_lowercase();
+                    (c.is_ascii_uppercase().then_some('-').into_iter()).chain([lower])
+                })
+                .collect();
+            assert_eq!(i.wit_ident(), kebab, "{i}");
+        }
     }
 }

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, clipboard, consent, device, geolocation, haptics, navigation, payment, settings, share,
-    ui,
+    auth, clipboard, consent, device, geolocation, haptics, navigation, payment, secure_storage,
+    settings, share, ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -636,6 +636,29 @@ impl settings::SettingsService for NoSettingsPage {
     }
 }
 
+struct NoKeystore;
+
+#[async_trait]
+impl secure_storage::KeystoreService for NoKeystore {
+    async fn set(&self, _app: &AppId, _key: &str, _value: &str) -> Result<(), BridgeError> {
+        Err(no_keystore())
+    }
+    async fn get(&self, _app: &AppId, _key: &str) -> Result<Option<String>, BridgeError> {
+        Err(no_keystore())
+    }
+    async fn remove(&self, _app: &AppId, _key: &str) -> Result<bool, BridgeError> {
+        Err(no_keystore())
+    }
+    async fn count(&self, _app: &AppId) -> Result<usize, BridgeError> {
+        Err(no_keystore())
+    }
+}
+
+fn no_keystore() -> BridgeError {
+    // Never an in-memory stand-in here: secrets kept in process memory would be lost silently.
+    BridgeError::Unavailable("this host has no keystore for mini-programs".into())
+}
+
 struct NobodySignedIn;
 
 impl auth::IdentityService for NobodySignedIn {
@@ -708,6 +731,8 @@ impl HostServices {
             // No foreign settings-page trait yet: UNAVAILABLE (settings.permissions and
             // settings.request work: they read and ask through the runtime and `consent`).
             settings: Arc::new(NoSettingsPage),
+            // No foreign keystore trait yet: secureStorage is UNAVAILABLE.
+            keystore: Arc::new(NoKeystore),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

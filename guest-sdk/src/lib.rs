@@ -5,7 +5,7 @@
 //!
 //! - one module per bridge interface with plain Rust functions and types: [`storage`],
 //!   [`auth`], [`payment`], [`geolocation`], [`ui`], [`device`], [`clipboard`], [`share`],
-//!   [`haptics`], [`navigation`], [`settings`], [`log`]; every fallible call returns [`Error`];
+//!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
 //!   component's `lifecycle` export;
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
@@ -93,6 +93,7 @@ pub mod log;
 pub mod navigation;
 pub mod payment;
 mod permission;
+pub mod secure_storage;
 pub mod settings;
 pub mod share;
 pub mod storage;

@@ -247,6 +247,8 @@ struct Config {
     request_answer: bool,
     /// The host has a settings page for mini-programs.
     settings_page: bool,
+    /// The host has a keystore (`secure_storage`).
+    keystore: bool,
     /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
     known_apps: BTreeSet<String>,
     /// The user declines opening another mini-program or a web page.
@@ -284,6 +286,8 @@ struct World {
     /// Permissions `settings::request` asked the user about, in order.
     asked_again: Vec<Permission>,
     settings_opened: u32,
+    /// The keystore's content (`secure_storage`).
+    secrets: BTreeMap<String, String>,
     logs: Vec<LogLine>,
 }
 
@@ -353,6 +357,7 @@ impl MockBridge {
             not_asked: BTreeSet::new(),
             request_answer: true,
             settings_page: true,
+            keystore: true,
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
@@ -497,6 +502,11 @@ impl MockBridge {
         self.configure(|s| s.config.request_answer = false)
     }
 
+    /// The host has no keystore: every `secure_storage` call is `Unavailable`.
+    pub fn no_keystore(self) -> Self {
+        self.configure(|s| s.config.keystore = false)
+    }
+
     /// The host has no settings page: `settings::open_host_settings` is `Unavailable`.
     pub fn no_settings_page(self) -> Self {
         self.configure(|s| s.config.settings_page = false)
@@ -622,6 +632,11 @@ impl MockBridge {
     /// Permissions `settings::request` asked the user about, in order.
     pub fn consent_requests(&self) -> Vec<Permission> {
         self.state.borrow().world.asked_again.clone()
+    }
+
+    /// The keystore's content now (`secure_storage`).
+    pub fn secrets(&self) -> BTreeMap<String, String> {
+        self.state.borrow().world.secrets.clone()
     }
 
     /// How many times the host's settings page was opened.
@@ -1225,6 +1240,61 @@ pub(crate) mod backend {
         )
     }
 
+    fn check_secure_key(config: &Config, key: &str) -> Result<(), Error> {
+        if let Some(problem) = limits::secure_key_problem(key) {
+            return Err(invalid(problem));
+        }
+        if !config.keystore {
+            return Err(Error::Unavailable("no keystore".into()));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn secure_storage_set(key: &str, value: &str) -> Result<(), Error> {
+        // Recorded like the host records it: never the value.
+        let params = json!({ "key": key, "value": "redacted" });
+        call("secureStorage.set", params, |config, world| {
+            if let Some(problem) = limits::secure_key_problem(key) {
+                return Err(invalid(problem));
+            }
+            if value.len() > limits::SECURE_VALUE_BYTES {
+                return Err(invalid(format!(
+                    "value must be at most {} bytes",
+                    limits::SECURE_VALUE_BYTES
+                )));
+            }
+            check_secure_key(config, key)?;
+            if !world.secrets.contains_key(key) && world.secrets.len() >= limits::SECURE_ENTRIES_MAX
+            {
+                return Err(Error::QuotaExceeded);
+            }
+            world.secrets.insert(key.to_owned(), value.to_owned());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn secure_storage_get(key: &str) -> Result<Option<String>, Error> {
+        call(
+            "secureStorage.get",
+            json!({ "key": key }),
+            |config, world| {
+                check_secure_key(config, key)?;
+                Ok(world.secrets.get(key).cloned())
+            },
+        )
+    }
+
+    pub(crate) fn secure_storage_remove(key: &str) -> Result<bool, Error> {
+        call(
+            "secureStorage.remove",
+            json!({ "key": key }),
+            |config, world| {
+                check_secure_key(config, key)?;
+                Ok(world.secrets.remove(key).is_some())
+            },
+        )
+    }
+
     fn declared(config: &Config, p: Permission) -> bool {
         config.grants.contains(&p) || config.declined.contains(&p) || config.not_asked.contains(&p)
     }
@@ -1752,6 +1822,49 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn secure_storage_keeps_small_secrets_and_refuses_bad_keys() {
+        use crate::secure_storage;
+        let bridge = MockBridge::new().grant(&[Permission::Storage]).install();
+        secure_storage::set("refresh", "s3cret").unwrap();
+        assert_eq!(
+            secure_storage::get("refresh").unwrap().as_deref(),
+            Some("s3cret")
+        );
+        assert_eq!(secure_storage::get("none").unwrap(), None);
+        for key in ["", "a\0b", &"k".repeat(limits::SECURE_KEY_BYTES + 1)] {
+            assert!(matches!(
+                secure_storage::set(key, "v"),
+                Err(Error::InvalidArgument(_))
+            ));
+        }
+        let big = "v".repeat(limits::SECURE_VALUE_BYTES + 1);
+        assert!(matches!(
+            secure_storage::set("k", &big),
+            Err(Error::InvalidArgument(_))
+        ));
+        for i in 1..limits::SECURE_ENTRIES_MAX {
+            secure_storage::set(&format!("k{i}"), "v").unwrap();
+        }
+        assert_eq!(secure_storage::set("more", "v"), Err(Error::QuotaExceeded));
+        assert!(secure_storage::remove("refresh").unwrap());
+        assert!(!secure_storage::remove("refresh").unwrap());
+        assert_eq!(bridge.secrets().len(), limits::SECURE_ENTRIES_MAX - 1);
+        // Like the host's records: `set`'s value is never recorded.
+        assert_eq!(bridge.calls()[0].params["value"], "redacted");
+
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(secure_storage::get("k"), Err(Error::PermissionDenied));
+        MockBridge::new()
+            .grant(&[Permission::Storage])
+            .no_keystore()
+            .install();
+        assert!(matches!(
+            secure_storage::get("k"),
+            Err(Error::Unavailable(_))
+        ));
     }
 
     #[test]

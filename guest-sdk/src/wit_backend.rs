@@ -328,3 +328,15 @@ pub(crate) fn settings_request(permission: &str) -> Result<PermissionStatus, Err
 pub(crate) fn settings_open_host_settings() -> Result<(), Error> {
     Ok(wit::settings::open_host_settings()?)
 }
+
+pub(crate) fn secure_storage_set(key: &str, value: &str) -> Result<(), Error> {
+    Ok(wit::secure_storage::set(key, value)?)
+}
+
+pub(crate) fn secure_storage_get(key: &str) -> Result<Option<String>, Error> {
+    Ok(wit::secure_storage::get(key)?)
+}
+
+pub(crate) fn secure_storage_remove(key: &str) -> Result<bool, Error> {
+    Ok(wit::secure_storage::remove(key)?)
+}

@@ -198,6 +198,13 @@ export interface Settings {
   /** UNAVAILABLE: the host has no settings page. */
   openHostSettings(): void;
 }
+/** Permission `storage`: small secrets in the host's keystore. */
+export interface SecureStorage {
+  /** Key 1 to 128 bytes without control characters, value at most 4096 bytes; QUOTA_EXCEEDED past 64 keys. */
+  set(key: string, value: string): void;
+  get(key: string): string | undefined;
+  remove(key: string): boolean;
+}
 export interface Log {
   log(level: LogLevel, message: string): void;
   trace(message: string): void;
@@ -260,6 +267,7 @@ export interface ComponentImports {
     request(permission: string): { permission: string; state: 'granted' | 'denied' | 'not-asked'; active: boolean };
     openHostSettings(): void;
   };
+  secureStorage?: SecureStorage;
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -283,6 +291,7 @@ export interface Bridge {
   readonly haptics: Haptics;
   readonly navigation: Navigation;
   readonly settings: Settings;
+  readonly secureStorage: SecureStorage;
   readonly log: Log;
 }
 

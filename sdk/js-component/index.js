@@ -65,6 +65,9 @@ export const METHODS = Object.freeze({
   'settings.permissions': 'settings.permissions',
   'settings.request': 'settings.request',
   'settings.openHostSettings': 'settings.openHostSettings',
+  'secureStorage.set': 'secureStorage.set',
+  'secureStorage.get': 'secureStorage.get',
+  'secureStorage.remove': 'secureStorage.remove',
   'log.log': 'log.log',
 });
 
@@ -291,6 +294,13 @@ const wrappers = {
       request: (permission) => permissionStatus(run('settings.request', () => s.request(permission))),
       openHostSettings: () => run('settings.openHostSettings', () => s.openHostSettings()),
     }),
+  secureStorage: (s) =>
+    Object.freeze({
+      /** Key 1 to 128 bytes without control characters, value at most 4096 bytes. */
+      set: (key, value) => run('secureStorage.set', () => s.set(key, value)),
+      get: (key) => run('secureStorage.get', () => s.get(key)),
+      remove: (key) => run('secureStorage.remove', () => s.remove(key)),
+    }),
   log: (l) => {
     const log = {
       log(level, message) {
@@ -304,7 +314,15 @@ const wrappers = {
 };
 
 /** Interfaces whose WIT world is not `<name>-app` (wit/worlds.wit has no haptics-app or navigation-app). */
-const WORLD = { geolocation: 'geolocation-app', log: 'base', haptics: 'mini-program', navigation: 'mini-program' };
+const WORLD = {
+  geolocation: 'geolocation-app',
+  log: 'base',
+  haptics: 'mini-program',
+  navigation: 'mini-program',
+  secureStorage: 'secure-storage-app',
+};
+/** The WIT interface of a bridge namespace: `secureStorage` → `secure-storage`. */
+const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * The bridge over the imports you pass: `{storage, log, ...}`, each the namespace of
@@ -323,7 +341,7 @@ export function createBridge(imports = {}) {
       enumerable: false,
       get() {
         throw new Error(
-          `${name} was not passed to createBridge: import * as ${name} from 'miniapp:bridge/${name}@0.1.0' ` +
+          `${name} was not passed to createBridge: import * as ${name} from 'miniapp:bridge/${kebab(name)}@0.1.0' ` +
             `(build against a world that has it, e.g. ${WORLD[name] ?? `${name}-app`}, and declare its permission)`,
         );
       },

@@ -223,6 +223,14 @@ export function componentImports(bridge, interfaces) {
         call('settings.openHostSettings', {});
       },
     },
+    secureStorage: {
+      set: (key, value) => {
+        call('secureStorage.set', { key, value });
+      },
+      // `option<string>`: undefined when absent.
+      get: (key) => call('secureStorage.get', { key }) ?? undefined,
+      remove: (key) => call('secureStorage.remove', { key }),
+    },
     log: {
       // The host's log cannot fail; neither can this.
       log(level, message) {

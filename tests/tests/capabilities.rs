@@ -16,6 +16,7 @@ use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
 use miniapp_runtime::capabilities::navigation::{Navigation, RecordingNavigator};
+use miniapp_runtime::capabilities::secure_storage::MemoryKeystore;
 use miniapp_runtime::capabilities::settings::{RecordingSettings, SettingsService};
 use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
 use miniapp_runtime::{HostServices, Runtime, RuntimeConfig, json_bridge};
@@ -577,4 +578,77 @@ fn settings_request_declined_again_and_no_settings_page() {
     // The component's launch asked once and its request once; the web page's context
     // remembered the "no" and its request asked once: never twice in one launch.
     assert_eq!(location_prompts, 3);
+}
+
+fn with_keystore(keystore: &Arc<MemoryKeystore>) -> HostServices {
+    HostServices {
+        keystore: keystore.clone(),
+        ..HostServices::development()
+    }
+}
+
+#[test]
+fn secure_storage_keeps_secrets_from_both_transports_and_refuses_bad_input() {
+    let keystore = Arc::new(MemoryKeystore::default());
+    let (_world, rt) = installed(with_keystore(&keystore), &[]);
+    let probe = AppId::parse(PROBE).unwrap();
+    let out = both(
+        &rt,
+        &[
+            (
+                "secureStorage.set",
+                json!({"key": "refresh", "value": "s3cret"}),
+            ),
+            ("secureStorage.get", json!({"key": "refresh"})),
+            ("secureStorage.set", json!({"key": "gone", "value": "x"})),
+            ("secureStorage.remove", json!({"key": "gone"})),
+            ("secureStorage.remove", json!({"key": "gone"})),
+            ("secureStorage.get", json!({"key": "gone"})),
+        ],
+    );
+    assert_eq!(
+        out,
+        [
+            json!({"ok": null}),
+            json!({"ok": "s3cret"}),
+            json!({"ok": null}),
+            json!({"ok": true}),
+            json!({"ok": false}),
+            json!({"ok": null}),
+        ]
+    );
+    assert_eq!(
+        keystore.entries(&probe).into_iter().collect::<Vec<_>>(),
+        [("refresh".to_string(), "s3cret".to_string())]
+    );
+
+    // Bad input, from either transport: nothing stored, nothing removed.
+    let big = "v".repeat(4097);
+    let long_key = "k".repeat(129);
+    let bad = [
+        ("secureStorage.set", json!({"key": "", "value": "v"})),
+        ("secureStorage.set", json!({"key": "a\u{0}b", "value": "v"})),
+        ("secureStorage.set", json!({"key": long_key, "value": "v"})),
+        ("secureStorage.set", json!({"key": "k", "value": big})),
+        ("secureStorage.get", json!({"key": ""})),
+        ("secureStorage.remove", json!({"key": "re\u{0}fresh"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    let wrong_type = [("secureStorage.set", json!({"key": "k", "value": 5}))];
+    assert_eq!(web(&rt, &wrong_type), [json!({"err": "INVALID_ARGUMENT"})]);
+    assert_eq!(component(&rt, &wrong_type), [json!({"err": "BAD_REQUEST"})]);
+    assert_eq!(keystore.entries(&probe).len(), 1);
+
+    // Without `storage` (withheld by the host): denied, the keystore untouched.
+    let (_world, rt) = installed(with_keystore(&keystore), &[Permission::Storage]);
+    let denied = both(
+        &rt,
+        &[
+            ("secureStorage.set", json!({"key": "k", "value": "v"})),
+            ("secureStorage.get", json!({"key": "refresh"})),
+            ("secureStorage.remove", json!({"key": "refresh"})),
+        ],
+    );
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(keystore.entries(&probe).len(), 1);
 }

@@ -65,6 +65,8 @@ export interface MockFixtures {
   consent?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** The host's settings page: `"unavailable"` makes `settings.openHostSettings` reject UNAVAILABLE. Default "available". */
   settingsPage?: 'available' | 'unavailable';
+  /** The host's keystore: `"unavailable"` makes every `secureStorage.*` call reject UNAVAILABLE. Default "available". */
+  keystore?: 'available' | 'unavailable';
   /** Initial storage, `{key: value}`; counts against the quota. */
   storage?: Record<string, JsonValue>;
   /**
@@ -148,6 +150,8 @@ export interface MockState {
   consentRequests: Permission[];
   /** How many times `settings.openHostSettings` opened the page. */
   settingsOpened: number;
+  /** The keystore's content (`secureStorage`): key -> value. */
+  secrets: Map<string, string>;
   /** Messages truncated to 4 KiB, as the host does. */
   logs: { level: LogLevel; message: string }[];
   tokens: Token[];

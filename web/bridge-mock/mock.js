@@ -87,6 +87,8 @@ export function createMockBridge(options = {}) {
     /** permissions settings.request asked the user about, in order */
     consentRequests: [],
     settingsOpened: 0,
+    /** key -> value: the keystore (`secureStorage`) */
+    secrets: new Map(),
     logs: [],
     tokens: [],
   };
@@ -139,6 +141,17 @@ export function createMockBridge(options = {}) {
     if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
     state.haptics.push(effect);
     return null;
+  };
+
+  // secureStorage: the host's key rule (limits::secure_key_problem), and the keystore fixture.
+  const secureKey = (params) => {
+    const k = str(params, 'key', { min: 1, max: LIMITS.secureKeyBytes });
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(k)) throw invalid('key must not contain control characters (NUL included)');
+    return k;
+  };
+  const keystore = () => {
+    if (fx.keystore === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no keystore (fixture)');
+    if (fx.keystore !== 'available') throw badFixture('keystore', fx.keystore, '"available" or "unavailable"');
   };
 
   // settings: declared = granted + fixtures.declined + fixtures.notAsked.
@@ -557,6 +570,33 @@ export function createMockBridge(options = {}) {
       };
     },
 
+    'secureStorage.set'(p) {
+      const k = secureKey(p);
+      const value = str(p, 'value', { max: LIMITS.secureValueBytes });
+      return () => {
+        keystore();
+        if (!state.secrets.has(k) && state.secrets.size >= LIMITS.secureEntriesMax) {
+          throw new BridgeError('QUOTA_EXCEEDED', `at most ${LIMITS.secureEntriesMax} secure storage keys`);
+        }
+        state.secrets.set(k, value);
+        return null;
+      };
+    },
+    'secureStorage.get'(p) {
+      const k = secureKey(p);
+      return () => {
+        keystore();
+        return state.secrets.has(k) ? state.secrets.get(k) : null;
+      };
+    },
+    'secureStorage.remove'(p) {
+      const k = secureKey(p);
+      return () => {
+        keystore();
+        return state.secrets.delete(k);
+      };
+    },
+
     'log.log'(p) {
       if (!LOG_LEVELS.includes(p.level)) throw invalid(`level must be one of ${LOG_LEVELS.join(', ')}`);
       const message = str(p, 'message');
@@ -722,6 +762,7 @@ export function createMockBridge(options = {}) {
       for (const list of ['actionSheets', 'barColors', 'datePickers']) state[list].length = 0;
       for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'consentRequests', 'logs', 'tokens']) state[list].length = 0;
       state.answers.clear();
+      state.secrets.clear();
       state.settingsOpened = 0;
       calls.length = 0;
       return mock;
@@ -769,6 +810,7 @@ function normalizeFixtures(f) {
     notAsked: [...(f.notAsked ?? [])],
     consent: queue(f.consent),
     settingsPage: f.settingsPage ?? 'available',
+    keystore: f.keystore ?? 'available',
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };

@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -101,6 +101,12 @@ export function attachHelpers(target) {
     permissions: (options) => call('settings.permissions', {}, options),
     request: (permission, options) => call('settings.request', { permission }, options),
     openHostSettings: (options) => call('settings.openHostSettings', {}, options),
+  };
+
+  target.secureStorage = {
+    set: (key, value, options) => call('secureStorage.set', { key, value }, options),
+    get: (key, options) => call('secureStorage.get', { key }, options),
+    remove: (key, options) => call('secureStorage.remove', { key }, options),
   };
 
   const log = {

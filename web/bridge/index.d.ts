@@ -146,6 +146,15 @@ export interface SettingsApi {
   openHostSettings(options?: CallOptions): Promise<null>;
 }
 
+/** Permission `storage`: small secrets in the host's keystore; values never appear in the host's records. */
+export interface SecureStorageApi {
+  /** Key 1 to 128 bytes without control characters, value at most 4096 bytes (INVALID_ARGUMENT); QUOTA_EXCEEDED past 64 keys. */
+  set(key: string, value: string, options?: CallOptions): Promise<null>;
+  get(key: string, options?: CallOptions): Promise<string | null>;
+  /** Whether the key was there. */
+  remove(key: string, options?: CallOptions): Promise<boolean>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -168,6 +177,7 @@ export interface BridgeHelpers {
   haptics: HapticsApi;
   navigation: NavigationApi;
   settings: SettingsApi;
+  secureStorage: SecureStorageApi;
   log: LogApi;
 }
 
@@ -271,6 +281,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   haptics: HapticsApi;
   navigation: NavigationApi;
   settings: SettingsApi;
+  secureStorage: SecureStorageApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

@@ -77,6 +77,9 @@ export const LIMITS: Readonly<{
   clipboardTextBytes: 65536;
   logMessageBytes: 4096;
   tokenLifetimeSeconds: 900;
+  secureKeyBytes: 128;
+  secureValueBytes: 4096;
+  secureEntriesMax: 64;
 }>;
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
@@ -209,6 +212,9 @@ export interface MethodMap {
   'settings.permissions': { params: Record<string, never>; result: PermissionStatus[] };
   'settings.request': { params: { permission: Permission }; result: PermissionStatus };
   'settings.openHostSettings': { params: Record<string, never>; result: null };
+  'secureStorage.set': { params: { key: string; value: string }; result: null };
+  'secureStorage.get': { params: { key: string }; result: string | null };
+  'secureStorage.remove': { params: { key: string }; result: boolean };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

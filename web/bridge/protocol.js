@@ -79,6 +79,9 @@ export const METHODS = Object.freeze({
   'settings.permissions': null,
   'settings.request': null,
   'settings.openHostSettings': null,
+  'secureStorage.set': 'storage',
+  'secureStorage.get': 'storage',
+  'secureStorage.remove': 'storage',
   'log.log': null,
 });
 
@@ -108,6 +111,9 @@ export const LIMITS = Object.freeze({
   clipboardTextBytes: 65536,
   logMessageBytes: 4096,
   tokenLifetimeSeconds: 900,
+  secureKeyBytes: 128,
+  secureValueBytes: 4096,
+  secureEntriesMax: 64,
 });
 
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */

@@ -40,6 +40,9 @@ async function page(bridge: Bridge): Promise<void> {
   const statuses: PermissionStatus[] = await bridge.settings.permissions();
   const asked: PermissionStatus = await bridge.settings.request('location');
   console.log(statuses.map((s) => s.state), asked.active, await bridge.settings.openHostSettings());
+  const secret: string | null = await bridge.secureStorage.get('refresh');
+  const removed: boolean = await bridge.secureStorage.remove('refresh');
+  console.log(secret, removed, await bridge.secureStorage.set('refresh', 's3cret'));
   // @ts-expect-error: `camera` is not a permission.
   await bridge.settings.request('camera');
   // @ts-expect-error: `thunder` is not an impact style.

@@ -24,6 +24,7 @@ pub mod log;
 pub mod navigation;
 pub mod network;
 pub mod payment;
+pub mod secure_storage;
 pub mod settings;
 pub mod share;
 pub mod storage;
@@ -48,6 +49,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     haptics::CAPABILITY,
     navigation::CAPABILITY,
     settings::CAPABILITY,
+    secure_storage::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -119,6 +121,8 @@ pub struct HostServices {
     pub navigation: Arc<dyn navigation::NavigationService>,
     /// The host's settings page for a mini-program (`settings.openHostSettings`).
     pub settings: Arc<dyn settings::SettingsService>,
+    /// The platform keystore for apps' small secrets (`secureStorage`).
+    pub keystore: Arc<dyn secure_storage::KeystoreService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -146,6 +150,7 @@ impl HostServices {
             haptics: Arc::new(haptics::RecordingHaptics::default()),
             navigation: Arc::new(navigation::RecordingNavigator::default()),
             settings: Arc::new(settings::RecordingSettings::default()),
+            keystore: Arc::new(secure_storage::MemoryKeystore::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -166,6 +171,7 @@ impl HostServices {
         map.insert(self.haptics);
         map.insert(self.navigation);
         map.insert(self.settings);
+        map.insert(self.keystore);
         map.insert(self.consent);
         map.insert(self.network);
         map
@@ -196,6 +202,11 @@ mod tests {
             permission_for_import("miniapp:bridge/geolocation@0.1.0"),
             Some(Permission::Location)
         );
+        assert_eq!(
+            permission_for_import("miniapp:bridge/secure-storage@0.1.0"),
+            Some(Permission::Storage)
+        );
+        assert_eq!(permission_for_import("miniapp:bridge/settings@0.1.0"), None);
         assert_eq!(permission_for_import("miniapp:bridge/log@0.1.0"), None);
         assert_eq!(permission_for_import("miniapp:bridge/types@0.1.0"), None);
         assert_eq!(permission_for_import("wasi:cli/stdout@0.2.6"), None);

@@ -50,10 +50,11 @@ test('the mock imports are the WIT interfaces, as ComponentizeJS binds them (cam
   const imports = componentImports(createMockBridge());
   const bridged = Object.keys(wit).filter((i) => !['types', 'lifecycle'].includes(i));
   assert.ok(bridged.includes('haptics') && bridged.includes('navigation'), `read the WIT: ${bridged}`);
-  assert.deepEqual(Object.keys(imports).sort(), bridged.sort());
+  // ComponentizeJS namespaces are the interface names in camelCase (`secure-storage` → `secureStorage`).
+  assert.deepEqual(Object.keys(imports).sort(), bridged.map(camel).sort());
   for (const iface of bridged) {
     const want = Object.fromEntries(Object.entries(wit[iface].functions).map(([f, n]) => [camel(f), n]));
-    const have = Object.fromEntries(Object.entries(imports[iface]).map(([f, fn]) => [f, fn.length]));
+    const have = Object.fromEntries(Object.entries(imports[camel(iface)]).map(([f, fn]) => [f, fn.length]));
     assert.deepEqual(have, want, `${iface}: function -> parameter count`);
   }
 });
@@ -110,6 +111,9 @@ const SAMPLES = {
   'settings.permissions': [],
   'settings.request': ['location'],
   'settings.openHostSettings': [],
+  'secureStorage.set': ['refresh', 's3cret'],
+  'secureStorage.get': ['refresh'],
+  'secureStorage.remove': ['refresh'],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

@@ -413,3 +413,18 @@ test('settings: declared permissions in the web shape, asking again once, the se
   const none = mockBridge(createMockBridge({ fixtures: { settingsPage: 'unavailable' } }), ['settings']);
   assert.equal(code(() => none.settings.openHostSettings()), 'UNAVAILABLE');
 });
+
+test('secureStorage: set, get, remove over the imports; bad input and the missing permission are bridge errors', () => {
+  const web = createMockBridge({ permissions: ['storage'] });
+  const { secureStorage } = mockBridge(web, ['secureStorage', 'log']);
+  secureStorage.set('refresh', 's3cret');
+  assert.equal(secureStorage.get('refresh'), 's3cret');
+  assert.equal(secureStorage.get('none'), undefined);
+  assert.equal(secureStorage.remove('refresh'), true);
+  const bad = error(() => secureStorage.set('a\u0000b', 'v'));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'secureStorage.set']);
+  assert.equal(code(() => secureStorage.set('k', 'v'.repeat(4097))), 'INVALID_ARGUMENT');
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['secureStorage']);
+  assert.equal(code(() => denied.secureStorage.get('k')), 'PERMISSION_DENIED');
+  assert.throws(() => createBridge({}).secureStorage, /miniapp:bridge\/secure-storage@0\.1\.0.*secure-storage-app/);
+});

@@ -64,6 +64,9 @@ SDK_FUNCTIONS = {
     "settings.permissions": miniapp.settings.permissions,
     "settings.request": miniapp.settings.request,
     "settings.openHostSettings": miniapp.settings.open_host_settings,
+    "secureStorage.set": miniapp.secure_storage.set,
+    "secureStorage.get": miniapp.secure_storage.get,
+    "secureStorage.remove": miniapp.secure_storage.remove,
     "log.log": miniapp.log.log,
 }
 
@@ -86,7 +89,8 @@ def test_every_wit_function_is_a_method_of_the_table():
                 continue
             for fn in re.findall(r"^\s*([\w-]+): func\(", body, re.M):
                 camel = re.sub(r"-(\w)", lambda m: m.group(1).upper(), fn)
-                wit.add(f"{iface}.{camel}")
+                prefix = re.sub(r"-(\w)", lambda m: m.group(1).upper(), iface)  # secure-storage
+                wit.add(f"{prefix}.{camel}")
     assert wit == set(_contract.METHOD_PERMISSIONS)
 
 
@@ -124,6 +128,9 @@ SAMPLE_ARGS = {
     "navigation.openMiniProgram": ("com.acme.loans",),
     "navigation.openUrl": ("https://acme.example",),
     "settings.request": ("location",),
+    "secureStorage.set": ("k", "v"),
+    "secureStorage.get": ("k",),
+    "secureStorage.remove": ("k",),
     "log.log": ("info", "m"),
 }
 

@@ -463,3 +463,29 @@ def test_settings_declined_again_and_without_a_settings_page():
         assert settings.request("location").state == "denied"
         assert bridge.consent_requests == ["location"]
         assert code(settings.open_host_settings) == "UNAVAILABLE"
+
+
+def test_secure_storage_keeps_small_secrets_and_refuses_bad_input(bridge):
+    from miniapp import secure_storage
+
+    bridge.grant("storage")
+    secure_storage.set("refresh", "s3cret")
+    assert secure_storage.get("refresh") == "s3cret"
+    assert secure_storage.get("none") is None
+    for key, value in (("", "v"), ("a\x00b", "v"), ("k" * 129, "v"), ("k", "v" * 4097)):
+        assert code(secure_storage.set, key, value) == "INVALID_ARGUMENT"
+    for i in range(1, 64):
+        secure_storage.set(f"k{i}", "v")
+    assert code(secure_storage.set, "more", "v") == "QUOTA_EXCEEDED"
+    assert secure_storage.remove("refresh") is True
+    assert secure_storage.remove("refresh") is False
+    assert len(bridge.secrets) == 63
+    bridge.revoke("storage")
+    assert code(secure_storage.get, "k1") == "PERMISSION_DENIED"
+
+
+def test_secure_storage_without_a_keystore():
+    from miniapp import secure_storage
+
+    with MockBridge().grant("storage").without_keystore():
+        assert code(secure_storage.get, "k") == "UNAVAILABLE"

@@ -342,3 +342,26 @@ def test_settings_reach_the_imports_and_states_become_the_wire_names(monkeypatch
     assert (e.value.code, e.value.method) == ("INVALID_ARGUMENT", "settings.request")
     settings.open_host_settings()
     assert calls == [("request", "location"), ("request", "network"), ("open_host_settings",)]
+
+
+def test_secure_storage_reaches_the_snake_case_module(monkeypatch):
+    calls = []
+    secure_mod = types.SimpleNamespace(
+        set=lambda k, v: calls.append(("set", k, v)),
+        get=lambda k: "s3cret" if k == "refresh" else None,
+        remove=lambda k: k == "refresh",
+    )
+    for name, module in {
+        "componentize_py_types": types.SimpleNamespace(Err=Err),
+        "wit_world": types.ModuleType("wit_world"),
+        "wit_world.imports": types.ModuleType("wit_world.imports"),
+        "wit_world.imports.secure_storage": secure_mod,
+    }.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    from miniapp import secure_storage
+
+    secure_storage.set("refresh", "s3cret")
+    assert secure_storage.get("refresh") == "s3cret"
+    assert secure_storage.get("none") is None
+    assert secure_storage.remove("refresh") is True
+    assert calls == [("set", "refresh", "s3cret")]

@@ -43,6 +43,9 @@ const VALID_PARAMS = {
   'settings.permissions': {},
   'settings.request': { permission: 'location' },
   'settings.openHostSettings': {},
+  'secureStorage.set': { key: 'k', value: 'v' },
+  'secureStorage.get': { key: 'k' },
+  'secureStorage.remove': { key: 'k' },
   'log.log': { level: 'info', message: 'x' },
 };
 

@@ -12,7 +12,7 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, clipboard, device, geolocation, haptics, log, navigation, payment, settings, share, storage, ui
+from . import auth, clipboard, device, geolocation, haptics, log, navigation, payment, secure_storage, settings, share, storage, ui
 from .errors import CODES, BridgeError
 from .types import (
     BatteryInfo,
@@ -46,6 +46,7 @@ __all__ = [
     "log",
     "navigation",
     "payment",
+    "secure_storage",
     "settings",
     "share",
     "storage",

@@ -41,7 +41,12 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage")
+
+
+def _kebab(name: str) -> str:
+    """A method prefix as its WIT interface: ``secureStorage`` -> ``secure-storage``."""
+    return "".join("-" + c.lower() if c.isupper() else c for c in name)
 
 
 def _world_hint(interface: str) -> str:
@@ -56,7 +61,8 @@ class WitBackend:
 
     def _module(self, interface: str):
         try:
-            return importlib.import_module(f"wit_world.imports.{interface}")
+            # componentize-py names the module in snake case: secure-storage -> secure_storage
+            return importlib.import_module(f"wit_world.imports.{interface.replace('-', '_')}")
         except ImportError as e:
             raise ImportError(
                 f"this component does not import miniapp:bridge/{interface}: build it against a "
@@ -64,7 +70,7 @@ class WitBackend:
             ) from e
 
     def call(self, method: str, params: Dict[str, Any]) -> Any:
-        interface = method.split(".", 1)[0]
+        interface = _kebab(method.split(".", 1)[0])
         wit = self._module(interface)
         from componentize_py_types import Err  # present in every componentize-py build
 
@@ -218,6 +224,9 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "settings.permissions": lambda w, p: [_permission_status(s) for s in w.permissions()],
     "settings.request": lambda w, p: _permission_status(w.request(p["permission"])),
     "settings.openHostSettings": lambda w, p: w.open_host_settings(),
+    "secureStorage.set": lambda w, p: w.set(p["key"], p["value"]),
+    "secureStorage.get": lambda w, p: w.get(p["key"]),
+    "secureStorage.remove": lambda w, p: w.remove(p["key"]),
     "log.log": _log,
 }
 

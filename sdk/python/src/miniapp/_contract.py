@@ -42,6 +42,9 @@ METHOD_PERMISSIONS = {
     "settings.permissions": None,
     "settings.request": None,
     "settings.openHostSettings": None,
+    "secureStorage.set": "storage",
+    "secureStorage.get": "storage",
+    "secureStorage.remove": "storage",
     "log.log": None,
 }
 
@@ -82,6 +85,9 @@ LIMITS = {
     "clipboardTextBytes": 64 * 1024,
     "logMessageBytes": 4096,
     "tokenLifetimeSeconds": 15 * 60,
+    "secureKeyBytes": 128,
+    "secureValueBytes": 4096,
+    "secureEntriesMax": 64,
 }
 
 

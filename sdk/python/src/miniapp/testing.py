@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import unicodedata
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
@@ -141,6 +142,9 @@ class MockBridge:
         #: Permissions ``settings.request`` asked the user about, in order.
         self.consent_requests: List[str] = []
         self.settings_opened = 0
+        #: The keystore's content (``secure_storage``).
+        self.secrets: Dict[str, str] = {}
+        self.keystore = True
         # What the mini-program did, for assertions.
         self.storage: Dict[str, bytes] = {}
         self.payments: List[dict] = []
@@ -293,6 +297,11 @@ class MockBridge:
     def requests_declined(self) -> "MockBridge":
         """The user says no when ``settings.request`` asks again (default yes)."""
         self.request_answer = False
+        return self
+
+    def without_keystore(self) -> "MockBridge":
+        """Every ``secure_storage`` call is ``UNAVAILABLE``."""
+        self.keystore = False
         return self
 
     def without_settings_page(self) -> "MockBridge":
@@ -681,6 +690,31 @@ class MockBridge:
     def _navigation_exit(self, p: dict) -> None:
         self.opened.append({"exit": True})
 
+    def _secure_key(self, key: object) -> str:
+        n = _utf8_len(key) if isinstance(key, str) else -1
+        if not 1 <= n <= LIMITS["secureKeyBytes"]:
+            raise _invalid(f"key must be 1 to {LIMITS['secureKeyBytes']} bytes")
+        if any(unicodedata.category(c) == "Cc" for c in key):
+            raise _invalid("key must not contain control characters (NUL included)")
+        if not self.keystore:
+            raise BridgeError("UNAVAILABLE", "no keystore")
+        return key
+
+    def _secure_storage_set(self, p: dict) -> None:
+        value = p["value"]
+        if not isinstance(value, str) or _utf8_len(value) > LIMITS["secureValueBytes"]:
+            raise _invalid(f"value must be a string of at most {LIMITS['secureValueBytes']} bytes")
+        key = self._secure_key(p["key"])
+        if key not in self.secrets and len(self.secrets) >= LIMITS["secureEntriesMax"]:
+            raise BridgeError("QUOTA_EXCEEDED")
+        self.secrets[key] = value
+
+    def _secure_storage_get(self, p: dict) -> Optional[str]:
+        return self.secrets.get(self._secure_key(p["key"]))
+
+    def _secure_storage_remove(self, p: dict) -> bool:
+        return self.secrets.pop(self._secure_key(p["key"]), None) is not None
+
     def _declared(self, permission: str) -> bool:
         return permission in self.permissions or permission in self.declined or permission in self.not_asked
 
@@ -739,9 +773,8 @@ class MockBridge:
 
 
 def _simulator(method: str) -> Callable[[MockBridge, dict], Any]:
-    interface, function = method.split(".")
-    snake = "".join("_" + c.lower() if c.isupper() else c for c in function)
-    return getattr(MockBridge, f"_{interface}_{snake}")
+    snake = "".join("_" + c.lower() if c.isupper() else c for c in method.replace(".", "_"))
+    return getattr(MockBridge, f"_{snake}")
 
 
 #: One simulator per method of the contract's table (a missing one fails at import).

@@ -10,7 +10,7 @@
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, haptics, log,
-    navigation, payment, settings, share, storage, ui,
+    navigation, payment, secure_storage, settings, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -277,6 +277,12 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         "settings.openHostSettings" => {
             args::<a::None>(p).and_then(|_| answer(settings::open_host_settings()))
         }
+        "secureStorage.set" => {
+            let a: a::KeyValue = args(p)?;
+            answer(secure_storage::set(&a.key, &a.value))
+        }
+        "secureStorage.get" => answer(secure_storage::get(&args::<a::Key>(p)?.key)),
+        "secureStorage.remove" => answer(secure_storage::remove(&args::<a::Key>(p)?.key)),
         "log.log" => {
             let a: a::Log = args(p)?;
             log::log(a.level, &a.message);
