@@ -35,6 +35,31 @@ pub fn secure_key_problem(key: &str) -> Option<&'static str> {
     }
 }
 
+/// A file's path (`files`): 1 to this many bytes.
+pub const FILE_PATH_BYTES: usize = 512;
+/// A file's content (`files`): at most this many bytes.
+pub const FILE_BYTES: usize = 1024 * 1024;
+
+/// What is wrong with a file path, if anything: relative, `/`-separated segments, none empty,
+/// `.` or `..`, no backslash or control character (NUL included), 1 to [`FILE_PATH_BYTES`].
+/// The host and the mocks share the rule.
+pub fn file_path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() || path.len() > FILE_PATH_BYTES {
+        Some("path must be 1 to 512 bytes")
+    } else if path.starts_with('/') {
+        Some("path must be relative to the app's files (no leading `/`)")
+    } else if path.chars().any(|c| c.is_control() || c == '\\') {
+        Some("path must not contain control characters (NUL included) or `\\`")
+    } else if path
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        Some("path segments must not be empty, `.` or `..`")
+    } else {
+        None
+    }
+}
+
 /// Payment order id: 1 to this many bytes.
 pub const ORDER_ID_BYTES: usize = 128;
 /// Toast text: 1 to this many bytes.
@@ -109,7 +134,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 20] = [
+pub const WEB_LIMITS: [(&str, u64); 22] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -130,6 +155,8 @@ pub const WEB_LIMITS: [(&str, u64); 20] = [
     ("secureKeyBytes", SECURE_KEY_BYTES as u64),
     ("secureValueBytes", SECURE_VALUE_BYTES as u64),
     ("secureEntriesMax", SECURE_ENTRIES_MAX as u64),
+    ("filePathBytes", FILE_PATH_BYTES as u64),
+    ("fileBytes", FILE_BYTES as u64),
 ];
 
 /// `s` cut to at most `max` bytes on a character boundary.
@@ -146,6 +173,35 @@ mod tests {
         assert_eq!(truncate_utf8("héllo", 2), "h");
         assert_eq!(truncate_utf8("héllo", 3), "hé");
         assert_eq!(truncate_utf8("hi", 10), "hi");
+    }
+
+    #[test]
+    fn file_paths() {
+        for ok in [
+            "a",
+            "notes/today.txt",
+            "a/b/c.d",
+            "..hidden",
+            "x..y",
+            &"p".repeat(FILE_PATH_BYTES),
+        ] {
+            assert_eq!(file_path_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../up",
+            "a/../../b",
+            "a/./b",
+            "a//b",
+            "a/",
+            "a\0b",
+            "a\\b",
+            "C:\\x",
+            &"p".repeat(FILE_PATH_BYTES + 1),
+        ] {
+            assert!(file_path_problem(bad).is_some(), "{bad:?}");
+        }
     }
 
     #[test]

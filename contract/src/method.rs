@@ -24,12 +24,13 @@ pub enum Interface {
     Navigation,
     Settings,
     SecureStorage,
+    Files,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 13] = [
+    pub const ALL: [Interface; 14] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -42,6 +43,7 @@ impl Interface {
         Interface::Navigation,
         Interface::Settings,
         Interface::SecureStorage,
+        Interface::Files,
         Interface::Log,
     ];
 
@@ -61,6 +63,7 @@ impl Interface {
             Interface::Navigation => "navigation",
             Interface::Settings => "settings",
             Interface::SecureStorage => "secureStorage",
+            Interface::Files => "files",
             Interface::Log => "log",
         }
     }
@@ -78,7 +81,8 @@ impl Interface {
     pub const fn permission(self) -> Option<Permission> {
         Some(match self {
             // The app's own secrets in the host's keystore: its own data, like storage.
-            Interface::Storage | Interface::SecureStorage => Permission::Storage,
+            // Files count against the same per-app quota as storage.
+            Interface::Storage | Interface::SecureStorage | Interface::Files => Permission::Storage,
             Interface::Auth => Permission::Auth,
             Interface::Payment => Permission::Payment,
             Interface::Geolocation => Permission::Location,
@@ -209,6 +213,11 @@ methods! {
     SecureStorageSet => "secureStorage.set", SecureStorage, "{ key: string; value: string }" -> "null";
     SecureStorageGet => "secureStorage.get", SecureStorage, "{ key: string }" -> "string | null";
     SecureStorageRemove => "secureStorage.remove", SecureStorage, "{ key: string }" -> "boolean";
+    FilesWrite => "files.write", Files, "{ path: string; data: string }" -> "null";
+    FilesRead => "files.read", Files, "{ path: string }" -> "string";
+    FilesList => "files.list", Files, "{ dir: string }" -> "FileInfo[]";
+    FilesStat => "files.stat", Files, "{ path: string }" -> "FileInfo";
+    FilesRemove => "files.remove", Files, "{ path: string }" -> "boolean";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

@@ -201,6 +201,17 @@ pub struct PermissionStatus {
     pub active: bool,
 }
 
+/// One file of the app's sandbox (`files.stat`, `files.list`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileInfo {
+    pub path: String,
+    /// Bytes of content.
+    pub size: u64,
+    /// Last write, seconds since the Unix epoch.
+    pub modified_at: u64,
+}
+
 /// Severity of a log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -349,6 +360,18 @@ pub const TS_TYPES: &[TsType] = &[
         ],
     },
     TsType {
+        name: "FileInfo",
+        fields: &[
+            ("path", "string", ""),
+            ("size", "number", "Bytes of content."),
+            (
+                "modifiedAt",
+                "number",
+                "Last write, seconds since the Unix epoch.",
+            ),
+        ],
+    },
+    TsType {
         name: "PermissionStatus",
         fields: &[
             ("permission", "Permission", ""),
@@ -415,6 +438,11 @@ mod tests {
                 os_version: "1".into(),
                 theme: Theme::Dark,
                 font_scale: 1.0
+            }),
+            json!(FileInfo {
+                path: "p".into(),
+                size: 1,
+                modified_at: 2
             }),
             json!(PermissionStatus {
                 permission: crate::Permission::Location,

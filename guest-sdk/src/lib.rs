@@ -5,7 +5,8 @@
 //!
 //! - one module per bridge interface with plain Rust functions and types: [`storage`],
 //!   [`auth`], [`payment`], [`geolocation`], [`ui`], [`device`], [`clipboard`], [`share`],
-//!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`log`]; every fallible call returns [`Error`];
+//!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`files`],
+//!   [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
 //!   component's `lifecycle` export;
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
@@ -87,6 +88,7 @@ pub mod auth;
 pub mod clipboard;
 pub mod device;
 mod error;
+pub mod files;
 pub mod geolocation;
 pub mod haptics;
 pub mod log;

@@ -288,6 +288,8 @@ struct World {
     settings_opened: u32,
     /// The keystore's content (`secure_storage`).
     secrets: BTreeMap<String, String>,
+    /// The app's files (`files`): path -> (content, last write).
+    files: BTreeMap<String, (String, u64)>,
     logs: Vec<LogLine>,
 }
 
@@ -634,6 +636,17 @@ impl MockBridge {
         self.state.borrow().world.asked_again.clone()
     }
 
+    /// The app's files now (`files`): path -> content.
+    pub fn files(&self) -> BTreeMap<String, String> {
+        let state = self.state.borrow();
+        state
+            .world
+            .files
+            .iter()
+            .map(|(p, (d, _))| (p.clone(), d.clone()))
+            .collect()
+    }
+
     /// The keystore's content now (`secure_storage`).
     pub fn secrets(&self) -> BTreeMap<String, String> {
         self.state.borrow().world.secrets.clone()
@@ -738,11 +751,19 @@ fn check_key(key: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn used_bytes(storage: &BTreeMap<String, Vec<u8>>) -> u64 {
-    storage
+/// What storage entries and files count against the quota, as the host counts them.
+fn used_bytes(world: &World) -> u64 {
+    let keys: u64 = world
+        .storage
         .iter()
         .map(|(k, v)| limits::storage_entry_bytes(k.len(), v.len()))
-        .sum()
+        .sum();
+    let files: u64 = world
+        .files
+        .iter()
+        .map(|(p, (d, _))| limits::storage_entry_bytes(p.len(), d.len()))
+        .sum();
+    keys + files
 }
 
 /// Base64url without padding, for the mock token's parts.
@@ -787,8 +808,8 @@ pub(crate) mod backend {
                 .storage
                 .get(key)
                 .map_or(0, |v| limits::storage_entry_bytes(key.len(), v.len()));
-            let new_used = used_bytes(&world.storage) - old
-                + limits::storage_entry_bytes(key.len(), value.len());
+            let new_used =
+                used_bytes(world) - old + limits::storage_entry_bytes(key.len(), value.len());
             if new_used > config.quota_bytes {
                 return Err(Error::QuotaExceeded);
             }
@@ -828,7 +849,7 @@ pub(crate) mod backend {
     pub(crate) fn storage_usage() -> Result<Usage, Error> {
         call("storage.usage", json!({}), |config, world| {
             Ok(Usage {
-                used_bytes: used_bytes(&world.storage),
+                used_bytes: used_bytes(world),
                 quota_bytes: config.quota_bytes,
             })
         })
@@ -1293,6 +1314,95 @@ pub(crate) mod backend {
                 Ok(world.secrets.remove(key).is_some())
             },
         )
+    }
+
+    fn check_path(path: &str) -> Result<(), Error> {
+        match limits::file_path_problem(path) {
+            Some(problem) => Err(invalid(problem)),
+            None => Ok(()),
+        }
+    }
+
+    fn file_info(path: &str, data: &str, modified_at: u64) -> crate::files::FileInfo {
+        crate::files::FileInfo {
+            path: path.to_owned(),
+            size: data.len() as u64,
+            modified_at,
+        }
+    }
+
+    pub(crate) fn files_write(path: &str, data: &str) -> Result<(), Error> {
+        let params = json!({ "path": path, "data": data });
+        call("files.write", params, |config, world| {
+            check_path(path)?;
+            if data.len() > limits::FILE_BYTES {
+                return Err(invalid(format!(
+                    "data must be at most {} bytes",
+                    limits::FILE_BYTES
+                )));
+            }
+            let old = world
+                .files
+                .get(path)
+                .map_or(0, |(d, _)| limits::storage_entry_bytes(path.len(), d.len()));
+            let new_used =
+                used_bytes(world) - old + limits::storage_entry_bytes(path.len(), data.len());
+            if new_used > config.quota_bytes {
+                return Err(Error::QuotaExceeded);
+            }
+            world
+                .files
+                .insert(path.to_owned(), (data.to_owned(), config.now));
+            Ok(())
+        })
+    }
+
+    pub(crate) fn files_read(path: &str) -> Result<String, Error> {
+        call("files.read", json!({ "path": path }), |_, world| {
+            check_path(path)?;
+            world
+                .files
+                .get(path)
+                .map(|(d, _)| d.clone())
+                .ok_or(Error::NotFound)
+        })
+    }
+
+    pub(crate) fn files_list(dir: &str) -> Result<Vec<crate::files::FileInfo>, Error> {
+        call("files.list", json!({ "dir": dir }), |_, world| {
+            if !dir.is_empty() {
+                check_path(dir)?;
+            }
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            Ok(world
+                .files
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix))
+                .map(|(p, (d, t))| file_info(p, d, *t))
+                .collect())
+        })
+    }
+
+    pub(crate) fn files_stat(path: &str) -> Result<crate::files::FileInfo, Error> {
+        call("files.stat", json!({ "path": path }), |_, world| {
+            check_path(path)?;
+            world
+                .files
+                .get(path)
+                .map(|(d, t)| file_info(path, d, *t))
+                .ok_or(Error::NotFound)
+        })
+    }
+
+    pub(crate) fn files_remove(path: &str) -> Result<bool, Error> {
+        call("files.remove", json!({ "path": path }), |_, world| {
+            check_path(path)?;
+            Ok(world.files.remove(path).is_some())
+        })
     }
 
     fn declared(config: &Config, p: Permission) -> bool {
@@ -1822,6 +1932,46 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn files_live_in_the_sandbox_and_share_the_storage_quota() {
+        use crate::files;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Storage])
+            .quota_bytes(100)
+            .install();
+        files::write("notes/a.txt", "alpha").unwrap();
+        files::write("top", "t").unwrap();
+        assert_eq!(files::read("notes/a.txt").unwrap(), "alpha");
+        let listed: Vec<String> = files::list("notes")
+            .unwrap()
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+        assert_eq!(listed, ["notes/a.txt"]);
+        assert_eq!(files::stat("top").unwrap().size, 1);
+        assert_eq!(files::read("none"), Err(Error::NotFound));
+        for bad in ["../x", "/etc/passwd", "a//b", "a\0b", ""] {
+            assert!(
+                matches!(files::write(bad, "x"), Err(Error::InvalidArgument(_))),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            files::write("big", &"x".repeat(90)),
+            Err(Error::QuotaExceeded)
+        );
+        // Files and keys share the quota.
+        assert_eq!(
+            crate::storage::set("k", &[0; 70]),
+            Err(Error::QuotaExceeded)
+        );
+        assert!(files::remove("top").unwrap());
+        assert!(!files::remove("top").unwrap());
+        assert_eq!(bridge.files().len(), 1);
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(files::list(""), Err(Error::PermissionDenied));
     }
 
     #[test]

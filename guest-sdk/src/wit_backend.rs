@@ -340,3 +340,31 @@ pub(crate) fn secure_storage_get(key: &str) -> Result<Option<String>, Error> {
 pub(crate) fn secure_storage_remove(key: &str) -> Result<bool, Error> {
     Ok(wit::secure_storage::remove(key)?)
 }
+
+fn file_info(f: wit::files::FileInfo) -> crate::files::FileInfo {
+    crate::files::FileInfo {
+        path: f.path,
+        size: f.size,
+        modified_at: f.modified_at,
+    }
+}
+
+pub(crate) fn files_write(path: &str, data: &str) -> Result<(), Error> {
+    Ok(wit::files::write(path, data)?)
+}
+
+pub(crate) fn files_read(path: &str) -> Result<String, Error> {
+    Ok(wit::files::read(path)?)
+}
+
+pub(crate) fn files_list(dir: &str) -> Result<Vec<crate::files::FileInfo>, Error> {
+    Ok(wit::files::list(dir)?.into_iter().map(file_info).collect())
+}
+
+pub(crate) fn files_stat(path: &str) -> Result<crate::files::FileInfo, Error> {
+    Ok(file_info(wit::files::stat(path)?))
+}
+
+pub(crate) fn files_remove(path: &str) -> Result<bool, Error> {
+    Ok(wit::files::remove(path)?)
+}

@@ -205,6 +205,22 @@ export interface SecureStorage {
   get(key: string): string | undefined;
   remove(key: string): boolean;
 }
+/** One file of the sandbox. */
+export interface FileInfo {
+  path: string;
+  size: number;
+  /** Unix seconds. */
+  modifiedAt: number;
+}
+/** Permission `storage`: text files in the app's sandbox, on the storage quota. */
+export interface Files {
+  write(path: string, data: string): void;
+  /** NOT_FOUND if there is no such file. */
+  read(path: string): string;
+  list(dir?: string): FileInfo[];
+  stat(path: string): FileInfo;
+  remove(path: string): boolean;
+}
 export interface Log {
   log(level: LogLevel, message: string): void;
   trace(message: string): void;
@@ -268,6 +284,13 @@ export interface ComponentImports {
     openHostSettings(): void;
   };
   secureStorage?: SecureStorage;
+  files?: {
+    write(path: string, data: string): void;
+    read(path: string): string;
+    list(dir: string): { path: string; size: bigint; modifiedAt: bigint }[];
+    stat(path: string): { path: string; size: bigint; modifiedAt: bigint };
+    remove(path: string): boolean;
+  };
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -292,6 +315,7 @@ export interface Bridge {
   readonly navigation: Navigation;
   readonly settings: Settings;
   readonly secureStorage: SecureStorage;
+  readonly files: Files;
   readonly log: Log;
 }
 

@@ -68,6 +68,11 @@ export const METHODS = Object.freeze({
   'secureStorage.set': 'secureStorage.set',
   'secureStorage.get': 'secureStorage.get',
   'secureStorage.remove': 'secureStorage.remove',
+  'files.write': 'files.write',
+  'files.read': 'files.read',
+  'files.list': 'files.list',
+  'files.stat': 'files.stat',
+  'files.remove': 'files.remove',
   'log.log': 'log.log',
 });
 
@@ -301,6 +306,18 @@ const wrappers = {
       get: (key) => run('secureStorage.get', () => s.get(key)),
       remove: (key) => run('secureStorage.remove', () => s.remove(key)),
     }),
+  files: (f) => {
+    // WIT `file-info`: `size` and `modified-at` are u64 (BigInt in the imports), numbers here.
+    const info = (i) => ({ path: i.path, size: num(i.size), modifiedAt: num(i.modifiedAt) });
+    return Object.freeze({
+      write: (path, data) => run('files.write', () => f.write(path, data)),
+      read: (path) => run('files.read', () => f.read(path)),
+      /** The files under `dir` (`''` or omitted: every file). */
+      list: (dir = '') => run('files.list', () => f.list(dir)).map(info),
+      stat: (path) => info(run('files.stat', () => f.stat(path))),
+      remove: (path) => run('files.remove', () => f.remove(path)),
+    });
+  },
   log: (l) => {
     const log = {
       log(level, message) {

@@ -50,6 +50,9 @@ function requireOption(name, v) {
 /** A `permission-status` record as a component receives it. */
 const witStatus = (s) => ({ permission: s.permission, state: s.state === 'notAsked' ? 'not-asked' : s.state, active: s.active });
 
+/** A `file-info` record as a component receives it: u64 fields as BigInt. */
+const witFileInfo = (f) => ({ path: f.path, size: u64(f.size), modifiedAt: u64(f.modifiedAt) });
+
 const IMPACT_STYLE = ['light', 'medium', 'heavy'];
 const HAPTIC_NOTIFICATION = ['success', 'warning', 'error'];
 
@@ -230,6 +233,15 @@ export function componentImports(bridge, interfaces) {
       // `option<string>`: undefined when absent.
       get: (key) => call('secureStorage.get', { key }) ?? undefined,
       remove: (key) => call('secureStorage.remove', { key }),
+    },
+    files: {
+      write: (path, data) => {
+        call('files.write', { path, data });
+      },
+      read: (path) => call('files.read', { path }),
+      list: (dir) => call('files.list', { dir }).map(witFileInfo),
+      stat: (path) => witFileInfo(call('files.stat', { path })),
+      remove: (path) => call('files.remove', { path }),
     },
     log: {
       // The host's log cannot fail; neither can this.

@@ -652,3 +652,113 @@ fn secure_storage_keeps_secrets_from_both_transports_and_refuses_bad_input() {
     all(&denied, json!({"err": "PERMISSION_DENIED"}));
     assert_eq!(keystore.entries(&probe).len(), 1);
 }
+
+#[test]
+fn files_from_both_transports_stay_in_the_sandbox_and_share_the_quota() {
+    let (world, rt) = installed(HostServices::development(), &[]);
+    let run = |rt: &Runtime| {
+        both(
+            rt,
+            &[
+                (
+                    "files.write",
+                    json!({"path": "notes/a.txt", "data": "alpha"}),
+                ),
+                ("files.read", json!({"path": "notes/a.txt"})),
+                ("files.write", json!({"path": "top", "data": "t"})),
+                ("files.remove", json!({"path": "top"})),
+                ("files.remove", json!({"path": "top"})),
+                ("files.read", json!({"path": "top"})),
+                ("files.stat", json!({"path": "top"})),
+            ],
+        )
+    };
+    let out = run(&rt);
+    assert_eq!(
+        out,
+        [
+            json!({"ok": null}),
+            json!({"ok": "alpha"}),
+            json!({"ok": null}),
+            json!({"ok": true}),
+            json!({"ok": false}),
+            json!({"err": "NOT_FOUND"}),
+            json!({"err": "NOT_FOUND"}),
+        ]
+    );
+    // list and stat carry a write time: same paths and sizes from both transports.
+    let listed = |v: &Value| -> Vec<(String, u64)> {
+        v["ok"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    f["size"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let calls = [
+        ("files.list", json!({"dir": "notes"})),
+        ("files.list", json!({"dir": ""})),
+        ("files.stat", json!({"path": "notes/a.txt"})),
+    ];
+    let from_component = component(&rt, &calls);
+    let from_web = web(&rt, &calls);
+    for out in [&from_component, &from_web] {
+        assert_eq!(listed(&out[0]), [("notes/a.txt".to_string(), 5)]);
+        assert_eq!(listed(&out[1]), [("notes/a.txt".to_string(), 5)]);
+        assert_eq!(out[2]["ok"]["size"], 5);
+    }
+    // The file counts against the storage quota: storage.usage sees it.
+    let usage = web(&rt, &[("storage.usage", json!({}))]);
+    assert_eq!(usage[0]["ok"]["usedBytes"], 10 + 11 + 5);
+
+    // Bad paths and oversized data, from either transport: nothing written anywhere.
+    let big = "x".repeat(1024 * 1024 + 1);
+    let mut bad = Vec::new();
+    for path in [
+        "../escape",
+        "/etc/passwd",
+        "a/../../etc/passwd",
+        "a//b",
+        "a\u{0}b",
+        "a\\b",
+        "",
+    ] {
+        bad.push(("files.write", json!({"path": path, "data": "x"})));
+        bad.push(("files.read", json!({"path": path})));
+        bad.push(("files.stat", json!({"path": path})));
+        bad.push(("files.remove", json!({"path": path})));
+    }
+    bad.push(("files.list", json!({"dir": ".."})));
+    bad.push(("files.write", json!({"path": "big", "data": big})));
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    let wrong_type = [("files.write", json!({"path": "p", "data": 5}))];
+    assert_eq!(web(&rt, &wrong_type), [json!({"err": "INVALID_ARGUMENT"})]);
+    assert_eq!(component(&rt, &wrong_type), [json!({"err": "BAD_REQUEST"})]);
+    let usage = web(&rt, &[("storage.usage", json!({}))]);
+    assert_eq!(
+        usage[0]["ok"]["usedBytes"],
+        10 + 11 + 5,
+        "bad input wrote nothing"
+    );
+    assert!(!world.home().join("escape").exists());
+    assert!(!world.home().join("data").join("escape").exists());
+
+    // Without `storage` (withheld by the host): denied.
+    let (_world, rt) = installed(HostServices::development(), &[Permission::Storage]);
+    let denied = both(
+        &rt,
+        &[
+            ("files.write", json!({"path": "p", "data": "x"})),
+            ("files.read", json!({"path": "p"})),
+            ("files.list", json!({"dir": ""})),
+            ("files.stat", json!({"path": "p"})),
+            ("files.remove", json!({"path": "p"})),
+        ],
+    );
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+}

@@ -150,6 +150,8 @@ export interface MockState {
   consentRequests: Permission[];
   /** How many times `settings.openHostSettings` opened the page. */
   settingsOpened: number;
+  /** The app's files (`files`): path -> content and last write (seconds); on the storage quota. */
+  files: Map<string, { data: string; modifiedAt: number }>;
   /** The keystore's content (`secureStorage`): key -> value. */
   secrets: Map<string, string>;
   /** Messages truncated to 4 KiB, as the host does. */

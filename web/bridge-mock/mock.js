@@ -89,6 +89,8 @@ export function createMockBridge(options = {}) {
     settingsOpened: 0,
     /** key -> value: the keystore (`secureStorage`) */
     secrets: new Map(),
+    /** path -> {data, modifiedAt}: the app's files (`files`), on the storage quota */
+    files: new Map(),
     logs: [],
     tokens: [],
   };
@@ -141,6 +143,19 @@ export function createMockBridge(options = {}) {
     if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
     state.haptics.push(effect);
     return null;
+  };
+
+  // files: the host's path rule (limits::file_path_problem).
+  const filePath = (params, name) => {
+    const path = str(params, name, { min: 1, max: LIMITS.filePathBytes });
+    if (path.startsWith('/')) throw invalid(`${name} must be relative (no leading "/")`);
+    if (/[\u0000-\u001f\u007f-\u009f\\]/.test(path)) throw invalid(`${name} must not contain control characters (NUL included) or "\\"`);
+    if (path.split('/').some((s) => s === '' || s === '.' || s === '..')) throw invalid(`${name} segments must not be empty, "." or ".."`);
+    return path;
+  };
+  const fileInfo = (path) => {
+    const f = state.files.get(path);
+    return { path, size: utf8Length(f.data), modifiedAt: f.modifiedAt };
   };
 
   // secureStorage: the host's key rule (limits::secure_key_problem), and the keystore fixture.
@@ -597,6 +612,53 @@ export function createMockBridge(options = {}) {
       };
     },
 
+    'files.write'(p) {
+      const path = filePath(p, 'path');
+      const data = str(p, 'data', { max: LIMITS.fileBytes });
+      return () => {
+        const pathBytes = utf8Length(path);
+        const old = state.files.get(path);
+        const freed = old === undefined ? 0 : storageEntryBytes(pathBytes, utf8Length(old.data));
+        const used = state.usedBytes - freed + storageEntryBytes(pathBytes, utf8Length(data));
+        if (used > quotaBytes) throw new BridgeError('QUOTA_EXCEEDED', `storage quota exceeded: ${used} of ${quotaBytes} bytes`);
+        state.files.set(path, { data, modifiedAt: seconds() });
+        state.usedBytes = used;
+        return null;
+      };
+    },
+    'files.read'(p) {
+      const path = filePath(p, 'path');
+      return () => {
+        const f = state.files.get(path);
+        if (!f) throw new BridgeError('NOT_FOUND', `no file ${path}`);
+        return f.data;
+      };
+    },
+    'files.list'(p) {
+      const dir = p.dir === '' ? '' : filePath(p, 'dir');
+      return () => [...state.files.keys()]
+        .filter((path) => dir === '' || path.startsWith(`${dir}/`))
+        .sort(compareCodePoints)
+        .map(fileInfo);
+    },
+    'files.stat'(p) {
+      const path = filePath(p, 'path');
+      return () => {
+        if (!state.files.has(path)) throw new BridgeError('NOT_FOUND', `no file ${path}`);
+        return fileInfo(path);
+      };
+    },
+    'files.remove'(p) {
+      const path = filePath(p, 'path');
+      return () => {
+        const f = state.files.get(path);
+        if (!f) return false;
+        state.files.delete(path);
+        state.usedBytes -= storageEntryBytes(utf8Length(path), utf8Length(f.data));
+        return true;
+      };
+    },
+
     'log.log'(p) {
       if (!LOG_LEVELS.includes(p.level)) throw invalid(`level must be one of ${LOG_LEVELS.join(', ')}`);
       const message = str(p, 'message');
@@ -763,6 +825,7 @@ export function createMockBridge(options = {}) {
       for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'consentRequests', 'logs', 'tokens']) state[list].length = 0;
       state.answers.clear();
       state.secrets.clear();
+      state.files.clear();
       state.settingsOpened = 0;
       calls.length = 0;
       return mock;

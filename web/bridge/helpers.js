@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -107,6 +107,14 @@ export function attachHelpers(target) {
     set: (key, value, options) => call('secureStorage.set', { key, value }, options),
     get: (key, options) => call('secureStorage.get', { key }, options),
     remove: (key, options) => call('secureStorage.remove', { key }, options),
+  };
+
+  target.files = {
+    write: (path, data, options) => call('files.write', { path, data }, options),
+    read: (path, options) => call('files.read', { path }, options),
+    list: (dir, options) => call('files.list', { dir: dir ?? '' }, options),
+    stat: (path, options) => call('files.stat', { path }, options),
+    remove: (path, options) => call('files.remove', { path }, options),
   };
 
   const log = {

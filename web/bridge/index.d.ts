@@ -9,6 +9,7 @@ import type {
   BridgeErrorCode,
   BatteryInfo,
   DeviceInfo,
+  FileInfo,
   JsonValue,
   NetworkType,
   Permission,
@@ -155,6 +156,22 @@ export interface SecureStorageApi {
   remove(key: string, options?: CallOptions): Promise<boolean>;
 }
 
+/**
+ * Permission `storage`: text files in the app's sandbox, on the storage quota. A path is
+ * relative and `/`-separated, 1 to 512 bytes, no empty, `.` or `..` segment, no `\\` or control
+ * character (INVALID_ARGUMENT).
+ */
+export interface FilesApi {
+  /** At most 1 MiB (INVALID_ARGUMENT); QUOTA_EXCEEDED past the storage quota. */
+  write(path: string, data: string, options?: CallOptions): Promise<null>;
+  /** NOT_FOUND if there is no such file. */
+  read(path: string, options?: CallOptions): Promise<string>;
+  /** The files under `dir` (`''` or omitted: every file), sorted by path. */
+  list(dir?: string, options?: CallOptions): Promise<FileInfo[]>;
+  stat(path: string, options?: CallOptions): Promise<FileInfo>;
+  remove(path: string, options?: CallOptions): Promise<boolean>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -178,6 +195,7 @@ export interface BridgeHelpers {
   navigation: NavigationApi;
   settings: SettingsApi;
   secureStorage: SecureStorageApi;
+  files: FilesApi;
   log: LogApi;
 }
 
@@ -282,6 +300,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   navigation: NavigationApi;
   settings: SettingsApi;
   secureStorage: SecureStorageApi;
+  files: FilesApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

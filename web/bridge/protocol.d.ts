@@ -80,6 +80,8 @@ export const LIMITS: Readonly<{
   secureKeyBytes: 128;
   secureValueBytes: 4096;
   secureEntriesMax: 64;
+  filePathBytes: 512;
+  fileBytes: 1048576;
 }>;
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
@@ -165,6 +167,14 @@ export interface SystemInfo {
   fontScale: number;
 }
 
+export interface FileInfo {
+  path: string;
+  /** Bytes of content. */
+  size: number;
+  /** Last write, seconds since the Unix epoch. */
+  modifiedAt: number;
+}
+
 export interface PermissionStatus {
   permission: Permission;
   state: PermissionState;
@@ -215,6 +225,11 @@ export interface MethodMap {
   'secureStorage.set': { params: { key: string; value: string }; result: null };
   'secureStorage.get': { params: { key: string }; result: string | null };
   'secureStorage.remove': { params: { key: string }; result: boolean };
+  'files.write': { params: { path: string; data: string }; result: null };
+  'files.read': { params: { path: string }; result: string };
+  'files.list': { params: { dir: string }; result: FileInfo[] };
+  'files.stat': { params: { path: string }; result: FileInfo };
+  'files.remove': { params: { path: string }; result: boolean };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

@@ -82,6 +82,11 @@ export const METHODS = Object.freeze({
   'secureStorage.set': 'storage',
   'secureStorage.get': 'storage',
   'secureStorage.remove': 'storage',
+  'files.write': 'storage',
+  'files.read': 'storage',
+  'files.list': 'storage',
+  'files.stat': 'storage',
+  'files.remove': 'storage',
   'log.log': null,
 });
 
@@ -114,6 +119,8 @@ export const LIMITS = Object.freeze({
   secureKeyBytes: 128,
   secureValueBytes: 4096,
   secureEntriesMax: 64,
+  filePathBytes: 512,
+  fileBytes: 1048576,
 });
 
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */

@@ -6,6 +6,7 @@ import connect, {
   METHODS,
   type Bridge,
   type DeviceInfo,
+  type FileInfo,
   type MethodParams,
   type MethodResult,
   type PermissionStatus,
@@ -43,6 +44,9 @@ async function page(bridge: Bridge): Promise<void> {
   const secret: string | null = await bridge.secureStorage.get('refresh');
   const removed: boolean = await bridge.secureStorage.remove('refresh');
   console.log(secret, removed, await bridge.secureStorage.set('refresh', 's3cret'));
+  const file: FileInfo = await bridge.files.stat('notes/a.txt');
+  const listing: FileInfo[] = await bridge.files.list();
+  console.log(file.modifiedAt, listing.length, await bridge.files.read('notes/a.txt'));
   // @ts-expect-error: `camera` is not a permission.
   await bridge.settings.request('camera');
   // @ts-expect-error: `thunder` is not an impact style.

@@ -18,6 +18,7 @@ pub(crate) mod capability;
 pub mod clipboard;
 pub mod consent;
 pub mod device;
+pub mod files;
 pub mod geolocation;
 pub mod haptics;
 pub mod log;
@@ -50,6 +51,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     navigation::CAPABILITY,
     settings::CAPABILITY,
     secure_storage::CAPABILITY,
+    files::CAPABILITY,
     log::CAPABILITY,
 ];
 

@@ -31,7 +31,8 @@ function readWit() {
     const text = readFileSync(new URL(file, witDir), 'utf8').replace(/\/\/.*$/gm, '');
     for (const [, name, body] of text.matchAll(/^interface ([a-z-]+) \{([\s\S]*?)^\}/gm)) {
       const functions = {};
-      for (const [, fn, params] of body.matchAll(/^\s*([a-z-]+): func\(([^)]*)\)/gm)) {
+      // `%list`: a WIT keyword used as a name is written with `%`.
+      for (const [, fn, params] of body.matchAll(/^\s*%?([a-z-]+): func\(([^)]*)\)/gm)) {
         functions[fn] = params.trim() === '' ? 0 : params.split(',').length;
       }
       const enums = {};
@@ -114,6 +115,11 @@ const SAMPLES = {
   'secureStorage.set': ['refresh', 's3cret'],
   'secureStorage.get': ['refresh'],
   'secureStorage.remove': ['refresh'],
+  'files.write': ['notes/a.txt', 'alpha'],
+  'files.read': ['notes/a.txt'],
+  'files.list': [''],
+  'files.stat': ['notes/a.txt'],
+  'files.remove': ['notes/a.txt'],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

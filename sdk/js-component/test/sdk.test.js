@@ -428,3 +428,18 @@ test('secureStorage: set, get, remove over the imports; bad input and the missin
   assert.equal(code(() => denied.secureStorage.get('k')), 'PERMISSION_DENIED');
   assert.throws(() => createBridge({}).secureStorage, /miniapp:bridge\/secure-storage@0\.1\.0.*secure-storage-app/);
 });
+
+test('files: text files over the imports, u64 fields as numbers; bad paths and the missing permission are bridge errors', () => {
+  const web = createMockBridge({ permissions: ['storage'], now: () => 1_700_000_000_000 });
+  const { files } = mockBridge(web, ['files', 'log']);
+  files.write('notes/a.txt', 'alpha');
+  assert.equal(files.read('notes/a.txt'), 'alpha');
+  assert.deepEqual(files.list(), [{ path: 'notes/a.txt', size: 5, modifiedAt: 1_700_000_000 }]);
+  assert.deepEqual(files.stat('notes/a.txt'), { path: 'notes/a.txt', size: 5, modifiedAt: 1_700_000_000 });
+  assert.equal(files.remove('notes/a.txt'), true);
+  assert.equal(code(() => files.read('notes/a.txt')), 'NOT_FOUND');
+  const bad = error(() => files.write('../escape', 'x'));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'files.write']);
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['files']);
+  assert.equal(code(() => denied.files.list()), 'PERMISSION_DENIED');
+});

@@ -67,6 +67,11 @@ SDK_FUNCTIONS = {
     "secureStorage.set": miniapp.secure_storage.set,
     "secureStorage.get": miniapp.secure_storage.get,
     "secureStorage.remove": miniapp.secure_storage.remove,
+    "files.write": miniapp.files.write,
+    "files.read": miniapp.files.read,
+    "files.list": miniapp.files.list,
+    "files.stat": miniapp.files.stat,
+    "files.remove": miniapp.files.remove,
     "log.log": miniapp.log.log,
 }
 
@@ -87,7 +92,7 @@ def test_every_wit_function_is_a_method_of_the_table():
         for iface, body in re.findall(r"^interface ([\w-]+) \{(.*?)^\}", text, re.S | re.M):
             if iface == "lifecycle":  # exported by the guest, not a bridge method
                 continue
-            for fn in re.findall(r"^\s*([\w-]+): func\(", body, re.M):
+            for fn in re.findall(r"^\s*%?([\w-]+): func\(", body, re.M):  # %list: a keyword
                 camel = re.sub(r"-(\w)", lambda m: m.group(1).upper(), fn)
                 prefix = re.sub(r"-(\w)", lambda m: m.group(1).upper(), iface)  # secure-storage
                 wit.add(f"{prefix}.{camel}")
@@ -131,6 +136,10 @@ SAMPLE_ARGS = {
     "secureStorage.set": ("k", "v"),
     "secureStorage.get": ("k",),
     "secureStorage.remove": ("k",),
+    "files.write": ("a.txt", "x"),
+    "files.read": ("a.txt",),
+    "files.stat": ("a.txt",),
+    "files.remove": ("a.txt",),
     "log.log": ("info", "m"),
 }
 

@@ -489,3 +489,24 @@ def test_secure_storage_without_a_keystore():
 
     with MockBridge().grant("storage").without_keystore():
         assert code(secure_storage.get, "k") == "UNAVAILABLE"
+
+
+def test_files_stay_in_the_sandbox_and_share_the_storage_quota(bridge):
+    from miniapp import FileInfo, files
+
+    bridge.grant("storage").with_quota(100).at(1_700_000_000)
+    files.write("notes/a.txt", "alpha")
+    files.write("top", "t")
+    assert files.read("notes/a.txt") == "alpha"
+    assert files.list("notes") == [FileInfo("notes/a.txt", 5, 1_700_000_000)]
+    assert len(files.list()) == 2
+    assert files.stat("top").size == 1
+    assert code(files.read, "none") == "NOT_FOUND"
+    for bad in ("../x", "/etc/passwd", "a/../../b", "a//b", "a\x00b", "a\\b", ""):
+        assert code(files.write, bad, "x") == "INVALID_ARGUMENT", bad
+    assert code(files.write, "big", "x" * 90) == "QUOTA_EXCEEDED"
+    assert code(storage.set, "k", b"x" * 70) == "QUOTA_EXCEEDED"
+    assert files.remove("top") is True
+    assert files.remove("top") is False
+    bridge.revoke("storage")
+    assert code(files.list) == "PERMISSION_DENIED"

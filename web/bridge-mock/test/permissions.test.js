@@ -46,6 +46,11 @@ const VALID_PARAMS = {
   'secureStorage.set': { key: 'k', value: 'v' },
   'secureStorage.get': { key: 'k' },
   'secureStorage.remove': { key: 'k' },
+  'files.write': { path: 'a.txt', data: 'x' },
+  'files.read': { path: 'a.txt' },
+  'files.list': { dir: '' },
+  'files.stat': { path: 'a.txt' },
+  'files.remove': { path: 'a.txt' },
   'log.log': { level: 'info', message: 'x' },
 };
 

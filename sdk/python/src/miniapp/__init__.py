@@ -12,11 +12,12 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, clipboard, device, geolocation, haptics, log, navigation, payment, secure_storage, settings, share, storage, ui
+from . import auth, clipboard, device, files, geolocation, haptics, log, navigation, payment, secure_storage, settings, share, storage, ui
 from .errors import CODES, BridgeError
 from .types import (
     BatteryInfo,
     DeviceInfo,
+    FileInfo,
     PermissionStatus,
     Position,
     Receipt,
@@ -31,6 +32,7 @@ __all__ = [
     "BridgeError",
     "CODES",
     "DeviceInfo",
+    "FileInfo",
     "PermissionStatus",
     "Position",
     "Receipt",
@@ -41,6 +43,7 @@ __all__ = [
     "auth",
     "clipboard",
     "device",
+    "files",
     "geolocation",
     "haptics",
     "log",

@@ -41,7 +41,7 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage", "files")
 
 
 def _kebab(name: str) -> str:
@@ -181,6 +181,10 @@ def _permission_status(s) -> dict:
     return {"permission": s.permission, "state": state, "active": bool(s.active)}
 
 
+def _file_info(f) -> dict:
+    return {"path": f.path, "size": f.size, "modifiedAt": f.modified_at}
+
+
 def _log(w, p):
     w.log(w.Level[p["level"].upper()], p["message"])
 
@@ -227,6 +231,11 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "secureStorage.set": lambda w, p: w.set(p["key"], p["value"]),
     "secureStorage.get": lambda w, p: w.get(p["key"]),
     "secureStorage.remove": lambda w, p: w.remove(p["key"]),
+    "files.write": lambda w, p: w.write(p["path"], p["data"]),
+    "files.read": lambda w, p: w.read(p["path"]),
+    "files.list": lambda w, p: [_file_info(f) for f in w.list(p["dir"])],
+    "files.stat": lambda w, p: _file_info(w.stat(p["path"])),
+    "files.remove": lambda w, p: w.remove(p["path"]),
     "log.log": _log,
 }
 

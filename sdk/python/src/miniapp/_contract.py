@@ -45,6 +45,11 @@ METHOD_PERMISSIONS = {
     "secureStorage.set": "storage",
     "secureStorage.get": "storage",
     "secureStorage.remove": "storage",
+    "files.write": "storage",
+    "files.read": "storage",
+    "files.list": "storage",
+    "files.stat": "storage",
+    "files.remove": "storage",
     "log.log": None,
 }
 
@@ -88,6 +93,8 @@ LIMITS = {
     "secureKeyBytes": 128,
     "secureValueBytes": 4096,
     "secureEntriesMax": 64,
+    "filePathBytes": 512,
+    "fileBytes": 1024 * 1024,
 }
 
 

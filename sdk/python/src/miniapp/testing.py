@@ -145,6 +145,8 @@ class MockBridge:
         #: The keystore's content (``secure_storage``).
         self.secrets: Dict[str, str] = {}
         self.keystore = True
+        #: The app's files (``files``): path -> ``{"data", "modifiedAt"}``; on the storage quota.
+        self.files: Dict[str, dict] = {}
         # What the mini-program did, for assertions.
         self.storage: Dict[str, bytes] = {}
         self.payments: List[dict] = []
@@ -398,7 +400,10 @@ class MockBridge:
         return [c["method"] for c in self.calls]
 
     def used_bytes(self) -> int:
-        return sum(storage_entry_bytes(_utf8_len(k), len(v)) for k, v in self.storage.items())
+        """Storage entries and files, as the host counts them against the one quota."""
+        keys = sum(storage_entry_bytes(_utf8_len(k), len(v)) for k, v in self.storage.items())
+        files = sum(storage_entry_bytes(_utf8_len(p), _utf8_len(f["data"])) for p, f in self.files.items())
+        return keys + files
 
     # --- the backend ----------------------------------------------------------------------------
 
@@ -689,6 +694,52 @@ class MockBridge:
 
     def _navigation_exit(self, p: dict) -> None:
         self.opened.append({"exit": True})
+
+    def _file_path(self, path: object) -> str:
+        n = _utf8_len(path) if isinstance(path, str) else -1
+        if not 1 <= n <= LIMITS["filePathBytes"]:
+            raise _invalid(f"path must be 1 to {LIMITS['filePathBytes']} bytes")
+        if path.startswith("/"):
+            raise _invalid("path must be relative (no leading '/')")
+        if "\\" in path or any(unicodedata.category(c) == "Cc" for c in path):
+            raise _invalid("path must not contain control characters (NUL included) or a backslash")
+        if any(s in ("", ".", "..") for s in path.split("/")):
+            raise _invalid("path segments must not be empty, '.' or '..'")
+        return path
+
+    def _file_info(self, path: str) -> dict:
+        f = self.files[path]
+        return {"path": path, "size": _utf8_len(f["data"]), "modifiedAt": f["modifiedAt"]}
+
+    def _files_write(self, p: dict) -> None:
+        path, data = self._file_path(p["path"]), p["data"]
+        if not isinstance(data, str) or _utf8_len(data) > LIMITS["fileBytes"]:
+            raise _invalid(f"data must be a string of at most {LIMITS['fileBytes']} bytes")
+        p_len = _utf8_len(path)
+        old = storage_entry_bytes(p_len, _utf8_len(self.files[path]["data"])) if path in self.files else 0
+        if self.used_bytes() - old + storage_entry_bytes(p_len, _utf8_len(data)) > self.quota_bytes:
+            raise BridgeError("QUOTA_EXCEEDED")
+        self.files[path] = {"data": data, "modifiedAt": self.now}
+
+    def _files_read(self, p: dict) -> str:
+        path = self._file_path(p["path"])
+        if path not in self.files:
+            raise BridgeError("NOT_FOUND", f"no file {path}")
+        return self.files[path]["data"]
+
+    def _files_list(self, p: dict) -> list:
+        d = p["dir"]
+        prefix = "" if d == "" else self._file_path(d) + "/"
+        return [self._file_info(path) for path in sorted(self.files) if path.startswith(prefix)]
+
+    def _files_stat(self, p: dict) -> dict:
+        path = self._file_path(p["path"])
+        if path not in self.files:
+            raise BridgeError("NOT_FOUND", f"no file {path}")
+        return self._file_info(path)
+
+    def _files_remove(self, p: dict) -> bool:
+        return self.files.pop(self._file_path(p["path"]), None) is not None
 
     def _secure_key(self, key: object) -> str:
         n = _utf8_len(key) if isinstance(key, str) else -1

@@ -105,6 +105,19 @@ class SystemInfo:
         return cls(v["brand"], v["model"], v["osVersion"], theme, v["fontScale"])
 
 
+@dataclass(frozen=True)
+class FileInfo:
+    """One file of the sandbox: its path, size in bytes and last write (Unix seconds)."""
+
+    path: str
+    size: int
+    modified_at: int
+
+    @classmethod
+    def from_json(cls, v: dict) -> "FileInfo":
+        return cls(v["path"], v["size"], v["modifiedAt"])
+
+
 #: Where a declared permission stands (``settings``).
 PERMISSION_STATES = ("granted", "denied", "notAsked")
 

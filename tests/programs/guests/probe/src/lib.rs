@@ -9,7 +9,7 @@
 #![forbid(unsafe_code)]
 
 use miniapp_sdk::{
-    Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, haptics, log,
+    Error, MiniProgram, PaymentRequest, auth, clipboard, device, files, geolocation, haptics, log,
     navigation, payment, secure_storage, settings, share, storage, ui,
 };
 use serde::Serialize;
@@ -93,6 +93,25 @@ mod params {
     #[serde(deny_unknown_fields)]
     pub struct Millis {
         pub millis: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PathData {
+        pub path: String,
+        pub data: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Path {
+        pub path: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Dir {
+        pub dir: String,
     }
 
     #[derive(Deserialize)]
@@ -283,6 +302,14 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         }
         "secureStorage.get" => answer(secure_storage::get(&args::<a::Key>(p)?.key)),
         "secureStorage.remove" => answer(secure_storage::remove(&args::<a::Key>(p)?.key)),
+        "files.write" => {
+            let a: a::PathData = args(p)?;
+            answer(files::write(&a.path, &a.data))
+        }
+        "files.read" => answer(files::read(&args::<a::Path>(p)?.path)),
+        "files.list" => answer(files::list(&args::<a::Dir>(p)?.dir)),
+        "files.stat" => answer(files::stat(&args::<a::Path>(p)?.path)),
+        "files.remove" => answer(files::remove(&args::<a::Path>(p)?.path)),
         "log.log" => {
             let a: a::Log = args(p)?;
             log::log(a.level, &a.message);
