@@ -170,6 +170,8 @@ methods! {
     StorageClear => "storage.clear", Storage, "Record<string, never>" -> "null";
     StorageUsage => "storage.usage", Storage, "Record<string, never>" -> "StorageUsage";
     AuthGetToken => "auth.getToken", Auth, "{ scopes: string[] }" -> "Token";
+    AuthLoginCode => "auth.loginCode", Auth, "Record<string, never>" -> "LoginCode";
+    AuthProfile => "auth.profile", Auth, "Record<string, never>" -> "UserProfile";
     PaymentPay => "payment.pay", Payment, "PaymentRequest" -> "Receipt";
     PaymentQuery => "payment.query", Payment, "{ orderId: string }" -> "Receipt";
     GeolocationCurrentPosition => "geolocation.currentPosition", Geolocation,

@@ -36,6 +36,24 @@ pub struct Token {
     pub scopes: Vec<String>,
 }
 
+/// A one-time login code (`auth.loginCode`): the mini-program sends it to its backend, which
+/// redeems it once with the host's backend for the user's identity, within 5 minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginCode {
+    pub code: String,
+    /// Expiry, seconds since the Unix epoch.
+    pub expires_at: u64,
+}
+
+/// What the user agreed to share with this mini-program (`auth.profile`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfile {
+    pub nickname: String,
+    pub avatar_url: Option<String>,
+}
+
 /// What to charge (`payment.pay`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -283,6 +301,28 @@ pub const TS_TYPES: &[TsType] = &[
         ],
     },
     TsType {
+        name: "LoginCode",
+        fields: &[
+            (
+                "code",
+                "string",
+                "Send it to your backend, which redeems it once with the host's backend.",
+            ),
+            (
+                "expiresAt",
+                "number",
+                "Seconds since the Unix epoch (5 minutes after minting).",
+            ),
+        ],
+    },
+    TsType {
+        name: "UserProfile",
+        fields: &[
+            ("nickname", "string", ""),
+            ("avatarUrl", "string | null", ""),
+        ],
+    },
+    TsType {
         name: "PaymentRequest",
         fields: &[
             (
@@ -407,6 +447,14 @@ mod tests {
                 value: "v".into(),
                 expires_at: 1,
                 scopes: vec![]
+            }),
+            json!(LoginCode {
+                code: "c".into(),
+                expires_at: 1
+            }),
+            json!(UserProfile {
+                nickname: "n".into(),
+                avatar_url: None
             }),
             json!(PaymentRequest::new("o", 1, "EUR", "d")),
             json!(Receipt {

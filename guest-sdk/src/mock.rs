@@ -249,6 +249,8 @@ struct Config {
     settings_page: bool,
     /// The host has a keystore (`secure_storage`).
     keystore: bool,
+    /// The user declines to share their profile (`auth::profile`).
+    profile_declined: bool,
     /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
     known_apps: BTreeSet<String>,
     /// The user declines opening another mini-program or a web page.
@@ -286,6 +288,8 @@ struct World {
     /// Permissions `settings::request` asked the user about, in order.
     asked_again: Vec<Permission>,
     settings_opened: u32,
+    /// Login codes minted (`auth::login_code`).
+    login_codes: u32,
     /// The keystore's content (`secure_storage`).
     secrets: BTreeMap<String, String>,
     /// The app's files (`files`): path -> (content, last write).
@@ -360,6 +364,7 @@ impl MockBridge {
             request_answer: true,
             settings_page: true,
             keystore: true,
+            profile_declined: false,
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
@@ -502,6 +507,11 @@ impl MockBridge {
     /// The user says no when `settings::request` asks again (default yes).
     pub fn declines_requests(self) -> Self {
         self.configure(|s| s.config.request_answer = false)
+    }
+
+    /// The user declines to share their profile: `auth::profile` is `Cancelled`.
+    pub fn profile_declined(self) -> Self {
+        self.configure(|s| s.config.profile_declined = true)
     }
 
     /// The host has no keystore: every `secure_storage` call is `Unavailable`.
@@ -851,6 +861,34 @@ pub(crate) mod backend {
             Ok(Usage {
                 used_bytes: used_bytes(world),
                 quota_bytes: config.quota_bytes,
+            })
+        })
+    }
+
+    pub(crate) fn auth_login_code() -> Result<crate::auth::LoginCode, Error> {
+        call("auth.loginCode", json!({}), |config, world| {
+            if !config.signed_in {
+                return Err(Error::Unavailable("no signed-in user".into()));
+            }
+            world.login_codes += 1;
+            Ok(crate::auth::LoginCode {
+                code: format!("mock-login-code-{}", world.login_codes),
+                expires_at: config.now + 5 * 60,
+            })
+        })
+    }
+
+    pub(crate) fn auth_profile() -> Result<crate::auth::UserProfile, Error> {
+        call("auth.profile", json!({}), |config, _| {
+            if !config.signed_in {
+                return Err(Error::Unavailable("no signed-in user".into()));
+            }
+            if config.profile_declined {
+                return Err(Error::Cancelled);
+            }
+            Ok(crate::auth::UserProfile {
+                nickname: "mock-user".into(),
+                avatar_url: None,
             })
         })
     }
@@ -1932,6 +1970,28 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn login_codes_are_fresh_and_the_profile_needs_the_users_yes() {
+        let _bridge = MockBridge::new().grant(&[Permission::Auth]).install();
+        let a = auth::login_code().unwrap();
+        let b = auth::login_code().unwrap();
+        assert_ne!(a.code, b.code);
+        assert_eq!(a.expires_at, 1_700_000_000 + 300);
+        assert_eq!(auth::profile().unwrap().nickname, "mock-user");
+        MockBridge::new()
+            .grant(&[Permission::Auth])
+            .profile_declined()
+            .install();
+        assert_eq!(auth::profile(), Err(Error::Cancelled));
+        MockBridge::new()
+            .grant(&[Permission::Auth])
+            .signed_out()
+            .install();
+        assert!(matches!(auth::login_code(), Err(Error::Unavailable(_))));
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(auth::profile(), Err(Error::PermissionDenied));
     }
 
     #[test]

@@ -120,6 +120,22 @@ pub(crate) fn auth_get_token(scopes: &[String]) -> Result<Token, Error> {
     Ok(wit::auth::get_token(scopes)?.into())
 }
 
+pub(crate) fn auth_login_code() -> Result<crate::auth::LoginCode, Error> {
+    let c = wit::auth::login_code()?;
+    Ok(crate::auth::LoginCode {
+        code: c.code,
+        expires_at: c.expires_at,
+    })
+}
+
+pub(crate) fn auth_profile() -> Result<crate::auth::UserProfile, Error> {
+    let p = wit::auth::profile()?;
+    Ok(crate::auth::UserProfile {
+        nickname: p.nickname,
+        avatar_url: p.avatar_url,
+    })
+}
+
 pub(crate) fn payment_pay(request: &PaymentRequest) -> Result<Receipt, Error> {
     let request = wit::payment::PaymentRequest {
         order_id: request.order_id.clone(),

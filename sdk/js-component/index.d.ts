@@ -129,6 +129,10 @@ export interface Storage {
 }
 export interface Auth {
   getToken(scopes: string[]): Token;
+  /** A one-time code (5 minutes) for your backend to redeem once with the host's backend. */
+  loginCode(): { code: string; expiresAt: number };
+  /** The user's profile once they agree; CANCELLED if they decline. */
+  profile(): { nickname: string; avatarUrl: string | null };
 }
 export interface Payment {
   pay(request: PaymentRequest): Receipt;
@@ -240,7 +244,11 @@ export interface ComponentImports {
     clear(): void;
     usage(): { usedBytes: bigint; quotaBytes: bigint };
   };
-  auth?: { getToken(scopes: string[]): { value: string; expiresAt: bigint; scopes: string[] } };
+  auth?: {
+    getToken(scopes: string[]): { value: string; expiresAt: bigint; scopes: string[] };
+    loginCode(): { code: string; expiresAt: bigint };
+    profile(): { nickname: string; avatarUrl: string | undefined };
+  };
   payment?: {
     pay(request: { orderId: string; amountMinor: bigint; currency: string; description: string }): ComponentReceipt;
     query(orderId: string): ComponentReceipt;

@@ -34,6 +34,8 @@ export const METHODS = Object.freeze({
   'storage.clear': 'storage.clear',
   'storage.usage': 'storage.usage',
   'auth.getToken': 'auth.getToken',
+  'auth.loginCode': 'auth.loginCode',
+  'auth.profile': 'auth.profile',
   'payment.pay': 'payment.pay',
   'payment.query': 'payment.query',
   'geolocation.currentPosition': 'geolocation.currentPosition',
@@ -192,6 +194,16 @@ const wrappers = {
         if (!Array.isArray(scopes)) throw new TypeError("scopes is an array of strings, e.g. getToken(['profile'])");
         const t = run('auth.getToken', () => a.getToken(scopes));
         return { value: t.value, expiresAt: num(t.expiresAt), scopes: [...t.scopes] };
+      },
+      /** WIT `one-time-code`: send `code` to your backend, which redeems it once with the host's. */
+      loginCode() {
+        const c = run('auth.loginCode', () => a.loginCode());
+        return { code: c.code, expiresAt: num(c.expiresAt) };
+      },
+      /** WIT `user-profile`; `avatarUrl` is null when absent, as on the web bridge. */
+      profile() {
+        const p = run('auth.profile', () => a.profile());
+        return { nickname: p.nickname, avatarUrl: p.avatarUrl ?? null };
       },
     }),
   payment: (p) =>

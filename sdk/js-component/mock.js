@@ -113,6 +113,14 @@ export function componentImports(bridge, interfaces) {
         const t = call('auth.getToken', { scopes });
         return { ...t, expiresAt: u64(t.expiresAt) };
       },
+      loginCode() {
+        const c = call('auth.loginCode', {});
+        return { code: c.code, expiresAt: u64(c.expiresAt) };
+      },
+      profile() {
+        const p = call('auth.profile', {});
+        return { nickname: p.nickname, avatarUrl: p.avatarUrl ?? undefined };
+      },
     },
     payment: {
       pay(request) {

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use miniapp_package::{AppId, Permission};
 use miniapp_runtime::BridgeError;
+use miniapp_runtime::capabilities::auth::DevIdentity;
 use miniapp_runtime::capabilities::consent::{ConsentService, ScriptedConsent};
 use miniapp_runtime::capabilities::device::{
     BatteryInfo, DevDevice, DeviceInfo, DeviceService, NetworkType, SystemInfo, Theme,
@@ -761,4 +762,55 @@ fn files_from_both_transports_stay_in_the_sandbox_and_share_the_quota() {
         ],
     );
     all(&denied, json!({"err": "PERMISSION_DENIED"}));
+}
+
+#[test]
+fn auth_login_codes_are_one_time_and_bound_and_the_profile_needs_consent() {
+    use miniapp_runtime::tokens::{LoginCodes, verify_token};
+    let (_world, rt) = installed(HostServices::development(), &[]);
+    let calls = [
+        ("auth.loginCode", json!({})),
+        ("auth.loginCode", json!({})),
+        ("auth.profile", json!({})),
+    ];
+    let from_component = component(&rt, &calls);
+    let from_web = web(&rt, &calls);
+    let pem = rt.home().token_public_key_pem().unwrap();
+    let codes = LoginCodes::default();
+    let mut seen = Vec::new();
+    for out in [&from_component, &from_web] {
+        for entry in &out[..2] {
+            let code = entry["ok"]["code"].as_str().unwrap().to_owned();
+            assert!(entry["ok"]["expiresAt"].as_u64().unwrap() > 0);
+            // Not an access token; bound to the probe; redeemable once.
+            assert!(verify_token(&code, &pem, PROBE).is_err());
+            assert!(codes.redeem(&code, &pem, "com.acme.other").is_err());
+            assert_eq!(codes.redeem(&code, &pem, PROBE).unwrap().sub, "dev-user");
+            assert!(codes.redeem(&code, &pem, PROBE).is_err());
+            seen.push(code);
+        }
+        assert_eq!(
+            out[2],
+            json!({"ok": {"nickname": "dev-user", "avatarUrl": null}})
+        );
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 4, "every code is fresh");
+    let extra = [("auth.loginCode", json!({"userId": "someone-else"}))];
+    assert_eq!(web(&rt, &extra), [json!({"err": "INVALID_ARGUMENT"})]);
+    assert_eq!(component(&rt, &extra), [json!({"err": "BAD_REQUEST"})]);
+
+    // The user declines the profile sheet: CANCELLED; without `auth`: denied.
+    let declining = HostServices {
+        identity: Arc::new(DevIdentity::new("dev-user").declining_profile()),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(declining, &[]);
+    all(
+        &both(&rt, &[("auth.profile", json!({}))]),
+        json!({"err": "CANCELLED"}),
+    );
+    let (_world, rt) = installed(HostServices::development(), &[Permission::Auth]);
+    all(&both(&rt, &calls), json!({"err": "PERMISSION_DENIED"}));
 }

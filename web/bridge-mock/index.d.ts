@@ -65,6 +65,10 @@ export interface MockFixtures {
   consent?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** The host's settings page: `"unavailable"` makes `settings.openHostSettings` reject UNAVAILABLE. Default "available". */
   settingsPage?: 'available' | 'unavailable';
+  /** The user's answers to the profile sheet (`auth.profile`). Default "agree". */
+  profile?: 'agree' | 'decline' | ('agree' | 'decline')[];
+  /** `false`: nobody is signed in (`auth.loginCode` and `auth.profile` reject UNAVAILABLE). Default true. */
+  signedIn?: boolean;
   /** The host's keystore: `"unavailable"` makes every `secureStorage.*` call reject UNAVAILABLE. Default "available". */
   keystore?: 'available' | 'unavailable';
   /** Initial storage, `{key: value}`; counts against the quota. */
@@ -150,6 +154,8 @@ export interface MockState {
   consentRequests: Permission[];
   /** How many times `settings.openHostSettings` opened the page. */
   settingsOpened: number;
+  /** Login codes minted (`auth.loginCode`), in order. */
+  loginCodes: { code: string; expiresAt: number }[];
   /** The app's files (`files`): path -> content and last write (seconds); on the storage quota. */
   files: Map<string, { data: string; modifiedAt: number }>;
   /** The keystore's content (`secureStorage`): key -> value. */

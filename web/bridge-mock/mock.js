@@ -89,6 +89,8 @@ export function createMockBridge(options = {}) {
     settingsOpened: 0,
     /** key -> value: the keystore (`secureStorage`) */
     secrets: new Map(),
+    /** login codes minted (`auth.loginCode`), in order */
+    loginCodes: [],
     /** path -> {data, modifiedAt}: the app's files (`files`), on the storage quota */
     files: new Map(),
     logs: [],
@@ -97,6 +99,7 @@ export function createMockBridge(options = {}) {
   const calls = [];
   let transactions = 0;
   let tokensIssued = 0;
+  let loginCodes = 0;
   let replay = null;
 
   for (const [key, value] of Object.entries(fx.storage)) {
@@ -239,6 +242,26 @@ export function createMockBridge(options = {}) {
       return () => ({ usedBytes: state.usedBytes, quotaBytes });
     },
 
+    'auth.loginCode'(p) {
+      noParams(p);
+      return () => {
+        if (fx.signedIn === false) throw new BridgeError('UNAVAILABLE', 'nobody is signed in (fixture)');
+        loginCodes += 1;
+        const code = { code: `mock-login-code-${loginCodes}`, expiresAt: seconds() + 5 * 60 };
+        state.loginCodes.push(code);
+        return code;
+      };
+    },
+    'auth.profile'(p) {
+      noParams(p);
+      return () => {
+        if (fx.signedIn === false) throw new BridgeError('UNAVAILABLE', 'nobody is signed in (fixture)');
+        const answer = take('profile', 'agree');
+        if (answer === 'decline') throw new BridgeError('CANCELLED', 'the user declined to share the profile (fixture)');
+        if (answer !== 'agree') throw badFixture('profile', answer, '"agree" or "decline"');
+        return { nickname: userId, avatarUrl: null };
+      };
+    },
     'auth.getToken'(p) {
       const { scopes } = p;
       if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s !== '')) {
@@ -826,6 +849,7 @@ export function createMockBridge(options = {}) {
       state.answers.clear();
       state.secrets.clear();
       state.files.clear();
+      state.loginCodes.length = 0;
       state.settingsOpened = 0;
       calls.length = 0;
       return mock;
@@ -874,6 +898,8 @@ function normalizeFixtures(f) {
     consent: queue(f.consent),
     settingsPage: f.settingsPage ?? 'available',
     keystore: f.keystore ?? 'available',
+    profile: queue(f.profile),
+    signedIn: f.signedIn ?? true,
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };

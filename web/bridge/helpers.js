@@ -25,6 +25,8 @@ export function attachHelpers(target) {
 
   target.auth = {
     getToken: (scopes, options) => call('auth.getToken', { scopes }, options),
+    loginCode: (options) => call('auth.loginCode', {}, options),
+    profile: (options) => call('auth.profile', {}, options),
   };
 
   target.payment = {

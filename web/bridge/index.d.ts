@@ -11,6 +11,7 @@ import type {
   DeviceInfo,
   FileInfo,
   JsonValue,
+  LoginCode,
   NetworkType,
   Permission,
   PermissionStatus,
@@ -24,6 +25,7 @@ import type {
   Receipt,
   StorageUsage,
   Token,
+  UserProfile,
 } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +59,10 @@ export interface StorageApi {
 
 export interface AuthApi {
   getToken(scopes: string[], options?: CallOptions): Promise<Token>;
+  /** A one-time code (5 minutes) for your backend to redeem once with the host's backend; not a bearer token. */
+  loginCode(options?: CallOptions): Promise<LoginCode>;
+  /** The user's profile once they agree to share it; CANCELLED if they decline. */
+  profile(options?: CallOptions): Promise<UserProfile>;
 }
 
 export interface PaymentApi {

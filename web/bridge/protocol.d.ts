@@ -106,6 +106,18 @@ export interface Token {
   scopes: string[];
 }
 
+export interface LoginCode {
+  /** Send it to your backend, which redeems it once with the host's backend. */
+  code: string;
+  /** Seconds since the Unix epoch (5 minutes after minting). */
+  expiresAt: number;
+}
+
+export interface UserProfile {
+  nickname: string;
+  avatarUrl: string | null;
+}
+
 export interface PaymentRequest {
   /** Your order id, 1 to 128 UTF-8 bytes; the idempotency key. */
   orderId: string;
@@ -191,6 +203,8 @@ export interface MethodMap {
   'storage.clear': { params: Record<string, never>; result: null };
   'storage.usage': { params: Record<string, never>; result: StorageUsage };
   'auth.getToken': { params: { scopes: string[] }; result: Token };
+  'auth.loginCode': { params: Record<string, never>; result: LoginCode };
+  'auth.profile': { params: Record<string, never>; result: UserProfile };
   'payment.pay': { params: PaymentRequest; result: Receipt };
   'payment.query': { params: { orderId: string }; result: Receipt };
   'geolocation.currentPosition': { params: Record<string, never>; result: Position };

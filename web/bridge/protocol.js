@@ -48,6 +48,8 @@ export const METHODS = Object.freeze({
   'storage.clear': 'storage',
   'storage.usage': 'storage',
   'auth.getToken': 'auth',
+  'auth.loginCode': 'auth',
+  'auth.profile': 'auth',
   'payment.pay': 'payment',
   'payment.query': 'payment',
   'geolocation.currentPosition': 'location',

@@ -47,6 +47,9 @@ async function page(bridge: Bridge): Promise<void> {
   const file: FileInfo = await bridge.files.stat('notes/a.txt');
   const listing: FileInfo[] = await bridge.files.list();
   console.log(file.modifiedAt, listing.length, await bridge.files.read('notes/a.txt'));
+  const code: string = (await bridge.auth.loginCode()).code;
+  const avatar: string | null = (await bridge.auth.profile()).avatarUrl;
+  console.log(code, avatar);
   // @ts-expect-error: `camera` is not a permission.
   await bridge.settings.request('camera');
   // @ts-expect-error: `thunder` is not an impact style.

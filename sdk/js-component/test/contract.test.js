@@ -81,6 +81,8 @@ const SAMPLES = {
   'storage.clear': [],
   'storage.usage': [],
   'auth.getToken': [['profile']],
+  'auth.loginCode': [],
+  'auth.profile': [],
   'payment.pay': [{ orderId: 'o-1', amountMinor: 100, currency: 'EUR' }],
   'payment.query': ['o-1'],
   'geolocation.currentPosition': [],

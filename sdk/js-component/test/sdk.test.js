@@ -443,3 +443,13 @@ test('files: text files over the imports, u64 fields as numbers; bad paths and t
   const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['files']);
   assert.equal(code(() => denied.files.list()), 'PERMISSION_DENIED');
 });
+
+test('auth: a login code (u64 expiry as a number) and the profile after the user agrees; CANCELLED otherwise', () => {
+  const web = createMockBridge({ userId: 'ana', now: () => 1_700_000_000_000, fixtures: { profile: ['agree', 'decline'] } });
+  const { auth } = mockBridge(web, ['auth']);
+  assert.deepEqual(auth.loginCode(), { code: 'mock-login-code-1', expiresAt: 1_700_000_300 });
+  assert.deepEqual(auth.profile(), { nickname: 'ana', avatarUrl: null });
+  assert.equal(code(() => auth.profile()), 'CANCELLED');
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['auth']);
+  assert.equal(code(() => denied.auth.loginCode()), 'PERMISSION_DENIED');
+});

@@ -33,6 +33,8 @@ SDK_FUNCTIONS = {
     "storage.clear": miniapp.storage.clear,
     "storage.usage": miniapp.storage.usage,
     "auth.getToken": miniapp.auth.token,
+    "auth.loginCode": miniapp.auth.login_code,
+    "auth.profile": miniapp.auth.profile,
     "payment.pay": miniapp.payment.pay,
     "payment.query": miniapp.payment.query,
     "geolocation.currentPosition": miniapp.geolocation.current_position,

@@ -510,3 +510,18 @@ def test_files_stay_in_the_sandbox_and_share_the_storage_quota(bridge):
     assert files.remove("top") is False
     bridge.revoke("storage")
     assert code(files.list) == "PERMISSION_DENIED"
+
+
+def test_login_codes_and_the_profile_after_consent(bridge):
+    from miniapp.types import LoginCode, UserProfile
+
+    bridge.grant("auth").at(1_700_000_000)
+    assert auth.login_code() == LoginCode("mock-login-code-1", 1_700_000_300)
+    assert auth.login_code().code == "mock-login-code-2"
+    assert auth.profile() == UserProfile("mock-user", None)
+    bridge.profile_declines()
+    assert code(auth.profile) == "CANCELLED"
+    bridge.signed_out()
+    assert code(auth.login_code) == "UNAVAILABLE"
+    bridge.revoke("auth")
+    assert code(auth.profile) == "PERMISSION_DENIED"

@@ -12,6 +12,8 @@ const VALID_PARAMS = {
   'storage.clear': {},
   'storage.usage': {},
   'auth.getToken': { scopes: ['profile'] },
+  'auth.loginCode': {},
+  'auth.profile': {},
   'payment.pay': { orderId: 'o-1', amountMinor: 100, currency: 'EUR', description: 'd' },
   'payment.query': { orderId: 'o-1' },
   'geolocation.currentPosition': {},

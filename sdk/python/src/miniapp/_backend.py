@@ -197,6 +197,8 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "storage.clear": lambda w, p: w.clear(),
     "storage.usage": _usage,
     "auth.getToken": _token,
+    "auth.loginCode": lambda w, p: (lambda c: {"code": c.code, "expiresAt": c.expires_at})(w.login_code()),
+    "auth.profile": lambda w, p: (lambda u: {"nickname": u.nickname, "avatarUrl": u.avatar_url})(w.profile()),
     "payment.pay": _pay,
     "payment.query": lambda w, p: _receipt(w.query(p["orderId"])),
     "geolocation.currentPosition": _position,

@@ -11,6 +11,8 @@ METHOD_PERMISSIONS = {
     "storage.clear": "storage",
     "storage.usage": "storage",
     "auth.getToken": "auth",
+    "auth.loginCode": "auth",
+    "auth.profile": "auth",
     "payment.pay": "payment",
     "payment.query": "payment",
     "geolocation.currentPosition": "location",

@@ -145,6 +145,9 @@ class MockBridge:
         #: The keystore's content (``secure_storage``).
         self.secrets: Dict[str, str] = {}
         self.keystore = True
+        self.profile_declined = False
+        #: Login codes minted (``auth.login_code``).
+        self.login_codes: List[dict] = []
         #: The app's files (``files``): path -> ``{"data", "modifiedAt"}``; on the storage quota.
         self.files: Dict[str, dict] = {}
         # What the mini-program did, for assertions.
@@ -299,6 +302,11 @@ class MockBridge:
     def requests_declined(self) -> "MockBridge":
         """The user says no when ``settings.request`` asks again (default yes)."""
         self.request_answer = False
+        return self
+
+    def profile_declines(self) -> "MockBridge":
+        """The user declines to share their profile: ``auth.profile`` is ``CANCELLED``."""
+        self.profile_declined = True
         return self
 
     def without_keystore(self) -> "MockBridge":
@@ -478,6 +486,20 @@ class MockBridge:
 
     def _storage_usage(self, p: dict) -> dict:
         return {"usedBytes": self.used_bytes(), "quotaBytes": self.quota_bytes}
+
+    def _auth_login_code(self, p: dict) -> dict:
+        if not self.signed_in:
+            raise BridgeError("UNAVAILABLE", "no signed-in user")
+        code = {"code": f"mock-login-code-{len(self.login_codes) + 1}", "expiresAt": self.now + 5 * 60}
+        self.login_codes.append(code)
+        return code
+
+    def _auth_profile(self, p: dict) -> dict:
+        if not self.signed_in:
+            raise BridgeError("UNAVAILABLE", "no signed-in user")
+        if self.profile_declined:
+            raise BridgeError("CANCELLED")
+        return {"nickname": "mock-user", "avatarUrl": None}
 
     def _auth_get_token(self, p: dict) -> dict:
         scopes = p["scopes"]

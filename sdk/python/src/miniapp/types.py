@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,28 @@ class SystemInfo:
         if theme not in THEMES:
             raise ValueError(f"theme {theme!r} is not one of {THEMES}")
         return cls(v["brand"], v["model"], v["osVersion"], theme, v["fontScale"])
+
+
+@dataclass(frozen=True)
+class LoginCode:
+    """A one-time code for your backend (``code``) and its expiry (Unix seconds)."""
+
+    code: str
+    expires_at: int
+
+    @classmethod
+    def from_json(cls, v: dict) -> "LoginCode":
+        return cls(v["code"], v["expiresAt"])
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    nickname: str
+    avatar_url: Optional[str]
+
+    @classmethod
+    def from_json(cls, v: dict) -> "UserProfile":
+        return cls(v["nickname"], v.get("avatarUrl"))
 
 
 @dataclass(frozen=True)

@@ -302,6 +302,8 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         }
         "secureStorage.get" => answer(secure_storage::get(&args::<a::Key>(p)?.key)),
         "secureStorage.remove" => answer(secure_storage::remove(&args::<a::Key>(p)?.key)),
+        "auth.loginCode" => args::<a::None>(p).and_then(|_| answer(auth::login_code())),
+        "auth.profile" => args::<a::None>(p).and_then(|_| answer(auth::profile())),
         "files.write" => {
             let a: a::PathData = args(p)?;
             answer(files::write(&a.path, &a.data))
