@@ -60,6 +60,9 @@ pub fn file_path_problem(path: &str) -> Option<&'static str> {
     }
 }
 
+/// The reason shown on the biometric prompt (`biometrics.authenticate`): 1 to this many bytes.
+pub const BIOMETRIC_REASON_BYTES: usize = 200;
+
 /// Payment order id: 1 to this many bytes.
 pub const ORDER_ID_BYTES: usize = 128;
 /// Toast text: 1 to this many bytes.
@@ -134,7 +137,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 22] = [
+pub const WEB_LIMITS: [(&str, u64); 23] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -157,6 +160,7 @@ pub const WEB_LIMITS: [(&str, u64); 22] = [
     ("secureEntriesMax", SECURE_ENTRIES_MAX as u64),
     ("filePathBytes", FILE_PATH_BYTES as u64),
     ("fileBytes", FILE_BYTES as u64),
+    ("biometricReasonBytes", BIOMETRIC_REASON_BYTES as u64),
 ];
 
 /// `s` cut to at most `max` bytes on a character boundary.

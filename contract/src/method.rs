@@ -25,12 +25,13 @@ pub enum Interface {
     Settings,
     SecureStorage,
     Files,
+    Biometrics,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 14] = [
+    pub const ALL: [Interface; 15] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -44,6 +45,7 @@ impl Interface {
         Interface::Settings,
         Interface::SecureStorage,
         Interface::Files,
+        Interface::Biometrics,
         Interface::Log,
     ];
 
@@ -64,6 +66,7 @@ impl Interface {
             Interface::Settings => "settings",
             Interface::SecureStorage => "secureStorage",
             Interface::Files => "files",
+            Interface::Biometrics => "biometrics",
             Interface::Log => "log",
         }
     }
@@ -92,6 +95,7 @@ impl Interface {
             Interface::Share => Permission::Share,
             Interface::Haptics => Permission::Haptics,
             Interface::Navigation => Permission::Navigation,
+            Interface::Biometrics => Permission::Biometrics,
             Interface::Settings | Interface::Log => return None,
         })
     }
@@ -220,6 +224,7 @@ methods! {
     FilesList => "files.list", Files, "{ dir: string }" -> "FileInfo[]";
     FilesStat => "files.stat", Files, "{ path: string }" -> "FileInfo";
     FilesRemove => "files.remove", Files, "{ path: string }" -> "boolean";
+    BiometricsAuthenticate => "biometrics.authenticate", Biometrics, "{ reason: string }" -> "null";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

@@ -20,12 +20,13 @@ pub enum Permission {
     Share,
     Haptics,
     Navigation,
+    Biometrics,
     Network,
 }
 
 impl Permission {
     /// Every permission, in a stable order (the order of [`PermissionSet`]'s bits).
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::Storage,
         Permission::Auth,
         Permission::Payment,
@@ -36,6 +37,7 @@ impl Permission {
         Permission::Share,
         Permission::Haptics,
         Permission::Navigation,
+        Permission::Biometrics,
         Permission::Network,
     ];
 
@@ -59,6 +61,7 @@ impl Permission {
             Permission::Share => "share",
             Permission::Haptics => "haptics",
             Permission::Navigation => "navigation",
+            Permission::Biometrics => "biometrics",
             Permission::Network => "network",
         }
     }
@@ -72,7 +75,10 @@ impl Permission {
     pub const fn is_sensitive(self) -> bool {
         matches!(
             self,
-            Permission::Payment | Permission::Location | Permission::Clipboard
+            Permission::Payment
+                | Permission::Location
+                | Permission::Clipboard
+                | Permission::Biometrics
         )
     }
 

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, clipboard, consent, device, geolocation, haptics, navigation, payment, secure_storage,
-    settings, share, ui,
+    auth, biometrics, clipboard, consent, device, geolocation, haptics, navigation, payment,
+    secure_storage, settings, share, ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -636,6 +636,17 @@ impl settings::SettingsService for NoSettingsPage {
     }
 }
 
+struct NoBiometrics;
+
+#[async_trait]
+impl biometrics::BiometricService for NoBiometrics {
+    async fn authenticate(&self, _app: &AppId, _reason: &str) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host has no biometric prompt for mini-programs".into(),
+        ))
+    }
+}
+
 struct NoKeystore;
 
 #[async_trait]
@@ -733,6 +744,8 @@ impl HostServices {
             settings: Arc::new(NoSettingsPage),
             // No foreign keystore trait yet: secureStorage is UNAVAILABLE.
             keystore: Arc::new(NoKeystore),
+            // No foreign biometrics trait yet: UNAVAILABLE (never a prompt that always passes).
+            biometrics: Arc::new(NoBiometrics),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

@@ -6,7 +6,7 @@
 //! - one module per bridge interface with plain Rust functions and types: [`storage`],
 //!   [`auth`], [`payment`], [`geolocation`], [`ui`], [`device`], [`clipboard`], [`share`],
 //!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`files`],
-//!   [`log`]; every fallible call returns [`Error`];
+//!   [`biometrics`], [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
 //!   component's `lifecycle` export;
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
@@ -85,6 +85,7 @@
 #![deny(unsafe_code)]
 
 pub mod auth;
+pub mod biometrics;
 pub mod clipboard;
 pub mod device;
 mod error;

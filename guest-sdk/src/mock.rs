@@ -251,6 +251,8 @@ struct Config {
     keystore: bool,
     /// The user declines to share their profile (`auth::profile`).
     profile_declined: bool,
+    /// The device has a biometric sensor.
+    biometric_sensor: bool,
     /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
     known_apps: BTreeSet<String>,
     /// The user declines opening another mini-program or a web page.
@@ -288,6 +290,10 @@ struct World {
     /// Permissions `settings::request` asked the user about, in order.
     asked_again: Vec<Permission>,
     settings_opened: u32,
+    /// Reasons shown on biometric prompts (`biometrics`), in order.
+    biometric_prompts: Vec<String>,
+    /// How the next biometric prompts end (`false`: cancelled); recognised once empty.
+    biometric_answers: VecDeque<bool>,
     /// Login codes minted (`auth::login_code`).
     login_codes: u32,
     /// The keystore's content (`secure_storage`).
@@ -365,6 +371,7 @@ impl MockBridge {
             settings_page: true,
             keystore: true,
             profile_declined: false,
+            biometric_sensor: true,
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
@@ -507,6 +514,22 @@ impl MockBridge {
     /// The user says no when `settings::request` asks again (default yes).
     pub fn declines_requests(self) -> Self {
         self.configure(|s| s.config.request_answer = false)
+    }
+
+    /// How the next biometric prompts end (`false`: the user cancels), in order.
+    pub fn biometric_answers(self, answers: &[bool]) -> Self {
+        let answers = answers.to_vec();
+        self.configure(|s| s.world.biometric_answers.extend(answers))
+    }
+
+    /// No biometric sensor: `biometrics::authenticate` is `Unavailable`.
+    pub fn no_biometric_sensor(self) -> Self {
+        self.configure(|s| s.config.biometric_sensor = false)
+    }
+
+    /// Reasons shown on biometric prompts, in order.
+    pub fn biometric_prompts(&self) -> Vec<String> {
+        self.state.borrow().world.biometric_prompts.clone()
     }
 
     /// The user declines to share their profile: `auth::profile` is `Cancelled`.
@@ -862,6 +885,30 @@ pub(crate) mod backend {
                 used_bytes: used_bytes(world),
                 quota_bytes: config.quota_bytes,
             })
+        })
+    }
+
+    pub(crate) fn biometrics_authenticate(reason: &str) -> Result<(), Error> {
+        let params = json!({ "reason": reason });
+        call("biometrics.authenticate", params, |config, world| {
+            if reason.trim().is_empty()
+                || reason.len() > limits::BIOMETRIC_REASON_BYTES
+                || reason.chars().any(char::is_control)
+            {
+                return Err(invalid(format!(
+                    "reason must be 1 to {} bytes of visible text",
+                    limits::BIOMETRIC_REASON_BYTES
+                )));
+            }
+            if !config.biometric_sensor {
+                return Err(Error::Unavailable("no biometric sensor".into()));
+            }
+            world.biometric_prompts.push(reason.to_owned());
+            if world.biometric_answers.pop_front().unwrap_or(true) {
+                Ok(())
+            } else {
+                Err(Error::Cancelled)
+            }
         })
     }
 
@@ -1970,6 +2017,43 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn biometrics_prompt_with_a_reason_and_consent() {
+        use crate::biometrics;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Biometrics])
+            .biometric_answers(&[true, false])
+            .install();
+        biometrics::authenticate("Confirm the transfer").unwrap();
+        assert_eq!(biometrics::authenticate("Again"), Err(Error::Cancelled));
+        biometrics::authenticate("Third").unwrap();
+        for bad in [
+            "",
+            "  ",
+            "a\0b",
+            &"x".repeat(limits::BIOMETRIC_REASON_BYTES + 1),
+        ] {
+            assert!(matches!(
+                biometrics::authenticate(bad),
+                Err(Error::InvalidArgument(_))
+            ));
+        }
+        assert_eq!(
+            bridge.biometric_prompts(),
+            ["Confirm the transfer", "Again", "Third"]
+        );
+        MockBridge::new()
+            .grant(&[Permission::Biometrics])
+            .no_biometric_sensor()
+            .install();
+        assert!(matches!(
+            biometrics::authenticate("x"),
+            Err(Error::Unavailable(_))
+        ));
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(biometrics::authenticate("x"), Err(Error::PermissionDenied));
     }
 
     #[test]

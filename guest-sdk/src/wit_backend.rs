@@ -384,3 +384,7 @@ pub(crate) fn files_stat(path: &str) -> Result<crate::files::FileInfo, Error> {
 pub(crate) fn files_remove(path: &str) -> Result<bool, Error> {
     Ok(wit::files::remove(path)?)
 }
+
+pub(crate) fn biometrics_authenticate(reason: &str) -> Result<(), Error> {
+    Ok(wit::biometrics::authenticate(reason)?)
+}

@@ -225,6 +225,11 @@ export interface Files {
   stat(path: string): FileInfo;
   remove(path: string): boolean;
 }
+/** Permission `biometrics` (consent asked once). */
+export interface Biometrics {
+  /** CANCELLED if cancelled or not recognised; UNAVAILABLE without a sensor. */
+  authenticate(reason: string): void;
+}
 export interface Log {
   log(level: LogLevel, message: string): void;
   trace(message: string): void;
@@ -299,6 +304,7 @@ export interface ComponentImports {
     stat(path: string): { path: string; size: bigint; modifiedAt: bigint };
     remove(path: string): boolean;
   };
+  biometrics?: Biometrics;
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -324,6 +330,7 @@ export interface Bridge {
   readonly settings: Settings;
   readonly secureStorage: SecureStorage;
   readonly files: Files;
+  readonly biometrics: Biometrics;
   readonly log: Log;
 }
 

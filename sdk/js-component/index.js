@@ -75,6 +75,7 @@ export const METHODS = Object.freeze({
   'files.list': 'files.list',
   'files.stat': 'files.stat',
   'files.remove': 'files.remove',
+  'biometrics.authenticate': 'biometrics.authenticate',
   'log.log': 'log.log',
 });
 
@@ -330,6 +331,11 @@ const wrappers = {
       remove: (path) => run('files.remove', () => f.remove(path)),
     });
   },
+  biometrics: (b) =>
+    Object.freeze({
+      /** The platform's prompt with `reason`; CANCELLED if cancelled or not recognised. */
+      authenticate: (reason) => run('biometrics.authenticate', () => b.authenticate(reason)),
+    }),
   log: (l) => {
     const log = {
       log(level, message) {

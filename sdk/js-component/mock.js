@@ -251,6 +251,11 @@ export function componentImports(bridge, interfaces) {
       stat: (path) => witFileInfo(call('files.stat', { path })),
       remove: (path) => call('files.remove', { path }),
     },
+    biometrics: {
+      authenticate: (reason) => {
+        call('biometrics.authenticate', { reason });
+      },
+    },
     log: {
       // The host's log cannot fail; neither can this.
       log(level, message) {

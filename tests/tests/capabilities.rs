@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use miniapp_package::{AppId, Permission};
 use miniapp_runtime::BridgeError;
 use miniapp_runtime::capabilities::auth::DevIdentity;
+use miniapp_runtime::capabilities::biometrics::ScriptedBiometrics;
 use miniapp_runtime::capabilities::consent::{ConsentService, ScriptedConsent};
 use miniapp_runtime::capabilities::device::{
     BatteryInfo, DevDevice, DeviceInfo, DeviceService, NetworkType, SystemInfo, Theme,
@@ -462,9 +463,9 @@ fn status(permission: &str, state: &str, active: bool) -> Value {
 
 #[test]
 fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
-    // The launch asks payment, location, clipboard in that order: the user declines location,
-    // then agrees when the mini-program asks again.
-    let consent = ScriptedAnswers::new(&[true, false, true, true]);
+    // The launch asks payment, location, clipboard, biometrics in that order: the user declines
+    // location, then agrees when the mini-program asks again.
+    let consent = ScriptedAnswers::new(&[true, false, true, true, true]);
     let page = Arc::new(RecordingSettings::default());
     let services = HostServices {
         consent: consent.clone(),
@@ -508,6 +509,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
             Permission::Payment,
             Permission::Location,
             Permission::Clipboard,
+            Permission::Biometrics,
             Permission::Location
         ]
     );
@@ -528,7 +530,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
     assert_eq!(out[2], status("share", "denied", false));
     assert_eq!(out[3], json!({"err": "INVALID_ARGUMENT"}));
     assert_eq!(out[4], json!({"ok": null}));
-    assert_eq!(consent.asked().len(), 4);
+    assert_eq!(consent.asked().len(), 5);
     let probe = AppId::parse(PROBE).unwrap();
     assert_eq!(page.opened(), [probe.clone(), probe]);
 
@@ -543,7 +545,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
         assert_eq!(web(&rt, &calls), [json!({"err": "INVALID_ARGUMENT"})]);
         assert_eq!(component(&rt, &calls), [json!({"err": "BAD_REQUEST"})]);
     }
-    assert_eq!(consent.asked().len(), 4);
+    assert_eq!(consent.asked().len(), 5);
 }
 
 #[test]
@@ -813,4 +815,69 @@ fn auth_login_codes_are_one_time_and_bound_and_the_profile_needs_consent() {
     );
     let (_world, rt) = installed(HostServices::development(), &[Permission::Auth]);
     all(&both(&rt, &calls), json!({"err": "PERMISSION_DENIED"}));
+}
+
+#[test]
+fn biometrics_prompts_after_consent_from_both_transports() {
+    // Recognised, then cancelled, from each transport.
+    let bio = Arc::new(ScriptedBiometrics::answering(&[true, false, true, false]));
+    let consent = Arc::new(ScriptedConsent::allow_all());
+    let services = HostServices {
+        biometrics: bio.clone(),
+        consent: consent.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let ok = (
+        "biometrics.authenticate",
+        json!({"reason": "Confirm the transfer"}),
+    );
+    let out = both(&rt, &[ok.clone(), ok.clone()]);
+    assert_eq!(out, [json!({"ok": null}), json!({"err": "CANCELLED"})]);
+    assert_eq!(bio.prompts().len(), 4);
+    assert!(
+        bio.prompts()
+            .iter()
+            .all(|(app, reason)| app.as_str() == PROBE && reason == "Confirm the transfer")
+    );
+    // Sensitive: the user was asked for consent (once: the answer is remembered).
+    let asked = consent
+        .prompts()
+        .iter()
+        .filter(|(_, p)| *p == Permission::Biometrics)
+        .count();
+    assert_eq!(asked, 1);
+
+    let bad = [
+        ("biometrics.authenticate", json!({"reason": ""})),
+        ("biometrics.authenticate", json!({"reason": "   "})),
+        (
+            "biometrics.authenticate",
+            json!({"reason": "x".repeat(201)}),
+        ),
+        ("biometrics.authenticate", json!({"reason": "a\u{0}b"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(bio.prompts().len(), 4, "bad input showed no prompt");
+
+    // The user declines consent: denied, no prompt; the host withholds it: denied too.
+    let declining = HostServices {
+        biometrics: bio.clone(),
+        consent: Arc::new(ScriptedConsent::declining(&[Permission::Biometrics])),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(declining, &[]);
+    all(
+        &both(&rt, std::slice::from_ref(&ok)),
+        json!({"err": "PERMISSION_DENIED"}),
+    );
+    let (_world, rt) = installed(
+        HostServices {
+            biometrics: bio.clone(),
+            ..HostServices::development()
+        },
+        &[Permission::Biometrics],
+    );
+    all(&both(&rt, &[ok]), json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(bio.prompts().len(), 4);
 }

@@ -65,6 +65,8 @@ export interface MockFixtures {
   consent?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** The host's settings page: `"unavailable"` makes `settings.openHostSettings` reject UNAVAILABLE. Default "available". */
   settingsPage?: 'available' | 'unavailable';
+  /** How biometric prompts end. Default "recognised". */
+  biometrics?: BiometricOutcome | BiometricOutcome[];
   /** The user's answers to the profile sheet (`auth.profile`). Default "agree". */
   profile?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** `false`: nobody is signed in (`auth.loginCode` and `auth.profile` reject UNAVAILABLE). Default true. */
@@ -79,6 +81,8 @@ export interface MockFixtures {
    */
   errors?: Partial<Record<string, string | BridgeErrorBody>>;
 }
+
+export type BiometricOutcome = 'recognised' | 'cancel' | 'unavailable';
 
 export interface MockOptions {
   /** The mini-program id: the `aud` of tokens. Default DEFAULT_APP_ID. */
@@ -154,6 +158,8 @@ export interface MockState {
   consentRequests: Permission[];
   /** How many times `settings.openHostSettings` opened the page. */
   settingsOpened: number;
+  /** Reasons shown on biometric prompts, in order. */
+  biometricPrompts: string[];
   /** Login codes minted (`auth.loginCode`), in order. */
   loginCodes: { code: string; expiresAt: number }[];
   /** The app's files (`files`): path -> content and last write (seconds); on the storage quota. */

@@ -89,6 +89,8 @@ export function createMockBridge(options = {}) {
     settingsOpened: 0,
     /** key -> value: the keystore (`secureStorage`) */
     secrets: new Map(),
+    /** reasons shown on biometric prompts, in order */
+    biometricPrompts: [],
     /** login codes minted (`auth.loginCode`), in order */
     loginCodes: [],
     /** path -> {data, modifiedAt}: the app's files (`files`), on the storage quota */
@@ -242,6 +244,18 @@ export function createMockBridge(options = {}) {
       return () => ({ usedBytes: state.usedBytes, quotaBytes });
     },
 
+    'biometrics.authenticate'(p) {
+      const reason = str(p, 'reason', { min: 1, max: LIMITS.biometricReasonBytes });
+      if (reason.trim() === '' || /[\u0000-\u001f\u007f-\u009f]/.test(reason)) throw invalid('reason must be visible text');
+      return () => {
+        const answer = take('biometrics', 'recognised');
+        if (answer === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no biometric sensor (fixture)');
+        state.biometricPrompts.push(reason);
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user cancelled the biometric prompt (fixture)');
+        if (answer !== 'recognised') throw badFixture('biometrics', answer, '"recognised", "cancel" or "unavailable"');
+        return null;
+      };
+    },
     'auth.loginCode'(p) {
       noParams(p);
       return () => {
@@ -850,6 +864,7 @@ export function createMockBridge(options = {}) {
       state.secrets.clear();
       state.files.clear();
       state.loginCodes.length = 0;
+      state.biometricPrompts.length = 0;
       state.settingsOpened = 0;
       calls.length = 0;
       return mock;
@@ -899,6 +914,7 @@ function normalizeFixtures(f) {
     settingsPage: f.settingsPage ?? 'available',
     keystore: f.keystore ?? 'available',
     profile: queue(f.profile),
+    biometrics: queue(f.biometrics),
     signedIn: f.signedIn ?? true,
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },

@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -117,6 +117,10 @@ export function attachHelpers(target) {
     list: (dir, options) => call('files.list', { dir: dir ?? '' }, options),
     stat: (path, options) => call('files.stat', { path }, options),
     remove: (path, options) => call('files.remove', { path }, options),
+  };
+
+  target.biometrics = {
+    authenticate: (reason, options) => call('biometrics.authenticate', { reason }, options),
   };
 
   const log = {

@@ -178,6 +178,12 @@ export interface FilesApi {
   remove(path: string, options?: CallOptions): Promise<boolean>;
 }
 
+/** Permission `biometrics` (consent asked once). */
+export interface BiometricsApi {
+  /** The platform's prompt with `reason` (1 to 200 bytes); CANCELLED if cancelled or not recognised, UNAVAILABLE without a sensor. */
+  authenticate(reason: string, options?: CallOptions): Promise<null>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -202,6 +208,7 @@ export interface BridgeHelpers {
   settings: SettingsApi;
   secureStorage: SecureStorageApi;
   files: FilesApi;
+  biometrics: BiometricsApi;
   log: LogApi;
 }
 
@@ -307,6 +314,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   settings: SettingsApi;
   secureStorage: SecureStorageApi;
   files: FilesApi;
+  biometrics: BiometricsApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

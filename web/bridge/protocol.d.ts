@@ -27,6 +27,7 @@ export type Permission =
   | 'share'
   | 'haptics'
   | 'navigation'
+  | 'biometrics'
   | 'network';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -82,6 +83,7 @@ export const LIMITS: Readonly<{
   secureEntriesMax: 64;
   filePathBytes: 512;
   fileBytes: 1048576;
+  biometricReasonBytes: 200;
 }>;
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
@@ -244,6 +246,7 @@ export interface MethodMap {
   'files.list': { params: { dir: string }; result: FileInfo[] };
   'files.stat': { params: { path: string }; result: FileInfo };
   'files.remove': { params: { path: string }; result: boolean };
+  'biometrics.authenticate': { params: { reason: string }; result: null };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

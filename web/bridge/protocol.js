@@ -29,6 +29,7 @@ export const PERMISSIONS = Object.freeze([
   'share',
   'haptics',
   'navigation',
+  'biometrics',
   'network',
 ]);
 
@@ -37,6 +38,7 @@ export const SENSITIVE_PERMISSIONS = Object.freeze([
   'payment',
   'location',
   'clipboard',
+  'biometrics',
 ]);
 
 /** Every bridge method and the permission it needs (`null`: always allowed). */
@@ -89,6 +91,7 @@ export const METHODS = Object.freeze({
   'files.list': 'storage',
   'files.stat': 'storage',
   'files.remove': 'storage',
+  'biometrics.authenticate': 'biometrics',
   'log.log': null,
 });
 
@@ -123,6 +126,7 @@ export const LIMITS = Object.freeze({
   secureEntriesMax: 64,
   filePathBytes: 512,
   fileBytes: 1048576,
+  biometricReasonBytes: 200,
 });
 
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */

@@ -49,7 +49,7 @@ async function page(bridge: Bridge): Promise<void> {
   console.log(file.modifiedAt, listing.length, await bridge.files.read('notes/a.txt'));
   const code: string = (await bridge.auth.loginCode()).code;
   const avatar: string | null = (await bridge.auth.profile()).avatarUrl;
-  console.log(code, avatar);
+  console.log(code, avatar, await bridge.biometrics.authenticate('Confirm the transfer'));
   // @ts-expect-error: `camera` is not a permission.
   await bridge.settings.request('camera');
   // @ts-expect-error: `thunder` is not an impact style.

@@ -14,6 +14,7 @@ use crate::bridge::{BridgeError, Method};
 use crate::state::{AppContext, AppState};
 
 pub mod auth;
+pub mod biometrics;
 pub(crate) mod capability;
 pub mod clipboard;
 pub mod consent;
@@ -52,6 +53,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     settings::CAPABILITY,
     secure_storage::CAPABILITY,
     files::CAPABILITY,
+    biometrics::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -125,6 +127,8 @@ pub struct HostServices {
     pub settings: Arc<dyn settings::SettingsService>,
     /// The platform keystore for apps' small secrets (`secureStorage`).
     pub keystore: Arc<dyn secure_storage::KeystoreService>,
+    /// The platform's biometric prompt (`biometrics`).
+    pub biometrics: Arc<dyn biometrics::BiometricService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -153,6 +157,7 @@ impl HostServices {
             navigation: Arc::new(navigation::RecordingNavigator::default()),
             settings: Arc::new(settings::RecordingSettings::default()),
             keystore: Arc::new(secure_storage::MemoryKeystore::default()),
+            biometrics: Arc::new(biometrics::ScriptedBiometrics::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -174,6 +179,7 @@ impl HostServices {
         map.insert(self.navigation);
         map.insert(self.settings);
         map.insert(self.keystore);
+        map.insert(self.biometrics);
         map.insert(self.consent);
         map.insert(self.network);
         map

@@ -122,6 +122,7 @@ const SAMPLES = {
   'files.list': [''],
   'files.stat': ['notes/a.txt'],
   'files.remove': ['notes/a.txt'],
+  'biometrics.authenticate': ['Confirm the transfer'],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

@@ -453,3 +453,14 @@ test('auth: a login code (u64 expiry as a number) and the profile after the user
   const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['auth']);
   assert.equal(code(() => denied.auth.loginCode()), 'PERMISSION_DENIED');
 });
+
+test('biometrics: the prompt over the imports; cancelled and bad reasons are bridge errors', () => {
+  const web = createMockBridge({ fixtures: { biometrics: ['recognised', 'cancel'] } });
+  const { biometrics } = mockBridge(web, ['biometrics']);
+  biometrics.authenticate('Confirm the transfer');
+  assert.equal(code(() => biometrics.authenticate('Again')), 'CANCELLED');
+  const bad = error(() => biometrics.authenticate(''));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'biometrics.authenticate']);
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['biometrics']);
+  assert.equal(code(() => denied.biometrics.authenticate('x')), 'PERMISSION_DENIED');
+});

@@ -74,6 +74,7 @@ SDK_FUNCTIONS = {
     "files.list": miniapp.files.list,
     "files.stat": miniapp.files.stat,
     "files.remove": miniapp.files.remove,
+    "biometrics.authenticate": miniapp.biometrics.authenticate,
     "log.log": miniapp.log.log,
 }
 
@@ -142,6 +143,7 @@ SAMPLE_ARGS = {
     "files.read": ("a.txt",),
     "files.stat": ("a.txt",),
     "files.remove": ("a.txt",),
+    "biometrics.authenticate": ("Confirm",),
     "log.log": ("info", "m"),
 }
 

@@ -525,3 +525,17 @@ def test_login_codes_and_the_profile_after_consent(bridge):
     assert code(auth.login_code) == "UNAVAILABLE"
     bridge.revoke("auth")
     assert code(auth.profile) == "PERMISSION_DENIED"
+
+
+def test_biometrics_prompt_needs_a_reason_and_the_permission(bridge):
+    from miniapp import biometrics
+
+    bridge.grant("biometrics").with_biometric_answers("recognised", "cancel", "unavailable")
+    biometrics.authenticate("Confirm the transfer")
+    assert code(biometrics.authenticate, "Again") == "CANCELLED"
+    assert code(biometrics.authenticate, "Once more") == "UNAVAILABLE"
+    for bad in ("", "   ", "x" * 201, "a\x00b"):
+        assert code(biometrics.authenticate, bad) == "INVALID_ARGUMENT"
+    assert bridge.biometric_prompts == ["Confirm the transfer", "Again"]
+    bridge.revoke("biometrics")
+    assert code(biometrics.authenticate, "x") == "PERMISSION_DENIED"

@@ -14,6 +14,7 @@ const VALID_PARAMS = {
   'auth.getToken': { scopes: ['profile'] },
   'auth.loginCode': {},
   'auth.profile': {},
+  'biometrics.authenticate': { reason: 'Confirm' },
   'payment.pay': { orderId: 'o-1', amountMinor: 100, currency: 'EUR', description: 'd' },
   'payment.query': { orderId: 'o-1' },
   'geolocation.currentPosition': {},

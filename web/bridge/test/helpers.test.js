@@ -63,6 +63,7 @@ const CASES = [
   [(b) => b.secureStorage.remove('refresh'), 'secureStorage.remove', { key: 'refresh' }],
   [(b) => b.files.write('a.txt', 'x'), 'files.write', { path: 'a.txt', data: 'x' }],
   [(b) => b.auth.loginCode(), 'auth.loginCode', {}],
+  [(b) => b.biometrics.authenticate('Confirm'), 'biometrics.authenticate', { reason: 'Confirm' }],
   [(b) => b.auth.profile(), 'auth.profile', {}],
   [(b) => b.files.read('a.txt'), 'files.read', { path: 'a.txt' }],
   [(b) => b.files.list(), 'files.list', { dir: '' }],

@@ -41,7 +41,7 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage", "files")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage", "files", "biometrics")
 
 
 def _kebab(name: str) -> str:
@@ -238,6 +238,7 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "files.list": lambda w, p: [_file_info(f) for f in w.list(p["dir"])],
     "files.stat": lambda w, p: _file_info(w.stat(p["path"])),
     "files.remove": lambda w, p: w.remove(p["path"]),
+    "biometrics.authenticate": lambda w, p: w.authenticate(p["reason"]),
     "log.log": _log,
 }
 

@@ -41,6 +41,7 @@ METHOD_PERMISSIONS = {
     "navigation.openMiniProgram": "navigation",
     "navigation.openUrl": "navigation",
     "navigation.exit": "navigation",
+    "biometrics.authenticate": "biometrics",
     "settings.permissions": None,
     "settings.request": None,
     "settings.openHostSettings": None,
@@ -67,11 +68,12 @@ PERMISSIONS = (
     "share",
     "haptics",
     "navigation",
+    "biometrics",
     "network",
 )
 
 #: Permissions the user must consent to before a launch that needs them.
-SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard")
+SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard", "biometrics")
 
 #: The host's limits, by their protocol.js names; UTF-8 bytes unless said otherwise.
 LIMITS = {
@@ -97,6 +99,7 @@ LIMITS = {
     "secureEntriesMax": 64,
     "filePathBytes": 512,
     "fileBytes": 1024 * 1024,
+    "biometricReasonBytes": 200,
 }
 
 

@@ -146,6 +146,10 @@ class MockBridge:
         self.secrets: Dict[str, str] = {}
         self.keystore = True
         self.profile_declined = False
+        #: How the next biometric prompts end: ``"recognised"``, ``"cancel"``, ``"unavailable"``.
+        self.biometric_answers: deque = deque()
+        #: Reasons shown on biometric prompts, in order.
+        self.biometric_prompts: List[str] = []
         #: Login codes minted (``auth.login_code``).
         self.login_codes: List[dict] = []
         #: The app's files (``files``): path -> ``{"data", "modifiedAt"}``; on the storage quota.
@@ -302,6 +306,14 @@ class MockBridge:
     def requests_declined(self) -> "MockBridge":
         """The user says no when ``settings.request`` asks again (default yes)."""
         self.request_answer = False
+        return self
+
+    def with_biometric_answers(self, *answers: str) -> "MockBridge":
+        """How the next biometric prompts end (``recognised`` once they run out)."""
+        for a in answers:
+            if a not in ("recognised", "cancel", "unavailable"):
+                raise ValueError(f"biometric answer {a!r}: recognised, cancel or unavailable")
+        self.biometric_answers.extend(answers)
         return self
 
     def profile_declines(self) -> "MockBridge":
@@ -486,6 +498,22 @@ class MockBridge:
 
     def _storage_usage(self, p: dict) -> dict:
         return {"usedBytes": self.used_bytes(), "quotaBytes": self.quota_bytes}
+
+    def _biometrics_authenticate(self, p: dict) -> None:
+        reason = p["reason"]
+        if (
+            not isinstance(reason, str)
+            or not reason.strip()
+            or _utf8_len(reason) > LIMITS["biometricReasonBytes"]
+            or any(unicodedata.category(c) == "Cc" for c in reason)
+        ):
+            raise _invalid(f"reason must be 1 to {LIMITS['biometricReasonBytes']} bytes of visible text")
+        answer = self.biometric_answers.popleft() if self.biometric_answers else "recognised"
+        if answer == "unavailable":
+            raise BridgeError("UNAVAILABLE", "no biometric sensor")
+        self.biometric_prompts.append(reason)
+        if answer == "cancel":
+            raise BridgeError("CANCELLED")
 
     def _auth_login_code(self, p: dict) -> dict:
         if not self.signed_in:

@@ -9,8 +9,8 @@
 #![forbid(unsafe_code)]
 
 use miniapp_sdk::{
-    Error, MiniProgram, PaymentRequest, auth, clipboard, device, files, geolocation, haptics, log,
-    navigation, payment, secure_storage, settings, share, storage, ui,
+    Error, MiniProgram, PaymentRequest, auth, biometrics, clipboard, device, files, geolocation,
+    haptics, log, navigation, payment, secure_storage, settings, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,6 +93,12 @@ mod params {
     #[serde(deny_unknown_fields)]
     pub struct Millis {
         pub millis: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Reason {
+        pub reason: String,
     }
 
     #[derive(Deserialize)]
@@ -304,6 +310,9 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         "secureStorage.remove" => answer(secure_storage::remove(&args::<a::Key>(p)?.key)),
         "auth.loginCode" => args::<a::None>(p).and_then(|_| answer(auth::login_code())),
         "auth.profile" => args::<a::None>(p).and_then(|_| answer(auth::profile())),
+        "biometrics.authenticate" => {
+            answer(biometrics::authenticate(&args::<a::Reason>(p)?.reason))
+        }
         "files.write" => {
             let a: a::PathData = args(p)?;
             answer(files::write(&a.path, &a.data))
