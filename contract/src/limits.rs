@@ -63,6 +63,21 @@ pub fn file_path_problem(path: &str) -> Option<&'static str> {
 /// The reason shown on the biometric prompt (`biometrics.authenticate`): 1 to this many bytes.
 pub const BIOMETRIC_REASON_BYTES: usize = 200;
 
+/// A local notification's id and a message topic (`notifications`): 1 to this many bytes of
+/// `a-z`, `0-9`, `.`, `_`, `-`.
+pub const NOTIFICATION_ID_BYTES: usize = 64;
+/// A local notification's title: 1 to this many bytes.
+pub const NOTIFICATION_TITLE_BYTES: usize = 64;
+/// A local notification's body: at most this many bytes.
+pub const NOTIFICATION_BODY_BYTES: usize = 256;
+
+/// Whether `s` is a notification id or topic: 1 to [`NOTIFICATION_ID_BYTES`] of `a-z0-9._-`.
+pub fn is_notification_name(s: &str) -> bool {
+    (1..=NOTIFICATION_ID_BYTES).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 /// Payment order id: 1 to this many bytes.
 pub const ORDER_ID_BYTES: usize = 128;
 /// Toast text: 1 to this many bytes.
@@ -137,7 +152,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 23] = [
+pub const WEB_LIMITS: [(&str, u64); 26] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -161,6 +176,9 @@ pub const WEB_LIMITS: [(&str, u64); 23] = [
     ("filePathBytes", FILE_PATH_BYTES as u64),
     ("fileBytes", FILE_BYTES as u64),
     ("biometricReasonBytes", BIOMETRIC_REASON_BYTES as u64),
+    ("notificationIdBytes", NOTIFICATION_ID_BYTES as u64),
+    ("notificationTitleBytes", NOTIFICATION_TITLE_BYTES as u64),
+    ("notificationBodyBytes", NOTIFICATION_BODY_BYTES as u64),
 ];
 
 /// `s` cut to at most `max` bytes on a character boundary.

@@ -26,12 +26,13 @@ pub enum Interface {
     SecureStorage,
     Files,
     Biometrics,
+    Notifications,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 15] = [
+    pub const ALL: [Interface; 16] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -46,6 +47,7 @@ impl Interface {
         Interface::SecureStorage,
         Interface::Files,
         Interface::Biometrics,
+        Interface::Notifications,
         Interface::Log,
     ];
 
@@ -67,6 +69,7 @@ impl Interface {
             Interface::SecureStorage => "secureStorage",
             Interface::Files => "files",
             Interface::Biometrics => "biometrics",
+            Interface::Notifications => "notifications",
             Interface::Log => "log",
         }
     }
@@ -96,6 +99,7 @@ impl Interface {
             Interface::Haptics => Permission::Haptics,
             Interface::Navigation => Permission::Navigation,
             Interface::Biometrics => Permission::Biometrics,
+            Interface::Notifications => Permission::Notifications,
             Interface::Settings | Interface::Log => return None,
         })
     }
@@ -225,6 +229,11 @@ methods! {
     FilesStat => "files.stat", Files, "{ path: string }" -> "FileInfo";
     FilesRemove => "files.remove", Files, "{ path: string }" -> "boolean";
     BiometricsAuthenticate => "biometrics.authenticate", Biometrics, "{ reason: string }" -> "null";
+    NotificationsRequestPermission => "notifications.requestPermission", Notifications,
+        "Record<string, never>" -> "boolean";
+    NotificationsSchedule => "notifications.schedule", Notifications,
+        "{ id: string; title: string; body: string; at: number }" -> "null";
+    NotificationsSubscribe => "notifications.subscribe", Notifications, "{ topic: string }" -> "null";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

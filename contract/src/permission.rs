@@ -21,12 +21,13 @@ pub enum Permission {
     Haptics,
     Navigation,
     Biometrics,
+    Notifications,
     Network,
 }
 
 impl Permission {
     /// Every permission, in a stable order (the order of [`PermissionSet`]'s bits).
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::Storage,
         Permission::Auth,
         Permission::Payment,
@@ -38,6 +39,7 @@ impl Permission {
         Permission::Haptics,
         Permission::Navigation,
         Permission::Biometrics,
+        Permission::Notifications,
         Permission::Network,
     ];
 
@@ -62,6 +64,7 @@ impl Permission {
             Permission::Haptics => "haptics",
             Permission::Navigation => "navigation",
             Permission::Biometrics => "biometrics",
+            Permission::Notifications => "notifications",
             Permission::Network => "network",
         }
     }
@@ -79,6 +82,7 @@ impl Permission {
                 | Permission::Location
                 | Permission::Clipboard
                 | Permission::Biometrics
+                | Permission::Notifications
         )
     }
 

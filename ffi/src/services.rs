@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, biometrics, clipboard, consent, device, geolocation, haptics, navigation, payment,
-    secure_storage, settings, share, ui,
+    auth, biometrics, clipboard, consent, device, geolocation, haptics, navigation, notifications,
+    payment, secure_storage, settings, share, ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -647,6 +647,29 @@ impl biometrics::BiometricService for NoBiometrics {
     }
 }
 
+struct NoNotifications;
+
+#[async_trait]
+impl notifications::NotificationService for NoNotifications {
+    async fn request_permission(&self, _app: &AppId) -> Result<bool, BridgeError> {
+        Err(no_notifications())
+    }
+    async fn schedule(
+        &self,
+        _app: &AppId,
+        _n: &notifications::LocalNotification,
+    ) -> Result<(), BridgeError> {
+        Err(no_notifications())
+    }
+    async fn subscribe(&self, _app: &AppId, _topic: &str) -> Result<(), BridgeError> {
+        Err(no_notifications())
+    }
+}
+
+fn no_notifications() -> BridgeError {
+    BridgeError::Unavailable("this host has no notifications for mini-programs".into())
+}
+
 struct NoKeystore;
 
 #[async_trait]
@@ -746,6 +769,8 @@ impl HostServices {
             keystore: Arc::new(NoKeystore),
             // No foreign biometrics trait yet: UNAVAILABLE (never a prompt that always passes).
             biometrics: Arc::new(NoBiometrics),
+            // No foreign notifications trait yet: UNAVAILABLE.
+            notifications: Arc::new(NoNotifications),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

@@ -6,7 +6,7 @@
 //! - one module per bridge interface with plain Rust functions and types: [`storage`],
 //!   [`auth`], [`payment`], [`geolocation`], [`ui`], [`device`], [`clipboard`], [`share`],
 //!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`files`],
-//!   [`biometrics`], [`log`]; every fallible call returns [`Error`];
+//!   [`biometrics`], [`notifications`], [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
 //!   component's `lifecycle` export;
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
@@ -94,6 +94,7 @@ pub mod geolocation;
 pub mod haptics;
 pub mod log;
 pub mod navigation;
+pub mod notifications;
 pub mod payment;
 mod permission;
 pub mod secure_storage;

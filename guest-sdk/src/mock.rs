@@ -253,6 +253,8 @@ struct Config {
     profile_declined: bool,
     /// The device has a biometric sensor.
     biometric_sensor: bool,
+    /// The user turned notifications off for the host app.
+    notifications_off: bool,
     /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
     known_apps: BTreeSet<String>,
     /// The user declines opening another mini-program or a web page.
@@ -294,6 +296,10 @@ struct World {
     biometric_prompts: Vec<String>,
     /// How the next biometric prompts end (`false`: cancelled); recognised once empty.
     biometric_answers: VecDeque<bool>,
+    /// Local notifications scheduled: id -> (title, body, at).
+    notifications: BTreeMap<String, (String, String, u64)>,
+    /// Push topics subscribed to.
+    topics: Vec<String>,
     /// Login codes minted (`auth::login_code`).
     login_codes: u32,
     /// The keystore's content (`secure_storage`).
@@ -372,6 +378,7 @@ impl MockBridge {
             keystore: true,
             profile_declined: false,
             biometric_sensor: true,
+            notifications_off: false,
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
@@ -520,6 +527,22 @@ impl MockBridge {
     pub fn biometric_answers(self, answers: &[bool]) -> Self {
         let answers = answers.to_vec();
         self.configure(|s| s.world.biometric_answers.extend(answers))
+    }
+
+    /// The user turned notifications off: `request_permission` answers `false`, `schedule` is
+    /// `Unavailable`.
+    pub fn notifications_off(self) -> Self {
+        self.configure(|s| s.config.notifications_off = true)
+    }
+
+    /// Local notifications scheduled: id -> (title, body, at).
+    pub fn notifications(&self) -> BTreeMap<String, (String, String, u64)> {
+        self.state.borrow().world.notifications.clone()
+    }
+
+    /// Push topics subscribed to, in order.
+    pub fn topics(&self) -> Vec<String> {
+        self.state.borrow().world.topics.clone()
     }
 
     /// No biometric sensor: `biometrics::authenticate` is `Unavailable`.
@@ -886,6 +909,62 @@ pub(crate) mod backend {
                 quota_bytes: config.quota_bytes,
             })
         })
+    }
+
+    pub(crate) fn notifications_request_permission() -> Result<bool, Error> {
+        call("notifications.requestPermission", json!({}), |config, _| {
+            Ok(!config.notifications_off)
+        })
+    }
+
+    pub(crate) fn notifications_schedule(
+        id: &str,
+        title: &str,
+        body: &str,
+        at: u64,
+    ) -> Result<(), Error> {
+        let params = json!({ "id": id, "title": title, "body": body, "at": at });
+        call("notifications.schedule", params, |config, world| {
+            if !limits::is_notification_name(id) {
+                return Err(invalid(
+                    "id must be 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`",
+                ));
+            }
+            if title.trim().is_empty() || title.len() > limits::NOTIFICATION_TITLE_BYTES {
+                return Err(invalid("title must be 1 to 64 bytes"));
+            }
+            if body.len() > limits::NOTIFICATION_BODY_BYTES {
+                return Err(invalid("body must be at most 256 bytes"));
+            }
+            if at <= config.now {
+                return Err(invalid("at must be in the future (Unix seconds)"));
+            }
+            if config.notifications_off {
+                return Err(Error::Unavailable("notifications are off".into()));
+            }
+            world
+                .notifications
+                .insert(id.to_owned(), (title.to_owned(), body.to_owned(), at));
+            Ok(())
+        })
+    }
+
+    pub(crate) fn notifications_subscribe(topic: &str) -> Result<(), Error> {
+        call(
+            "notifications.subscribe",
+            json!({ "topic": topic }),
+            |_, world| {
+                if !limits::is_notification_name(topic) {
+                    return Err(invalid(
+                        "topic must be 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`",
+                    ));
+                }
+                if !world.topics.iter().any(|t| t == topic) {
+                    world.topics.push(topic.to_owned());
+                }
+                Ok(())
+            },
+        )
     }
 
     pub(crate) fn biometrics_authenticate(reason: &str) -> Result<(), Error> {
@@ -2017,6 +2096,37 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn notifications_schedule_in_the_future_and_subscribe() {
+        use crate::notifications;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Notifications])
+            .install();
+        assert!(notifications::request_permission().unwrap());
+        let later = 1_700_000_000 + 60;
+        notifications::schedule("due-1", "Payment due", "Tomorrow", later).unwrap();
+        assert!(matches!(
+            notifications::schedule("due-2", "Past", "", 1_700_000_000 - 1),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            notifications::schedule("Bad Id", "t", "", later),
+            Err(Error::InvalidArgument(_))
+        ));
+        notifications::subscribe("offers").unwrap();
+        assert!(matches!(
+            notifications::subscribe(""),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(bridge.notifications().len(), 1);
+        assert_eq!(bridge.topics(), ["offers"]);
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(
+            notifications::subscribe("offers"),
+            Err(Error::PermissionDenied)
+        );
     }
 
     #[test]

@@ -388,3 +388,20 @@ pub(crate) fn files_remove(path: &str) -> Result<bool, Error> {
 pub(crate) fn biometrics_authenticate(reason: &str) -> Result<(), Error> {
     Ok(wit::biometrics::authenticate(reason)?)
 }
+
+pub(crate) fn notifications_request_permission() -> Result<bool, Error> {
+    Ok(wit::notifications::request_permission()?)
+}
+
+pub(crate) fn notifications_schedule(
+    id: &str,
+    title: &str,
+    body: &str,
+    at: u64,
+) -> Result<(), Error> {
+    Ok(wit::notifications::schedule(id, title, body, at)?)
+}
+
+pub(crate) fn notifications_subscribe(topic: &str) -> Result<(), Error> {
+    Ok(wit::notifications::subscribe(topic)?)
+}

@@ -225,6 +225,13 @@ export interface Files {
   stat(path: string): FileInfo;
   remove(path: string): boolean;
 }
+/** Permission `notifications` (consent asked once). */
+export interface Notifications {
+  requestPermission(): boolean;
+  /** `at`: Unix seconds, in the future (else INVALID_ARGUMENT). */
+  schedule(notification: { id: string; title: string; body?: string; at: number }): void;
+  subscribe(topic: string): void;
+}
 /** Permission `biometrics` (consent asked once). */
 export interface Biometrics {
   /** CANCELLED if cancelled or not recognised; UNAVAILABLE without a sensor. */
@@ -305,6 +312,11 @@ export interface ComponentImports {
     remove(path: string): boolean;
   };
   biometrics?: Biometrics;
+  notifications?: {
+    requestPermission(): boolean;
+    schedule(id: string, title: string, body: string, at: bigint): void;
+    subscribe(topic: string): void;
+  };
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -331,6 +343,7 @@ export interface Bridge {
   readonly secureStorage: SecureStorage;
   readonly files: Files;
   readonly biometrics: Biometrics;
+  readonly notifications: Notifications;
   readonly log: Log;
 }
 

@@ -76,6 +76,9 @@ export const METHODS = Object.freeze({
   'files.stat': 'files.stat',
   'files.remove': 'files.remove',
   'biometrics.authenticate': 'biometrics.authenticate',
+  'notifications.requestPermission': 'notifications.requestPermission',
+  'notifications.schedule': 'notifications.schedule',
+  'notifications.subscribe': 'notifications.subscribe',
   'log.log': 'log.log',
 });
 
@@ -335,6 +338,15 @@ const wrappers = {
     Object.freeze({
       /** The platform's prompt with `reason`; CANCELLED if cancelled or not recognised. */
       authenticate: (reason) => run('biometrics.authenticate', () => b.authenticate(reason)),
+    }),
+  notifications: (n) =>
+    Object.freeze({
+      requestPermission: () => run('notifications.requestPermission', () => n.requestPermission()),
+      /** `{id, title, body?, at}` as the web SDK takes it; `at` (Unix seconds) goes to the WIT `u64` as a BigInt. */
+      schedule({ id, title, body = '', at }) {
+        return run('notifications.schedule', () => n.schedule(id, title, body, BigInt(at)));
+      },
+      subscribe: (topic) => run('notifications.subscribe', () => n.subscribe(topic)),
     }),
   log: (l) => {
     const log = {

@@ -251,6 +251,15 @@ export function componentImports(bridge, interfaces) {
       stat: (path) => witFileInfo(call('files.stat', { path })),
       remove: (path) => call('files.remove', { path }),
     },
+    notifications: {
+      requestPermission: () => call('notifications.requestPermission', {}),
+      schedule(id, title, body, at) {
+        call('notifications.schedule', { id, title, body, at: requireBigInt('at', at) });
+      },
+      subscribe: (topic) => {
+        call('notifications.subscribe', { topic });
+      },
+    },
     biometrics: {
       authenticate: (reason) => {
         call('biometrics.authenticate', { reason });

@@ -18,6 +18,7 @@ use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
 use miniapp_runtime::capabilities::navigation::{Navigation, RecordingNavigator};
+use miniapp_runtime::capabilities::notifications::RecordingNotifications;
 use miniapp_runtime::capabilities::secure_storage::MemoryKeystore;
 use miniapp_runtime::capabilities::settings::{RecordingSettings, SettingsService};
 use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
@@ -463,9 +464,9 @@ fn status(permission: &str, state: &str, active: bool) -> Value {
 
 #[test]
 fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
-    // The launch asks payment, location, clipboard, biometrics in that order: the user declines
-    // location, then agrees when the mini-program asks again.
-    let consent = ScriptedAnswers::new(&[true, false, true, true, true]);
+    // The launch asks payment, location, clipboard, biometrics, notifications in that order: the
+    // user declines location, then agrees when the mini-program asks again.
+    let consent = ScriptedAnswers::new(&[true, false, true, true, true, true]);
     let page = Arc::new(RecordingSettings::default());
     let services = HostServices {
         consent: consent.clone(),
@@ -510,6 +511,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
             Permission::Location,
             Permission::Clipboard,
             Permission::Biometrics,
+            Permission::Notifications,
             Permission::Location
         ]
     );
@@ -530,7 +532,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
     assert_eq!(out[2], status("share", "denied", false));
     assert_eq!(out[3], json!({"err": "INVALID_ARGUMENT"}));
     assert_eq!(out[4], json!({"ok": null}));
-    assert_eq!(consent.asked().len(), 5);
+    assert_eq!(consent.asked().len(), 6);
     let probe = AppId::parse(PROBE).unwrap();
     assert_eq!(page.opened(), [probe.clone(), probe]);
 
@@ -545,7 +547,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
         assert_eq!(web(&rt, &calls), [json!({"err": "INVALID_ARGUMENT"})]);
         assert_eq!(component(&rt, &calls), [json!({"err": "BAD_REQUEST"})]);
     }
-    assert_eq!(consent.asked().len(), 5);
+    assert_eq!(consent.asked().len(), 6);
 }
 
 #[test]
@@ -880,4 +882,78 @@ fn biometrics_prompts_after_consent_from_both_transports() {
     );
     all(&both(&rt, &[ok]), json!({"err": "PERMISSION_DENIED"}));
     assert_eq!(bio.prompts().len(), 4);
+}
+
+#[test]
+fn notifications_schedule_subscribe_from_both_transports_after_consent() {
+    let rec = Arc::new(RecordingNotifications::default());
+    let services = HostServices {
+        notifications: rec.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let later = miniapp_runtime::tokens::now_unix() + 3600;
+    let out = both(
+        &rt,
+        &[
+            ("notifications.requestPermission", json!({})),
+            (
+                "notifications.schedule",
+                json!({"id": "due-1", "title": "Payment due", "body": "Tomorrow", "at": later}),
+            ),
+            ("notifications.subscribe", json!({"topic": "offers"})),
+        ],
+    );
+    assert_eq!(
+        out,
+        [
+            json!({"ok": true}),
+            json!({"ok": null}),
+            json!({"ok": null})
+        ]
+    );
+    assert_eq!(
+        rec.scheduled().len(),
+        1,
+        "the same id from both transports: replaced"
+    );
+    assert_eq!(rec.scheduled()[0].0.as_str(), PROBE);
+    assert_eq!(rec.topics().len(), 1);
+
+    let bad = [
+        (
+            "notifications.schedule",
+            json!({"id": "past", "title": "t", "body": "", "at": 1_000_000}),
+        ),
+        (
+            "notifications.schedule",
+            json!({"id": "Bad Id", "title": "t", "body": "", "at": later}),
+        ),
+        (
+            "notifications.schedule",
+            json!({"id": "x", "title": "", "body": "", "at": later}),
+        ),
+        (
+            "notifications.schedule",
+            json!({"id": "x", "title": "t", "body": "b".repeat(257), "at": later}),
+        ),
+        ("notifications.subscribe", json!({"topic": "../x"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(rec.scheduled().len(), 1);
+
+    let declining = HostServices {
+        notifications: rec.clone(),
+        consent: Arc::new(ScriptedConsent::declining(&[Permission::Notifications])),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(declining, &[]);
+    all(
+        &both(
+            &rt,
+            &[("notifications.subscribe", json!({"topic": "news"}))],
+        ),
+        json!({"err": "PERMISSION_DENIED"}),
+    );
+    assert_eq!(rec.topics().len(), 1);
 }

@@ -65,6 +65,8 @@ export interface MockFixtures {
   consent?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** The host's settings page: `"unavailable"` makes `settings.openHostSettings` reject UNAVAILABLE. Default "available". */
   settingsPage?: 'available' | 'unavailable';
+  /** `"off"`: the user turned notifications off (requestPermission answers false, schedule rejects UNAVAILABLE). Default "on". */
+  notifications?: 'on' | 'off';
   /** How biometric prompts end. Default "recognised". */
   biometrics?: BiometricOutcome | BiometricOutcome[];
   /** The user's answers to the profile sheet (`auth.profile`). Default "agree". */
@@ -158,6 +160,10 @@ export interface MockState {
   consentRequests: Permission[];
   /** How many times `settings.openHostSettings` opened the page. */
   settingsOpened: number;
+  /** Local notifications scheduled: id -> {title, body, at}. */
+  notifications: Map<string, { title: string; body: string; at: number }>;
+  /** Push topics subscribed to, in order. */
+  topics: string[];
   /** Reasons shown on biometric prompts, in order. */
   biometricPrompts: string[];
   /** Login codes minted (`auth.loginCode`), in order. */

@@ -89,6 +89,10 @@ export function createMockBridge(options = {}) {
     settingsOpened: 0,
     /** key -> value: the keystore (`secureStorage`) */
     secrets: new Map(),
+    /** id -> {title, body, at}: local notifications scheduled */
+    notifications: new Map(),
+    /** push topics subscribed to, in order */
+    topics: [],
     /** reasons shown on biometric prompts, in order */
     biometricPrompts: [],
     /** login codes minted (`auth.loginCode`), in order */
@@ -148,6 +152,13 @@ export function createMockBridge(options = {}) {
     if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
     state.haptics.push(effect);
     return null;
+  };
+
+  // notifications: ids and topics (limits::is_notification_name).
+  const notificationName = (params, name) => {
+    const v = params[name];
+    if (typeof v !== 'string' || !/^[a-z0-9._-]{1,64}$/.test(v)) throw invalid(`${name} must be 1 to 64 bytes of a-z, 0-9, ".", "_", "-"`);
+    return v;
   };
 
   // files: the host's path rule (limits::file_path_problem).
@@ -244,6 +255,29 @@ export function createMockBridge(options = {}) {
       return () => ({ usedBytes: state.usedBytes, quotaBytes });
     },
 
+    'notifications.requestPermission'(p) {
+      noParams(p);
+      return () => fx.notifications !== 'off';
+    },
+    'notifications.schedule'(p) {
+      const id = notificationName(p, 'id');
+      const title = str(p, 'title', { min: 1, max: LIMITS.notificationTitleBytes });
+      if (title.trim() === '') throw invalid('title must not be blank');
+      const body = str(p, 'body', { max: LIMITS.notificationBodyBytes });
+      if (!Number.isSafeInteger(p.at) || p.at <= seconds()) throw invalid('at must be in the future (Unix seconds)');
+      return () => {
+        if (fx.notifications === 'off') throw new BridgeError('UNAVAILABLE', 'notifications are off (fixture)');
+        state.notifications.set(id, { title, body, at: p.at });
+        return null;
+      };
+    },
+    'notifications.subscribe'(p) {
+      const topic = notificationName(p, 'topic');
+      return () => {
+        if (!state.topics.includes(topic)) state.topics.push(topic);
+        return null;
+      };
+    },
     'biometrics.authenticate'(p) {
       const reason = str(p, 'reason', { min: 1, max: LIMITS.biometricReasonBytes });
       if (reason.trim() === '' || /[\u0000-\u001f\u007f-\u009f]/.test(reason)) throw invalid('reason must be visible text');
@@ -865,6 +899,8 @@ export function createMockBridge(options = {}) {
       state.files.clear();
       state.loginCodes.length = 0;
       state.biometricPrompts.length = 0;
+      state.notifications.clear();
+      state.topics.length = 0;
       state.settingsOpened = 0;
       calls.length = 0;
       return mock;
@@ -915,6 +951,7 @@ function normalizeFixtures(f) {
     keystore: f.keystore ?? 'available',
     profile: queue(f.profile),
     biometrics: queue(f.biometrics),
+    notifications: f.notifications ?? 'on',
     signedIn: f.signedIn ?? true,
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },

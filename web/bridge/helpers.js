@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `notifications`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -121,6 +121,15 @@ export function attachHelpers(target) {
 
   target.biometrics = {
     authenticate: (reason, options) => call('biometrics.authenticate', { reason }, options),
+  };
+
+  target.notifications = {
+    requestPermission: (options) => call('notifications.requestPermission', {}, options),
+    schedule: (notification, options) => {
+      const { id, title, body, at } = notification ?? {};
+      return call('notifications.schedule', { id, title, body: body ?? '', at }, options);
+    },
+    subscribe: (topic, options) => call('notifications.subscribe', { topic }, options),
   };
 
   const log = {

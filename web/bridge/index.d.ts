@@ -184,6 +184,16 @@ export interface BiometricsApi {
   authenticate(reason: string, options?: CallOptions): Promise<null>;
 }
 
+/** Permission `notifications` (consent asked once). Ids and topics: 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`. */
+export interface NotificationsApi {
+  /** Asks the device's notification permission if not asked yet; whether notifications can show. */
+  requestPermission(options?: CallOptions): Promise<boolean>;
+  /** A local notification at `at` (Unix seconds, in the future: else INVALID_ARGUMENT); the same id replaces. */
+  schedule(notification: { id: string; title: string; body?: string; at: number }, options?: CallOptions): Promise<null>;
+  /** The partner's push messages on `topic`. */
+  subscribe(topic: string, options?: CallOptions): Promise<null>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -209,6 +219,7 @@ export interface BridgeHelpers {
   secureStorage: SecureStorageApi;
   files: FilesApi;
   biometrics: BiometricsApi;
+  notifications: NotificationsApi;
   log: LogApi;
 }
 
@@ -315,6 +326,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   secureStorage: SecureStorageApi;
   files: FilesApi;
   biometrics: BiometricsApi;
+  notifications: NotificationsApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

@@ -28,6 +28,7 @@ export type Permission =
   | 'haptics'
   | 'navigation'
   | 'biometrics'
+  | 'notifications'
   | 'network';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -84,6 +85,9 @@ export const LIMITS: Readonly<{
   filePathBytes: 512;
   fileBytes: 1048576;
   biometricReasonBytes: 200;
+  notificationIdBytes: 64;
+  notificationTitleBytes: 64;
+  notificationBodyBytes: 256;
 }>;
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
@@ -247,6 +251,9 @@ export interface MethodMap {
   'files.stat': { params: { path: string }; result: FileInfo };
   'files.remove': { params: { path: string }; result: boolean };
   'biometrics.authenticate': { params: { reason: string }; result: null };
+  'notifications.requestPermission': { params: Record<string, never>; result: boolean };
+  'notifications.schedule': { params: { id: string; title: string; body: string; at: number }; result: null };
+  'notifications.subscribe': { params: { topic: string }; result: null };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

@@ -30,6 +30,7 @@ export const PERMISSIONS = Object.freeze([
   'haptics',
   'navigation',
   'biometrics',
+  'notifications',
   'network',
 ]);
 
@@ -39,6 +40,7 @@ export const SENSITIVE_PERMISSIONS = Object.freeze([
   'location',
   'clipboard',
   'biometrics',
+  'notifications',
 ]);
 
 /** Every bridge method and the permission it needs (`null`: always allowed). */
@@ -92,6 +94,9 @@ export const METHODS = Object.freeze({
   'files.stat': 'storage',
   'files.remove': 'storage',
   'biometrics.authenticate': 'biometrics',
+  'notifications.requestPermission': 'notifications',
+  'notifications.schedule': 'notifications',
+  'notifications.subscribe': 'notifications',
   'log.log': null,
 });
 
@@ -127,6 +132,9 @@ export const LIMITS = Object.freeze({
   filePathBytes: 512,
   fileBytes: 1048576,
   biometricReasonBytes: 200,
+  notificationIdBytes: 64,
+  notificationTitleBytes: 64,
+  notificationBodyBytes: 256,
 });
 
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */

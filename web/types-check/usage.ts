@@ -50,6 +50,8 @@ async function page(bridge: Bridge): Promise<void> {
   const code: string = (await bridge.auth.loginCode()).code;
   const avatar: string | null = (await bridge.auth.profile()).avatarUrl;
   console.log(code, avatar, await bridge.biometrics.authenticate('Confirm the transfer'));
+  const allowed: boolean = await bridge.notifications.requestPermission();
+  console.log(allowed, await bridge.notifications.schedule({ id: 'due', title: 'Due', at: 2_000_000_000 }));
   // @ts-expect-error: `camera` is not a permission.
   await bridge.settings.request('camera');
   // @ts-expect-error: `thunder` is not an impact style.

@@ -25,6 +25,7 @@ pub mod haptics;
 pub mod log;
 pub mod navigation;
 pub mod network;
+pub mod notifications;
 pub mod payment;
 pub mod secure_storage;
 pub mod settings;
@@ -54,6 +55,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     secure_storage::CAPABILITY,
     files::CAPABILITY,
     biometrics::CAPABILITY,
+    notifications::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -129,6 +131,8 @@ pub struct HostServices {
     pub keystore: Arc<dyn secure_storage::KeystoreService>,
     /// The platform's biometric prompt (`biometrics`).
     pub biometrics: Arc<dyn biometrics::BiometricService>,
+    /// Local notifications and push subscriptions (`notifications`).
+    pub notifications: Arc<dyn notifications::NotificationService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -158,6 +162,7 @@ impl HostServices {
             settings: Arc::new(settings::RecordingSettings::default()),
             keystore: Arc::new(secure_storage::MemoryKeystore::default()),
             biometrics: Arc::new(biometrics::ScriptedBiometrics::default()),
+            notifications: Arc::new(notifications::RecordingNotifications::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -180,6 +185,7 @@ impl HostServices {
         map.insert(self.settings);
         map.insert(self.keystore);
         map.insert(self.biometrics);
+        map.insert(self.notifications);
         map.insert(self.consent);
         map.insert(self.network);
         map

@@ -123,6 +123,9 @@ const SAMPLES = {
   'files.stat': ['notes/a.txt'],
   'files.remove': ['notes/a.txt'],
   'biometrics.authenticate': ['Confirm the transfer'],
+  'notifications.requestPermission': [],
+  'notifications.schedule': [{ id: 'due', title: 'Payment due', at: 4_000_000_000 }],
+  'notifications.subscribe': ['offers'],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

@@ -464,3 +464,17 @@ test('biometrics: the prompt over the imports; cancelled and bad reasons are bri
   const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['biometrics']);
   assert.equal(code(() => denied.biometrics.authenticate('x')), 'PERMISSION_DENIED');
 });
+
+test('notifications: schedule (at as the WIT u64), subscribe; the past is INVALID_ARGUMENT', () => {
+  const web = createMockBridge({ now: () => 1_700_000_000_000 });
+  const { notifications } = mockBridge(web, ['notifications']);
+  assert.equal(notifications.requestPermission(), true);
+  notifications.schedule({ id: 'due', title: 'Payment due', at: 1_700_003_600 });
+  assert.deepEqual(web.state.notifications.get('due'), { title: 'Payment due', body: '', at: 1_700_003_600 });
+  const past = error(() => notifications.schedule({ id: 'due', title: 'Late', at: 1_699_000_000 }));
+  assert.deepEqual([past.code, past.method], ['INVALID_ARGUMENT', 'notifications.schedule']);
+  notifications.subscribe('offers');
+  assert.deepEqual(web.state.topics, ['offers']);
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['notifications']);
+  assert.equal(code(() => denied.notifications.subscribe('x')), 'PERMISSION_DENIED');
+});

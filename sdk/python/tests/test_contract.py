@@ -75,6 +75,9 @@ SDK_FUNCTIONS = {
     "files.stat": miniapp.files.stat,
     "files.remove": miniapp.files.remove,
     "biometrics.authenticate": miniapp.biometrics.authenticate,
+    "notifications.requestPermission": miniapp.notifications.request_permission,
+    "notifications.schedule": miniapp.notifications.schedule,
+    "notifications.subscribe": miniapp.notifications.subscribe,
     "log.log": miniapp.log.log,
 }
 
@@ -144,6 +147,8 @@ SAMPLE_ARGS = {
     "files.stat": ("a.txt",),
     "files.remove": ("a.txt",),
     "biometrics.authenticate": ("Confirm",),
+    "notifications.schedule": ("due", "Due", 4_000_000_000),
+    "notifications.subscribe": ("offers",),
     "log.log": ("info", "m"),
 }
 

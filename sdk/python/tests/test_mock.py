@@ -539,3 +539,22 @@ def test_biometrics_prompt_needs_a_reason_and_the_permission(bridge):
     assert bridge.biometric_prompts == ["Confirm the transfer", "Again"]
     bridge.revoke("biometrics")
     assert code(biometrics.authenticate, "x") == "PERMISSION_DENIED"
+
+
+def test_notifications_in_the_future_and_topics(bridge):
+    from miniapp import notifications
+
+    bridge.grant("notifications").at(1_700_000_000)
+    assert notifications.request_permission() is True
+    notifications.schedule("due", "Payment due", 1_700_003_600, body="Tomorrow")
+    assert code(notifications.schedule, "late", "Late", 1_699_999_999) == "INVALID_ARGUMENT"
+    assert code(notifications.schedule, "Bad Id", "t", 1_800_000_000) == "INVALID_ARGUMENT"
+    assert code(notifications.schedule, "x", "", 1_800_000_000) == "INVALID_ARGUMENT"
+    notifications.subscribe("offers")
+    assert code(notifications.subscribe, "../x") == "INVALID_ARGUMENT"
+    assert list(bridge.notifications) == ["due"] and bridge.topics == ["offers"]
+    bridge.with_notifications_off()
+    assert notifications.request_permission() is False
+    assert code(notifications.schedule, "y", "t", 1_800_000_000) == "UNAVAILABLE"
+    bridge.revoke("notifications")
+    assert code(notifications.subscribe, "offers") == "PERMISSION_DENIED"

@@ -41,7 +41,7 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage", "files", "biometrics")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage", "files", "biometrics", "notifications")
 
 
 def _kebab(name: str) -> str:
@@ -239,6 +239,9 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "files.stat": lambda w, p: _file_info(w.stat(p["path"])),
     "files.remove": lambda w, p: w.remove(p["path"]),
     "biometrics.authenticate": lambda w, p: w.authenticate(p["reason"]),
+    "notifications.requestPermission": lambda w, p: w.request_permission(),
+    "notifications.schedule": lambda w, p: w.schedule(p["id"], p["title"], p["body"], p["at"]),
+    "notifications.subscribe": lambda w, p: w.subscribe(p["topic"]),
     "log.log": _log,
 }
 

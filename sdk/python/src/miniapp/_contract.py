@@ -42,6 +42,9 @@ METHOD_PERMISSIONS = {
     "navigation.openUrl": "navigation",
     "navigation.exit": "navigation",
     "biometrics.authenticate": "biometrics",
+    "notifications.requestPermission": "notifications",
+    "notifications.schedule": "notifications",
+    "notifications.subscribe": "notifications",
     "settings.permissions": None,
     "settings.request": None,
     "settings.openHostSettings": None,
@@ -69,11 +72,12 @@ PERMISSIONS = (
     "haptics",
     "navigation",
     "biometrics",
+    "notifications",
     "network",
 )
 
 #: Permissions the user must consent to before a launch that needs them.
-SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard", "biometrics")
+SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard", "biometrics", "notifications")
 
 #: The host's limits, by their protocol.js names; UTF-8 bytes unless said otherwise.
 LIMITS = {
@@ -100,6 +104,9 @@ LIMITS = {
     "filePathBytes": 512,
     "fileBytes": 1024 * 1024,
     "biometricReasonBytes": 200,
+    "notificationIdBytes": 64,
+    "notificationTitleBytes": 64,
+    "notificationBodyBytes": 256,
 }
 
 

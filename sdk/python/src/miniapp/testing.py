@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import unicodedata
 from collections import deque
 from dataclasses import dataclass
@@ -146,6 +147,11 @@ class MockBridge:
         self.secrets: Dict[str, str] = {}
         self.keystore = True
         self.profile_declined = False
+        self.notifications_off = False
+        #: Local notifications scheduled: id -> ``{"title", "body", "at"}``.
+        self.notifications: Dict[str, dict] = {}
+        #: Push topics subscribed to, in order.
+        self.topics: List[str] = []
         #: How the next biometric prompts end: ``"recognised"``, ``"cancel"``, ``"unavailable"``.
         self.biometric_answers: deque = deque()
         #: Reasons shown on biometric prompts, in order.
@@ -314,6 +320,11 @@ class MockBridge:
             if a not in ("recognised", "cancel", "unavailable"):
                 raise ValueError(f"biometric answer {a!r}: recognised, cancel or unavailable")
         self.biometric_answers.extend(answers)
+        return self
+
+    def with_notifications_off(self) -> "MockBridge":
+        """``request_permission`` answers False; ``schedule`` is ``UNAVAILABLE``."""
+        self.notifications_off = True
         return self
 
     def profile_declines(self) -> "MockBridge":
@@ -498,6 +509,33 @@ class MockBridge:
 
     def _storage_usage(self, p: dict) -> dict:
         return {"usedBytes": self.used_bytes(), "quotaBytes": self.quota_bytes}
+
+    @staticmethod
+    def _notification_name(v: object, name: str) -> str:
+        if not isinstance(v, str) or not re.fullmatch(r"[a-z0-9._-]{1,64}", v):
+            raise _invalid(f"{name} must be 1 to 64 bytes of a-z, 0-9, '.', '_', '-'")
+        return v
+
+    def _notifications_request_permission(self, p: dict) -> bool:
+        return not self.notifications_off
+
+    def _notifications_schedule(self, p: dict) -> None:
+        nid = self._notification_name(p["id"], "id")
+        title, body, at = p["title"], p["body"], p["at"]
+        if not isinstance(title, str) or not title.strip() or _utf8_len(title) > LIMITS["notificationTitleBytes"]:
+            raise _invalid("title must be 1 to 64 bytes")
+        if not isinstance(body, str) or _utf8_len(body) > LIMITS["notificationBodyBytes"]:
+            raise _invalid("body must be at most 256 bytes")
+        if not isinstance(at, int) or isinstance(at, bool) or at <= self.now:
+            raise _invalid("at must be in the future (Unix seconds)")
+        if self.notifications_off:
+            raise BridgeError("UNAVAILABLE", "notifications are off")
+        self.notifications[nid] = {"title": title, "body": body, "at": at}
+
+    def _notifications_subscribe(self, p: dict) -> None:
+        topic = self._notification_name(p["topic"], "topic")
+        if topic not in self.topics:
+            self.topics.append(topic)
 
     def _biometrics_authenticate(self, p: dict) -> None:
         reason = p["reason"]

@@ -10,7 +10,7 @@
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, biometrics, clipboard, device, files, geolocation,
-    haptics, log, navigation, payment, secure_storage, settings, share, storage, ui,
+    haptics, log, navigation, notifications, payment, secure_storage, settings, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,6 +93,21 @@ mod params {
     #[serde(deny_unknown_fields)]
     pub struct Millis {
         pub millis: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Schedule {
+        pub id: String,
+        pub title: String,
+        pub body: String,
+        pub at: u64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Topic {
+        pub topic: String,
     }
 
     #[derive(Deserialize)]
@@ -310,6 +325,14 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         "secureStorage.remove" => answer(secure_storage::remove(&args::<a::Key>(p)?.key)),
         "auth.loginCode" => args::<a::None>(p).and_then(|_| answer(auth::login_code())),
         "auth.profile" => args::<a::None>(p).and_then(|_| answer(auth::profile())),
+        "notifications.requestPermission" => {
+            args::<a::None>(p).and_then(|_| answer(notifications::request_permission()))
+        }
+        "notifications.schedule" => {
+            let a: a::Schedule = args(p)?;
+            answer(notifications::schedule(&a.id, &a.title, &a.body, a.at))
+        }
+        "notifications.subscribe" => answer(notifications::subscribe(&args::<a::Topic>(p)?.topic)),
         "biometrics.authenticate" => {
             answer(biometrics::authenticate(&args::<a::Reason>(p)?.reason))
         }
