@@ -17,6 +17,67 @@ pub const fn storage_entry_bytes(key_len: usize, value_len: usize) -> u64 {
     STORAGE_ENTRY_OVERHEAD_BYTES + key_len as u64 + value_len as u64
 }
 
+/// Secure storage (the host's keystore) key: 1 to this many bytes, no control characters.
+pub const SECURE_KEY_BYTES: usize = 128;
+/// Secure storage value: at most this many bytes (small secrets: tokens, keys).
+pub const SECURE_VALUE_BYTES: usize = 4096;
+/// Secure storage entries per app.
+pub const SECURE_ENTRIES_MAX: usize = 64;
+
+/// What is wrong with a secure storage key, if anything: the host and the mocks share the rule.
+pub fn secure_key_problem(key: &str) -> Option<&'static str> {
+    if key.is_empty() || key.len() > SECURE_KEY_BYTES {
+        Some("key must be 1 to 128 bytes")
+    } else if key.chars().any(char::is_control) {
+        Some("key must not contain control characters (NUL included)")
+    } else {
+        None
+    }
+}
+
+/// A file's path (`files`): 1 to this many bytes.
+pub const FILE_PATH_BYTES: usize = 512;
+/// A file's content (`files`): at most this many bytes.
+pub const FILE_BYTES: usize = 1024 * 1024;
+
+/// What is wrong with a file path, if anything: relative, `/`-separated segments, none empty,
+/// `.` or `..`, no backslash or control character (NUL included), 1 to [`FILE_PATH_BYTES`].
+/// The host and the mocks share the rule.
+pub fn file_path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() || path.len() > FILE_PATH_BYTES {
+        Some("path must be 1 to 512 bytes")
+    } else if path.starts_with('/') {
+        Some("path must be relative to the app's files (no leading `/`)")
+    } else if path.chars().any(|c| c.is_control() || c == '\\') {
+        Some("path must not contain control characters (NUL included) or `\\`")
+    } else if path
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        Some("path segments must not be empty, `.` or `..`")
+    } else {
+        None
+    }
+}
+
+/// The reason shown on the biometric prompt (`biometrics.authenticate`): 1 to this many bytes.
+pub const BIOMETRIC_REASON_BYTES: usize = 200;
+
+/// A local notification's id and a message topic (`notifications`): 1 to this many bytes of
+/// `a-z`, `0-9`, `.`, `_`, `-`.
+pub const NOTIFICATION_ID_BYTES: usize = 64;
+/// A local notification's title: 1 to this many bytes.
+pub const NOTIFICATION_TITLE_BYTES: usize = 64;
+/// A local notification's body: at most this many bytes.
+pub const NOTIFICATION_BODY_BYTES: usize = 256;
+
+/// Whether `s` is a notification id or topic: 1 to [`NOTIFICATION_ID_BYTES`] of `a-z0-9._-`.
+pub fn is_notification_name(s: &str) -> bool {
+    (1..=NOTIFICATION_ID_BYTES).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 /// Payment order id: 1 to this many bytes.
 pub const ORDER_ID_BYTES: usize = 128;
 /// Toast text: 1 to this many bytes.
@@ -91,7 +152,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 17] = [
+pub const WEB_LIMITS: [(&str, u64); 26] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -109,6 +170,15 @@ pub const WEB_LIMITS: [(&str, u64); 17] = [
     ("clipboardTextBytes", CLIPBOARD_TEXT_BYTES as u64),
     ("logMessageBytes", LOG_MESSAGE_BYTES as u64),
     ("tokenLifetimeSeconds", TOKEN_LIFETIME_SECONDS),
+    ("secureKeyBytes", SECURE_KEY_BYTES as u64),
+    ("secureValueBytes", SECURE_VALUE_BYTES as u64),
+    ("secureEntriesMax", SECURE_ENTRIES_MAX as u64),
+    ("filePathBytes", FILE_PATH_BYTES as u64),
+    ("fileBytes", FILE_BYTES as u64),
+    ("biometricReasonBytes", BIOMETRIC_REASON_BYTES as u64),
+    ("notificationIdBytes", NOTIFICATION_ID_BYTES as u64),
+    ("notificationTitleBytes", NOTIFICATION_TITLE_BYTES as u64),
+    ("notificationBodyBytes", NOTIFICATION_BODY_BYTES as u64),
 ];
 
 /// `s` cut to at most `max` bytes on a character boundary.
@@ -125,6 +195,50 @@ mod tests {
         assert_eq!(truncate_utf8("héllo", 2), "h");
         assert_eq!(truncate_utf8("héllo", 3), "hé");
         assert_eq!(truncate_utf8("hi", 10), "hi");
+    }
+
+    #[test]
+    fn file_paths() {
+        for ok in [
+            "a",
+            "notes/today.txt",
+            "a/b/c.d",
+            "..hidden",
+            "x..y",
+            &"p".repeat(FILE_PATH_BYTES),
+        ] {
+            assert_eq!(file_path_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../up",
+            "a/../../b",
+            "a/./b",
+            "a//b",
+            "a/",
+            "a\0b",
+            "a\\b",
+            "C:\\x",
+            &"p".repeat(FILE_PATH_BYTES + 1),
+        ] {
+            assert!(file_path_problem(bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn secure_keys() {
+        for ok in [
+            "token",
+            "a",
+            &"k".repeat(SECURE_KEY_BYTES),
+            "refresh token é",
+        ] {
+            assert_eq!(secure_key_problem(ok), None, "{ok}");
+        }
+        for bad in ["", "a\0b", "line\nbreak", &"k".repeat(SECURE_KEY_BYTES + 1)] {
+            assert!(secure_key_problem(bad).is_some(), "{bad:?}");
+        }
     }
 
     #[test]

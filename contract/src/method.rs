@@ -22,12 +22,17 @@ pub enum Interface {
     Share,
     Haptics,
     Navigation,
+    Settings,
+    SecureStorage,
+    Files,
+    Biometrics,
+    Notifications,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 11] = [
+    pub const ALL: [Interface; 16] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -38,10 +43,16 @@ impl Interface {
         Interface::Share,
         Interface::Haptics,
         Interface::Navigation,
+        Interface::Settings,
+        Interface::SecureStorage,
+        Interface::Files,
+        Interface::Biometrics,
+        Interface::Notifications,
         Interface::Log,
     ];
 
-    /// The WIT interface name (`geolocation`), also the JSON methods' prefix.
+    /// The JSON methods' prefix (`geolocation`, `secureStorage`); the WIT name is
+    /// [`Interface::wit_ident`], the same in kebab case.
     pub const fn name(self) -> &'static str {
         match self {
             Interface::Storage => "storage",
@@ -54,14 +65,30 @@ impl Interface {
             Interface::Share => "share",
             Interface::Haptics => "haptics",
             Interface::Navigation => "navigation",
+            Interface::Settings => "settings",
+            Interface::SecureStorage => "secureStorage",
+            Interface::Files => "files",
+            Interface::Biometrics => "biometrics",
+            Interface::Notifications => "notifications",
             Interface::Log => "log",
         }
     }
 
-    /// The permission that grants it; `None` for `log`, which every app may use.
+    /// The WIT interface name: [`Interface::name`] in kebab case (`secure-storage`).
+    pub const fn wit_ident(self) -> &'static str {
+        match self {
+            Interface::SecureStorage => "secure-storage",
+            other => other.name(),
+        }
+    }
+
+    /// The permission that grants it; `None` for `log` and `settings`, which every app may use
+    /// (`settings` only reports and asks about the app's own declared permissions).
     pub const fn permission(self) -> Option<Permission> {
         Some(match self {
-            Interface::Storage => Permission::Storage,
+            // The app's own secrets in the host's keystore: its own data, like storage.
+            // Files count against the same per-app quota as storage.
+            Interface::Storage | Interface::SecureStorage | Interface::Files => Permission::Storage,
             Interface::Auth => Permission::Auth,
             Interface::Payment => Permission::Payment,
             Interface::Geolocation => Permission::Location,
@@ -71,11 +98,14 @@ impl Interface {
             Interface::Share => Permission::Share,
             Interface::Haptics => Permission::Haptics,
             Interface::Navigation => Permission::Navigation,
-            Interface::Log => return None,
+            Interface::Biometrics => Permission::Biometrics,
+            Interface::Notifications => Permission::Notifications,
+            Interface::Settings | Interface::Log => return None,
         })
     }
 
-    /// The interface a permission grants; `None` for `network`.
+    /// The first interface a permission grants (`storage` grants `secureStorage` too); `None`
+    /// for `network`.
     pub fn for_permission(p: Permission) -> Option<Interface> {
         Interface::ALL
             .into_iter()
@@ -84,7 +114,7 @@ impl Interface {
 
     /// The WIT import name without version: `miniapp:bridge/geolocation`.
     pub fn wit_name(self) -> String {
-        format!("{WIT_PACKAGE}/{}", self.name())
+        format!("{WIT_PACKAGE}/{}", self.wit_ident())
     }
 
     /// Its methods, in table order.
@@ -148,6 +178,8 @@ methods! {
     StorageClear => "storage.clear", Storage, "Record<string, never>" -> "null";
     StorageUsage => "storage.usage", Storage, "Record<string, never>" -> "StorageUsage";
     AuthGetToken => "auth.getToken", Auth, "{ scopes: string[] }" -> "Token";
+    AuthLoginCode => "auth.loginCode", Auth, "Record<string, never>" -> "LoginCode";
+    AuthProfile => "auth.profile", Auth, "Record<string, never>" -> "UserProfile";
     PaymentPay => "payment.pay", Payment, "PaymentRequest" -> "Receipt";
     PaymentQuery => "payment.query", Payment, "{ orderId: string }" -> "Receipt";
     GeolocationCurrentPosition => "geolocation.currentPosition", Geolocation,
@@ -183,6 +215,25 @@ methods! {
         "{ appId: string; path?: string | null; extraData?: string | null }" -> "null";
     NavigationOpenUrl => "navigation.openUrl", Navigation, "{ url: string }" -> "null";
     NavigationExit => "navigation.exit", Navigation, "Record<string, never>" -> "null";
+    SettingsPermissions => "settings.permissions", Settings,
+        "Record<string, never>" -> "PermissionStatus[]";
+    SettingsRequest => "settings.request", Settings, "{ permission: Permission }" -> "PermissionStatus";
+    SettingsOpenHostSettings => "settings.openHostSettings", Settings,
+        "Record<string, never>" -> "null";
+    SecureStorageSet => "secureStorage.set", SecureStorage, "{ key: string; value: string }" -> "null";
+    SecureStorageGet => "secureStorage.get", SecureStorage, "{ key: string }" -> "string | null";
+    SecureStorageRemove => "secureStorage.remove", SecureStorage, "{ key: string }" -> "boolean";
+    FilesWrite => "files.write", Files, "{ path: string; data: string }" -> "null";
+    FilesRead => "files.read", Files, "{ path: string }" -> "string";
+    FilesList => "files.list", Files, "{ dir: string }" -> "FileInfo[]";
+    FilesStat => "files.stat", Files, "{ path: string }" -> "FileInfo";
+    FilesRemove => "files.remove", Files, "{ path: string }" -> "boolean";
+    BiometricsAuthenticate => "biometrics.authenticate", Biometrics, "{ reason: string }" -> "null";
+    NotificationsRequestPermission => "notifications.requestPermission", Notifications,
+        "Record<string, never>" -> "boolean";
+    NotificationsSchedule => "notifications.schedule", Notifications,
+        "{ id: string; title: string; body: string; at: number }" -> "null";
+    NotificationsSubscribe => "notifications.subscribe", Notifications, "{ topic: string }" -> "null";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 
@@ -225,9 +276,25 @@ mod tests {
             }
         }
         assert_eq!(Interface::Log.permission(), None);
+        assert_eq!(Interface::Settings.permission(), None);
         assert_eq!(
             Interface::Geolocation.wit_name(),
             "miniapp:bridge/geolocation"
         );
+        assert_eq!(
+            Interface::SecureStorage.wit_name(),
+            "miniapp:bridge/secure-storage"
+        );
+        for i in Interface::ALL {
+            let kebab: String = i
+                .name()
+                .chars()
+                .flat_map(|c| {
+                    let lower = c.to_ascii_lowercase();
+                    (c.is_ascii_uppercase().then_some('-').into_iter()).chain([lower])
+                })
+                .collect();
+            assert_eq!(i.wit_ident(), kebab, "{i}");
+        }
     }
 }

@@ -20,12 +20,14 @@ pub enum Permission {
     Share,
     Haptics,
     Navigation,
+    Biometrics,
+    Notifications,
     Network,
 }
 
 impl Permission {
     /// Every permission, in a stable order (the order of [`PermissionSet`]'s bits).
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 13] = [
         Permission::Storage,
         Permission::Auth,
         Permission::Payment,
@@ -36,6 +38,8 @@ impl Permission {
         Permission::Share,
         Permission::Haptics,
         Permission::Navigation,
+        Permission::Biometrics,
+        Permission::Notifications,
         Permission::Network,
     ];
 
@@ -59,6 +63,8 @@ impl Permission {
             Permission::Share => "share",
             Permission::Haptics => "haptics",
             Permission::Navigation => "navigation",
+            Permission::Biometrics => "biometrics",
+            Permission::Notifications => "notifications",
             Permission::Network => "network",
         }
     }
@@ -72,7 +78,11 @@ impl Permission {
     pub const fn is_sensitive(self) -> bool {
         matches!(
             self,
-            Permission::Payment | Permission::Location | Permission::Clipboard
+            Permission::Payment
+                | Permission::Location
+                | Permission::Clipboard
+                | Permission::Biometrics
+                | Permission::Notifications
         )
     }
 

@@ -36,6 +36,24 @@ pub struct Token {
     pub scopes: Vec<String>,
 }
 
+/// A one-time login code (`auth.loginCode`): the mini-program sends it to its backend, which
+/// redeems it once with the host's backend for the user's identity, within 5 minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginCode {
+    pub code: String,
+    /// Expiry, seconds since the Unix epoch.
+    pub expires_at: u64,
+}
+
+/// What the user agreed to share with this mini-program (`auth.profile`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfile {
+    pub nickname: String,
+    pub avatar_url: Option<String>,
+}
+
 /// What to charge (`payment.pay`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -178,6 +196,40 @@ pub enum HapticNotification {
     Error,
 }
 
+/// Where one of the app's declared permissions stands (`settings.permissions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PermissionState {
+    /// Granted: not sensitive, or the user said yes.
+    Granted,
+    /// The user said no, or the host's policy withholds it.
+    Denied,
+    /// Sensitive and the user was not asked yet (the host forgot the last answer).
+    NotAsked,
+}
+
+/// One declared permission and where it stands (`settings.permissions`, `settings.request`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionStatus {
+    pub permission: crate::Permission,
+    pub state: PermissionState,
+    /// Whether this running instance may use it now. Grants are fixed at launch, so a
+    /// permission granted by `settings.request` is active from the next launch.
+    pub active: bool,
+}
+
+/// One file of the app's sandbox (`files.stat`, `files.list`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileInfo {
+    pub path: String,
+    /// Bytes of content.
+    pub size: u64,
+    /// Last write, seconds since the Unix epoch.
+    pub modified_at: u64,
+}
+
 /// Severity of a log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -223,6 +275,7 @@ pub const TS_ALIASES: &[(&str, &str)] = &[
         "'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown'",
     ),
     ("Theme", "'light' | 'dark'"),
+    ("PermissionState", "'granted' | 'denied' | 'notAsked'"),
 ];
 
 /// The TypeScript declarations of the value types, emitted into `protocol.d.ts`.
@@ -245,6 +298,28 @@ pub const TS_TYPES: &[TsType] = &[
                 "string[]",
                 "Scopes granted: the requested ones the host allows this mini-program.",
             ),
+        ],
+    },
+    TsType {
+        name: "LoginCode",
+        fields: &[
+            (
+                "code",
+                "string",
+                "Send it to your backend, which redeems it once with the host's backend.",
+            ),
+            (
+                "expiresAt",
+                "number",
+                "Seconds since the Unix epoch (5 minutes after minting).",
+            ),
+        ],
+    },
+    TsType {
+        name: "UserProfile",
+        fields: &[
+            ("nickname", "string", ""),
+            ("avatarUrl", "string | null", ""),
         ],
     },
     TsType {
@@ -324,6 +399,30 @@ pub const TS_TYPES: &[TsType] = &[
             ),
         ],
     },
+    TsType {
+        name: "FileInfo",
+        fields: &[
+            ("path", "string", ""),
+            ("size", "number", "Bytes of content."),
+            (
+                "modifiedAt",
+                "number",
+                "Last write, seconds since the Unix epoch.",
+            ),
+        ],
+    },
+    TsType {
+        name: "PermissionStatus",
+        fields: &[
+            ("permission", "Permission", ""),
+            ("state", "PermissionState", ""),
+            (
+                "active",
+                "boolean",
+                "Usable by this instance now; grants are fixed at launch, so a permission granted by `settings.request` is active from the next launch.",
+            ),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -348,6 +447,14 @@ mod tests {
                 value: "v".into(),
                 expires_at: 1,
                 scopes: vec![]
+            }),
+            json!(LoginCode {
+                code: "c".into(),
+                expires_at: 1
+            }),
+            json!(UserProfile {
+                nickname: "n".into(),
+                avatar_url: None
             }),
             json!(PaymentRequest::new("o", 1, "EUR", "d")),
             json!(Receipt {
@@ -379,6 +486,16 @@ mod tests {
                 os_version: "1".into(),
                 theme: Theme::Dark,
                 font_scale: 1.0
+            }),
+            json!(FileInfo {
+                path: "p".into(),
+                size: 1,
+                modified_at: 2
+            }),
+            json!(PermissionStatus {
+                permission: crate::Permission::Location,
+                state: PermissionState::NotAsked,
+                active: false
             }),
         ];
         assert_eq!(samples.len(), TS_TYPES.len());
@@ -421,6 +538,12 @@ mod tests {
         assert_eq!(
             alias("Theme"),
             union(themes.iter().map(|t| json!(t)).collect())
+        );
+        use PermissionState as P;
+        let states = [P::Granted, P::Denied, P::NotAsked];
+        assert_eq!(
+            alias("PermissionState"),
+            union(states.iter().map(|s| json!(s)).collect())
         );
     }
 

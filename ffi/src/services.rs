@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, clipboard, consent, device, geolocation, haptics, navigation, payment, share, ui,
+    auth, biometrics, clipboard, consent, device, geolocation, haptics, navigation, notifications,
+    payment, secure_storage, settings, share, ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -624,6 +625,74 @@ impl navigation::NavigationService for NoNavigation {
     }
 }
 
+struct NoSettingsPage;
+
+#[async_trait]
+impl settings::SettingsService for NoSettingsPage {
+    async fn open_host_settings(&self, _app: &AppId) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host has no settings page for mini-programs".into(),
+        ))
+    }
+}
+
+struct NoBiometrics;
+
+#[async_trait]
+impl biometrics::BiometricService for NoBiometrics {
+    async fn authenticate(&self, _app: &AppId, _reason: &str) -> Result<(), BridgeError> {
+        Err(BridgeError::Unavailable(
+            "this host has no biometric prompt for mini-programs".into(),
+        ))
+    }
+}
+
+struct NoNotifications;
+
+#[async_trait]
+impl notifications::NotificationService for NoNotifications {
+    async fn request_permission(&self, _app: &AppId) -> Result<bool, BridgeError> {
+        Err(no_notifications())
+    }
+    async fn schedule(
+        &self,
+        _app: &AppId,
+        _n: &notifications::LocalNotification,
+    ) -> Result<(), BridgeError> {
+        Err(no_notifications())
+    }
+    async fn subscribe(&self, _app: &AppId, _topic: &str) -> Result<(), BridgeError> {
+        Err(no_notifications())
+    }
+}
+
+fn no_notifications() -> BridgeError {
+    BridgeError::Unavailable("this host has no notifications for mini-programs".into())
+}
+
+struct NoKeystore;
+
+#[async_trait]
+impl secure_storage::KeystoreService for NoKeystore {
+    async fn set(&self, _app: &AppId, _key: &str, _value: &str) -> Result<(), BridgeError> {
+        Err(no_keystore())
+    }
+    async fn get(&self, _app: &AppId, _key: &str) -> Result<Option<String>, BridgeError> {
+        Err(no_keystore())
+    }
+    async fn remove(&self, _app: &AppId, _key: &str) -> Result<bool, BridgeError> {
+        Err(no_keystore())
+    }
+    async fn count(&self, _app: &AppId) -> Result<usize, BridgeError> {
+        Err(no_keystore())
+    }
+}
+
+fn no_keystore() -> BridgeError {
+    // Never an in-memory stand-in here: secrets kept in process memory would be lost silently.
+    BridgeError::Unavailable("this host has no keystore for mini-programs".into())
+}
+
 struct NobodySignedIn;
 
 impl auth::IdentityService for NobodySignedIn {
@@ -693,6 +762,15 @@ impl HostServices {
             haptics: Arc::new(haptics::RecordingHaptics::without_vibrator()),
             // No foreign navigation trait yet: UNAVAILABLE, nothing opens.
             navigation: Arc::new(NoNavigation),
+            // No foreign settings-page trait yet: UNAVAILABLE (settings.permissions and
+            // settings.request work: they read and ask through the runtime and `consent`).
+            settings: Arc::new(NoSettingsPage),
+            // No foreign keystore trait yet: secureStorage is UNAVAILABLE.
+            keystore: Arc::new(NoKeystore),
+            // No foreign biometrics trait yet: UNAVAILABLE (never a prompt that always passes).
+            biometrics: Arc::new(NoBiometrics),
+            // No foreign notifications trait yet: UNAVAILABLE.
+            notifications: Arc::new(NoNotifications),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

@@ -5,7 +5,8 @@
 //!
 //! - one module per bridge interface with plain Rust functions and types: [`storage`],
 //!   [`auth`], [`payment`], [`geolocation`], [`ui`], [`device`], [`clipboard`], [`share`],
-//!   [`haptics`], [`navigation`], [`log`]; every fallible call returns [`Error`];
+//!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`files`],
+//!   [`biometrics`], [`notifications`], [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
 //!   component's `lifecycle` export;
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
@@ -84,15 +85,20 @@
 #![deny(unsafe_code)]
 
 pub mod auth;
+pub mod biometrics;
 pub mod clipboard;
 pub mod device;
 mod error;
+pub mod files;
 pub mod geolocation;
 pub mod haptics;
 pub mod log;
 pub mod navigation;
+pub mod notifications;
 pub mod payment;
 mod permission;
+pub mod secure_storage;
+pub mod settings;
 pub mod share;
 pub mod storage;
 pub mod ui;

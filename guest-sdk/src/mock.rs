@@ -53,6 +53,7 @@ use serde_json::{Value, json};
 
 use crate::device::{BatteryInfo, NetworkType, SystemInfo, Theme};
 use crate::haptics::{HapticNotification, ImpactStyle};
+use crate::settings::{PermissionState, PermissionStatus};
 use crate::{
     DeviceInfo, Error, ErrorBody, Level, PaymentRequest, Permission, Position, Receipt, Screen,
     Token, Usage,
@@ -237,6 +238,23 @@ struct Config {
     battery: Option<BatteryInfo>,
     system: SystemInfo,
     share_cancels: bool,
+    /// Declared but not granted at this launch: the user said no (or, for a permission that
+    /// needs no consent, the host withholds it).
+    declined: BTreeSet<Permission>,
+    /// Declared, sensitive, and the user was not asked yet.
+    not_asked: BTreeSet<Permission>,
+    /// What the user answers when `settings::request` asks again.
+    request_answer: bool,
+    /// The host has a settings page for mini-programs.
+    settings_page: bool,
+    /// The host has a keystore (`secure_storage`).
+    keystore: bool,
+    /// The user declines to share their profile (`auth::profile`).
+    profile_declined: bool,
+    /// The device has a biometric sensor.
+    biometric_sensor: bool,
+    /// The user turned notifications off for the host app.
+    notifications_off: bool,
     /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
     known_apps: BTreeSet<String>,
     /// The user declines opening another mini-program or a web page.
@@ -269,6 +287,25 @@ struct World {
     shares: Vec<Shared>,
     haptics: Vec<Haptic>,
     opened: Vec<Opened>,
+    /// Answers given to `settings::request` (active from the next launch).
+    answers: BTreeMap<Permission, bool>,
+    /// Permissions `settings::request` asked the user about, in order.
+    asked_again: Vec<Permission>,
+    settings_opened: u32,
+    /// Reasons shown on biometric prompts (`biometrics`), in order.
+    biometric_prompts: Vec<String>,
+    /// How the next biometric prompts end (`false`: cancelled); recognised once empty.
+    biometric_answers: VecDeque<bool>,
+    /// Local notifications scheduled: id -> (title, body, at).
+    notifications: BTreeMap<String, (String, String, u64)>,
+    /// Push topics subscribed to.
+    topics: Vec<String>,
+    /// Login codes minted (`auth::login_code`).
+    login_codes: u32,
+    /// The keystore's content (`secure_storage`).
+    secrets: BTreeMap<String, String>,
+    /// The app's files (`files`): path -> (content, last write).
+    files: BTreeMap<String, (String, u64)>,
     logs: Vec<LogLine>,
 }
 
@@ -334,6 +371,14 @@ impl MockBridge {
                 font_scale: 1.0,
             },
             share_cancels: false,
+            declined: BTreeSet::new(),
+            not_asked: BTreeSet::new(),
+            request_answer: true,
+            settings_page: true,
+            keystore: true,
+            profile_declined: false,
+            biometric_sensor: true,
+            notifications_off: false,
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
@@ -461,6 +506,70 @@ impl MockBridge {
         self.configure(|s| s.config.navigation_declined = true)
     }
 
+    /// Declared but not granted at this launch: the user said no to these (a permission that
+    /// needs no consent here means the host's policy withholds it). `settings::permissions`
+    /// reports them `Denied`.
+    pub fn declined(self, permissions: &[Permission]) -> Self {
+        self.configure(|s| s.config.declined.extend(permissions.iter().copied()))
+    }
+
+    /// Declared sensitive permissions the user was not asked about yet (`NotAsked`).
+    pub fn not_asked(self, permissions: &[Permission]) -> Self {
+        self.configure(|s| s.config.not_asked.extend(permissions.iter().copied()))
+    }
+
+    /// The user says no when `settings::request` asks again (default yes).
+    pub fn declines_requests(self) -> Self {
+        self.configure(|s| s.config.request_answer = false)
+    }
+
+    /// How the next biometric prompts end (`false`: the user cancels), in order.
+    pub fn biometric_answers(self, answers: &[bool]) -> Self {
+        let answers = answers.to_vec();
+        self.configure(|s| s.world.biometric_answers.extend(answers))
+    }
+
+    /// The user turned notifications off: `request_permission` answers `false`, `schedule` is
+    /// `Unavailable`.
+    pub fn notifications_off(self) -> Self {
+        self.configure(|s| s.config.notifications_off = true)
+    }
+
+    /// Local notifications scheduled: id -> (title, body, at).
+    pub fn notifications(&self) -> BTreeMap<String, (String, String, u64)> {
+        self.state.borrow().world.notifications.clone()
+    }
+
+    /// Push topics subscribed to, in order.
+    pub fn topics(&self) -> Vec<String> {
+        self.state.borrow().world.topics.clone()
+    }
+
+    /// No biometric sensor: `biometrics::authenticate` is `Unavailable`.
+    pub fn no_biometric_sensor(self) -> Self {
+        self.configure(|s| s.config.biometric_sensor = false)
+    }
+
+    /// Reasons shown on biometric prompts, in order.
+    pub fn biometric_prompts(&self) -> Vec<String> {
+        self.state.borrow().world.biometric_prompts.clone()
+    }
+
+    /// The user declines to share their profile: `auth::profile` is `Cancelled`.
+    pub fn profile_declined(self) -> Self {
+        self.configure(|s| s.config.profile_declined = true)
+    }
+
+    /// The host has no keystore: every `secure_storage` call is `Unavailable`.
+    pub fn no_keystore(self) -> Self {
+        self.configure(|s| s.config.keystore = false)
+    }
+
+    /// The host has no settings page: `settings::open_host_settings` is `Unavailable`.
+    pub fn no_settings_page(self) -> Self {
+        self.configure(|s| s.config.settings_page = false)
+    }
+
     /// This mini-program's id (default `com.example.mock`): it may not open itself.
     pub fn app_id(self, id: &str) -> Self {
         let id = id.to_owned();
@@ -578,6 +687,32 @@ impl MockBridge {
         self.state.borrow().world.vibrations.clone()
     }
 
+    /// Permissions `settings::request` asked the user about, in order.
+    pub fn consent_requests(&self) -> Vec<Permission> {
+        self.state.borrow().world.asked_again.clone()
+    }
+
+    /// The app's files now (`files`): path -> content.
+    pub fn files(&self) -> BTreeMap<String, String> {
+        let state = self.state.borrow();
+        state
+            .world
+            .files
+            .iter()
+            .map(|(p, (d, _))| (p.clone(), d.clone()))
+            .collect()
+    }
+
+    /// The keystore's content now (`secure_storage`).
+    pub fn secrets(&self) -> BTreeMap<String, String> {
+        self.state.borrow().world.secrets.clone()
+    }
+
+    /// How many times the host's settings page was opened.
+    pub fn settings_opened(&self) -> u32 {
+        self.state.borrow().world.settings_opened
+    }
+
     /// Mini-programs, web pages and exits, in order.
     pub fn opened(&self) -> Vec<Opened> {
         self.state.borrow().world.opened.clone()
@@ -672,11 +807,19 @@ fn check_key(key: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn used_bytes(storage: &BTreeMap<String, Vec<u8>>) -> u64 {
-    storage
+/// What storage entries and files count against the quota, as the host counts them.
+fn used_bytes(world: &World) -> u64 {
+    let keys: u64 = world
+        .storage
         .iter()
         .map(|(k, v)| limits::storage_entry_bytes(k.len(), v.len()))
-        .sum()
+        .sum();
+    let files: u64 = world
+        .files
+        .iter()
+        .map(|(p, (d, _))| limits::storage_entry_bytes(p.len(), d.len()))
+        .sum();
+    keys + files
 }
 
 /// Base64url without padding, for the mock token's parts.
@@ -721,8 +864,8 @@ pub(crate) mod backend {
                 .storage
                 .get(key)
                 .map_or(0, |v| limits::storage_entry_bytes(key.len(), v.len()));
-            let new_used = used_bytes(&world.storage) - old
-                + limits::storage_entry_bytes(key.len(), value.len());
+            let new_used =
+                used_bytes(world) - old + limits::storage_entry_bytes(key.len(), value.len());
             if new_used > config.quota_bytes {
                 return Err(Error::QuotaExceeded);
             }
@@ -762,8 +905,116 @@ pub(crate) mod backend {
     pub(crate) fn storage_usage() -> Result<Usage, Error> {
         call("storage.usage", json!({}), |config, world| {
             Ok(Usage {
-                used_bytes: used_bytes(&world.storage),
+                used_bytes: used_bytes(world),
                 quota_bytes: config.quota_bytes,
+            })
+        })
+    }
+
+    pub(crate) fn notifications_request_permission() -> Result<bool, Error> {
+        call("notifications.requestPermission", json!({}), |config, _| {
+            Ok(!config.notifications_off)
+        })
+    }
+
+    pub(crate) fn notifications_schedule(
+        id: &str,
+        title: &str,
+        body: &str,
+        at: u64,
+    ) -> Result<(), Error> {
+        let params = json!({ "id": id, "title": title, "body": body, "at": at });
+        call("notifications.schedule", params, |config, world| {
+            if !limits::is_notification_name(id) {
+                return Err(invalid(
+                    "id must be 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`",
+                ));
+            }
+            if title.trim().is_empty() || title.len() > limits::NOTIFICATION_TITLE_BYTES {
+                return Err(invalid("title must be 1 to 64 bytes"));
+            }
+            if body.len() > limits::NOTIFICATION_BODY_BYTES {
+                return Err(invalid("body must be at most 256 bytes"));
+            }
+            if at <= config.now {
+                return Err(invalid("at must be in the future (Unix seconds)"));
+            }
+            if config.notifications_off {
+                return Err(Error::Unavailable("notifications are off".into()));
+            }
+            world
+                .notifications
+                .insert(id.to_owned(), (title.to_owned(), body.to_owned(), at));
+            Ok(())
+        })
+    }
+
+    pub(crate) fn notifications_subscribe(topic: &str) -> Result<(), Error> {
+        call(
+            "notifications.subscribe",
+            json!({ "topic": topic }),
+            |_, world| {
+                if !limits::is_notification_name(topic) {
+                    return Err(invalid(
+                        "topic must be 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`",
+                    ));
+                }
+                if !world.topics.iter().any(|t| t == topic) {
+                    world.topics.push(topic.to_owned());
+                }
+                Ok(())
+            },
+        )
+    }
+
+    pub(crate) fn biometrics_authenticate(reason: &str) -> Result<(), Error> {
+        let params = json!({ "reason": reason });
+        call("biometrics.authenticate", params, |config, world| {
+            if reason.trim().is_empty()
+                || reason.len() > limits::BIOMETRIC_REASON_BYTES
+                || reason.chars().any(char::is_control)
+            {
+                return Err(invalid(format!(
+                    "reason must be 1 to {} bytes of visible text",
+                    limits::BIOMETRIC_REASON_BYTES
+                )));
+            }
+            if !config.biometric_sensor {
+                return Err(Error::Unavailable("no biometric sensor".into()));
+            }
+            world.biometric_prompts.push(reason.to_owned());
+            if world.biometric_answers.pop_front().unwrap_or(true) {
+                Ok(())
+            } else {
+                Err(Error::Cancelled)
+            }
+        })
+    }
+
+    pub(crate) fn auth_login_code() -> Result<crate::auth::LoginCode, Error> {
+        call("auth.loginCode", json!({}), |config, world| {
+            if !config.signed_in {
+                return Err(Error::Unavailable("no signed-in user".into()));
+            }
+            world.login_codes += 1;
+            Ok(crate::auth::LoginCode {
+                code: format!("mock-login-code-{}", world.login_codes),
+                expires_at: config.now + 5 * 60,
+            })
+        })
+    }
+
+    pub(crate) fn auth_profile() -> Result<crate::auth::UserProfile, Error> {
+        call("auth.profile", json!({}), |config, _| {
+            if !config.signed_in {
+                return Err(Error::Unavailable("no signed-in user".into()));
+            }
+            if config.profile_declined {
+                return Err(Error::Cancelled);
+            }
+            Ok(crate::auth::UserProfile {
+                nickname: "mock-user".into(),
+                avatar_url: None,
             })
         })
     }
@@ -1172,6 +1423,207 @@ pub(crate) mod backend {
                 Ok(())
             },
         )
+    }
+
+    fn check_secure_key(config: &Config, key: &str) -> Result<(), Error> {
+        if let Some(problem) = limits::secure_key_problem(key) {
+            return Err(invalid(problem));
+        }
+        if !config.keystore {
+            return Err(Error::Unavailable("no keystore".into()));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn secure_storage_set(key: &str, value: &str) -> Result<(), Error> {
+        // Recorded like the host records it: never the value.
+        let params = json!({ "key": key, "value": "redacted" });
+        call("secureStorage.set", params, |config, world| {
+            if let Some(problem) = limits::secure_key_problem(key) {
+                return Err(invalid(problem));
+            }
+            if value.len() > limits::SECURE_VALUE_BYTES {
+                return Err(invalid(format!(
+                    "value must be at most {} bytes",
+                    limits::SECURE_VALUE_BYTES
+                )));
+            }
+            check_secure_key(config, key)?;
+            if !world.secrets.contains_key(key) && world.secrets.len() >= limits::SECURE_ENTRIES_MAX
+            {
+                return Err(Error::QuotaExceeded);
+            }
+            world.secrets.insert(key.to_owned(), value.to_owned());
+            Ok(())
+        })
+    }
+
+    pub(crate) fn secure_storage_get(key: &str) -> Result<Option<String>, Error> {
+        call(
+            "secureStorage.get",
+            json!({ "key": key }),
+            |config, world| {
+                check_secure_key(config, key)?;
+                Ok(world.secrets.get(key).cloned())
+            },
+        )
+    }
+
+    pub(crate) fn secure_storage_remove(key: &str) -> Result<bool, Error> {
+        call(
+            "secureStorage.remove",
+            json!({ "key": key }),
+            |config, world| {
+                check_secure_key(config, key)?;
+                Ok(world.secrets.remove(key).is_some())
+            },
+        )
+    }
+
+    fn check_path(path: &str) -> Result<(), Error> {
+        match limits::file_path_problem(path) {
+            Some(problem) => Err(invalid(problem)),
+            None => Ok(()),
+        }
+    }
+
+    fn file_info(path: &str, data: &str, modified_at: u64) -> crate::files::FileInfo {
+        crate::files::FileInfo {
+            path: path.to_owned(),
+            size: data.len() as u64,
+            modified_at,
+        }
+    }
+
+    pub(crate) fn files_write(path: &str, data: &str) -> Result<(), Error> {
+        let params = json!({ "path": path, "data": data });
+        call("files.write", params, |config, world| {
+            check_path(path)?;
+            if data.len() > limits::FILE_BYTES {
+                return Err(invalid(format!(
+                    "data must be at most {} bytes",
+                    limits::FILE_BYTES
+                )));
+            }
+            let old = world
+                .files
+                .get(path)
+                .map_or(0, |(d, _)| limits::storage_entry_bytes(path.len(), d.len()));
+            let new_used =
+                used_bytes(world) - old + limits::storage_entry_bytes(path.len(), data.len());
+            if new_used > config.quota_bytes {
+                return Err(Error::QuotaExceeded);
+            }
+            world
+                .files
+                .insert(path.to_owned(), (data.to_owned(), config.now));
+            Ok(())
+        })
+    }
+
+    pub(crate) fn files_read(path: &str) -> Result<String, Error> {
+        call("files.read", json!({ "path": path }), |_, world| {
+            check_path(path)?;
+            world
+                .files
+                .get(path)
+                .map(|(d, _)| d.clone())
+                .ok_or(Error::NotFound)
+        })
+    }
+
+    pub(crate) fn files_list(dir: &str) -> Result<Vec<crate::files::FileInfo>, Error> {
+        call("files.list", json!({ "dir": dir }), |_, world| {
+            if !dir.is_empty() {
+                check_path(dir)?;
+            }
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            Ok(world
+                .files
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix))
+                .map(|(p, (d, t))| file_info(p, d, *t))
+                .collect())
+        })
+    }
+
+    pub(crate) fn files_stat(path: &str) -> Result<crate::files::FileInfo, Error> {
+        call("files.stat", json!({ "path": path }), |_, world| {
+            check_path(path)?;
+            world
+                .files
+                .get(path)
+                .map(|(d, t)| file_info(path, d, *t))
+                .ok_or(Error::NotFound)
+        })
+    }
+
+    pub(crate) fn files_remove(path: &str) -> Result<bool, Error> {
+        call("files.remove", json!({ "path": path }), |_, world| {
+            check_path(path)?;
+            Ok(world.files.remove(path).is_some())
+        })
+    }
+
+    fn declared(config: &Config, p: Permission) -> bool {
+        config.grants.contains(&p) || config.declined.contains(&p) || config.not_asked.contains(&p)
+    }
+
+    /// Where a declared permission stands, as the host reports it.
+    fn permission_status(config: &Config, world: &World, p: Permission) -> PermissionStatus {
+        let state = match world.answers.get(&p) {
+            Some(true) => PermissionState::Granted,
+            Some(false) => PermissionState::Denied,
+            None if config.grants.contains(&p) => PermissionState::Granted,
+            None if config.not_asked.contains(&p) => PermissionState::NotAsked,
+            None => PermissionState::Denied,
+        };
+        PermissionStatus {
+            permission: p,
+            state,
+            active: config.grants.contains(&p),
+        }
+    }
+
+    pub(crate) fn settings_permissions() -> Result<Vec<PermissionStatus>, Error> {
+        call("settings.permissions", json!({}), |config, world| {
+            Ok(Permission::ALL
+                .into_iter()
+                .filter(|p| declared(config, *p))
+                .map(|p| permission_status(config, world, p))
+                .collect())
+        })
+    }
+
+    pub(crate) fn settings_request(permission: &str) -> Result<PermissionStatus, Error> {
+        let params = json!({ "permission": permission });
+        call("settings.request", params, |config, world| {
+            let p = Permission::from_name(permission)
+                .filter(|p| declared(config, *p))
+                .ok_or_else(|| invalid(format!("`{permission}` is not a declared permission")))?;
+            let current = permission_status(config, world, p);
+            let no_prompt = !p.is_sensitive() || world.asked_again.contains(&p);
+            if current.state == PermissionState::Granted || no_prompt {
+                return Ok(current);
+            }
+            world.asked_again.push(p);
+            world.answers.insert(p, config.request_answer);
+            Ok(permission_status(config, world, p))
+        })
+    }
+
+    pub(crate) fn settings_open_host_settings() -> Result<(), Error> {
+        call("settings.openHostSettings", json!({}), |config, world| {
+            if !config.settings_page {
+                return Err(Error::Unavailable("no settings page".into()));
+            }
+            world.settings_opened += 1;
+            Ok(())
+        })
     }
 
     pub(crate) fn navigation_exit() -> Result<(), Error> {
@@ -1644,6 +2096,231 @@ mod tests {
             Err(Error::Cancelled)
         );
         assert_eq!(bridge.action_sheets().len(), 2);
+    }
+
+    #[test]
+    fn notifications_schedule_in_the_future_and_subscribe() {
+        use crate::notifications;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Notifications])
+            .install();
+        assert!(notifications::request_permission().unwrap());
+        let later = 1_700_000_000 + 60;
+        notifications::schedule("due-1", "Payment due", "Tomorrow", later).unwrap();
+        assert!(matches!(
+            notifications::schedule("due-2", "Past", "", 1_700_000_000 - 1),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            notifications::schedule("Bad Id", "t", "", later),
+            Err(Error::InvalidArgument(_))
+        ));
+        notifications::subscribe("offers").unwrap();
+        assert!(matches!(
+            notifications::subscribe(""),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(bridge.notifications().len(), 1);
+        assert_eq!(bridge.topics(), ["offers"]);
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(
+            notifications::subscribe("offers"),
+            Err(Error::PermissionDenied)
+        );
+    }
+
+    #[test]
+    fn biometrics_prompt_with_a_reason_and_consent() {
+        use crate::biometrics;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Biometrics])
+            .biometric_answers(&[true, false])
+            .install();
+        biometrics::authenticate("Confirm the transfer").unwrap();
+        assert_eq!(biometrics::authenticate("Again"), Err(Error::Cancelled));
+        biometrics::authenticate("Third").unwrap();
+        for bad in [
+            "",
+            "  ",
+            "a\0b",
+            &"x".repeat(limits::BIOMETRIC_REASON_BYTES + 1),
+        ] {
+            assert!(matches!(
+                biometrics::authenticate(bad),
+                Err(Error::InvalidArgument(_))
+            ));
+        }
+        assert_eq!(
+            bridge.biometric_prompts(),
+            ["Confirm the transfer", "Again", "Third"]
+        );
+        MockBridge::new()
+            .grant(&[Permission::Biometrics])
+            .no_biometric_sensor()
+            .install();
+        assert!(matches!(
+            biometrics::authenticate("x"),
+            Err(Error::Unavailable(_))
+        ));
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(biometrics::authenticate("x"), Err(Error::PermissionDenied));
+    }
+
+    #[test]
+    fn login_codes_are_fresh_and_the_profile_needs_the_users_yes() {
+        let _bridge = MockBridge::new().grant(&[Permission::Auth]).install();
+        let a = auth::login_code().unwrap();
+        let b = auth::login_code().unwrap();
+        assert_ne!(a.code, b.code);
+        assert_eq!(a.expires_at, 1_700_000_000 + 300);
+        assert_eq!(auth::profile().unwrap().nickname, "mock-user");
+        MockBridge::new()
+            .grant(&[Permission::Auth])
+            .profile_declined()
+            .install();
+        assert_eq!(auth::profile(), Err(Error::Cancelled));
+        MockBridge::new()
+            .grant(&[Permission::Auth])
+            .signed_out()
+            .install();
+        assert!(matches!(auth::login_code(), Err(Error::Unavailable(_))));
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(auth::profile(), Err(Error::PermissionDenied));
+    }
+
+    #[test]
+    fn files_live_in_the_sandbox_and_share_the_storage_quota() {
+        use crate::files;
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Storage])
+            .quota_bytes(100)
+            .install();
+        files::write("notes/a.txt", "alpha").unwrap();
+        files::write("top", "t").unwrap();
+        assert_eq!(files::read("notes/a.txt").unwrap(), "alpha");
+        let listed: Vec<String> = files::list("notes")
+            .unwrap()
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+        assert_eq!(listed, ["notes/a.txt"]);
+        assert_eq!(files::stat("top").unwrap().size, 1);
+        assert_eq!(files::read("none"), Err(Error::NotFound));
+        for bad in ["../x", "/etc/passwd", "a//b", "a\0b", ""] {
+            assert!(
+                matches!(files::write(bad, "x"), Err(Error::InvalidArgument(_))),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            files::write("big", &"x".repeat(90)),
+            Err(Error::QuotaExceeded)
+        );
+        // Files and keys share the quota.
+        assert_eq!(
+            crate::storage::set("k", &[0; 70]),
+            Err(Error::QuotaExceeded)
+        );
+        assert!(files::remove("top").unwrap());
+        assert!(!files::remove("top").unwrap());
+        assert_eq!(bridge.files().len(), 1);
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(files::list(""), Err(Error::PermissionDenied));
+    }
+
+    #[test]
+    fn secure_storage_keeps_small_secrets_and_refuses_bad_keys() {
+        use crate::secure_storage;
+        let bridge = MockBridge::new().grant(&[Permission::Storage]).install();
+        secure_storage::set("refresh", "s3cret").unwrap();
+        assert_eq!(
+            secure_storage::get("refresh").unwrap().as_deref(),
+            Some("s3cret")
+        );
+        assert_eq!(secure_storage::get("none").unwrap(), None);
+        for key in ["", "a\0b", &"k".repeat(limits::SECURE_KEY_BYTES + 1)] {
+            assert!(matches!(
+                secure_storage::set(key, "v"),
+                Err(Error::InvalidArgument(_))
+            ));
+        }
+        let big = "v".repeat(limits::SECURE_VALUE_BYTES + 1);
+        assert!(matches!(
+            secure_storage::set("k", &big),
+            Err(Error::InvalidArgument(_))
+        ));
+        for i in 1..limits::SECURE_ENTRIES_MAX {
+            secure_storage::set(&format!("k{i}"), "v").unwrap();
+        }
+        assert_eq!(secure_storage::set("more", "v"), Err(Error::QuotaExceeded));
+        assert!(secure_storage::remove("refresh").unwrap());
+        assert!(!secure_storage::remove("refresh").unwrap());
+        assert_eq!(bridge.secrets().len(), limits::SECURE_ENTRIES_MAX - 1);
+        // Like the host's records: `set`'s value is never recorded.
+        assert_eq!(bridge.calls()[0].params["value"], "redacted");
+
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(secure_storage::get("k"), Err(Error::PermissionDenied));
+        MockBridge::new()
+            .grant(&[Permission::Storage])
+            .no_keystore()
+            .install();
+        assert!(matches!(
+            secure_storage::get("k"),
+            Err(Error::Unavailable(_))
+        ));
+    }
+
+    #[test]
+    fn settings_report_and_ask_again_once_for_the_next_launch() {
+        use crate::settings::{self, PermissionState as S};
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Storage])
+            .declined(&[Permission::Location, Permission::Ui])
+            .not_asked(&[Permission::Clipboard])
+            .install();
+        let states: Vec<(Permission, S, bool)> = settings::permissions()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.permission, s.state, s.active))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                (Permission::Storage, S::Granted, true),
+                (Permission::Location, S::Denied, false),
+                (Permission::Ui, S::Denied, false),
+                (Permission::Clipboard, S::NotAsked, false),
+            ]
+        );
+        let s = settings::request(Permission::Location).unwrap();
+        assert_eq!((s.state, s.active), (S::Granted, false));
+        // `ui` needs no consent: withheld by the host, nobody is asked.
+        assert_eq!(settings::request(Permission::Ui).unwrap().state, S::Denied);
+        assert!(matches!(
+            settings::request(Permission::Payment),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(bridge.consent_requests(), [Permission::Location]);
+        settings::open_host_settings().unwrap();
+        assert_eq!(bridge.settings_opened(), 1);
+
+        let bridge = MockBridge::new()
+            .declined(&[Permission::Location])
+            .declines_requests()
+            .no_settings_page()
+            .install();
+        for _ in 0..2 {
+            assert_eq!(
+                settings::request(Permission::Location).unwrap().state,
+                S::Denied
+            );
+        }
+        assert_eq!(bridge.consent_requests().len(), 1, "asked once per launch");
+        assert!(matches!(
+            settings::open_host_settings(),
+            Err(Error::Unavailable(_))
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::bindings::miniapp::bridge as wit;
 use crate::device::{BatteryInfo, DeviceInfo, NetworkType, Screen, SystemInfo, Theme};
 use crate::haptics::{HapticNotification, ImpactStyle};
+use crate::settings::{PermissionState, PermissionStatus};
 use crate::{Error, Level, PaymentRequest, Position, Receipt, Token, Usage};
 
 impl From<wit::types::BridgeError> for Error {
@@ -117,6 +118,22 @@ pub(crate) fn storage_usage() -> Result<Usage, Error> {
 
 pub(crate) fn auth_get_token(scopes: &[String]) -> Result<Token, Error> {
     Ok(wit::auth::get_token(scopes)?.into())
+}
+
+pub(crate) fn auth_login_code() -> Result<crate::auth::LoginCode, Error> {
+    let c = wit::auth::login_code()?;
+    Ok(crate::auth::LoginCode {
+        code: c.code,
+        expires_at: c.expires_at,
+    })
+}
+
+pub(crate) fn auth_profile() -> Result<crate::auth::UserProfile, Error> {
+    let p = wit::auth::profile()?;
+    Ok(crate::auth::UserProfile {
+        nickname: p.nickname,
+        avatar_url: p.avatar_url,
+    })
 }
 
 pub(crate) fn payment_pay(request: &PaymentRequest) -> Result<Receipt, Error> {
@@ -290,4 +307,101 @@ pub(crate) fn navigation_exit() -> Result<(), Error> {
 
 pub(crate) fn log_log(level: Level, message: &str) {
     wit::log::log(level.into(), message)
+}
+
+impl TryFrom<wit::settings::PermissionStatus> for PermissionStatus {
+    type Error = Error;
+    fn try_from(s: wit::settings::PermissionStatus) -> Result<Self, Error> {
+        use wit::settings::PermissionState as S;
+        Ok(PermissionStatus {
+            permission: crate::Permission::from_name(&s.permission).ok_or_else(|| {
+                Error::Internal(format!(
+                    "the host named an unknown permission `{}`",
+                    s.permission
+                ))
+            })?,
+            state: match s.state {
+                S::Granted => PermissionState::Granted,
+                S::Denied => PermissionState::Denied,
+                S::NotAsked => PermissionState::NotAsked,
+            },
+            active: s.active,
+        })
+    }
+}
+
+pub(crate) fn settings_permissions() -> Result<Vec<PermissionStatus>, Error> {
+    wit::settings::permissions()?
+        .into_iter()
+        .map(PermissionStatus::try_from)
+        .collect()
+}
+
+pub(crate) fn settings_request(permission: &str) -> Result<PermissionStatus, Error> {
+    wit::settings::request(permission)?.try_into()
+}
+
+pub(crate) fn settings_open_host_settings() -> Result<(), Error> {
+    Ok(wit::settings::open_host_settings()?)
+}
+
+pub(crate) fn secure_storage_set(key: &str, value: &str) -> Result<(), Error> {
+    Ok(wit::secure_storage::set(key, value)?)
+}
+
+pub(crate) fn secure_storage_get(key: &str) -> Result<Option<String>, Error> {
+    Ok(wit::secure_storage::get(key)?)
+}
+
+pub(crate) fn secure_storage_remove(key: &str) -> Result<bool, Error> {
+    Ok(wit::secure_storage::remove(key)?)
+}
+
+fn file_info(f: wit::files::FileInfo) -> crate::files::FileInfo {
+    crate::files::FileInfo {
+        path: f.path,
+        size: f.size,
+        modified_at: f.modified_at,
+    }
+}
+
+pub(crate) fn files_write(path: &str, data: &str) -> Result<(), Error> {
+    Ok(wit::files::write(path, data)?)
+}
+
+pub(crate) fn files_read(path: &str) -> Result<String, Error> {
+    Ok(wit::files::read(path)?)
+}
+
+pub(crate) fn files_list(dir: &str) -> Result<Vec<crate::files::FileInfo>, Error> {
+    Ok(wit::files::list(dir)?.into_iter().map(file_info).collect())
+}
+
+pub(crate) fn files_stat(path: &str) -> Result<crate::files::FileInfo, Error> {
+    Ok(file_info(wit::files::stat(path)?))
+}
+
+pub(crate) fn files_remove(path: &str) -> Result<bool, Error> {
+    Ok(wit::files::remove(path)?)
+}
+
+pub(crate) fn biometrics_authenticate(reason: &str) -> Result<(), Error> {
+    Ok(wit::biometrics::authenticate(reason)?)
+}
+
+pub(crate) fn notifications_request_permission() -> Result<bool, Error> {
+    Ok(wit::notifications::request_permission()?)
+}
+
+pub(crate) fn notifications_schedule(
+    id: &str,
+    title: &str,
+    body: &str,
+    at: u64,
+) -> Result<(), Error> {
+    Ok(wit::notifications::schedule(id, title, body, at)?)
+}
+
+pub(crate) fn notifications_subscribe(topic: &str) -> Result<(), Error> {
+    Ok(wit::notifications::subscribe(topic)?)
 }

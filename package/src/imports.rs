@@ -30,7 +30,7 @@ pub fn permission_for_import(import: &str) -> Option<Permission> {
     let name = unversioned.strip_prefix(WIT_PACKAGE)?.strip_prefix('/')?;
     Interface::ALL
         .into_iter()
-        .find(|i| i.name() == name)
+        .find(|i| i.wit_ident() == name)
         .and_then(Interface::permission)
 }
 

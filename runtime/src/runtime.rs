@@ -130,10 +130,8 @@ pub struct Runtime {
     host: Arc<HostContext>,
     limits: Limits,
     fuel_enabled: bool,
-    withheld: PermissionSet,
     network: Arc<NetworkPolicy>,
     code_updates: crate::lifecycle::CodeUpdatePolicy,
-    consent: ConsentStore,
     linkers: Mutex<LinkerCache>,
 }
 
@@ -167,8 +165,9 @@ impl Runtime {
             host_version: home.trust().host_version.clone(),
             token_policy: config.token_policy,
             redact: crate::capabilities::redact,
+            consent: ConsentStore::open(home.dir())?,
+            withheld: config.withheld,
         });
-        let consent = ConsentStore::open(home.dir())?;
         let engine_key = crate::engine::compatibility_key(&engine, &engine_options, &engine_report);
         let apps = Arc::new(Apps::new(home, engine.clone(), engine_key, host.clone())?);
         Ok(Runtime {
@@ -180,10 +179,8 @@ impl Runtime {
             host,
             limits: config.limits,
             fuel_enabled: config.engine.fuel,
-            withheld: config.withheld,
             network: Arc::new(config.network),
             code_updates: config.code_updates,
-            consent,
             linkers: Mutex::default(),
         })
     }
@@ -406,9 +403,9 @@ impl Runtime {
         app: &AppId,
         declared: PermissionSet,
     ) -> Result<PermissionSet, RuntimeError> {
-        let mut grants = declared.difference(self.withheld);
+        let mut grants = declared.difference(self.host.withheld);
         for p in declared.iter().filter(|p| p.is_sensitive()) {
-            let answer = match self.consent.answer(app, p) {
+            let answer = match self.host.consent.answer(app, p) {
                 Some(a) => a,
                 None => {
                     let a = self
@@ -417,7 +414,7 @@ impl Runtime {
                         .get::<dyn ConsentService>()
                         .ask(app, p)
                         .await;
-                    self.consent.remember(app, p, Some(a))?;
+                    self.host.consent.remember(app, p, Some(a))?;
                     self.host.audit.record(
                         "consent",
                         Some(app),
@@ -440,7 +437,7 @@ impl Runtime {
             .filter(|p| p.is_sensitive())
             .map(|p| ConsentState {
                 permission: p,
-                granted: self.consent.answer(app, p),
+                granted: self.host.consent.answer(app, p),
             })
             .collect()
     }
@@ -452,7 +449,7 @@ impl Runtime {
         permission: Permission,
         granted: Option<bool>,
     ) -> Result<(), RuntimeError> {
-        self.consent.remember(app, permission, granted)?;
+        self.host.consent.remember(app, permission, granted)?;
         self.host.audit.record(
             "consent_changed",
             Some(app),
@@ -569,11 +566,13 @@ impl Runtime {
         let grants = self.grants(app, declared).await?;
         Ok(AppContext {
             app: app.clone(),
+            declared,
             grants,
             storage: self.storage_of(app, Some(self.limits.storage_quota_bytes))?,
             usage: self.usage_of(app),
             host: self.host.clone(),
             host_wait_us: Default::default(),
+            asked_again: Default::default(),
         })
     }
 
@@ -625,11 +624,13 @@ impl Runtime {
         usage.launches.fetch_add(1, Ordering::Relaxed);
         let ctx = AppContext {
             app: app.clone(),
+            declared,
             grants,
             storage: self.storage_of(app, Some(limits.storage_quota_bytes))?,
             usage,
             host: self.host.clone(),
             host_wait_us: Default::default(),
+            asked_again: Default::default(),
         };
         // No preopens, no env, no args, no network: WASI is only clocks, random and stdio.
         let wasi = WasiCtxBuilder::new()

@@ -30,6 +30,10 @@ pub struct HostContext {
     /// Removes secrets from a call's JSON result before a record holds it (each capability
     /// declares its own; the registry puts them together here).
     pub(crate) redact: fn(miniapp_contract::Method, &mut serde_json::Value),
+    /// The user's remembered consent answers (asked at launch, or again by `settings.request`).
+    pub(crate) consent: crate::capabilities::consent::ConsentStore,
+    /// Permissions the host's policy takes away from every app at every launch.
+    pub(crate) withheld: PermissionSet,
 }
 
 /// The host's services, keyed by their type (`dyn PaymentService`…): a capability takes its
@@ -63,6 +67,8 @@ impl std::fmt::Debug for ServiceMap {
 #[derive(Debug, Clone)]
 pub struct AppContext {
     pub(crate) app: AppId,
+    /// What the app's manifest declares (`grants` is a subset of it).
+    pub(crate) declared: PermissionSet,
     pub(crate) grants: PermissionSet,
     pub(crate) storage: Arc<AppStorage>,
     pub(crate) usage: Arc<AppUsage>,
@@ -70,6 +76,9 @@ pub struct AppContext {
     /// Microseconds this instance's guest spent waiting on async host services (a payment sheet,
     /// a consent prompt): not CPU time, so not counted against the CPU budget.
     pub(crate) host_wait_us: Arc<AtomicU64>,
+    /// Permissions this instance already asked the user about again (`settings.request`): at
+    /// most once each per launch, so a mini-program cannot nag.
+    pub(crate) asked_again: Arc<std::sync::Mutex<PermissionSet>>,
 }
 
 impl AppContext {

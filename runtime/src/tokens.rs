@@ -25,6 +25,11 @@ use serde::{Deserialize, Serialize};
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 /// Issuer claim of every token.
 pub const ISSUER: &str = "miniapp-host";
+/// How long a login code (`auth.loginCode`) is valid.
+pub const LOGIN_CODE_LIFETIME: Duration = Duration::from_secs(5 * 60);
+/// Issuer claim of login codes: not [`ISSUER`], so a backend checking tokens with
+/// [`verify_token`] refuses a login code, and [`LoginCodes::redeem`] refuses a token.
+pub const LOGIN_CODE_ISSUER: &str = "miniapp-host/login-code";
 
 /// Claims of a mini-program token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -355,12 +360,29 @@ impl TokenIssuer {
         user: &str,
         scopes: &[String],
     ) -> Result<MintedToken, TokenError> {
+        self.sign(ISSUER, TOKEN_LIFETIME, app, user, scopes)
+    }
+
+    /// Mints a login code: bound to `app` and `user`, valid [`LOGIN_CODE_LIFETIME`], redeemable
+    /// once by the host's backend ([`LoginCodes::redeem`]); it grants nothing by itself.
+    pub fn mint_login_code(&self, app: &AppId, user: &str) -> Result<MintedToken, TokenError> {
+        self.sign(LOGIN_CODE_ISSUER, LOGIN_CODE_LIFETIME, app, user, &[])
+    }
+
+    fn sign(
+        &self,
+        issuer: &str,
+        lifetime: Duration,
+        app: &AppId,
+        user: &str,
+        scopes: &[String],
+    ) -> Result<MintedToken, TokenError> {
         let iat = now_unix();
-        let exp = iat + TOKEN_LIFETIME.as_secs();
+        let exp = iat + lifetime.as_secs();
         let mut jti = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut jti);
         let claims = TokenClaims {
-            iss: ISSUER.into(),
+            iss: issuer.into(),
             sub: user.into(),
             aud: app.as_str().into(),
             scope: scopes.join(" "),
@@ -389,14 +411,53 @@ pub fn verify_token(
     verify_with(token, &key, app)
 }
 
+/// Login codes redeemed so far, kept until they expire: what makes a code one-time. The host's
+/// backend holds one and redeems the codes partner backends send it.
+#[derive(Debug, Default)]
+pub struct LoginCodes {
+    redeemed: std::sync::Mutex<HashMap<String, u64>>,
+}
+
+impl LoginCodes {
+    /// The claims of `code` (its `sub` is the user, its `aud` the app) if it is a login code
+    /// signed by `host_public_pem`, for `app`, not expired and not redeemed before.
+    pub fn redeem(
+        &self,
+        code: &str,
+        host_public_pem: &str,
+        app: &str,
+    ) -> Result<TokenClaims, TokenError> {
+        let key = VerifyingKey::from_public_key_pem(host_public_pem).map_err(|e| {
+            TokenError::Key(format!("expected an Ed25519 SPKI PEM public key: {e}"))
+        })?;
+        let claims = verify_issued(code, &key, app, LOGIN_CODE_ISSUER)?;
+        let now = now_unix();
+        let mut redeemed = self.redeemed.lock().unwrap();
+        redeemed.retain(|_, exp| *exp >= now);
+        if redeemed.insert(claims.jti.clone(), claims.exp).is_some() {
+            return Err(invalid("login code already redeemed"));
+        }
+        Ok(claims)
+    }
+}
+
 /// Signature (strict: no malleable or small-order forms), then issuer, audience, expiry.
 fn verify_with(token: &str, key: &VerifyingKey, app: &str) -> Result<TokenClaims, TokenError> {
+    verify_issued(token, key, app, ISSUER)
+}
+
+fn verify_issued(
+    token: &str,
+    key: &VerifyingKey,
+    app: &str,
+    issuer: &str,
+) -> Result<TokenClaims, TokenError> {
     let parts = split(token)?;
     key.verify_strict(parts.signing_input.as_bytes(), &parts.signature)
         .map_err(|_| invalid("InvalidSignature"))?;
     let claims: TokenClaims =
         serde_json::from_slice(&parts.claims).map_err(|e| invalid(format!("claims: {e}")))?;
-    if claims.iss != ISSUER {
+    if claims.iss != issuer {
         return Err(invalid(format!("issuer `{}`", claims.iss)));
     }
     if claims.aud != app {

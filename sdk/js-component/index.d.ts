@@ -23,6 +23,16 @@ export const HAPTIC_NOTIFICATIONS: readonly HapticNotification[];
 /** Every bridge method of the contract's table -> the SDK function (`interface.function`) that calls it. */
 export const METHODS: Readonly<Record<string, string>>;
 
+/** Where a declared permission stands (`settings`), as the web bridge names it. */
+export type PermissionState = 'granted' | 'denied' | 'notAsked';
+export const PERMISSION_STATES: readonly PermissionState[];
+/** One declared permission (its manifest name); `active`: usable by this launch. */
+export interface PermissionStatus {
+  permission: string;
+  state: PermissionState;
+  active: boolean;
+}
+
 /** The one error every wrapper throws. */
 export class BridgeError extends Error {
   constructor(code: ErrorCode | 'JSON' | string, message?: string, details?: { method?: string });
@@ -119,6 +129,10 @@ export interface Storage {
 }
 export interface Auth {
   getToken(scopes: string[]): Token;
+  /** A one-time code (5 minutes) for your backend to redeem once with the host's backend. */
+  loginCode(): { code: string; expiresAt: number };
+  /** The user's profile once they agree; CANCELLED if they decline. */
+  profile(): { nickname: string; avatarUrl: string | null };
 }
 export interface Payment {
   pay(request: PaymentRequest): Receipt;
@@ -180,6 +194,49 @@ export interface Navigation {
   /** Closes this mini-program after the current launch or event returns. */
   exit(): void;
 }
+/** No permission: this mini-program's own declared permissions, asking again, the host's settings page. */
+export interface Settings {
+  permissions(): PermissionStatus[];
+  /** Asks the user again (at most once per launch); a "yes" is active from the next launch. INVALID_ARGUMENT: not declared. */
+  request(permission: string): PermissionStatus;
+  /** UNAVAILABLE: the host has no settings page. */
+  openHostSettings(): void;
+}
+/** Permission `storage`: small secrets in the host's keystore. */
+export interface SecureStorage {
+  /** Key 1 to 128 bytes without control characters, value at most 4096 bytes; QUOTA_EXCEEDED past 64 keys. */
+  set(key: string, value: string): void;
+  get(key: string): string | undefined;
+  remove(key: string): boolean;
+}
+/** One file of the sandbox. */
+export interface FileInfo {
+  path: string;
+  size: number;
+  /** Unix seconds. */
+  modifiedAt: number;
+}
+/** Permission `storage`: text files in the app's sandbox, on the storage quota. */
+export interface Files {
+  write(path: string, data: string): void;
+  /** NOT_FOUND if there is no such file. */
+  read(path: string): string;
+  list(dir?: string): FileInfo[];
+  stat(path: string): FileInfo;
+  remove(path: string): boolean;
+}
+/** Permission `notifications` (consent asked once). */
+export interface Notifications {
+  requestPermission(): boolean;
+  /** `at`: Unix seconds, in the future (else INVALID_ARGUMENT). */
+  schedule(notification: { id: string; title: string; body?: string; at: number }): void;
+  subscribe(topic: string): void;
+}
+/** Permission `biometrics` (consent asked once). */
+export interface Biometrics {
+  /** CANCELLED if cancelled or not recognised; UNAVAILABLE without a sensor. */
+  authenticate(reason: string): void;
+}
 export interface Log {
   log(level: LogLevel, message: string): void;
   trace(message: string): void;
@@ -199,7 +256,11 @@ export interface ComponentImports {
     clear(): void;
     usage(): { usedBytes: bigint; quotaBytes: bigint };
   };
-  auth?: { getToken(scopes: string[]): { value: string; expiresAt: bigint; scopes: string[] } };
+  auth?: {
+    getToken(scopes: string[]): { value: string; expiresAt: bigint; scopes: string[] };
+    loginCode(): { code: string; expiresAt: bigint };
+    profile(): { nickname: string; avatarUrl: string | undefined };
+  };
   payment?: {
     pay(request: { orderId: string; amountMinor: bigint; currency: string; description: string }): ComponentReceipt;
     query(orderId: string): ComponentReceipt;
@@ -237,6 +298,25 @@ export interface ComponentImports {
     openUrl(url: string): void;
     exit(): void;
   };
+  settings?: {
+    permissions(): { permission: string; state: 'granted' | 'denied' | 'not-asked'; active: boolean }[];
+    request(permission: string): { permission: string; state: 'granted' | 'denied' | 'not-asked'; active: boolean };
+    openHostSettings(): void;
+  };
+  secureStorage?: SecureStorage;
+  files?: {
+    write(path: string, data: string): void;
+    read(path: string): string;
+    list(dir: string): { path: string; size: bigint; modifiedAt: bigint }[];
+    stat(path: string): { path: string; size: bigint; modifiedAt: bigint };
+    remove(path: string): boolean;
+  };
+  biometrics?: Biometrics;
+  notifications?: {
+    requestPermission(): boolean;
+    schedule(id: string, title: string, body: string, at: bigint): void;
+    subscribe(topic: string): void;
+  };
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -259,6 +339,11 @@ export interface Bridge {
   readonly share: Share;
   readonly haptics: Haptics;
   readonly navigation: Navigation;
+  readonly settings: Settings;
+  readonly secureStorage: SecureStorage;
+  readonly files: Files;
+  readonly biometrics: Biometrics;
+  readonly notifications: Notifications;
   readonly log: Log;
 }
 

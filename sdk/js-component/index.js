@@ -34,6 +34,8 @@ export const METHODS = Object.freeze({
   'storage.clear': 'storage.clear',
   'storage.usage': 'storage.usage',
   'auth.getToken': 'auth.getToken',
+  'auth.loginCode': 'auth.loginCode',
+  'auth.profile': 'auth.profile',
   'payment.pay': 'payment.pay',
   'payment.query': 'payment.query',
   'geolocation.currentPosition': 'geolocation.currentPosition',
@@ -62,8 +64,26 @@ export const METHODS = Object.freeze({
   'navigation.openMiniProgram': 'navigation.openMiniProgram',
   'navigation.openUrl': 'navigation.openUrl',
   'navigation.exit': 'navigation.exit',
+  'settings.permissions': 'settings.permissions',
+  'settings.request': 'settings.request',
+  'settings.openHostSettings': 'settings.openHostSettings',
+  'secureStorage.set': 'secureStorage.set',
+  'secureStorage.get': 'secureStorage.get',
+  'secureStorage.remove': 'secureStorage.remove',
+  'files.write': 'files.write',
+  'files.read': 'files.read',
+  'files.list': 'files.list',
+  'files.stat': 'files.stat',
+  'files.remove': 'files.remove',
+  'biometrics.authenticate': 'biometrics.authenticate',
+  'notifications.requestPermission': 'notifications.requestPermission',
+  'notifications.schedule': 'notifications.schedule',
+  'notifications.subscribe': 'notifications.subscribe',
   'log.log': 'log.log',
 });
+
+/** The WIT `permission-state` enum as the web bridge names it (`not-asked` → `notAsked`). */
+export const PERMISSION_STATES = Object.freeze(['granted', 'denied', 'notAsked']);
 
 /** The WIT `impact-style` enum (haptics.vibrateShort). */
 export const IMPACT_STYLES = Object.freeze(['light', 'medium', 'heavy']);
@@ -120,6 +140,13 @@ function oneOf(method, name, value, cases) {
 /** An `option<string>` argument: `undefined` for absent (null too), as ComponentizeJS takes it. */
 const opt = (v) => (v === null ? undefined : v);
 
+/** A WIT `permission-status` in the web bridge's shape. */
+const permissionStatus = (s) => ({
+  permission: s.permission,
+  state: s.state === 'not-asked' ? 'notAsked' : s.state,
+  active: s.active,
+});
+
 const receipt = (r) => ({ ...r, amountMinor: num(r.amountMinor), paidAt: num(r.paidAt) });
 
 function wrapStorage(s) {
@@ -171,6 +198,16 @@ const wrappers = {
         if (!Array.isArray(scopes)) throw new TypeError("scopes is an array of strings, e.g. getToken(['profile'])");
         const t = run('auth.getToken', () => a.getToken(scopes));
         return { value: t.value, expiresAt: num(t.expiresAt), scopes: [...t.scopes] };
+      },
+      /** WIT `one-time-code`: send `code` to your backend, which redeems it once with the host's. */
+      loginCode() {
+        const c = run('auth.loginCode', () => a.loginCode());
+        return { code: c.code, expiresAt: num(c.expiresAt) };
+      },
+      /** WIT `user-profile`; `avatarUrl` is null when absent, as on the web bridge. */
+      profile() {
+        const p = run('auth.profile', () => a.profile());
+        return { nickname: p.nickname, avatarUrl: p.avatarUrl ?? null };
       },
     }),
   payment: (p) =>
@@ -270,6 +307,47 @@ const wrappers = {
       /** Closes this mini-program once the current launch or event returns. */
       exit: () => run('navigation.exit', () => n.exit()),
     }),
+  settings: (s) =>
+    Object.freeze({
+      /** Every declared permission: `{permission, state: 'granted' | 'denied' | 'notAsked', active}`. */
+      permissions: () => run('settings.permissions', () => s.permissions()).map(permissionStatus),
+      /** Asks the user again (once per launch); a "yes" is active from the next launch. */
+      request: (permission) => permissionStatus(run('settings.request', () => s.request(permission))),
+      openHostSettings: () => run('settings.openHostSettings', () => s.openHostSettings()),
+    }),
+  secureStorage: (s) =>
+    Object.freeze({
+      /** Key 1 to 128 bytes without control characters, value at most 4096 bytes. */
+      set: (key, value) => run('secureStorage.set', () => s.set(key, value)),
+      get: (key) => run('secureStorage.get', () => s.get(key)),
+      remove: (key) => run('secureStorage.remove', () => s.remove(key)),
+    }),
+  files: (f) => {
+    // WIT `file-info`: `size` and `modified-at` are u64 (BigInt in the imports), numbers here.
+    const info = (i) => ({ path: i.path, size: num(i.size), modifiedAt: num(i.modifiedAt) });
+    return Object.freeze({
+      write: (path, data) => run('files.write', () => f.write(path, data)),
+      read: (path) => run('files.read', () => f.read(path)),
+      /** The files under `dir` (`''` or omitted: every file). */
+      list: (dir = '') => run('files.list', () => f.list(dir)).map(info),
+      stat: (path) => info(run('files.stat', () => f.stat(path))),
+      remove: (path) => run('files.remove', () => f.remove(path)),
+    });
+  },
+  biometrics: (b) =>
+    Object.freeze({
+      /** The platform's prompt with `reason`; CANCELLED if cancelled or not recognised. */
+      authenticate: (reason) => run('biometrics.authenticate', () => b.authenticate(reason)),
+    }),
+  notifications: (n) =>
+    Object.freeze({
+      requestPermission: () => run('notifications.requestPermission', () => n.requestPermission()),
+      /** `{id, title, body?, at}` as the web SDK takes it; `at` (Unix seconds) goes to the WIT `u64` as a BigInt. */
+      schedule({ id, title, body = '', at }) {
+        return run('notifications.schedule', () => n.schedule(id, title, body, BigInt(at)));
+      },
+      subscribe: (topic) => run('notifications.subscribe', () => n.subscribe(topic)),
+    }),
   log: (l) => {
     const log = {
       log(level, message) {
@@ -283,7 +361,15 @@ const wrappers = {
 };
 
 /** Interfaces whose WIT world is not `<name>-app` (wit/worlds.wit has no haptics-app or navigation-app). */
-const WORLD = { geolocation: 'geolocation-app', log: 'base', haptics: 'mini-program', navigation: 'mini-program' };
+const WORLD = {
+  geolocation: 'geolocation-app',
+  log: 'base',
+  haptics: 'mini-program',
+  navigation: 'mini-program',
+  secureStorage: 'secure-storage-app',
+};
+/** The WIT interface of a bridge namespace: `secureStorage` → `secure-storage`. */
+const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * The bridge over the imports you pass: `{storage, log, ...}`, each the namespace of
@@ -302,7 +388,7 @@ export function createBridge(imports = {}) {
       enumerable: false,
       get() {
         throw new Error(
-          `${name} was not passed to createBridge: import * as ${name} from 'miniapp:bridge/${name}@0.1.0' ` +
+          `${name} was not passed to createBridge: import * as ${name} from 'miniapp:bridge/${kebab(name)}@0.1.0' ` +
             `(build against a world that has it, e.g. ${WORLD[name] ?? `${name}-app`}, and declare its permission)`,
         );
       },

@@ -47,6 +47,12 @@ function requireOption(name, v) {
   return v;
 }
 
+/** A `permission-status` record as a component receives it. */
+const witStatus = (s) => ({ permission: s.permission, state: s.state === 'notAsked' ? 'not-asked' : s.state, active: s.active });
+
+/** A `file-info` record as a component receives it: u64 fields as BigInt. */
+const witFileInfo = (f) => ({ path: f.path, size: u64(f.size), modifiedAt: u64(f.modifiedAt) });
+
 const IMPACT_STYLE = ['light', 'medium', 'heavy'];
 const HAPTIC_NOTIFICATION = ['success', 'warning', 'error'];
 
@@ -106,6 +112,14 @@ export function componentImports(bridge, interfaces) {
       getToken(scopes) {
         const t = call('auth.getToken', { scopes });
         return { ...t, expiresAt: u64(t.expiresAt) };
+      },
+      loginCode() {
+        const c = call('auth.loginCode', {});
+        return { code: c.code, expiresAt: u64(c.expiresAt) };
+      },
+      profile() {
+        const p = call('auth.profile', {});
+        return { nickname: p.nickname, avatarUrl: p.avatarUrl ?? undefined };
       },
     },
     payment: {
@@ -210,6 +224,45 @@ export function componentImports(bridge, interfaces) {
       },
       exit: () => {
         call('navigation.exit', {});
+      },
+    },
+    settings: {
+      // The WIT `permission-state` case names: `not-asked`, as ComponentizeJS lifts them.
+      permissions: () => call('settings.permissions', {}).map(witStatus),
+      request: (permission) => witStatus(call('settings.request', { permission })),
+      openHostSettings: () => {
+        call('settings.openHostSettings', {});
+      },
+    },
+    secureStorage: {
+      set: (key, value) => {
+        call('secureStorage.set', { key, value });
+      },
+      // `option<string>`: undefined when absent.
+      get: (key) => call('secureStorage.get', { key }) ?? undefined,
+      remove: (key) => call('secureStorage.remove', { key }),
+    },
+    files: {
+      write: (path, data) => {
+        call('files.write', { path, data });
+      },
+      read: (path) => call('files.read', { path }),
+      list: (dir) => call('files.list', { dir }).map(witFileInfo),
+      stat: (path) => witFileInfo(call('files.stat', { path })),
+      remove: (path) => call('files.remove', { path }),
+    },
+    notifications: {
+      requestPermission: () => call('notifications.requestPermission', {}),
+      schedule(id, title, body, at) {
+        call('notifications.schedule', { id, title, body, at: requireBigInt('at', at) });
+      },
+      subscribe: (topic) => {
+        call('notifications.subscribe', { topic });
+      },
+    },
+    biometrics: {
+      authenticate: (reason) => {
+        call('biometrics.authenticate', { reason });
       },
     },
     log: {

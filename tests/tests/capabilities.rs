@@ -8,6 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use miniapp_package::{AppId, Permission};
 use miniapp_runtime::BridgeError;
+use miniapp_runtime::capabilities::auth::DevIdentity;
+use miniapp_runtime::capabilities::biometrics::ScriptedBiometrics;
+use miniapp_runtime::capabilities::consent::{ConsentService, ScriptedConsent};
 use miniapp_runtime::capabilities::device::{
     BatteryInfo, DevDevice, DeviceInfo, DeviceService, NetworkType, SystemInfo, Theme,
 };
@@ -15,6 +18,9 @@ use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
 use miniapp_runtime::capabilities::navigation::{Navigation, RecordingNavigator};
+use miniapp_runtime::capabilities::notifications::RecordingNotifications;
+use miniapp_runtime::capabilities::secure_storage::MemoryKeystore;
+use miniapp_runtime::capabilities::settings::{RecordingSettings, SettingsService};
 use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
 use miniapp_runtime::{HostServices, Runtime, RuntimeConfig, json_bridge};
 use miniapp_scenarios::{
@@ -423,4 +429,531 @@ fn navigation_declined_by_the_user_or_denied_by_the_host() {
     let denied = both(&rt, &[calls[0].clone(), ("navigation.exit", json!({}))]);
     all(&denied, json!({"err": "PERMISSION_DENIED"}));
     assert!(nav.done().is_empty());
+}
+
+/// Answers consent prompts from a script, in order (yes once it runs out), and counts them.
+#[derive(Default)]
+struct ScriptedAnswers {
+    answers: Mutex<std::collections::VecDeque<bool>>,
+    asked: Mutex<Vec<Permission>>,
+}
+
+impl ScriptedAnswers {
+    fn new(answers: &[bool]) -> Arc<Self> {
+        Arc::new(ScriptedAnswers {
+            answers: Mutex::new(answers.iter().copied().collect()),
+            asked: Mutex::default(),
+        })
+    }
+    fn asked(&self) -> Vec<Permission> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl ConsentService for ScriptedAnswers {
+    async fn ask(&self, _app: &AppId, permission: Permission) -> bool {
+        self.asked.lock().unwrap().push(permission);
+        self.answers.lock().unwrap().pop_front().unwrap_or(true)
+    }
+}
+
+fn status(permission: &str, state: &str, active: bool) -> Value {
+    json!({"ok": {"permission": permission, "state": state, "active": active}})
+}
+
+#[test]
+fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
+    // The launch asks payment, location, clipboard, biometrics, notifications in that order: the
+    // user declines location, then agrees when the mini-program asks again.
+    let consent = ScriptedAnswers::new(&[true, false, true, true, true, true]);
+    let page = Arc::new(RecordingSettings::default());
+    let services = HostServices {
+        consent: consent.clone(),
+        settings: page.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[Permission::Share]);
+    let out = component(
+        &rt,
+        &[
+            ("settings.permissions", json!({})),
+            ("settings.request", json!({"permission": "location"})),
+            ("geolocation.currentPosition", json!({})),
+            ("settings.request", json!({"permission": "location"})),
+            ("settings.request", json!({"permission": "share"})),
+            ("settings.request", json!({"permission": "network"})),
+            ("settings.openHostSettings", json!({})),
+        ],
+    );
+    let listed = out[0]["ok"].as_array().unwrap();
+    assert_eq!(listed.len(), ALL_BRIDGE.len(), "every declared permission");
+    let find = |name: &str| {
+        let entry = listed.iter().find(|s| s["permission"] == name).unwrap();
+        json!({"ok": entry})
+    };
+    assert_eq!(find("storage"), status("storage", "granted", true));
+    assert_eq!(find("location"), status("location", "denied", false));
+    assert_eq!(find("payment"), status("payment", "granted", true));
+    assert_eq!(find("share"), status("share", "denied", false));
+    // The "yes" is remembered, but this instance's grants were fixed at launch.
+    assert_eq!(out[1], status("location", "granted", false));
+    assert_eq!(out[2], json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(out[3], status("location", "granted", false));
+    // Withheld by the host: reported, nobody asked. Not declared: bad input.
+    assert_eq!(out[4], status("share", "denied", false));
+    assert_eq!(out[5], json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(out[6], json!({"ok": null}));
+    assert_eq!(
+        consent.asked(),
+        [
+            Permission::Payment,
+            Permission::Location,
+            Permission::Clipboard,
+            Permission::Biometrics,
+            Permission::Notifications,
+            Permission::Location
+        ]
+    );
+
+    // The next context (a web page's) has location: nobody is asked again.
+    let out = web(
+        &rt,
+        &[
+            ("settings.request", json!({"permission": "location"})),
+            ("geolocation.currentPosition", json!({})),
+            ("settings.request", json!({"permission": "share"})),
+            ("settings.request", json!({"permission": "network"})),
+            ("settings.openHostSettings", json!({})),
+        ],
+    );
+    assert_eq!(out[0], status("location", "granted", true));
+    assert!(out[1]["ok"]["latitude"].is_number(), "{}", out[1]);
+    assert_eq!(out[2], status("share", "denied", false));
+    assert_eq!(out[3], json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(out[4], json!({"ok": null}));
+    assert_eq!(consent.asked().len(), 6);
+    let probe = AppId::parse(PROBE).unwrap();
+    assert_eq!(page.opened(), [probe.clone(), probe]);
+
+    // A name no permission has: bad input on the JSON path; the SDK's type cannot carry it.
+    for p in [
+        json!({"permission": "camera"}),
+        json!({"permission": ""}),
+        json!({"permission": 7}),
+        json!({}),
+    ] {
+        let calls = [("settings.request", p)];
+        assert_eq!(web(&rt, &calls), [json!({"err": "INVALID_ARGUMENT"})]);
+        assert_eq!(component(&rt, &calls), [json!({"err": "BAD_REQUEST"})]);
+    }
+    assert_eq!(consent.asked().len(), 6);
+}
+
+#[test]
+fn settings_request_declined_again_and_no_settings_page() {
+    struct NoPage;
+    #[async_trait::async_trait]
+    impl SettingsService for NoPage {
+        async fn open_host_settings(&self, _app: &AppId) -> Result<(), BridgeError> {
+            Err(BridgeError::Unavailable("no settings page".into()))
+        }
+    }
+    let consent = Arc::new(ScriptedConsent::declining(&[Permission::Location]));
+    let services = HostServices {
+        consent: consent.clone(),
+        settings: Arc::new(NoPage),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let calls = [
+        ("settings.request", json!({"permission": "location"})),
+        ("settings.request", json!({"permission": "location"})),
+        ("settings.openHostSettings", json!({})),
+    ];
+    let out = both(&rt, &calls);
+    assert_eq!(out[0], status("location", "denied", false));
+    assert_eq!(out[1], status("location", "denied", false));
+    assert_eq!(out[2], json!({"err": "UNAVAILABLE"}));
+    let location_prompts = consent
+        .prompts()
+        .iter()
+        .filter(|(_, p)| *p == Permission::Location)
+        .count();
+    // The component's launch asked once and its request once; the web page's context
+    // remembered the "no" and its request asked once: never twice in one launch.
+    assert_eq!(location_prompts, 3);
+}
+
+fn with_keystore(keystore: &Arc<MemoryKeystore>) -> HostServices {
+    HostServices {
+        keystore: keystore.clone(),
+        ..HostServices::development()
+    }
+}
+
+#[test]
+fn secure_storage_keeps_secrets_from_both_transports_and_refuses_bad_input() {
+    let keystore = Arc::new(MemoryKeystore::default());
+    let (_world, rt) = installed(with_keystore(&keystore), &[]);
+    let probe = AppId::parse(PROBE).unwrap();
+    let out = both(
+        &rt,
+        &[
+            (
+                "secureStorage.set",
+                json!({"key": "refresh", "value": "s3cret"}),
+            ),
+            ("secureStorage.get", json!({"key": "refresh"})),
+            ("secureStorage.set", json!({"key": "gone", "value": "x"})),
+            ("secureStorage.remove", json!({"key": "gone"})),
+            ("secureStorage.remove", json!({"key": "gone"})),
+            ("secureStorage.get", json!({"key": "gone"})),
+        ],
+    );
+    assert_eq!(
+        out,
+        [
+            json!({"ok": null}),
+            json!({"ok": "s3cret"}),
+            json!({"ok": null}),
+            json!({"ok": true}),
+            json!({"ok": false}),
+            json!({"ok": null}),
+        ]
+    );
+    assert_eq!(
+        keystore.entries(&probe).into_iter().collect::<Vec<_>>(),
+        [("refresh".to_string(), "s3cret".to_string())]
+    );
+
+    // Bad input, from either transport: nothing stored, nothing removed.
+    let big = "v".repeat(4097);
+    let long_key = "k".repeat(129);
+    let bad = [
+        ("secureStorage.set", json!({"key": "", "value": "v"})),
+        ("secureStorage.set", json!({"key": "a\u{0}b", "value": "v"})),
+        ("secureStorage.set", json!({"key": long_key, "value": "v"})),
+        ("secureStorage.set", json!({"key": "k", "value": big})),
+        ("secureStorage.get", json!({"key": ""})),
+        ("secureStorage.remove", json!({"key": "re\u{0}fresh"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    let wrong_type = [("secureStorage.set", json!({"key": "k", "value": 5}))];
+    assert_eq!(web(&rt, &wrong_type), [json!({"err": "INVALID_ARGUMENT"})]);
+    assert_eq!(component(&rt, &wrong_type), [json!({"err": "BAD_REQUEST"})]);
+    assert_eq!(keystore.entries(&probe).len(), 1);
+
+    // Without `storage` (withheld by the host): denied, the keystore untouched.
+    let (_world, rt) = installed(with_keystore(&keystore), &[Permission::Storage]);
+    let denied = both(
+        &rt,
+        &[
+            ("secureStorage.set", json!({"key": "k", "value": "v"})),
+            ("secureStorage.get", json!({"key": "refresh"})),
+            ("secureStorage.remove", json!({"key": "refresh"})),
+        ],
+    );
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(keystore.entries(&probe).len(), 1);
+}
+
+#[test]
+fn files_from_both_transports_stay_in_the_sandbox_and_share_the_quota() {
+    let (world, rt) = installed(HostServices::development(), &[]);
+    let run = |rt: &Runtime| {
+        both(
+            rt,
+            &[
+                (
+                    "files.write",
+                    json!({"path": "notes/a.txt", "data": "alpha"}),
+                ),
+                ("files.read", json!({"path": "notes/a.txt"})),
+                ("files.write", json!({"path": "top", "data": "t"})),
+                ("files.remove", json!({"path": "top"})),
+                ("files.remove", json!({"path": "top"})),
+                ("files.read", json!({"path": "top"})),
+                ("files.stat", json!({"path": "top"})),
+            ],
+        )
+    };
+    let out = run(&rt);
+    assert_eq!(
+        out,
+        [
+            json!({"ok": null}),
+            json!({"ok": "alpha"}),
+            json!({"ok": null}),
+            json!({"ok": true}),
+            json!({"ok": false}),
+            json!({"err": "NOT_FOUND"}),
+            json!({"err": "NOT_FOUND"}),
+        ]
+    );
+    // list and stat carry a write time: same paths and sizes from both transports.
+    let listed = |v: &Value| -> Vec<(String, u64)> {
+        v["ok"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    f["size"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let calls = [
+        ("files.list", json!({"dir": "notes"})),
+        ("files.list", json!({"dir": ""})),
+        ("files.stat", json!({"path": "notes/a.txt"})),
+    ];
+    let from_component = component(&rt, &calls);
+    let from_web = web(&rt, &calls);
+    for out in [&from_component, &from_web] {
+        assert_eq!(listed(&out[0]), [("notes/a.txt".to_string(), 5)]);
+        assert_eq!(listed(&out[1]), [("notes/a.txt".to_string(), 5)]);
+        assert_eq!(out[2]["ok"]["size"], 5);
+    }
+    // The file counts against the storage quota: storage.usage sees it.
+    let usage = web(&rt, &[("storage.usage", json!({}))]);
+    assert_eq!(usage[0]["ok"]["usedBytes"], 10 + 11 + 5);
+
+    // Bad paths and oversized data, from either transport: nothing written anywhere.
+    let big = "x".repeat(1024 * 1024 + 1);
+    let mut bad = Vec::new();
+    for path in [
+        "../escape",
+        "/etc/passwd",
+        "a/../../etc/passwd",
+        "a//b",
+        "a\u{0}b",
+        "a\\b",
+        "",
+    ] {
+        bad.push(("files.write", json!({"path": path, "data": "x"})));
+        bad.push(("files.read", json!({"path": path})));
+        bad.push(("files.stat", json!({"path": path})));
+        bad.push(("files.remove", json!({"path": path})));
+    }
+    bad.push(("files.list", json!({"dir": ".."})));
+    bad.push(("files.write", json!({"path": "big", "data": big})));
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    let wrong_type = [("files.write", json!({"path": "p", "data": 5}))];
+    assert_eq!(web(&rt, &wrong_type), [json!({"err": "INVALID_ARGUMENT"})]);
+    assert_eq!(component(&rt, &wrong_type), [json!({"err": "BAD_REQUEST"})]);
+    let usage = web(&rt, &[("storage.usage", json!({}))]);
+    assert_eq!(
+        usage[0]["ok"]["usedBytes"],
+        10 + 11 + 5,
+        "bad input wrote nothing"
+    );
+    assert!(!world.home().join("escape").exists());
+    assert!(!world.home().join("data").join("escape").exists());
+
+    // Without `storage` (withheld by the host): denied.
+    let (_world, rt) = installed(HostServices::development(), &[Permission::Storage]);
+    let denied = both(
+        &rt,
+        &[
+            ("files.write", json!({"path": "p", "data": "x"})),
+            ("files.read", json!({"path": "p"})),
+            ("files.list", json!({"dir": ""})),
+            ("files.stat", json!({"path": "p"})),
+            ("files.remove", json!({"path": "p"})),
+        ],
+    );
+    all(&denied, json!({"err": "PERMISSION_DENIED"}));
+}
+
+#[test]
+fn auth_login_codes_are_one_time_and_bound_and_the_profile_needs_consent() {
+    use miniapp_runtime::tokens::{LoginCodes, verify_token};
+    let (_world, rt) = installed(HostServices::development(), &[]);
+    let calls = [
+        ("auth.loginCode", json!({})),
+        ("auth.loginCode", json!({})),
+        ("auth.profile", json!({})),
+    ];
+    let from_component = component(&rt, &calls);
+    let from_web = web(&rt, &calls);
+    let pem = rt.home().token_public_key_pem().unwrap();
+    let codes = LoginCodes::default();
+    let mut seen = Vec::new();
+    for out in [&from_component, &from_web] {
+        for entry in &out[..2] {
+            let code = entry["ok"]["code"].as_str().unwrap().to_owned();
+            assert!(entry["ok"]["expiresAt"].as_u64().unwrap() > 0);
+            // Not an access token; bound to the probe; redeemable once.
+            assert!(verify_token(&code, &pem, PROBE).is_err());
+            assert!(codes.redeem(&code, &pem, "com.acme.other").is_err());
+            assert_eq!(codes.redeem(&code, &pem, PROBE).unwrap().sub, "dev-user");
+            assert!(codes.redeem(&code, &pem, PROBE).is_err());
+            seen.push(code);
+        }
+        assert_eq!(
+            out[2],
+            json!({"ok": {"nickname": "dev-user", "avatarUrl": null}})
+        );
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 4, "every code is fresh");
+    let extra = [("auth.loginCode", json!({"userId": "someone-else"}))];
+    assert_eq!(web(&rt, &extra), [json!({"err": "INVALID_ARGUMENT"})]);
+    assert_eq!(component(&rt, &extra), [json!({"err": "BAD_REQUEST"})]);
+
+    // The user declines the profile sheet: CANCELLED; without `auth`: denied.
+    let declining = HostServices {
+        identity: Arc::new(DevIdentity::new("dev-user").declining_profile()),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(declining, &[]);
+    all(
+        &both(&rt, &[("auth.profile", json!({}))]),
+        json!({"err": "CANCELLED"}),
+    );
+    let (_world, rt) = installed(HostServices::development(), &[Permission::Auth]);
+    all(&both(&rt, &calls), json!({"err": "PERMISSION_DENIED"}));
+}
+
+#[test]
+fn biometrics_prompts_after_consent_from_both_transports() {
+    // Recognised, then cancelled, from each transport.
+    let bio = Arc::new(ScriptedBiometrics::answering(&[true, false, true, false]));
+    let consent = Arc::new(ScriptedConsent::allow_all());
+    let services = HostServices {
+        biometrics: bio.clone(),
+        consent: consent.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let ok = (
+        "biometrics.authenticate",
+        json!({"reason": "Confirm the transfer"}),
+    );
+    let out = both(&rt, &[ok.clone(), ok.clone()]);
+    assert_eq!(out, [json!({"ok": null}), json!({"err": "CANCELLED"})]);
+    assert_eq!(bio.prompts().len(), 4);
+    assert!(
+        bio.prompts()
+            .iter()
+            .all(|(app, reason)| app.as_str() == PROBE && reason == "Confirm the transfer")
+    );
+    // Sensitive: the user was asked for consent (once: the answer is remembered).
+    let asked = consent
+        .prompts()
+        .iter()
+        .filter(|(_, p)| *p == Permission::Biometrics)
+        .count();
+    assert_eq!(asked, 1);
+
+    let bad = [
+        ("biometrics.authenticate", json!({"reason": ""})),
+        ("biometrics.authenticate", json!({"reason": "   "})),
+        (
+            "biometrics.authenticate",
+            json!({"reason": "x".repeat(201)}),
+        ),
+        ("biometrics.authenticate", json!({"reason": "a\u{0}b"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(bio.prompts().len(), 4, "bad input showed no prompt");
+
+    // The user declines consent: denied, no prompt; the host withholds it: denied too.
+    let declining = HostServices {
+        biometrics: bio.clone(),
+        consent: Arc::new(ScriptedConsent::declining(&[Permission::Biometrics])),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(declining, &[]);
+    all(
+        &both(&rt, std::slice::from_ref(&ok)),
+        json!({"err": "PERMISSION_DENIED"}),
+    );
+    let (_world, rt) = installed(
+        HostServices {
+            biometrics: bio.clone(),
+            ..HostServices::development()
+        },
+        &[Permission::Biometrics],
+    );
+    all(&both(&rt, &[ok]), json!({"err": "PERMISSION_DENIED"}));
+    assert_eq!(bio.prompts().len(), 4);
+}
+
+#[test]
+fn notifications_schedule_subscribe_from_both_transports_after_consent() {
+    let rec = Arc::new(RecordingNotifications::default());
+    let services = HostServices {
+        notifications: rec.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let later = miniapp_runtime::tokens::now_unix() + 3600;
+    let out = both(
+        &rt,
+        &[
+            ("notifications.requestPermission", json!({})),
+            (
+                "notifications.schedule",
+                json!({"id": "due-1", "title": "Payment due", "body": "Tomorrow", "at": later}),
+            ),
+            ("notifications.subscribe", json!({"topic": "offers"})),
+        ],
+    );
+    assert_eq!(
+        out,
+        [
+            json!({"ok": true}),
+            json!({"ok": null}),
+            json!({"ok": null})
+        ]
+    );
+    assert_eq!(
+        rec.scheduled().len(),
+        1,
+        "the same id from both transports: replaced"
+    );
+    assert_eq!(rec.scheduled()[0].0.as_str(), PROBE);
+    assert_eq!(rec.topics().len(), 1);
+
+    let bad = [
+        (
+            "notifications.schedule",
+            json!({"id": "past", "title": "t", "body": "", "at": 1_000_000}),
+        ),
+        (
+            "notifications.schedule",
+            json!({"id": "Bad Id", "title": "t", "body": "", "at": later}),
+        ),
+        (
+            "notifications.schedule",
+            json!({"id": "x", "title": "", "body": "", "at": later}),
+        ),
+        (
+            "notifications.schedule",
+            json!({"id": "x", "title": "t", "body": "b".repeat(257), "at": later}),
+        ),
+        ("notifications.subscribe", json!({"topic": "../x"})),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(rec.scheduled().len(), 1);
+
+    let declining = HostServices {
+        notifications: rec.clone(),
+        consent: Arc::new(ScriptedConsent::declining(&[Permission::Notifications])),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(declining, &[]);
+    all(
+        &both(
+            &rt,
+            &[("notifications.subscribe", json!({"topic": "news"}))],
+        ),
+        json!({"err": "PERMISSION_DENIED"}),
+    );
+    assert_eq!(rec.topics().len(), 1);
 }

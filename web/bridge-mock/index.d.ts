@@ -57,6 +57,24 @@ export interface MockFixtures {
   knownApps?: string[];
   /** The user's answer when asked to open another mini-program or a URL. Default "agree". */
   leave?: 'agree' | 'decline' | ('agree' | 'decline')[];
+  /** Declared but not granted (the user said no, or the host withholds it): `settings.permissions` reports them denied. */
+  declined?: Permission[];
+  /** Declared sensitive permissions the user was not asked about yet (`notAsked`). */
+  notAsked?: Permission[];
+  /** The user's answer when `settings.request` asks again. Default "agree". */
+  consent?: 'agree' | 'decline' | ('agree' | 'decline')[];
+  /** The host's settings page: `"unavailable"` makes `settings.openHostSettings` reject UNAVAILABLE. Default "available". */
+  settingsPage?: 'available' | 'unavailable';
+  /** `"off"`: the user turned notifications off (requestPermission answers false, schedule rejects UNAVAILABLE). Default "on". */
+  notifications?: 'on' | 'off';
+  /** How biometric prompts end. Default "recognised". */
+  biometrics?: BiometricOutcome | BiometricOutcome[];
+  /** The user's answers to the profile sheet (`auth.profile`). Default "agree". */
+  profile?: 'agree' | 'decline' | ('agree' | 'decline')[];
+  /** `false`: nobody is signed in (`auth.loginCode` and `auth.profile` reject UNAVAILABLE). Default true. */
+  signedIn?: boolean;
+  /** The host's keystore: `"unavailable"` makes every `secureStorage.*` call reject UNAVAILABLE. Default "available". */
+  keystore?: 'available' | 'unavailable';
   /** Initial storage, `{key: value}`; counts against the quota. */
   storage?: Record<string, JsonValue>;
   /**
@@ -65,6 +83,8 @@ export interface MockFixtures {
    */
   errors?: Partial<Record<string, string | BridgeErrorBody>>;
 }
+
+export type BiometricOutcome = 'recognised' | 'cancel' | 'unavailable';
 
 export interface MockOptions {
   /** The mini-program id: the `aud` of tokens. Default DEFAULT_APP_ID. */
@@ -134,6 +154,24 @@ export interface MockState {
     | { effect: 'notification'; kind: HapticNotification }
     | { effect: 'selection' }
   )[];
+  /** Answers given to `settings.request` (active from the next launch, never in this mock's grants). */
+  answers: Map<Permission, boolean>;
+  /** Permissions `settings.request` asked the user about, in order. */
+  consentRequests: Permission[];
+  /** How many times `settings.openHostSettings` opened the page. */
+  settingsOpened: number;
+  /** Local notifications scheduled: id -> {title, body, at}. */
+  notifications: Map<string, { title: string; body: string; at: number }>;
+  /** Push topics subscribed to, in order. */
+  topics: string[];
+  /** Reasons shown on biometric prompts, in order. */
+  biometricPrompts: string[];
+  /** Login codes minted (`auth.loginCode`), in order. */
+  loginCodes: { code: string; expiresAt: number }[];
+  /** The app's files (`files`): path -> content and last write (seconds); on the storage quota. */
+  files: Map<string, { data: string; modifiedAt: number }>;
+  /** The keystore's content (`secureStorage`): key -> value. */
+  secrets: Map<string, string>;
   /** Messages truncated to 4 KiB, as the host does. */
   logs: { level: LogLevel; message: string }[];
   tokens: Token[];

@@ -2,7 +2,7 @@
 
 import { attachHelpers } from '@miniapp/bridge/helpers';
 import { BridgeError } from '@miniapp/bridge/errors';
-import { LIMITS, LOG_LEVELS, PERMISSIONS, permissionFor, storageEntryBytes } from '@miniapp/bridge/protocol';
+import { LIMITS, LOG_LEVELS, PERMISSIONS, SENSITIVE_PERMISSIONS, permissionFor, storageEntryBytes } from '@miniapp/bridge/protocol';
 
 import { base64url, canonicalJson, compareCodePoints, fromBase64url, truncateUtf8, utf8Length } from './text.js';
 
@@ -82,12 +82,30 @@ export function createMockBridge(options = {}) {
     shares: [],
     haptics: [],
     opened: [],
+    /** permission -> true | false: answers given to settings.request (active from the next launch) */
+    answers: new Map(),
+    /** permissions settings.request asked the user about, in order */
+    consentRequests: [],
+    settingsOpened: 0,
+    /** key -> value: the keystore (`secureStorage`) */
+    secrets: new Map(),
+    /** id -> {title, body, at}: local notifications scheduled */
+    notifications: new Map(),
+    /** push topics subscribed to, in order */
+    topics: [],
+    /** reasons shown on biometric prompts, in order */
+    biometricPrompts: [],
+    /** login codes minted (`auth.loginCode`), in order */
+    loginCodes: [],
+    /** path -> {data, modifiedAt}: the app's files (`files`), on the storage quota */
+    files: new Map(),
     logs: [],
     tokens: [],
   };
   const calls = [];
   let transactions = 0;
   let tokensIssued = 0;
+  let loginCodes = 0;
   let replay = null;
 
   for (const [key, value] of Object.entries(fx.storage)) {
@@ -134,6 +152,49 @@ export function createMockBridge(options = {}) {
     if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
     state.haptics.push(effect);
     return null;
+  };
+
+  // notifications: ids and topics (limits::is_notification_name).
+  const notificationName = (params, name) => {
+    const v = params[name];
+    if (typeof v !== 'string' || !/^[a-z0-9._-]{1,64}$/.test(v)) throw invalid(`${name} must be 1 to 64 bytes of a-z, 0-9, ".", "_", "-"`);
+    return v;
+  };
+
+  // files: the host's path rule (limits::file_path_problem).
+  const filePath = (params, name) => {
+    const path = str(params, name, { min: 1, max: LIMITS.filePathBytes });
+    if (path.startsWith('/')) throw invalid(`${name} must be relative (no leading "/")`);
+    if (/[\u0000-\u001f\u007f-\u009f\\]/.test(path)) throw invalid(`${name} must not contain control characters (NUL included) or "\\"`);
+    if (path.split('/').some((s) => s === '' || s === '.' || s === '..')) throw invalid(`${name} segments must not be empty, "." or ".."`);
+    return path;
+  };
+  const fileInfo = (path) => {
+    const f = state.files.get(path);
+    return { path, size: utf8Length(f.data), modifiedAt: f.modifiedAt };
+  };
+
+  // secureStorage: the host's key rule (limits::secure_key_problem), and the keystore fixture.
+  const secureKey = (params) => {
+    const k = str(params, 'key', { min: 1, max: LIMITS.secureKeyBytes });
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(k)) throw invalid('key must not contain control characters (NUL included)');
+    return k;
+  };
+  const keystore = () => {
+    if (fx.keystore === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no keystore (fixture)');
+    if (fx.keystore !== 'available') throw badFixture('keystore', fx.keystore, '"available" or "unavailable"');
+  };
+
+  // settings: declared = granted + fixtures.declined + fixtures.notAsked.
+  const declared = (p) => granted.has(p) || fx.declined.includes(p) || fx.notAsked.includes(p);
+  const permissionStatus = (permission) => {
+    const answer = state.answers.get(permission);
+    let s;
+    if (answer !== undefined) s = answer ? 'granted' : 'denied';
+    else if (granted.has(permission)) s = 'granted';
+    else if (fx.notAsked.includes(permission)) s = 'notAsked';
+    else s = 'denied';
+    return { permission, state: s, active: granted.has(permission) };
   };
 
   const take = (name, fallback) => {
@@ -194,6 +255,61 @@ export function createMockBridge(options = {}) {
       return () => ({ usedBytes: state.usedBytes, quotaBytes });
     },
 
+    'notifications.requestPermission'(p) {
+      noParams(p);
+      return () => fx.notifications !== 'off';
+    },
+    'notifications.schedule'(p) {
+      const id = notificationName(p, 'id');
+      const title = str(p, 'title', { min: 1, max: LIMITS.notificationTitleBytes });
+      if (title.trim() === '') throw invalid('title must not be blank');
+      const body = str(p, 'body', { max: LIMITS.notificationBodyBytes });
+      if (!Number.isSafeInteger(p.at) || p.at <= seconds()) throw invalid('at must be in the future (Unix seconds)');
+      return () => {
+        if (fx.notifications === 'off') throw new BridgeError('UNAVAILABLE', 'notifications are off (fixture)');
+        state.notifications.set(id, { title, body, at: p.at });
+        return null;
+      };
+    },
+    'notifications.subscribe'(p) {
+      const topic = notificationName(p, 'topic');
+      return () => {
+        if (!state.topics.includes(topic)) state.topics.push(topic);
+        return null;
+      };
+    },
+    'biometrics.authenticate'(p) {
+      const reason = str(p, 'reason', { min: 1, max: LIMITS.biometricReasonBytes });
+      if (reason.trim() === '' || /[\u0000-\u001f\u007f-\u009f]/.test(reason)) throw invalid('reason must be visible text');
+      return () => {
+        const answer = take('biometrics', 'recognised');
+        if (answer === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no biometric sensor (fixture)');
+        state.biometricPrompts.push(reason);
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user cancelled the biometric prompt (fixture)');
+        if (answer !== 'recognised') throw badFixture('biometrics', answer, '"recognised", "cancel" or "unavailable"');
+        return null;
+      };
+    },
+    'auth.loginCode'(p) {
+      noParams(p);
+      return () => {
+        if (fx.signedIn === false) throw new BridgeError('UNAVAILABLE', 'nobody is signed in (fixture)');
+        loginCodes += 1;
+        const code = { code: `mock-login-code-${loginCodes}`, expiresAt: seconds() + 5 * 60 };
+        state.loginCodes.push(code);
+        return code;
+      };
+    },
+    'auth.profile'(p) {
+      noParams(p);
+      return () => {
+        if (fx.signedIn === false) throw new BridgeError('UNAVAILABLE', 'nobody is signed in (fixture)');
+        const answer = take('profile', 'agree');
+        if (answer === 'decline') throw new BridgeError('CANCELLED', 'the user declined to share the profile (fixture)');
+        if (answer !== 'agree') throw badFixture('profile', answer, '"agree" or "decline"');
+        return { nickname: userId, avatarUrl: null };
+      };
+    },
     'auth.getToken'(p) {
       const { scopes } = p;
       if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s !== '')) {
@@ -510,6 +626,110 @@ export function createMockBridge(options = {}) {
       };
     },
 
+    'settings.permissions'(p) {
+      noParams(p);
+      return () => PERMISSIONS.filter(declared).map(permissionStatus);
+    },
+    'settings.request'(p) {
+      const name = p.permission;
+      if (typeof name !== 'string' || !PERMISSIONS.includes(name) || !declared(name)) {
+        throw invalid(`permission ${JSON.stringify(name)} is not declared in this mini-program's manifest`);
+      }
+      return () => {
+        const current = permissionStatus(name);
+        const noPrompt = !SENSITIVE_PERMISSIONS.includes(name) || state.consentRequests.includes(name);
+        if (current.state === 'granted' || noPrompt) return current;
+        const answer = take('consent', 'agree');
+        if (answer !== 'agree' && answer !== 'decline') throw badFixture('consent', answer, '"agree" or "decline"');
+        state.consentRequests.push(name);
+        state.answers.set(name, answer === 'agree');
+        return permissionStatus(name);
+      };
+    },
+    'settings.openHostSettings'(p) {
+      noParams(p);
+      return () => {
+        if (fx.settingsPage === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no settings page (fixture)');
+        if (fx.settingsPage !== 'available') throw badFixture('settingsPage', fx.settingsPage, '"available" or "unavailable"');
+        state.settingsOpened += 1;
+        return null;
+      };
+    },
+
+    'secureStorage.set'(p) {
+      const k = secureKey(p);
+      const value = str(p, 'value', { max: LIMITS.secureValueBytes });
+      return () => {
+        keystore();
+        if (!state.secrets.has(k) && state.secrets.size >= LIMITS.secureEntriesMax) {
+          throw new BridgeError('QUOTA_EXCEEDED', `at most ${LIMITS.secureEntriesMax} secure storage keys`);
+        }
+        state.secrets.set(k, value);
+        return null;
+      };
+    },
+    'secureStorage.get'(p) {
+      const k = secureKey(p);
+      return () => {
+        keystore();
+        return state.secrets.has(k) ? state.secrets.get(k) : null;
+      };
+    },
+    'secureStorage.remove'(p) {
+      const k = secureKey(p);
+      return () => {
+        keystore();
+        return state.secrets.delete(k);
+      };
+    },
+
+    'files.write'(p) {
+      const path = filePath(p, 'path');
+      const data = str(p, 'data', { max: LIMITS.fileBytes });
+      return () => {
+        const pathBytes = utf8Length(path);
+        const old = state.files.get(path);
+        const freed = old === undefined ? 0 : storageEntryBytes(pathBytes, utf8Length(old.data));
+        const used = state.usedBytes - freed + storageEntryBytes(pathBytes, utf8Length(data));
+        if (used > quotaBytes) throw new BridgeError('QUOTA_EXCEEDED', `storage quota exceeded: ${used} of ${quotaBytes} bytes`);
+        state.files.set(path, { data, modifiedAt: seconds() });
+        state.usedBytes = used;
+        return null;
+      };
+    },
+    'files.read'(p) {
+      const path = filePath(p, 'path');
+      return () => {
+        const f = state.files.get(path);
+        if (!f) throw new BridgeError('NOT_FOUND', `no file ${path}`);
+        return f.data;
+      };
+    },
+    'files.list'(p) {
+      const dir = p.dir === '' ? '' : filePath(p, 'dir');
+      return () => [...state.files.keys()]
+        .filter((path) => dir === '' || path.startsWith(`${dir}/`))
+        .sort(compareCodePoints)
+        .map(fileInfo);
+    },
+    'files.stat'(p) {
+      const path = filePath(p, 'path');
+      return () => {
+        if (!state.files.has(path)) throw new BridgeError('NOT_FOUND', `no file ${path}`);
+        return fileInfo(path);
+      };
+    },
+    'files.remove'(p) {
+      const path = filePath(p, 'path');
+      return () => {
+        const f = state.files.get(path);
+        if (!f) return false;
+        state.files.delete(path);
+        state.usedBytes -= storageEntryBytes(utf8Length(path), utf8Length(f.data));
+        return true;
+      };
+    },
+
     'log.log'(p) {
       if (!LOG_LEVELS.includes(p.level)) throw invalid(`level must be one of ${LOG_LEVELS.join(', ')}`);
       const message = str(p, 'message');
@@ -673,7 +893,15 @@ export function createMockBridge(options = {}) {
       state.keepScreenOn = false;
       state.loading = null;
       for (const list of ['actionSheets', 'barColors', 'datePickers']) state[list].length = 0;
-      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'logs', 'tokens']) state[list].length = 0;
+      for (const list of ['toasts', 'modals', 'navigations', 'vibrations', 'shares', 'haptics', 'opened', 'consentRequests', 'logs', 'tokens']) state[list].length = 0;
+      state.answers.clear();
+      state.secrets.clear();
+      state.files.clear();
+      state.loginCodes.length = 0;
+      state.biometricPrompts.length = 0;
+      state.notifications.clear();
+      state.topics.length = 0;
+      state.settingsOpened = 0;
       calls.length = 0;
       return mock;
     },
@@ -716,6 +944,15 @@ function normalizeFixtures(f) {
     haptics: f.haptics ?? 'available',
     knownApps: [...(f.knownApps ?? [])],
     leave: queue(f.leave),
+    declined: [...(f.declined ?? [])],
+    notAsked: [...(f.notAsked ?? [])],
+    consent: queue(f.consent),
+    settingsPage: f.settingsPage ?? 'available',
+    keystore: f.keystore ?? 'available',
+    profile: queue(f.profile),
+    biometrics: queue(f.biometrics),
+    notifications: f.notifications ?? 'on',
+    signedIn: f.signedIn ?? true,
     storage: { ...(f.storage ?? {}) },
     errors: { ...(f.errors ?? {}) },
   };

@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `notifications`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -25,6 +25,8 @@ export function attachHelpers(target) {
 
   target.auth = {
     getToken: (scopes, options) => call('auth.getToken', { scopes }, options),
+    loginCode: (options) => call('auth.loginCode', {}, options),
+    profile: (options) => call('auth.profile', {}, options),
   };
 
   target.payment = {
@@ -95,6 +97,39 @@ export function attachHelpers(target) {
     },
     openUrl: (url, options) => call('navigation.openUrl', { url }, options),
     exit: (options) => call('navigation.exit', {}, options),
+  };
+
+  target.settings = {
+    permissions: (options) => call('settings.permissions', {}, options),
+    request: (permission, options) => call('settings.request', { permission }, options),
+    openHostSettings: (options) => call('settings.openHostSettings', {}, options),
+  };
+
+  target.secureStorage = {
+    set: (key, value, options) => call('secureStorage.set', { key, value }, options),
+    get: (key, options) => call('secureStorage.get', { key }, options),
+    remove: (key, options) => call('secureStorage.remove', { key }, options),
+  };
+
+  target.files = {
+    write: (path, data, options) => call('files.write', { path, data }, options),
+    read: (path, options) => call('files.read', { path }, options),
+    list: (dir, options) => call('files.list', { dir: dir ?? '' }, options),
+    stat: (path, options) => call('files.stat', { path }, options),
+    remove: (path, options) => call('files.remove', { path }, options),
+  };
+
+  target.biometrics = {
+    authenticate: (reason, options) => call('biometrics.authenticate', { reason }, options),
+  };
+
+  target.notifications = {
+    requestPermission: (options) => call('notifications.requestPermission', {}, options),
+    schedule: (notification, options) => {
+      const { id, title, body, at } = notification ?? {};
+      return call('notifications.schedule', { id, title, body: body ?? '', at }, options);
+    },
+    subscribe: (topic, options) => call('notifications.subscribe', { topic }, options),
   };
 
   const log = {

@@ -9,8 +9,12 @@ import type {
   BridgeErrorCode,
   BatteryInfo,
   DeviceInfo,
+  FileInfo,
   JsonValue,
+  LoginCode,
   NetworkType,
+  Permission,
+  PermissionStatus,
   SystemInfo,
   LogLevel,
   MethodName,
@@ -21,6 +25,7 @@ import type {
   Receipt,
   StorageUsage,
   Token,
+  UserProfile,
 } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -54,6 +59,10 @@ export interface StorageApi {
 
 export interface AuthApi {
   getToken(scopes: string[], options?: CallOptions): Promise<Token>;
+  /** A one-time code (5 minutes) for your backend to redeem once with the host's backend; not a bearer token. */
+  loginCode(options?: CallOptions): Promise<LoginCode>;
+  /** The user's profile once they agree to share it; CANCELLED if they decline. */
+  profile(options?: CallOptions): Promise<UserProfile>;
 }
 
 export interface PaymentApi {
@@ -132,6 +141,59 @@ export interface NavigationApi {
   exit(options?: CallOptions): Promise<null>;
 }
 
+export interface SettingsApi {
+  /** Every permission the manifest declares: granted, denied or notAsked, and `active` (usable now). */
+  permissions(options?: CallOptions): Promise<PermissionStatus[]>;
+  /**
+   * Asks the user again for a declared sensitive permission (at most once per launch); a "yes"
+   * is active from the next launch. INVALID_ARGUMENT: not a permission the manifest declares.
+   */
+  request(permission: Permission, options?: CallOptions): Promise<PermissionStatus>;
+  /** Opens the host's settings page for this mini-program. UNAVAILABLE: the host has none. */
+  openHostSettings(options?: CallOptions): Promise<null>;
+}
+
+/** Permission `storage`: small secrets in the host's keystore; values never appear in the host's records. */
+export interface SecureStorageApi {
+  /** Key 1 to 128 bytes without control characters, value at most 4096 bytes (INVALID_ARGUMENT); QUOTA_EXCEEDED past 64 keys. */
+  set(key: string, value: string, options?: CallOptions): Promise<null>;
+  get(key: string, options?: CallOptions): Promise<string | null>;
+  /** Whether the key was there. */
+  remove(key: string, options?: CallOptions): Promise<boolean>;
+}
+
+/**
+ * Permission `storage`: text files in the app's sandbox, on the storage quota. A path is
+ * relative and `/`-separated, 1 to 512 bytes, no empty, `.` or `..` segment, no `\\` or control
+ * character (INVALID_ARGUMENT).
+ */
+export interface FilesApi {
+  /** At most 1 MiB (INVALID_ARGUMENT); QUOTA_EXCEEDED past the storage quota. */
+  write(path: string, data: string, options?: CallOptions): Promise<null>;
+  /** NOT_FOUND if there is no such file. */
+  read(path: string, options?: CallOptions): Promise<string>;
+  /** The files under `dir` (`''` or omitted: every file), sorted by path. */
+  list(dir?: string, options?: CallOptions): Promise<FileInfo[]>;
+  stat(path: string, options?: CallOptions): Promise<FileInfo>;
+  remove(path: string, options?: CallOptions): Promise<boolean>;
+}
+
+/** Permission `biometrics` (consent asked once). */
+export interface BiometricsApi {
+  /** The platform's prompt with `reason` (1 to 200 bytes); CANCELLED if cancelled or not recognised, UNAVAILABLE without a sensor. */
+  authenticate(reason: string, options?: CallOptions): Promise<null>;
+}
+
+/** Permission `notifications` (consent asked once). Ids and topics: 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`. */
+export interface NotificationsApi {
+  /** Asks the device's notification permission if not asked yet; whether notifications can show. */
+  requestPermission(options?: CallOptions): Promise<boolean>;
+  /** A local notification at `at` (Unix seconds, in the future: else INVALID_ARGUMENT); the same id replaces. */
+  schedule(notification: { id: string; title: string; body?: string; at: number }, options?: CallOptions): Promise<null>;
+  /** The partner's push messages on `topic`. */
+  subscribe(topic: string, options?: CallOptions): Promise<null>;
+}
+
 export interface LogApi {
   log(level: LogLevel, message: string, options?: CallOptions): Promise<null>;
   trace(message: string, options?: CallOptions): Promise<null>;
@@ -153,6 +215,11 @@ export interface BridgeHelpers {
   share: ShareApi;
   haptics: HapticsApi;
   navigation: NavigationApi;
+  settings: SettingsApi;
+  secureStorage: SecureStorageApi;
+  files: FilesApi;
+  biometrics: BiometricsApi;
+  notifications: NotificationsApi;
   log: LogApi;
 }
 
@@ -255,6 +322,11 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   share: ShareApi;
   haptics: HapticsApi;
   navigation: NavigationApi;
+  settings: SettingsApi;
+  secureStorage: SecureStorageApi;
+  files: FilesApi;
+  biometrics: BiometricsApi;
+  notifications: NotificationsApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

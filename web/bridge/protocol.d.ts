@@ -27,6 +27,8 @@ export type Permission =
   | 'share'
   | 'haptics'
   | 'navigation'
+  | 'biometrics'
+  | 'notifications'
   | 'network';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -77,6 +79,15 @@ export const LIMITS: Readonly<{
   clipboardTextBytes: 65536;
   logMessageBytes: 4096;
   tokenLifetimeSeconds: 900;
+  secureKeyBytes: 128;
+  secureValueBytes: 4096;
+  secureEntriesMax: 64;
+  filePathBytes: 512;
+  fileBytes: 1048576;
+  biometricReasonBytes: 200;
+  notificationIdBytes: 64;
+  notificationTitleBytes: 64;
+  notificationBodyBytes: 256;
 }>;
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
@@ -84,6 +95,8 @@ export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
 export type NetworkType = 'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown';
 
 export type Theme = 'light' | 'dark';
+
+export type PermissionState = 'granted' | 'denied' | 'notAsked';
 
 export interface StorageUsage {
   usedBytes: number;
@@ -97,6 +110,18 @@ export interface Token {
   expiresAt: number;
   /** Scopes granted: the requested ones the host allows this mini-program. */
   scopes: string[];
+}
+
+export interface LoginCode {
+  /** Send it to your backend, which redeems it once with the host's backend. */
+  code: string;
+  /** Seconds since the Unix epoch (5 minutes after minting). */
+  expiresAt: number;
+}
+
+export interface UserProfile {
+  nickname: string;
+  avatarUrl: string | null;
 }
 
 export interface PaymentRequest {
@@ -160,6 +185,21 @@ export interface SystemInfo {
   fontScale: number;
 }
 
+export interface FileInfo {
+  path: string;
+  /** Bytes of content. */
+  size: number;
+  /** Last write, seconds since the Unix epoch. */
+  modifiedAt: number;
+}
+
+export interface PermissionStatus {
+  permission: Permission;
+  state: PermissionState;
+  /** Usable by this instance now; grants are fixed at launch, so a permission granted by `settings.request` is active from the next launch. */
+  active: boolean;
+}
+
 /** Params and result of every method, by wire name. */
 export interface MethodMap {
   'storage.set': { params: { key: string; value: JsonValue }; result: null };
@@ -169,6 +209,8 @@ export interface MethodMap {
   'storage.clear': { params: Record<string, never>; result: null };
   'storage.usage': { params: Record<string, never>; result: StorageUsage };
   'auth.getToken': { params: { scopes: string[] }; result: Token };
+  'auth.loginCode': { params: Record<string, never>; result: LoginCode };
+  'auth.profile': { params: Record<string, never>; result: UserProfile };
   'payment.pay': { params: PaymentRequest; result: Receipt };
   'payment.query': { params: { orderId: string }; result: Receipt };
   'geolocation.currentPosition': { params: Record<string, never>; result: Position };
@@ -197,6 +239,21 @@ export interface MethodMap {
   'navigation.openMiniProgram': { params: { appId: string; path?: string | null; extraData?: string | null }; result: null };
   'navigation.openUrl': { params: { url: string }; result: null };
   'navigation.exit': { params: Record<string, never>; result: null };
+  'settings.permissions': { params: Record<string, never>; result: PermissionStatus[] };
+  'settings.request': { params: { permission: Permission }; result: PermissionStatus };
+  'settings.openHostSettings': { params: Record<string, never>; result: null };
+  'secureStorage.set': { params: { key: string; value: string }; result: null };
+  'secureStorage.get': { params: { key: string }; result: string | null };
+  'secureStorage.remove': { params: { key: string }; result: boolean };
+  'files.write': { params: { path: string; data: string }; result: null };
+  'files.read': { params: { path: string }; result: string };
+  'files.list': { params: { dir: string }; result: FileInfo[] };
+  'files.stat': { params: { path: string }; result: FileInfo };
+  'files.remove': { params: { path: string }; result: boolean };
+  'biometrics.authenticate': { params: { reason: string }; result: null };
+  'notifications.requestPermission': { params: Record<string, never>; result: boolean };
+  'notifications.schedule': { params: { id: string; title: string; body: string; at: number }; result: null };
+  'notifications.subscribe': { params: { topic: string }; result: null };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

@@ -29,6 +29,8 @@ export const PERMISSIONS = Object.freeze([
   'share',
   'haptics',
   'navigation',
+  'biometrics',
+  'notifications',
   'network',
 ]);
 
@@ -37,6 +39,8 @@ export const SENSITIVE_PERMISSIONS = Object.freeze([
   'payment',
   'location',
   'clipboard',
+  'biometrics',
+  'notifications',
 ]);
 
 /** Every bridge method and the permission it needs (`null`: always allowed). */
@@ -48,6 +52,8 @@ export const METHODS = Object.freeze({
   'storage.clear': 'storage',
   'storage.usage': 'storage',
   'auth.getToken': 'auth',
+  'auth.loginCode': 'auth',
+  'auth.profile': 'auth',
   'payment.pay': 'payment',
   'payment.query': 'payment',
   'geolocation.currentPosition': 'location',
@@ -76,6 +82,21 @@ export const METHODS = Object.freeze({
   'navigation.openMiniProgram': 'navigation',
   'navigation.openUrl': 'navigation',
   'navigation.exit': 'navigation',
+  'settings.permissions': null,
+  'settings.request': null,
+  'settings.openHostSettings': null,
+  'secureStorage.set': 'storage',
+  'secureStorage.get': 'storage',
+  'secureStorage.remove': 'storage',
+  'files.write': 'storage',
+  'files.read': 'storage',
+  'files.list': 'storage',
+  'files.stat': 'storage',
+  'files.remove': 'storage',
+  'biometrics.authenticate': 'biometrics',
+  'notifications.requestPermission': 'notifications',
+  'notifications.schedule': 'notifications',
+  'notifications.subscribe': 'notifications',
   'log.log': null,
 });
 
@@ -105,6 +126,15 @@ export const LIMITS = Object.freeze({
   clipboardTextBytes: 65536,
   logMessageBytes: 4096,
   tokenLifetimeSeconds: 900,
+  secureKeyBytes: 128,
+  secureValueBytes: 4096,
+  secureEntriesMax: 64,
+  filePathBytes: 512,
+  fileBytes: 1048576,
+  biometricReasonBytes: 200,
+  notificationIdBytes: 64,
+  notificationTitleBytes: 64,
+  notificationBodyBytes: 256,
 });
 
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */

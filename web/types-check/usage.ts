@@ -6,8 +6,10 @@ import connect, {
   METHODS,
   type Bridge,
   type DeviceInfo,
+  type FileInfo,
   type MethodParams,
   type MethodResult,
+  type PermissionStatus,
   type Receipt,
   type Token,
   storageEntryBytes,
@@ -36,6 +38,22 @@ async function page(bridge: Bridge): Promise<void> {
   await bridge.navigation.openMiniProgram('com.globex.b', { path: '/offer' });
   const opened: null = await bridge.navigation.openUrl('https://acme.example');
   console.log(opened);
+  const statuses: PermissionStatus[] = await bridge.settings.permissions();
+  const asked: PermissionStatus = await bridge.settings.request('location');
+  console.log(statuses.map((s) => s.state), asked.active, await bridge.settings.openHostSettings());
+  const secret: string | null = await bridge.secureStorage.get('refresh');
+  const removed: boolean = await bridge.secureStorage.remove('refresh');
+  console.log(secret, removed, await bridge.secureStorage.set('refresh', 's3cret'));
+  const file: FileInfo = await bridge.files.stat('notes/a.txt');
+  const listing: FileInfo[] = await bridge.files.list();
+  console.log(file.modifiedAt, listing.length, await bridge.files.read('notes/a.txt'));
+  const code: string = (await bridge.auth.loginCode()).code;
+  const avatar: string | null = (await bridge.auth.profile()).avatarUrl;
+  console.log(code, avatar, await bridge.biometrics.authenticate('Confirm the transfer'));
+  const allowed: boolean = await bridge.notifications.requestPermission();
+  console.log(allowed, await bridge.notifications.schedule({ id: 'due', title: 'Due', at: 2_000_000_000 }));
+  // @ts-expect-error: `camera` is not a permission.
+  await bridge.settings.request('camera');
   // @ts-expect-error: `thunder` is not an impact style.
   await bridge.haptics.vibrateShort('thunder');
   // @ts-expect-error: the contract's params for storage.get have no `value`.

@@ -46,7 +46,7 @@ def test_install_run_consent_payment_inspector(home, root_pem):
     # The probe asks for every permission the host knows (see ffi/examples/fixtures.rs).
     assert set(app.permissions) == {
         "storage", "auth", "payment", "location", "ui", "device", "clipboard", "share",
-        "haptics", "navigation"}
+        "haptics", "navigation", "biometrics", "notifications"}
     assert [a.id for a in host.list()] == [PROBE]
 
     pay = {"orderId": "o-1", "amountMinor": 1500, "currency": "EUR", "description": "fee"}

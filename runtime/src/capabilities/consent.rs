@@ -1,4 +1,4 @@
-//! Consent for sensitive permissions (payment, location, clipboard): asked once per app and
+//! Consent for sensitive permissions (payment, location, clipboard, biometrics): asked once per app and
 //! permission, remembered in `<home>/consent.json`, revocable by the host. After a "no" the
 //! permission is simply not granted at launch: calls fail fast with `permission-denied` and the
 //! user is not asked again.
@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
 
-/// Asks the user. Called at most once per app and permission until the host revokes the answer.
+/// Asks the user. Called at most once per app and permission until the host revokes the answer,
+/// except when the app asks again through `settings.request` (at most once per launch).
 #[async_trait]
 pub trait ConsentService: Send + Sync {
     async fn ask(&self, app: &AppId, permission: Permission) -> bool;

@@ -14,16 +14,21 @@ use crate::bridge::{BridgeError, Method};
 use crate::state::{AppContext, AppState};
 
 pub mod auth;
+pub mod biometrics;
 pub(crate) mod capability;
 pub mod clipboard;
 pub mod consent;
 pub mod device;
+pub mod files;
 pub mod geolocation;
 pub mod haptics;
 pub mod log;
 pub mod navigation;
 pub mod network;
+pub mod notifications;
 pub mod payment;
+pub mod secure_storage;
+pub mod settings;
 pub mod share;
 pub mod storage;
 #[cfg(test)]
@@ -46,6 +51,11 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     share::CAPABILITY,
     haptics::CAPABILITY,
     navigation::CAPABILITY,
+    settings::CAPABILITY,
+    secure_storage::CAPABILITY,
+    files::CAPABILITY,
+    biometrics::CAPABILITY,
+    notifications::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -69,7 +79,7 @@ pub fn permission_for_import(import: &str) -> Option<Permission> {
 }
 
 /// Links the bridge for one grant set: always `types` and the capabilities no permission guards
-/// (log); each declared capability to its host service when granted, to the denial stub when
+/// (settings, log); each declared capability to its host service when granted, to the denial stub when
 /// not; undeclared ones not at all.
 pub(crate) fn link_bridge(
     linker: &mut Linker<AppState>,
@@ -115,6 +125,14 @@ pub struct HostServices {
     pub share: Arc<dyn share::ShareService>,
     pub haptics: Arc<dyn haptics::HapticsService>,
     pub navigation: Arc<dyn navigation::NavigationService>,
+    /// The host's settings page for a mini-program (`settings.openHostSettings`).
+    pub settings: Arc<dyn settings::SettingsService>,
+    /// The platform keystore for apps' small secrets (`secureStorage`).
+    pub keystore: Arc<dyn secure_storage::KeystoreService>,
+    /// The platform's biometric prompt (`biometrics`).
+    pub biometrics: Arc<dyn biometrics::BiometricService>,
+    /// Local notifications and push subscriptions (`notifications`).
+    pub notifications: Arc<dyn notifications::NotificationService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -141,6 +159,10 @@ impl HostServices {
             share: Arc::new(share::RecordingShare::default()),
             haptics: Arc::new(haptics::RecordingHaptics::default()),
             navigation: Arc::new(navigation::RecordingNavigator::default()),
+            settings: Arc::new(settings::RecordingSettings::default()),
+            keystore: Arc::new(secure_storage::MemoryKeystore::default()),
+            biometrics: Arc::new(biometrics::ScriptedBiometrics::default()),
+            notifications: Arc::new(notifications::RecordingNotifications::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -160,6 +182,10 @@ impl HostServices {
         map.insert(self.share);
         map.insert(self.haptics);
         map.insert(self.navigation);
+        map.insert(self.settings);
+        map.insert(self.keystore);
+        map.insert(self.biometrics);
+        map.insert(self.notifications);
         map.insert(self.consent);
         map.insert(self.network);
         map
@@ -190,6 +216,11 @@ mod tests {
             permission_for_import("miniapp:bridge/geolocation@0.1.0"),
             Some(Permission::Location)
         );
+        assert_eq!(
+            permission_for_import("miniapp:bridge/secure-storage@0.1.0"),
+            Some(Permission::Storage)
+        );
+        assert_eq!(permission_for_import("miniapp:bridge/settings@0.1.0"), None);
         assert_eq!(permission_for_import("miniapp:bridge/log@0.1.0"), None);
         assert_eq!(permission_for_import("miniapp:bridge/types@0.1.0"), None);
         assert_eq!(permission_for_import("wasi:cli/stdout@0.2.6"), None);

@@ -31,7 +31,8 @@ function readWit() {
     const text = readFileSync(new URL(file, witDir), 'utf8').replace(/\/\/.*$/gm, '');
     for (const [, name, body] of text.matchAll(/^interface ([a-z-]+) \{([\s\S]*?)^\}/gm)) {
       const functions = {};
-      for (const [, fn, params] of body.matchAll(/^\s*([a-z-]+): func\(([^)]*)\)/gm)) {
+      // `%list`: a WIT keyword used as a name is written with `%`.
+      for (const [, fn, params] of body.matchAll(/^\s*%?([a-z-]+): func\(([^)]*)\)/gm)) {
         functions[fn] = params.trim() === '' ? 0 : params.split(',').length;
       }
       const enums = {};
@@ -50,10 +51,11 @@ test('the mock imports are the WIT interfaces, as ComponentizeJS binds them (cam
   const imports = componentImports(createMockBridge());
   const bridged = Object.keys(wit).filter((i) => !['types', 'lifecycle'].includes(i));
   assert.ok(bridged.includes('haptics') && bridged.includes('navigation'), `read the WIT: ${bridged}`);
-  assert.deepEqual(Object.keys(imports).sort(), bridged.sort());
+  // ComponentizeJS namespaces are the interface names in camelCase (`secure-storage` → `secureStorage`).
+  assert.deepEqual(Object.keys(imports).sort(), bridged.map(camel).sort());
   for (const iface of bridged) {
     const want = Object.fromEntries(Object.entries(wit[iface].functions).map(([f, n]) => [camel(f), n]));
-    const have = Object.fromEntries(Object.entries(imports[iface]).map(([f, fn]) => [f, fn.length]));
+    const have = Object.fromEntries(Object.entries(imports[camel(iface)]).map(([f, fn]) => [f, fn.length]));
     assert.deepEqual(have, want, `${iface}: function -> parameter count`);
   }
 });
@@ -79,6 +81,8 @@ const SAMPLES = {
   'storage.clear': [],
   'storage.usage': [],
   'auth.getToken': [['profile']],
+  'auth.loginCode': [],
+  'auth.profile': [],
   'payment.pay': [{ orderId: 'o-1', amountMinor: 100, currency: 'EUR' }],
   'payment.query': ['o-1'],
   'geolocation.currentPosition': [],
@@ -107,6 +111,21 @@ const SAMPLES = {
   'navigation.openMiniProgram': ['com.acme.pay', { path: '/checkout', extraData: '{}' }],
   'navigation.openUrl': ['https://acme.example/terms'],
   'navigation.exit': [],
+  'settings.permissions': [],
+  'settings.request': ['location'],
+  'settings.openHostSettings': [],
+  'secureStorage.set': ['refresh', 's3cret'],
+  'secureStorage.get': ['refresh'],
+  'secureStorage.remove': ['refresh'],
+  'files.write': ['notes/a.txt', 'alpha'],
+  'files.read': ['notes/a.txt'],
+  'files.list': [''],
+  'files.stat': ['notes/a.txt'],
+  'files.remove': ['notes/a.txt'],
+  'biometrics.authenticate': ['Confirm the transfer'],
+  'notifications.requestPermission': [],
+  'notifications.schedule': [{ id: 'due', title: 'Payment due', at: 4_000_000_000 }],
+  'notifications.subscribe': ['offers'],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

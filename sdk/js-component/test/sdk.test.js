@@ -395,3 +395,86 @@ test('the new methods over stand-in imports: positional options as undefined, en
   assert.throws(() => bridge.haptics.vibrateShort('soft'), TypeError);
   assert.equal(seen.filter(([name]) => name === 'vibrateShort').length, 1);
 });
+
+test('settings: declared permissions in the web shape, asking again once, the settings page; no permission needed', () => {
+  const web = createMockBridge({ permissions: ['storage'], fixtures: { declined: ['location'], notAsked: ['clipboard'], consent: ['agree'] } });
+  const { settings } = mockBridge(web, ['settings', 'log']);
+  assert.deepEqual(settings.permissions(), [
+    { permission: 'storage', state: 'granted', active: true },
+    { permission: 'location', state: 'denied', active: false },
+    { permission: 'clipboard', state: 'notAsked', active: false },
+  ]);
+  assert.deepEqual(settings.request('location'), { permission: 'location', state: 'granted', active: false });
+  const bad = error(() => settings.request('payment'));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'settings.request']);
+  settings.openHostSettings();
+  assert.equal(web.state.settingsOpened, 1);
+  assert.deepEqual(web.state.consentRequests, ['location']);
+  const none = mockBridge(createMockBridge({ fixtures: { settingsPage: 'unavailable' } }), ['settings']);
+  assert.equal(code(() => none.settings.openHostSettings()), 'UNAVAILABLE');
+});
+
+test('secureStorage: set, get, remove over the imports; bad input and the missing permission are bridge errors', () => {
+  const web = createMockBridge({ permissions: ['storage'] });
+  const { secureStorage } = mockBridge(web, ['secureStorage', 'log']);
+  secureStorage.set('refresh', 's3cret');
+  assert.equal(secureStorage.get('refresh'), 's3cret');
+  assert.equal(secureStorage.get('none'), undefined);
+  assert.equal(secureStorage.remove('refresh'), true);
+  const bad = error(() => secureStorage.set('a\u0000b', 'v'));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'secureStorage.set']);
+  assert.equal(code(() => secureStorage.set('k', 'v'.repeat(4097))), 'INVALID_ARGUMENT');
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['secureStorage']);
+  assert.equal(code(() => denied.secureStorage.get('k')), 'PERMISSION_DENIED');
+  assert.throws(() => createBridge({}).secureStorage, /miniapp:bridge\/secure-storage@0\.1\.0.*secure-storage-app/);
+});
+
+test('files: text files over the imports, u64 fields as numbers; bad paths and the missing permission are bridge errors', () => {
+  const web = createMockBridge({ permissions: ['storage'], now: () => 1_700_000_000_000 });
+  const { files } = mockBridge(web, ['files', 'log']);
+  files.write('notes/a.txt', 'alpha');
+  assert.equal(files.read('notes/a.txt'), 'alpha');
+  assert.deepEqual(files.list(), [{ path: 'notes/a.txt', size: 5, modifiedAt: 1_700_000_000 }]);
+  assert.deepEqual(files.stat('notes/a.txt'), { path: 'notes/a.txt', size: 5, modifiedAt: 1_700_000_000 });
+  assert.equal(files.remove('notes/a.txt'), true);
+  assert.equal(code(() => files.read('notes/a.txt')), 'NOT_FOUND');
+  const bad = error(() => files.write('../escape', 'x'));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'files.write']);
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['files']);
+  assert.equal(code(() => denied.files.list()), 'PERMISSION_DENIED');
+});
+
+test('auth: a login code (u64 expiry as a number) and the profile after the user agrees; CANCELLED otherwise', () => {
+  const web = createMockBridge({ userId: 'ana', now: () => 1_700_000_000_000, fixtures: { profile: ['agree', 'decline'] } });
+  const { auth } = mockBridge(web, ['auth']);
+  assert.deepEqual(auth.loginCode(), { code: 'mock-login-code-1', expiresAt: 1_700_000_300 });
+  assert.deepEqual(auth.profile(), { nickname: 'ana', avatarUrl: null });
+  assert.equal(code(() => auth.profile()), 'CANCELLED');
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['auth']);
+  assert.equal(code(() => denied.auth.loginCode()), 'PERMISSION_DENIED');
+});
+
+test('biometrics: the prompt over the imports; cancelled and bad reasons are bridge errors', () => {
+  const web = createMockBridge({ fixtures: { biometrics: ['recognised', 'cancel'] } });
+  const { biometrics } = mockBridge(web, ['biometrics']);
+  biometrics.authenticate('Confirm the transfer');
+  assert.equal(code(() => biometrics.authenticate('Again')), 'CANCELLED');
+  const bad = error(() => biometrics.authenticate(''));
+  assert.deepEqual([bad.code, bad.method], ['INVALID_ARGUMENT', 'biometrics.authenticate']);
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['biometrics']);
+  assert.equal(code(() => denied.biometrics.authenticate('x')), 'PERMISSION_DENIED');
+});
+
+test('notifications: schedule (at as the WIT u64), subscribe; the past is INVALID_ARGUMENT', () => {
+  const web = createMockBridge({ now: () => 1_700_000_000_000 });
+  const { notifications } = mockBridge(web, ['notifications']);
+  assert.equal(notifications.requestPermission(), true);
+  notifications.schedule({ id: 'due', title: 'Payment due', at: 1_700_003_600 });
+  assert.deepEqual(web.state.notifications.get('due'), { title: 'Payment due', body: '', at: 1_700_003_600 });
+  const past = error(() => notifications.schedule({ id: 'due', title: 'Late', at: 1_699_000_000 }));
+  assert.deepEqual([past.code, past.method], ['INVALID_ARGUMENT', 'notifications.schedule']);
+  notifications.subscribe('offers');
+  assert.deepEqual(web.state.topics, ['offers']);
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['notifications']);
+  assert.equal(code(() => denied.notifications.subscribe('x')), 'PERMISSION_DENIED');
+});

@@ -33,6 +33,8 @@ SDK_FUNCTIONS = {
     "storage.clear": miniapp.storage.clear,
     "storage.usage": miniapp.storage.usage,
     "auth.getToken": miniapp.auth.token,
+    "auth.loginCode": miniapp.auth.login_code,
+    "auth.profile": miniapp.auth.profile,
     "payment.pay": miniapp.payment.pay,
     "payment.query": miniapp.payment.query,
     "geolocation.currentPosition": miniapp.geolocation.current_position,
@@ -61,6 +63,21 @@ SDK_FUNCTIONS = {
     "navigation.openMiniProgram": miniapp.navigation.open_mini_program,
     "navigation.openUrl": miniapp.navigation.open_url,
     "navigation.exit": miniapp.navigation.exit,
+    "settings.permissions": miniapp.settings.permissions,
+    "settings.request": miniapp.settings.request,
+    "settings.openHostSettings": miniapp.settings.open_host_settings,
+    "secureStorage.set": miniapp.secure_storage.set,
+    "secureStorage.get": miniapp.secure_storage.get,
+    "secureStorage.remove": miniapp.secure_storage.remove,
+    "files.write": miniapp.files.write,
+    "files.read": miniapp.files.read,
+    "files.list": miniapp.files.list,
+    "files.stat": miniapp.files.stat,
+    "files.remove": miniapp.files.remove,
+    "biometrics.authenticate": miniapp.biometrics.authenticate,
+    "notifications.requestPermission": miniapp.notifications.request_permission,
+    "notifications.schedule": miniapp.notifications.schedule,
+    "notifications.subscribe": miniapp.notifications.subscribe,
     "log.log": miniapp.log.log,
 }
 
@@ -81,9 +98,10 @@ def test_every_wit_function_is_a_method_of_the_table():
         for iface, body in re.findall(r"^interface ([\w-]+) \{(.*?)^\}", text, re.S | re.M):
             if iface == "lifecycle":  # exported by the guest, not a bridge method
                 continue
-            for fn in re.findall(r"^\s*([\w-]+): func\(", body, re.M):
+            for fn in re.findall(r"^\s*%?([\w-]+): func\(", body, re.M):  # %list: a keyword
                 camel = re.sub(r"-(\w)", lambda m: m.group(1).upper(), fn)
-                wit.add(f"{iface}.{camel}")
+                prefix = re.sub(r"-(\w)", lambda m: m.group(1).upper(), iface)  # secure-storage
+                wit.add(f"{prefix}.{camel}")
     assert wit == set(_contract.METHOD_PERMISSIONS)
 
 
@@ -93,6 +111,7 @@ def test_limits_codes_permissions_and_levels_are_the_contracts():
     assert list(errors.CODES) == host_codes[: len(errors.CODES)]
     assert set(host_codes) - set(errors.CODES) == {"METHOD_NOT_FOUND", "BAD_REQUEST"}
     assert list(_contract.PERMISSIONS) == js_list("PERMISSIONS")
+    assert list(_contract.SENSITIVE_PERMISSIONS) == js_list("SENSITIVE_PERMISSIONS")
     assert list(miniapp.log.LEVELS) == js_list("LOG_LEVELS")
 
 
@@ -119,6 +138,17 @@ SAMPLE_ARGS = {
     "haptics.notify": ("success",),
     "navigation.openMiniProgram": ("com.acme.loans",),
     "navigation.openUrl": ("https://acme.example",),
+    "settings.request": ("location",),
+    "secureStorage.set": ("k", "v"),
+    "secureStorage.get": ("k",),
+    "secureStorage.remove": ("k",),
+    "files.write": ("a.txt", "x"),
+    "files.read": ("a.txt",),
+    "files.stat": ("a.txt",),
+    "files.remove": ("a.txt",),
+    "biometrics.authenticate": ("Confirm",),
+    "notifications.schedule": ("due", "Due", 4_000_000_000),
+    "notifications.subscribe": ("offers",),
     "log.log": ("info", "m"),
 }
 

@@ -432,3 +432,129 @@ def test_the_fixture_uninstalls_the_mock_afterwards():
         storage.set("k", "v")
     assert _backend._current is None
     assert mock.storage == {"k": b"v"}
+
+
+def test_settings_report_and_ask_again_once_for_the_next_launch(bridge):
+    from miniapp import PermissionStatus, settings
+
+    bridge.grant("storage").with_declined("location", "ui").with_not_asked("clipboard")
+    assert settings.permissions() == [
+        PermissionStatus("storage", "granted", True),
+        PermissionStatus("location", "denied", False),
+        PermissionStatus("ui", "denied", False),
+        PermissionStatus("clipboard", "notAsked", False),
+    ]
+    assert settings.request("location") == PermissionStatus("location", "granted", False)
+    assert code(geolocation.current_position) == "PERMISSION_DENIED"
+    # `ui` needs no consent: withheld by the host, nobody is asked.
+    assert settings.request("ui") == PermissionStatus("ui", "denied", False)
+    for bad in ("payment", "camera", "", 7):
+        assert code(settings.request, bad) == "INVALID_ARGUMENT"
+    assert bridge.consent_requests == ["location"]
+    settings.open_host_settings()
+    assert bridge.settings_opened == 1
+
+
+def test_settings_declined_again_and_without_a_settings_page():
+    from miniapp import settings
+
+    with MockBridge().with_declined("location").requests_declined().without_settings_page() as bridge:
+        assert settings.request("location").state == "denied"
+        assert settings.request("location").state == "denied"
+        assert bridge.consent_requests == ["location"]
+        assert code(settings.open_host_settings) == "UNAVAILABLE"
+
+
+def test_secure_storage_keeps_small_secrets_and_refuses_bad_input(bridge):
+    from miniapp import secure_storage
+
+    bridge.grant("storage")
+    secure_storage.set("refresh", "s3cret")
+    assert secure_storage.get("refresh") == "s3cret"
+    assert secure_storage.get("none") is None
+    for key, value in (("", "v"), ("a\x00b", "v"), ("k" * 129, "v"), ("k", "v" * 4097)):
+        assert code(secure_storage.set, key, value) == "INVALID_ARGUMENT"
+    for i in range(1, 64):
+        secure_storage.set(f"k{i}", "v")
+    assert code(secure_storage.set, "more", "v") == "QUOTA_EXCEEDED"
+    assert secure_storage.remove("refresh") is True
+    assert secure_storage.remove("refresh") is False
+    assert len(bridge.secrets) == 63
+    bridge.revoke("storage")
+    assert code(secure_storage.get, "k1") == "PERMISSION_DENIED"
+
+
+def test_secure_storage_without_a_keystore():
+    from miniapp import secure_storage
+
+    with MockBridge().grant("storage").without_keystore():
+        assert code(secure_storage.get, "k") == "UNAVAILABLE"
+
+
+def test_files_stay_in_the_sandbox_and_share_the_storage_quota(bridge):
+    from miniapp import FileInfo, files
+
+    bridge.grant("storage").with_quota(100).at(1_700_000_000)
+    files.write("notes/a.txt", "alpha")
+    files.write("top", "t")
+    assert files.read("notes/a.txt") == "alpha"
+    assert files.list("notes") == [FileInfo("notes/a.txt", 5, 1_700_000_000)]
+    assert len(files.list()) == 2
+    assert files.stat("top").size == 1
+    assert code(files.read, "none") == "NOT_FOUND"
+    for bad in ("../x", "/etc/passwd", "a/../../b", "a//b", "a\x00b", "a\\b", ""):
+        assert code(files.write, bad, "x") == "INVALID_ARGUMENT", bad
+    assert code(files.write, "big", "x" * 90) == "QUOTA_EXCEEDED"
+    assert code(storage.set, "k", b"x" * 70) == "QUOTA_EXCEEDED"
+    assert files.remove("top") is True
+    assert files.remove("top") is False
+    bridge.revoke("storage")
+    assert code(files.list) == "PERMISSION_DENIED"
+
+
+def test_login_codes_and_the_profile_after_consent(bridge):
+    from miniapp.types import LoginCode, UserProfile
+
+    bridge.grant("auth").at(1_700_000_000)
+    assert auth.login_code() == LoginCode("mock-login-code-1", 1_700_000_300)
+    assert auth.login_code().code == "mock-login-code-2"
+    assert auth.profile() == UserProfile("mock-user", None)
+    bridge.profile_declines()
+    assert code(auth.profile) == "CANCELLED"
+    bridge.signed_out()
+    assert code(auth.login_code) == "UNAVAILABLE"
+    bridge.revoke("auth")
+    assert code(auth.profile) == "PERMISSION_DENIED"
+
+
+def test_biometrics_prompt_needs_a_reason_and_the_permission(bridge):
+    from miniapp import biometrics
+
+    bridge.grant("biometrics").with_biometric_answers("recognised", "cancel", "unavailable")
+    biometrics.authenticate("Confirm the transfer")
+    assert code(biometrics.authenticate, "Again") == "CANCELLED"
+    assert code(biometrics.authenticate, "Once more") == "UNAVAILABLE"
+    for bad in ("", "   ", "x" * 201, "a\x00b"):
+        assert code(biometrics.authenticate, bad) == "INVALID_ARGUMENT"
+    assert bridge.biometric_prompts == ["Confirm the transfer", "Again"]
+    bridge.revoke("biometrics")
+    assert code(biometrics.authenticate, "x") == "PERMISSION_DENIED"
+
+
+def test_notifications_in_the_future_and_topics(bridge):
+    from miniapp import notifications
+
+    bridge.grant("notifications").at(1_700_000_000)
+    assert notifications.request_permission() is True
+    notifications.schedule("due", "Payment due", 1_700_003_600, body="Tomorrow")
+    assert code(notifications.schedule, "late", "Late", 1_699_999_999) == "INVALID_ARGUMENT"
+    assert code(notifications.schedule, "Bad Id", "t", 1_800_000_000) == "INVALID_ARGUMENT"
+    assert code(notifications.schedule, "x", "", 1_800_000_000) == "INVALID_ARGUMENT"
+    notifications.subscribe("offers")
+    assert code(notifications.subscribe, "../x") == "INVALID_ARGUMENT"
+    assert list(bridge.notifications) == ["due"] and bridge.topics == ["offers"]
+    bridge.with_notifications_off()
+    assert notifications.request_permission() is False
+    assert code(notifications.schedule, "y", "t", 1_800_000_000) == "UNAVAILABLE"
+    bridge.revoke("notifications")
+    assert code(notifications.subscribe, "offers") == "PERMISSION_DENIED"

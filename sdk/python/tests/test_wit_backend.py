@@ -292,3 +292,76 @@ def test_variant_names_map_to_the_contracts_codes():
     from miniapp import CODES
 
     assert [_code(type(f"BridgeError_{n}", (), {})()) for n in names] == list(CODES)
+
+
+def test_settings_reach_the_imports_and_states_become_the_wire_names(monkeypatch):
+    class PermissionState(Enum):
+        GRANTED = 0
+        DENIED = 1
+        NOT_ASKED = 2
+
+    @dataclass
+    class PermissionStatus_:
+        permission: str
+        state: PermissionState
+        active: bool
+
+    calls = []
+
+    def request(permission):
+        calls.append(("request", permission))
+        if permission == "network":
+            raise Err(BridgeError_InvalidArgument("not declared"))
+        return PermissionStatus_(permission, PermissionState.GRANTED, False)
+
+    settings_mod = types.SimpleNamespace(
+        PermissionState=PermissionState,
+        permissions=lambda: [
+            PermissionStatus_("storage", PermissionState.GRANTED, True),
+            PermissionStatus_("location", PermissionState.NOT_ASKED, False),
+        ],
+        request=request,
+        open_host_settings=lambda: calls.append(("open_host_settings",)),
+    )
+    for name, module in {
+        "componentize_py_types": types.SimpleNamespace(Err=Err),
+        "wit_world": types.ModuleType("wit_world"),
+        "wit_world.imports": types.ModuleType("wit_world.imports"),
+        "wit_world.imports.settings": settings_mod,
+    }.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    from miniapp import PermissionStatus, settings
+
+    assert settings.permissions() == [
+        PermissionStatus("storage", "granted", True),
+        PermissionStatus("location", "notAsked", False),
+    ]
+    assert settings.request("location") == PermissionStatus("location", "granted", False)
+    with pytest.raises(BridgeError) as e:
+        settings.request("network")
+    assert (e.value.code, e.value.method) == ("INVALID_ARGUMENT", "settings.request")
+    settings.open_host_settings()
+    assert calls == [("request", "location"), ("request", "network"), ("open_host_settings",)]
+
+
+def test_secure_storage_reaches_the_snake_case_module(monkeypatch):
+    calls = []
+    secure_mod = types.SimpleNamespace(
+        set=lambda k, v: calls.append(("set", k, v)),
+        get=lambda k: "s3cret" if k == "refresh" else None,
+        remove=lambda k: k == "refresh",
+    )
+    for name, module in {
+        "componentize_py_types": types.SimpleNamespace(Err=Err),
+        "wit_world": types.ModuleType("wit_world"),
+        "wit_world.imports": types.ModuleType("wit_world.imports"),
+        "wit_world.imports.secure_storage": secure_mod,
+    }.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    from miniapp import secure_storage
+
+    secure_storage.set("refresh", "s3cret")
+    assert secure_storage.get("refresh") == "s3cret"
+    assert secure_storage.get("none") is None
+    assert secure_storage.remove("refresh") is True
+    assert calls == [("set", "refresh", "s3cret")]

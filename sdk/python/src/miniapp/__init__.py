@@ -12,15 +12,28 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, clipboard, device, geolocation, haptics, log, navigation, payment, share, storage, ui
+from . import auth, biometrics, clipboard, device, files, geolocation, haptics, log, navigation, notifications, payment, secure_storage, settings, share, storage, ui
 from .errors import CODES, BridgeError
-from .types import BatteryInfo, DeviceInfo, Position, Receipt, Screen, StorageUsage, SystemInfo, Token
+from .types import (
+    BatteryInfo,
+    DeviceInfo,
+    FileInfo,
+    PermissionStatus,
+    Position,
+    Receipt,
+    Screen,
+    StorageUsage,
+    SystemInfo,
+    Token,
+)
 
 __all__ = [
     "BatteryInfo",
     "BridgeError",
     "CODES",
     "DeviceInfo",
+    "FileInfo",
+    "PermissionStatus",
     "Position",
     "Receipt",
     "Screen",
@@ -28,13 +41,18 @@ __all__ = [
     "SystemInfo",
     "Token",
     "auth",
+    "biometrics",
     "clipboard",
     "device",
+    "files",
     "geolocation",
     "haptics",
     "log",
     "navigation",
+    "notifications",
     "payment",
+    "secure_storage",
+    "settings",
     "share",
     "storage",
     "ui",

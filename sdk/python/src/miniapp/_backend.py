@@ -41,7 +41,12 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage", "files", "biometrics", "notifications")
+
+
+def _kebab(name: str) -> str:
+    """A method prefix as its WIT interface: ``secureStorage`` -> ``secure-storage``."""
+    return "".join("-" + c.lower() if c.isupper() else c for c in name)
 
 
 def _world_hint(interface: str) -> str:
@@ -56,7 +61,8 @@ class WitBackend:
 
     def _module(self, interface: str):
         try:
-            return importlib.import_module(f"wit_world.imports.{interface}")
+            # componentize-py names the module in snake case: secure-storage -> secure_storage
+            return importlib.import_module(f"wit_world.imports.{interface.replace('-', '_')}")
         except ImportError as e:
             raise ImportError(
                 f"this component does not import miniapp:bridge/{interface}: build it against a "
@@ -64,7 +70,7 @@ class WitBackend:
             ) from e
 
     def call(self, method: str, params: Dict[str, Any]) -> Any:
-        interface = method.split(".", 1)[0]
+        interface = _kebab(method.split(".", 1)[0])
         wit = self._module(interface)
         from componentize_py_types import Err  # present in every componentize-py build
 
@@ -168,6 +174,17 @@ def _notify(w, p):
     w.notify(_enum(w.HapticNotification, p["kind"], "kind"))
 
 
+def _permission_status(s) -> dict:
+    # componentize-py names enum cases in upper snake case: NOT_ASKED -> notAsked.
+    head, *rest = s.state.name.lower().split("_")
+    state = head + "".join(r.capitalize() for r in rest)
+    return {"permission": s.permission, "state": state, "active": bool(s.active)}
+
+
+def _file_info(f) -> dict:
+    return {"path": f.path, "size": f.size, "modifiedAt": f.modified_at}
+
+
 def _log(w, p):
     w.log(w.Level[p["level"].upper()], p["message"])
 
@@ -180,6 +197,8 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "storage.clear": lambda w, p: w.clear(),
     "storage.usage": _usage,
     "auth.getToken": _token,
+    "auth.loginCode": lambda w, p: (lambda c: {"code": c.code, "expiresAt": c.expires_at})(w.login_code()),
+    "auth.profile": lambda w, p: (lambda u: {"nickname": u.nickname, "avatarUrl": u.avatar_url})(w.profile()),
     "payment.pay": _pay,
     "payment.query": lambda w, p: _receipt(w.query(p["orderId"])),
     "geolocation.currentPosition": _position,
@@ -208,6 +227,21 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "navigation.openMiniProgram": lambda w, p: w.open_mini_program(p["appId"], p.get("path"), p.get("extraData")),
     "navigation.openUrl": lambda w, p: w.open_url(p["url"]),
     "navigation.exit": lambda w, p: w.exit(),
+    "settings.permissions": lambda w, p: [_permission_status(s) for s in w.permissions()],
+    "settings.request": lambda w, p: _permission_status(w.request(p["permission"])),
+    "settings.openHostSettings": lambda w, p: w.open_host_settings(),
+    "secureStorage.set": lambda w, p: w.set(p["key"], p["value"]),
+    "secureStorage.get": lambda w, p: w.get(p["key"]),
+    "secureStorage.remove": lambda w, p: w.remove(p["key"]),
+    "files.write": lambda w, p: w.write(p["path"], p["data"]),
+    "files.read": lambda w, p: w.read(p["path"]),
+    "files.list": lambda w, p: [_file_info(f) for f in w.list(p["dir"])],
+    "files.stat": lambda w, p: _file_info(w.stat(p["path"])),
+    "files.remove": lambda w, p: w.remove(p["path"]),
+    "biometrics.authenticate": lambda w, p: w.authenticate(p["reason"]),
+    "notifications.requestPermission": lambda w, p: w.request_permission(),
+    "notifications.schedule": lambda w, p: w.schedule(p["id"], p["title"], p["body"], p["at"]),
+    "notifications.subscribe": lambda w, p: w.subscribe(p["topic"]),
     "log.log": _log,
 }
 

@@ -11,6 +11,8 @@ METHOD_PERMISSIONS = {
     "storage.clear": "storage",
     "storage.usage": "storage",
     "auth.getToken": "auth",
+    "auth.loginCode": "auth",
+    "auth.profile": "auth",
     "payment.pay": "payment",
     "payment.query": "payment",
     "geolocation.currentPosition": "location",
@@ -39,6 +41,21 @@ METHOD_PERMISSIONS = {
     "navigation.openMiniProgram": "navigation",
     "navigation.openUrl": "navigation",
     "navigation.exit": "navigation",
+    "biometrics.authenticate": "biometrics",
+    "notifications.requestPermission": "notifications",
+    "notifications.schedule": "notifications",
+    "notifications.subscribe": "notifications",
+    "settings.permissions": None,
+    "settings.request": None,
+    "settings.openHostSettings": None,
+    "secureStorage.set": "storage",
+    "secureStorage.get": "storage",
+    "secureStorage.remove": "storage",
+    "files.write": "storage",
+    "files.read": "storage",
+    "files.list": "storage",
+    "files.stat": "storage",
+    "files.remove": "storage",
     "log.log": None,
 }
 
@@ -54,8 +71,13 @@ PERMISSIONS = (
     "share",
     "haptics",
     "navigation",
+    "biometrics",
+    "notifications",
     "network",
 )
+
+#: Permissions the user must consent to before a launch that needs them.
+SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard", "biometrics", "notifications")
 
 #: The host's limits, by their protocol.js names; UTF-8 bytes unless said otherwise.
 LIMITS = {
@@ -76,6 +98,15 @@ LIMITS = {
     "clipboardTextBytes": 64 * 1024,
     "logMessageBytes": 4096,
     "tokenLifetimeSeconds": 15 * 60,
+    "secureKeyBytes": 128,
+    "secureValueBytes": 4096,
+    "secureEntriesMax": 64,
+    "filePathBytes": 512,
+    "fileBytes": 1024 * 1024,
+    "biometricReasonBytes": 200,
+    "notificationIdBytes": 64,
+    "notificationTitleBytes": 64,
+    "notificationBodyBytes": 256,
 }
 
 

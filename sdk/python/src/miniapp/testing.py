@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import unicodedata
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
@@ -30,6 +32,7 @@ from ._contract import (
     LIMITS,
     METHOD_PERMISSIONS,
     PERMISSIONS,
+    SENSITIVE_PERMISSIONS,
     is_calendar_date,
     is_hex_color,
     is_web_url,
@@ -128,6 +131,35 @@ class MockBridge:
         self.known_apps: set = set()
         self.navigation_declines = False
         self.app_id = "com.example.mock"
+        #: Declared but not granted (the user said no, or the host withholds it): ``denied``.
+        self.declined: set = set()
+        #: Declared sensitive permissions the user was not asked about yet: ``notAsked``.
+        self.not_asked: set = set()
+        #: What the user answers when ``settings.request`` asks again.
+        self.request_answer = True
+        self.settings_page = True
+        #: Answers given to ``settings.request`` (active from the next launch).
+        self.answers: Dict[str, bool] = {}
+        #: Permissions ``settings.request`` asked the user about, in order.
+        self.consent_requests: List[str] = []
+        self.settings_opened = 0
+        #: The keystore's content (``secure_storage``).
+        self.secrets: Dict[str, str] = {}
+        self.keystore = True
+        self.profile_declined = False
+        self.notifications_off = False
+        #: Local notifications scheduled: id -> ``{"title", "body", "at"}``.
+        self.notifications: Dict[str, dict] = {}
+        #: Push topics subscribed to, in order.
+        self.topics: List[str] = []
+        #: How the next biometric prompts end: ``"recognised"``, ``"cancel"``, ``"unavailable"``.
+        self.biometric_answers: deque = deque()
+        #: Reasons shown on biometric prompts, in order.
+        self.biometric_prompts: List[str] = []
+        #: Login codes minted (``auth.login_code``).
+        self.login_codes: List[dict] = []
+        #: The app's files (``files``): path -> ``{"data", "modifiedAt"}``; on the storage quota.
+        self.files: Dict[str, dict] = {}
         # What the mini-program did, for assertions.
         self.storage: Dict[str, bytes] = {}
         self.payments: List[dict] = []
@@ -266,6 +298,50 @@ class MockBridge:
         self.app_id = app_id
         return self
 
+    def with_declined(self, *permissions: str) -> "MockBridge":
+        """Declared but not granted at this launch: the user said no (for a permission that
+        needs no consent, the host's policy withholds it)."""
+        self.declined.update(permissions)
+        return self
+
+    def with_not_asked(self, *permissions: str) -> "MockBridge":
+        """Declared sensitive permissions the user was not asked about yet."""
+        self.not_asked.update(permissions)
+        return self
+
+    def requests_declined(self) -> "MockBridge":
+        """The user says no when ``settings.request`` asks again (default yes)."""
+        self.request_answer = False
+        return self
+
+    def with_biometric_answers(self, *answers: str) -> "MockBridge":
+        """How the next biometric prompts end (``recognised`` once they run out)."""
+        for a in answers:
+            if a not in ("recognised", "cancel", "unavailable"):
+                raise ValueError(f"biometric answer {a!r}: recognised, cancel or unavailable")
+        self.biometric_answers.extend(answers)
+        return self
+
+    def with_notifications_off(self) -> "MockBridge":
+        """``request_permission`` answers False; ``schedule`` is ``UNAVAILABLE``."""
+        self.notifications_off = True
+        return self
+
+    def profile_declines(self) -> "MockBridge":
+        """The user declines to share their profile: ``auth.profile`` is ``CANCELLED``."""
+        self.profile_declined = True
+        return self
+
+    def without_keystore(self) -> "MockBridge":
+        """Every ``secure_storage`` call is ``UNAVAILABLE``."""
+        self.keystore = False
+        return self
+
+    def without_settings_page(self) -> "MockBridge":
+        """``settings.open_host_settings`` is ``UNAVAILABLE``."""
+        self.settings_page = False
+        return self
+
     def with_quota(self, quota_bytes: int) -> "MockBridge":
         self.quota_bytes = quota_bytes
         return self
@@ -355,7 +431,10 @@ class MockBridge:
         return [c["method"] for c in self.calls]
 
     def used_bytes(self) -> int:
-        return sum(storage_entry_bytes(_utf8_len(k), len(v)) for k, v in self.storage.items())
+        """Storage entries and files, as the host counts them against the one quota."""
+        keys = sum(storage_entry_bytes(_utf8_len(k), len(v)) for k, v in self.storage.items())
+        files = sum(storage_entry_bytes(_utf8_len(p), _utf8_len(f["data"])) for p, f in self.files.items())
+        return keys + files
 
     # --- the backend ----------------------------------------------------------------------------
 
@@ -430,6 +509,63 @@ class MockBridge:
 
     def _storage_usage(self, p: dict) -> dict:
         return {"usedBytes": self.used_bytes(), "quotaBytes": self.quota_bytes}
+
+    @staticmethod
+    def _notification_name(v: object, name: str) -> str:
+        if not isinstance(v, str) or not re.fullmatch(r"[a-z0-9._-]{1,64}", v):
+            raise _invalid(f"{name} must be 1 to 64 bytes of a-z, 0-9, '.', '_', '-'")
+        return v
+
+    def _notifications_request_permission(self, p: dict) -> bool:
+        return not self.notifications_off
+
+    def _notifications_schedule(self, p: dict) -> None:
+        nid = self._notification_name(p["id"], "id")
+        title, body, at = p["title"], p["body"], p["at"]
+        if not isinstance(title, str) or not title.strip() or _utf8_len(title) > LIMITS["notificationTitleBytes"]:
+            raise _invalid("title must be 1 to 64 bytes")
+        if not isinstance(body, str) or _utf8_len(body) > LIMITS["notificationBodyBytes"]:
+            raise _invalid("body must be at most 256 bytes")
+        if not isinstance(at, int) or isinstance(at, bool) or at <= self.now:
+            raise _invalid("at must be in the future (Unix seconds)")
+        if self.notifications_off:
+            raise BridgeError("UNAVAILABLE", "notifications are off")
+        self.notifications[nid] = {"title": title, "body": body, "at": at}
+
+    def _notifications_subscribe(self, p: dict) -> None:
+        topic = self._notification_name(p["topic"], "topic")
+        if topic not in self.topics:
+            self.topics.append(topic)
+
+    def _biometrics_authenticate(self, p: dict) -> None:
+        reason = p["reason"]
+        if (
+            not isinstance(reason, str)
+            or not reason.strip()
+            or _utf8_len(reason) > LIMITS["biometricReasonBytes"]
+            or any(unicodedata.category(c) == "Cc" for c in reason)
+        ):
+            raise _invalid(f"reason must be 1 to {LIMITS['biometricReasonBytes']} bytes of visible text")
+        answer = self.biometric_answers.popleft() if self.biometric_answers else "recognised"
+        if answer == "unavailable":
+            raise BridgeError("UNAVAILABLE", "no biometric sensor")
+        self.biometric_prompts.append(reason)
+        if answer == "cancel":
+            raise BridgeError("CANCELLED")
+
+    def _auth_login_code(self, p: dict) -> dict:
+        if not self.signed_in:
+            raise BridgeError("UNAVAILABLE", "no signed-in user")
+        code = {"code": f"mock-login-code-{len(self.login_codes) + 1}", "expiresAt": self.now + 5 * 60}
+        self.login_codes.append(code)
+        return code
+
+    def _auth_profile(self, p: dict) -> dict:
+        if not self.signed_in:
+            raise BridgeError("UNAVAILABLE", "no signed-in user")
+        if self.profile_declined:
+            raise BridgeError("CANCELLED")
+        return {"nickname": "mock-user", "avatarUrl": None}
 
     def _auth_get_token(self, p: dict) -> dict:
         scopes = p["scopes"]
@@ -647,6 +783,111 @@ class MockBridge:
     def _navigation_exit(self, p: dict) -> None:
         self.opened.append({"exit": True})
 
+    def _file_path(self, path: object) -> str:
+        n = _utf8_len(path) if isinstance(path, str) else -1
+        if not 1 <= n <= LIMITS["filePathBytes"]:
+            raise _invalid(f"path must be 1 to {LIMITS['filePathBytes']} bytes")
+        if path.startswith("/"):
+            raise _invalid("path must be relative (no leading '/')")
+        if "\\" in path or any(unicodedata.category(c) == "Cc" for c in path):
+            raise _invalid("path must not contain control characters (NUL included) or a backslash")
+        if any(s in ("", ".", "..") for s in path.split("/")):
+            raise _invalid("path segments must not be empty, '.' or '..'")
+        return path
+
+    def _file_info(self, path: str) -> dict:
+        f = self.files[path]
+        return {"path": path, "size": _utf8_len(f["data"]), "modifiedAt": f["modifiedAt"]}
+
+    def _files_write(self, p: dict) -> None:
+        path, data = self._file_path(p["path"]), p["data"]
+        if not isinstance(data, str) or _utf8_len(data) > LIMITS["fileBytes"]:
+            raise _invalid(f"data must be a string of at most {LIMITS['fileBytes']} bytes")
+        p_len = _utf8_len(path)
+        old = storage_entry_bytes(p_len, _utf8_len(self.files[path]["data"])) if path in self.files else 0
+        if self.used_bytes() - old + storage_entry_bytes(p_len, _utf8_len(data)) > self.quota_bytes:
+            raise BridgeError("QUOTA_EXCEEDED")
+        self.files[path] = {"data": data, "modifiedAt": self.now}
+
+    def _files_read(self, p: dict) -> str:
+        path = self._file_path(p["path"])
+        if path not in self.files:
+            raise BridgeError("NOT_FOUND", f"no file {path}")
+        return self.files[path]["data"]
+
+    def _files_list(self, p: dict) -> list:
+        d = p["dir"]
+        prefix = "" if d == "" else self._file_path(d) + "/"
+        return [self._file_info(path) for path in sorted(self.files) if path.startswith(prefix)]
+
+    def _files_stat(self, p: dict) -> dict:
+        path = self._file_path(p["path"])
+        if path not in self.files:
+            raise BridgeError("NOT_FOUND", f"no file {path}")
+        return self._file_info(path)
+
+    def _files_remove(self, p: dict) -> bool:
+        return self.files.pop(self._file_path(p["path"]), None) is not None
+
+    def _secure_key(self, key: object) -> str:
+        n = _utf8_len(key) if isinstance(key, str) else -1
+        if not 1 <= n <= LIMITS["secureKeyBytes"]:
+            raise _invalid(f"key must be 1 to {LIMITS['secureKeyBytes']} bytes")
+        if any(unicodedata.category(c) == "Cc" for c in key):
+            raise _invalid("key must not contain control characters (NUL included)")
+        if not self.keystore:
+            raise BridgeError("UNAVAILABLE", "no keystore")
+        return key
+
+    def _secure_storage_set(self, p: dict) -> None:
+        value = p["value"]
+        if not isinstance(value, str) or _utf8_len(value) > LIMITS["secureValueBytes"]:
+            raise _invalid(f"value must be a string of at most {LIMITS['secureValueBytes']} bytes")
+        key = self._secure_key(p["key"])
+        if key not in self.secrets and len(self.secrets) >= LIMITS["secureEntriesMax"]:
+            raise BridgeError("QUOTA_EXCEEDED")
+        self.secrets[key] = value
+
+    def _secure_storage_get(self, p: dict) -> Optional[str]:
+        return self.secrets.get(self._secure_key(p["key"]))
+
+    def _secure_storage_remove(self, p: dict) -> bool:
+        return self.secrets.pop(self._secure_key(p["key"]), None) is not None
+
+    def _declared(self, permission: str) -> bool:
+        return permission in self.permissions or permission in self.declined or permission in self.not_asked
+
+    def _permission_status(self, permission: str) -> dict:
+        if permission in self.answers:
+            state = "granted" if self.answers[permission] else "denied"
+        elif permission in self.permissions:
+            state = "granted"
+        elif permission in self.not_asked:
+            state = "notAsked"
+        else:
+            state = "denied"
+        return {"permission": permission, "state": state, "active": permission in self.permissions}
+
+    def _settings_permissions(self, p: dict) -> list:
+        return [self._permission_status(q) for q in PERMISSIONS if self._declared(q)]
+
+    def _settings_request(self, p: dict) -> dict:
+        name = p["permission"]
+        if not isinstance(name, str) or name not in PERMISSIONS or not self._declared(name):
+            raise _invalid(f"permission {name!r} is not declared in this mini-program's manifest")
+        current = self._permission_status(name)
+        no_prompt = name not in SENSITIVE_PERMISSIONS or name in self.consent_requests
+        if current["state"] == "granted" or no_prompt:
+            return current
+        self.consent_requests.append(name)
+        self.answers[name] = self.request_answer
+        return self._permission_status(name)
+
+    def _settings_open_host_settings(self, p: dict) -> None:
+        if not self.settings_page:
+            raise BridgeError("UNAVAILABLE", "no settings page")
+        self.settings_opened += 1
+
     def _clipboard_read_text(self, p: dict) -> Optional[str]:
         return self.clipboard
 
@@ -671,9 +912,8 @@ class MockBridge:
 
 
 def _simulator(method: str) -> Callable[[MockBridge, dict], Any]:
-    interface, function = method.split(".")
-    snake = "".join("_" + c.lower() if c.isupper() else c for c in function)
-    return getattr(MockBridge, f"_{interface}_{snake}")
+    snake = "".join("_" + c.lower() if c.isupper() else c for c in method.replace(".", "_"))
+    return getattr(MockBridge, f"_{snake}")
 
 
 #: One simulator per method of the contract's table (a missing one fails at import).

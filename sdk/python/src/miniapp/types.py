@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,61 @@ class SystemInfo:
         if theme not in THEMES:
             raise ValueError(f"theme {theme!r} is not one of {THEMES}")
         return cls(v["brand"], v["model"], v["osVersion"], theme, v["fontScale"])
+
+
+@dataclass(frozen=True)
+class LoginCode:
+    """A one-time code for your backend (``code``) and its expiry (Unix seconds)."""
+
+    code: str
+    expires_at: int
+
+    @classmethod
+    def from_json(cls, v: dict) -> "LoginCode":
+        return cls(v["code"], v["expiresAt"])
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    nickname: str
+    avatar_url: Optional[str]
+
+    @classmethod
+    def from_json(cls, v: dict) -> "UserProfile":
+        return cls(v["nickname"], v.get("avatarUrl"))
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """One file of the sandbox: its path, size in bytes and last write (Unix seconds)."""
+
+    path: str
+    size: int
+    modified_at: int
+
+    @classmethod
+    def from_json(cls, v: dict) -> "FileInfo":
+        return cls(v["path"], v["size"], v["modifiedAt"])
+
+
+#: Where a declared permission stands (``settings``).
+PERMISSION_STATES = ("granted", "denied", "notAsked")
+
+
+@dataclass(frozen=True)
+class PermissionStatus:
+    """One declared permission (its manifest name), where it stands (one of
+    ``PERMISSION_STATES``) and whether this launch may use it (``active``)."""
+
+    permission: str
+    state: str
+    active: bool
+
+    @classmethod
+    def from_json(cls, v: dict) -> "PermissionStatus":
+        if v["state"] not in PERMISSION_STATES:
+            raise ValueError(f"state {v['state']!r} is not one of {PERMISSION_STATES}")
+        return cls(v["permission"], v["state"], bool(v["active"]))
 
 
 #: What ``device.network_type()`` answers (``"none"``: offline).

@@ -9,8 +9,8 @@
 #![forbid(unsafe_code)]
 
 use miniapp_sdk::{
-    Error, MiniProgram, PaymentRequest, auth, clipboard, device, geolocation, haptics, log,
-    navigation, payment, share, storage, ui,
+    Error, MiniProgram, PaymentRequest, auth, biometrics, clipboard, device, files, geolocation,
+    haptics, log, navigation, notifications, payment, secure_storage, settings, share, storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,6 +93,52 @@ mod params {
     #[serde(deny_unknown_fields)]
     pub struct Millis {
         pub millis: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Schedule {
+        pub id: String,
+        pub title: String,
+        pub body: String,
+        pub at: u64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Topic {
+        pub topic: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Reason {
+        pub reason: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PathData {
+        pub path: String,
+        pub data: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Path {
+        pub path: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Dir {
+        pub dir: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PermissionName {
+        pub permission: miniapp_sdk::Permission,
     }
 
     #[derive(Deserialize)]
@@ -266,6 +312,38 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
         }
         "navigation.openUrl" => answer(navigation::open_url(&args::<a::Url>(p)?.url)),
         "navigation.exit" => args::<a::None>(p).and_then(|_| answer(navigation::exit())),
+        "settings.permissions" => args::<a::None>(p).and_then(|_| answer(settings::permissions())),
+        "settings.request" => answer(settings::request(args::<a::PermissionName>(p)?.permission)),
+        "settings.openHostSettings" => {
+            args::<a::None>(p).and_then(|_| answer(settings::open_host_settings()))
+        }
+        "secureStorage.set" => {
+            let a: a::KeyValue = args(p)?;
+            answer(secure_storage::set(&a.key, &a.value))
+        }
+        "secureStorage.get" => answer(secure_storage::get(&args::<a::Key>(p)?.key)),
+        "secureStorage.remove" => answer(secure_storage::remove(&args::<a::Key>(p)?.key)),
+        "auth.loginCode" => args::<a::None>(p).and_then(|_| answer(auth::login_code())),
+        "auth.profile" => args::<a::None>(p).and_then(|_| answer(auth::profile())),
+        "notifications.requestPermission" => {
+            args::<a::None>(p).and_then(|_| answer(notifications::request_permission()))
+        }
+        "notifications.schedule" => {
+            let a: a::Schedule = args(p)?;
+            answer(notifications::schedule(&a.id, &a.title, &a.body, a.at))
+        }
+        "notifications.subscribe" => answer(notifications::subscribe(&args::<a::Topic>(p)?.topic)),
+        "biometrics.authenticate" => {
+            answer(biometrics::authenticate(&args::<a::Reason>(p)?.reason))
+        }
+        "files.write" => {
+            let a: a::PathData = args(p)?;
+            answer(files::write(&a.path, &a.data))
+        }
+        "files.read" => answer(files::read(&args::<a::Path>(p)?.path)),
+        "files.list" => answer(files::list(&args::<a::Dir>(p)?.dir)),
+        "files.stat" => answer(files::stat(&args::<a::Path>(p)?.path)),
+        "files.remove" => answer(files::remove(&args::<a::Path>(p)?.path)),
         "log.log" => {
             let a: a::Log = args(p)?;
             log::log(a.level, &a.message);
