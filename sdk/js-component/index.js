@@ -360,12 +360,10 @@ const wrappers = {
   },
 };
 
-/** Interfaces whose WIT world is not `<name>-app` (wit/worlds.wit has no haptics-app or navigation-app). */
+/** Interfaces whose WIT world is not `<name>-app`. */
 const WORLD = {
   geolocation: 'geolocation-app',
   log: 'base',
-  haptics: 'mini-program',
-  navigation: 'mini-program',
   secureStorage: 'secure-storage-app',
 };
 /** The WIT interface of a bridge namespace: `secureStorage` → `secure-storage`. */

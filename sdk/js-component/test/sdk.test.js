@@ -111,9 +111,8 @@ test('an interface that was not passed throws, naming the import and the world',
   const bridge = mockBridge(createMockBridge(), ['storage', 'log']);
   assert.throws(() => bridge.payment, /miniapp:bridge\/payment@0\.1\.0.*payment-app/);
   assert.throws(() => bridge.geolocation, /geolocation-app/);
-  // wit/worlds.wit has no haptics-app or navigation-app: the message names a world that has them.
-  assert.throws(() => bridge.haptics, /miniapp:bridge\/haptics@0\.1\.0.*mini-program\b/);
-  assert.throws(() => bridge.navigation, /miniapp:bridge\/navigation@0\.1\.0.*mini-program\b/);
+  assert.throws(() => bridge.haptics, /miniapp:bridge\/haptics@0\.1\.0.*haptics-app/);
+  assert.throws(() => bridge.navigation, /miniapp:bridge\/navigation@0\.1\.0.*navigation-app/);
   assert.throws(() => createBridge({ network: {} }), /unknown bridge interface/);
 });
 

@@ -282,8 +282,7 @@ def test_calls_reach_the_imports_and_bridge_errors_become_codes(wit):
 def test_an_interface_the_world_lacks_names_the_world_to_build_against(wit):
     with pytest.raises(ImportError, match=r"miniapp:bridge/auth.*-w auth-app"):
         auth.token(["profile"])
-    # haptics and navigation have no world of their own in wit/worlds.wit.
-    with pytest.raises(ImportError, match=r"miniapp:bridge/haptics.*-w mini-program"):
+    with pytest.raises(ImportError, match=r"miniapp:bridge/haptics.*-w haptics-app"):
         haptics.vibrate_long()
 
 

@@ -41,7 +41,7 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "settings", "secure-storage", "files", "biometrics", "notifications")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "haptics", "navigation", "settings", "secure-storage", "files", "biometrics", "notifications")
 
 
 def _kebab(name: str) -> str:
