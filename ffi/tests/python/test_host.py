@@ -64,7 +64,8 @@ def test_install_run_consent_payment_inspector(home, root_pem):
 
     # The Python payment service saw the order; consent was asked once per sensitive permission.
     assert payments.orders == [(PROBE, "o-1", 1500, "EUR")]
-    assert sorted(p for _, p in consent.prompts) == ["clipboard", "location", "payment"]
+    assert sorted(p for _, p in consent.prompts) == [
+        "biometrics", "clipboard", "location", "notifications", "payment"]
 
     # Every bridge call reached the Python inspector, denials included.
     seen = [(e.app_id, e.method, e.outcome) for e in inspector.events]
@@ -81,7 +82,7 @@ def test_install_run_consent_payment_inspector(home, root_pem):
     host.set_inspector(None)
     again = json.loads(arun(host.run(PROBE, script(("geolocation.currentPosition", {})))))
     assert again == [{"err": "PERMISSION_DENIED"}]
-    assert len(consent.prompts) == 3
+    assert len(consent.prompts) == 5
     assert len(inspector.events) == 4
 
 
