@@ -117,6 +117,12 @@ pub(crate) use declare_capability;
 
 impl<const G: bool> bindings::miniapp::bridge::types::Host for Bridge<'_, G> {}
 
+/// The JSON params of a method that takes none: `{}` (or nothing); any field is refused by
+/// [`params`] as `INVALID_ARGUMENT`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoParams {}
+
 /// JSON params of a method, with a clear `INVALID_ARGUMENT` when they don't fit.
 pub(crate) fn params<T: DeserializeOwned>(
     method: Method,

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::capability::bindings::miniapp::bridge::device as wit;
-use super::capability::{Bridge, WitResult, json_params, no_params, params, to_wit};
+use super::capability::{Bridge, NoParams, WitResult, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
@@ -245,10 +245,6 @@ struct VibrateParams {
 struct KeepScreenOnParams {
     keep_on: bool,
 }
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NoParams {}
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, json_params(&p), || async {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::capability::bindings::miniapp::bridge::navigation as wit;
-use super::capability::{Bridge, WitResult, json_params, no_params, params, to_wit};
+use super::capability::{Bridge, NoParams, WitResult, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
@@ -211,9 +211,6 @@ struct OpenMiniProgramParams {
 struct UrlParams {
     url: String,
 }
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NoParams {}
 
 pub(crate) async fn json(ctx: &AppContext, method: Method, p: Value) -> Result<Value, BridgeError> {
     bridge_call(ctx, method, true, json_params(&p), || async {

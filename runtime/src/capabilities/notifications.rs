@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::capability::bindings::miniapp::bridge::notifications as wit;
-use super::capability::{Bridge, WitResult, json_params, no_params, params, to_wit};
+use super::capability::{Bridge, NoParams, WitResult, json_params, no_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
@@ -182,9 +182,6 @@ impl<const G: bool> wit::Host for Bridge<'_, G> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NoParams {}
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScheduleParams {

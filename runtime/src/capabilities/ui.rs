@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::capability::bindings::miniapp::bridge::ui as wit;
-use super::capability::{Bridge, WitResult, json_params, params, to_wit};
+use super::capability::{Bridge, NoParams, WitResult, json_params, params, to_wit};
 use crate::bridge::{BridgeError, Method, bridge_call};
 use crate::state::AppContext;
 
@@ -492,9 +492,6 @@ struct TitleParams {
 struct ItemsParams {
     items: Vec<String>,
 }
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NoParams {}
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct BarColorParams {
