@@ -78,6 +78,10 @@ pub fn is_notification_name(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
+/// The largest image `media.chooseImage` returns (and the largest `maxBytes` it accepts): 4 MiB
+/// of encoded image (PNG, JPEG, ...). Base64 in the JSON bridge makes it about 5.3 MiB of text.
+pub const IMAGE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Payment order id: 1 to this many bytes.
 pub const ORDER_ID_BYTES: usize = 128;
 /// Toast text: 1 to this many bytes.
@@ -152,7 +156,7 @@ pub const LOG_LINES_PER_SECOND: u32 = 200;
 pub const TOKEN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// Every limit a web page sees, by its JS name (`LIMITS` in protocol.js), in a stable order.
-pub const WEB_LIMITS: [(&str, u64); 26] = [
+pub const WEB_LIMITS: [(&str, u64); 27] = [
     ("storageKeyBytes", STORAGE_KEY_BYTES as u64),
     ("storageValueBytes", STORAGE_VALUE_BYTES as u64),
     ("defaultQuotaBytes", DEFAULT_QUOTA_BYTES),
@@ -179,6 +183,7 @@ pub const WEB_LIMITS: [(&str, u64); 26] = [
     ("notificationIdBytes", NOTIFICATION_ID_BYTES as u64),
     ("notificationTitleBytes", NOTIFICATION_TITLE_BYTES as u64),
     ("notificationBodyBytes", NOTIFICATION_BODY_BYTES as u64),
+    ("imageBytes", IMAGE_BYTES as u64),
 ];
 
 /// `s` cut to at most `max` bytes on a character boundary.

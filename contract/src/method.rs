@@ -27,12 +27,13 @@ pub enum Interface {
     Files,
     Biometrics,
     Notifications,
+    Media,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 16] = [
+    pub const ALL: [Interface; 17] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -48,6 +49,7 @@ impl Interface {
         Interface::Files,
         Interface::Biometrics,
         Interface::Notifications,
+        Interface::Media,
         Interface::Log,
     ];
 
@@ -70,6 +72,7 @@ impl Interface {
             Interface::Files => "files",
             Interface::Biometrics => "biometrics",
             Interface::Notifications => "notifications",
+            Interface::Media => "media",
             Interface::Log => "log",
         }
     }
@@ -100,6 +103,7 @@ impl Interface {
             Interface::Navigation => Permission::Navigation,
             Interface::Biometrics => Permission::Biometrics,
             Interface::Notifications => Permission::Notifications,
+            Interface::Media => Permission::Camera,
             Interface::Settings | Interface::Log => return None,
         })
     }
@@ -234,6 +238,9 @@ methods! {
     NotificationsSchedule => "notifications.schedule", Notifications,
         "{ id: string; title: string; body: string; at: number }" -> "null";
     NotificationsSubscribe => "notifications.subscribe", Notifications, "{ topic: string }" -> "null";
+    MediaChooseImage => "media.chooseImage", Media,
+        "{ source?: ImageSource; maxBytes?: number }" -> "ChosenImage";
+    MediaScanCode => "media.scanCode", Media, "Record<string, never>" -> "ScannedCode";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

@@ -22,12 +22,13 @@ pub enum Permission {
     Navigation,
     Biometrics,
     Notifications,
+    Camera,
     Network,
 }
 
 impl Permission {
     /// Every permission, in a stable order (the order of [`PermissionSet`]'s bits).
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::Storage,
         Permission::Auth,
         Permission::Payment,
@@ -40,6 +41,7 @@ impl Permission {
         Permission::Navigation,
         Permission::Biometrics,
         Permission::Notifications,
+        Permission::Camera,
         Permission::Network,
     ];
 
@@ -65,6 +67,7 @@ impl Permission {
             Permission::Navigation => "navigation",
             Permission::Biometrics => "biometrics",
             Permission::Notifications => "notifications",
+            Permission::Camera => "camera",
             Permission::Network => "network",
         }
     }
@@ -83,6 +86,7 @@ impl Permission {
                 | Permission::Clipboard
                 | Permission::Biometrics
                 | Permission::Notifications
+                | Permission::Camera
         )
     }
 
@@ -215,8 +219,11 @@ mod tests {
                 format!("\"{}\"", p.as_str())
             );
         }
-        let e = "camera".parse::<Permission>().unwrap_err();
-        assert!(e.to_string().contains("unknown permission `camera`"), "{e}");
+        let e = "microphone".parse::<Permission>().unwrap_err();
+        assert!(
+            e.to_string().contains("unknown permission `microphone`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -230,6 +230,55 @@ pub struct FileInfo {
     pub modified_at: u64,
 }
 
+/// Where `media.chooseImage` takes the image from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageSource {
+    /// A new photo from the camera.
+    Camera,
+    /// A picture from the user's photo library (the default).
+    #[default]
+    Album,
+}
+
+/// The image the user chose (`media.chooseImage`). On the JSON bridge `data` is the encoded
+/// image (PNG, JPEG, ...) in standard base64 with padding (RFC 4648 §4); the WIT interface
+/// carries the bytes themselves (`list<u8>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChosenImage {
+    /// `image/png`, `image/jpeg`, ...
+    pub mime_type: String,
+    /// The encoded image, base64.
+    pub data: String,
+    /// Pixels.
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A scanned QR or bar code (`media.scanCode`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScannedCode {
+    /// The decoded content.
+    pub text: String,
+    /// `qr`, `ean-13`, `code-128`, ...: the symbology, lower-case.
+    pub format: String,
+}
+
+/// A 1×1 PNG (one red pixel): what development hosts and the mocks' pickers return
+/// (base64 `iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP438DwHwAGgAJ/zxIJ8QAAAABJRU5ErkJggg==`).
+pub const SAMPLE_PNG: [u8; 70] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0xf8, 0xdf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x06, 0x80, 0x02, 0x7f, 0xcf, 0x12, 0x09, 0xf1, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// What development hosts' and the mocks' code scanners read (format `qr`).
+pub const SAMPLE_SCAN_TEXT: &str = "https://example.com/miniapp";
+
 /// Severity of a log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -276,6 +325,7 @@ pub const TS_ALIASES: &[(&str, &str)] = &[
     ),
     ("Theme", "'light' | 'dark'"),
     ("PermissionState", "'granted' | 'denied' | 'notAsked'"),
+    ("ImageSource", "'camera' | 'album'"),
 ];
 
 /// The TypeScript declarations of the value types, emitted into `protocol.d.ts`.
@@ -423,6 +473,30 @@ pub const TS_TYPES: &[TsType] = &[
             ),
         ],
     },
+    TsType {
+        name: "ChosenImage",
+        fields: &[
+            ("mimeType", "string", "`image/png`, `image/jpeg`, ..."),
+            (
+                "data",
+                "string",
+                "The encoded image, standard base64 with padding.",
+            ),
+            ("width", "number", "Pixels."),
+            ("height", "number", "Pixels."),
+        ],
+    },
+    TsType {
+        name: "ScannedCode",
+        fields: &[
+            ("text", "string", "The decoded content."),
+            (
+                "format",
+                "string",
+                "The symbology, lower-case: `qr`, `ean-13`, `code-128`, ...",
+            ),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -497,6 +571,16 @@ mod tests {
                 state: PermissionState::NotAsked,
                 active: false
             }),
+            json!(ChosenImage {
+                mime_type: "image/png".into(),
+                data: "AA==".into(),
+                width: 1,
+                height: 1
+            }),
+            json!(ScannedCode {
+                text: "t".into(),
+                format: "qr".into()
+            }),
         ];
         assert_eq!(samples.len(), TS_TYPES.len());
         for (sample, ts) in samples.iter().zip(TS_TYPES) {
@@ -544,6 +628,11 @@ mod tests {
         assert_eq!(
             alias("PermissionState"),
             union(states.iter().map(|s| json!(s)).collect())
+        );
+        let sources = [ImageSource::Camera, ImageSource::Album];
+        assert_eq!(
+            alias("ImageSource"),
+            union(sources.iter().map(|s| json!(s)).collect())
         );
     }
 

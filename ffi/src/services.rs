@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use miniapp_runtime::capabilities::{
-    auth, biometrics, clipboard, consent, device, geolocation, haptics, navigation, notifications,
-    payment, secure_storage, settings, share, ui,
+    auth, biometrics, clipboard, consent, device, geolocation, haptics, media, navigation,
+    notifications, payment, secure_storage, settings, share, ui,
 };
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{BridgeError, FetchError, FetchResponse, Fetcher, updates::BytesBody};
@@ -670,6 +670,27 @@ fn no_notifications() -> BridgeError {
     BridgeError::Unavailable("this host has no notifications for mini-programs".into())
 }
 
+struct NoMedia;
+
+#[async_trait]
+impl media::MediaService for NoMedia {
+    async fn choose_image(
+        &self,
+        _app: &AppId,
+        _source: media::ImageSource,
+        _max_bytes: usize,
+    ) -> Result<media::Image, BridgeError> {
+        Err(no_media())
+    }
+    async fn scan_code(&self, _app: &AppId) -> Result<media::ScannedCode, BridgeError> {
+        Err(no_media())
+    }
+}
+
+fn no_media() -> BridgeError {
+    BridgeError::Unavailable("this host has no camera or image picker for mini-programs".into())
+}
+
 struct NoKeystore;
 
 #[async_trait]
@@ -771,6 +792,8 @@ impl HostServices {
             biometrics: Arc::new(NoBiometrics),
             // No foreign notifications trait yet: UNAVAILABLE.
             notifications: Arc::new(NoNotifications),
+            // No foreign media trait yet: UNAVAILABLE (never a fixed image or code).
+            media: Arc::new(NoMedia),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

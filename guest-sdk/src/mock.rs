@@ -255,6 +255,8 @@ struct Config {
     biometric_sensor: bool,
     /// The user turned notifications off for the host app.
     notifications_off: bool,
+    /// The device has a camera (`media`).
+    camera: bool,
     /// Mini-programs `navigation::open_mini_program` may open; others are `NotFound`.
     known_apps: BTreeSet<String>,
     /// The user declines opening another mini-program or a web page.
@@ -298,6 +300,12 @@ struct World {
     biometric_answers: VecDeque<bool>,
     /// Local notifications scheduled: id -> (title, body, at).
     notifications: BTreeMap<String, (String, String, u64)>,
+    /// What `media` showed, in order: `camera`, `album` or `scanner`.
+    media_shown: Vec<String>,
+    /// Images the next pickers return (`None`: the user cancels); the sample PNG once empty.
+    image_answers: VecDeque<Option<crate::media::Image>>,
+    /// Codes the next scanners read (`None`: the user cancels); the sample QR code once empty.
+    scan_answers: VecDeque<Option<crate::media::ScannedCode>>,
     /// Push topics subscribed to.
     topics: Vec<String>,
     /// Login codes minted (`auth::login_code`).
@@ -379,6 +387,7 @@ impl MockBridge {
             profile_declined: false,
             biometric_sensor: true,
             notifications_off: false,
+            camera: true,
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
@@ -543,6 +552,33 @@ impl MockBridge {
     /// Push topics subscribed to, in order.
     pub fn topics(&self) -> Vec<String> {
         self.state.borrow().world.topics.clone()
+    }
+
+    /// No camera: `media::scan_code` and `media::choose_image(Camera, ..)` are `Unavailable`.
+    pub fn no_camera(self) -> Self {
+        self.configure(|s| s.config.camera = false)
+    }
+
+    /// What the next image pickers return (`None`: the user cancels), in order; then a 1×1 PNG
+    /// ([`miniapp_contract::wire::SAMPLE_PNG`]).
+    pub fn images(self, answers: impl IntoIterator<Item = Option<crate::media::Image>>) -> Self {
+        let answers: Vec<_> = answers.into_iter().collect();
+        self.configure(|s| s.world.image_answers.extend(answers))
+    }
+
+    /// What the next code scanners read (`None`: the user cancels), in order; then a QR code of
+    /// [`miniapp_contract::wire::SAMPLE_SCAN_TEXT`].
+    pub fn scans(
+        self,
+        answers: impl IntoIterator<Item = Option<crate::media::ScannedCode>>,
+    ) -> Self {
+        let answers: Vec<_> = answers.into_iter().collect();
+        self.configure(|s| s.world.scan_answers.extend(answers))
+    }
+
+    /// What `media` showed, in order: `"camera"`, `"album"` or `"scanner"`.
+    pub fn media_shown(&self) -> Vec<String> {
+        self.state.borrow().world.media_shown.clone()
     }
 
     /// No biometric sensor: `biometrics::authenticate` is `Unavailable`.
@@ -965,6 +1001,63 @@ pub(crate) mod backend {
                 Ok(())
             },
         )
+    }
+
+    pub(crate) fn media_choose_image(
+        source: crate::media::ImageSource,
+        max_bytes: u32,
+    ) -> Result<crate::media::Image, Error> {
+        use crate::media::ImageSource;
+        let params = json!({ "source": source, "maxBytes": max_bytes });
+        call("media.chooseImage", params, |config, world| {
+            if max_bytes == 0 || max_bytes as usize > limits::IMAGE_BYTES {
+                return Err(invalid(format!(
+                    "maxBytes must be 1 to {}",
+                    limits::IMAGE_BYTES
+                )));
+            }
+            if source == ImageSource::Camera && !config.camera {
+                return Err(Error::Unavailable("no camera".into()));
+            }
+            world.media_shown.push(
+                match source {
+                    ImageSource::Camera => "camera",
+                    ImageSource::Album => "album",
+                }
+                .into(),
+            );
+            let image = match world.image_answers.pop_front() {
+                Some(Some(image)) => image,
+                Some(None) => return Err(Error::Cancelled),
+                None => crate::media::Image {
+                    mime_type: "image/png".into(),
+                    data: miniapp_contract::wire::SAMPLE_PNG.to_vec(),
+                    width: 1,
+                    height: 1,
+                },
+            };
+            if image.data.len() > max_bytes as usize {
+                return Err(Error::QuotaExceeded);
+            }
+            Ok(image)
+        })
+    }
+
+    pub(crate) fn media_scan_code() -> Result<crate::media::ScannedCode, Error> {
+        call("media.scanCode", json!({}), |config, world| {
+            if !config.camera {
+                return Err(Error::Unavailable("no camera".into()));
+            }
+            world.media_shown.push("scanner".into());
+            match world.scan_answers.pop_front() {
+                Some(Some(code)) => Ok(code),
+                Some(None) => Err(Error::Cancelled),
+                None => Ok(crate::media::ScannedCode {
+                    text: miniapp_contract::wire::SAMPLE_SCAN_TEXT.into(),
+                    format: "qr".into(),
+                }),
+            }
+        })
     }
 
     pub(crate) fn biometrics_authenticate(reason: &str) -> Result<(), Error> {
@@ -2164,6 +2257,73 @@ mod tests {
         ));
         MockBridge::new().grant(&[Permission::Ui]).install();
         assert_eq!(biometrics::authenticate("x"), Err(Error::PermissionDenied));
+    }
+
+    #[test]
+    fn media_pick_bounded_cancel_scan_and_no_camera() {
+        use crate::media::{self, Image, ImageSource, ScannedCode};
+        let jpeg = Image {
+            mime_type: "image/jpeg".into(),
+            data: vec![1; 2000],
+            width: 40,
+            height: 30,
+        };
+        let code = ScannedCode {
+            text: "4006381333931".into(),
+            format: "ean-13".into(),
+        };
+        let bridge = MockBridge::new()
+            .grant(&[Permission::Camera])
+            .images([None, Some(jpeg.clone()), Some(jpeg.clone())])
+            .scans([Some(code.clone()), None])
+            .install();
+        assert_eq!(
+            media::choose_image(ImageSource::Album, 4096),
+            Err(Error::Cancelled)
+        );
+        assert_eq!(
+            media::choose_image(ImageSource::Camera, 1000),
+            Err(Error::QuotaExceeded)
+        );
+        assert_eq!(media::choose_image(ImageSource::Album, 4096).unwrap(), jpeg);
+        let png = media::choose_image(ImageSource::Album, 4096).unwrap();
+        assert_eq!(png.data, miniapp_contract::wire::SAMPLE_PNG);
+        for bad in [0, limits::IMAGE_BYTES as u32 + 1] {
+            assert!(matches!(
+                media::choose_image(ImageSource::Album, bad),
+                Err(Error::InvalidArgument(_))
+            ));
+        }
+        assert_eq!(media::scan_code().unwrap(), code);
+        assert_eq!(media::scan_code(), Err(Error::Cancelled));
+        assert_eq!(
+            media::scan_code().unwrap().text,
+            miniapp_contract::wire::SAMPLE_SCAN_TEXT
+        );
+        assert_eq!(
+            bridge.media_shown(),
+            [
+                "album", "camera", "album", "album", "scanner", "scanner", "scanner"
+            ]
+        );
+        // The image travels as base64 in recordings, and comes back whole.
+        let json = serde_json::to_value(&png).unwrap();
+        assert_eq!(json["mimeType"], "image/png");
+        assert!(json["data"].as_str().unwrap().starts_with("iVBORw0KGgo"));
+        assert_eq!(serde_json::from_value::<Image>(json).unwrap(), png);
+
+        MockBridge::new()
+            .grant(&[Permission::Camera])
+            .no_camera()
+            .install();
+        assert!(matches!(media::scan_code(), Err(Error::Unavailable(_))));
+        assert!(matches!(
+            media::choose_image(ImageSource::Camera, 100),
+            Err(Error::Unavailable(_))
+        ));
+        assert!(media::choose_image(ImageSource::Album, 100).is_ok());
+        MockBridge::new().grant(&[Permission::Ui]).install();
+        assert_eq!(media::scan_code(), Err(Error::PermissionDenied));
     }
 
     #[test]

@@ -405,3 +405,33 @@ pub(crate) fn notifications_schedule(
 pub(crate) fn notifications_subscribe(topic: &str) -> Result<(), Error> {
     Ok(wit::notifications::subscribe(topic)?)
 }
+
+impl From<crate::media::ImageSource> for wit::media::ImageSource {
+    fn from(s: crate::media::ImageSource) -> Self {
+        match s {
+            crate::media::ImageSource::Camera => wit::media::ImageSource::Camera,
+            crate::media::ImageSource::Album => wit::media::ImageSource::Album,
+        }
+    }
+}
+
+pub(crate) fn media_choose_image(
+    source: crate::media::ImageSource,
+    max_bytes: u32,
+) -> Result<crate::media::Image, Error> {
+    let i = wit::media::choose_image(source.into(), max_bytes)?;
+    Ok(crate::media::Image {
+        mime_type: i.mime_type,
+        data: i.data,
+        width: i.width,
+        height: i.height,
+    })
+}
+
+pub(crate) fn media_scan_code() -> Result<crate::media::ScannedCode, Error> {
+    let c = wit::media::scan_code()?;
+    Ok(crate::media::ScannedCode {
+        text: c.text,
+        format: c.format,
+    })
+}

@@ -225,6 +225,28 @@ export interface Files {
   stat(path: string): FileInfo;
   remove(path: string): boolean;
 }
+/** The image the user chose: the encoded file's bytes (PNG, JPEG, ...), size in pixels. */
+export interface Image {
+  mimeType: string;
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+export interface ScannedCode {
+  text: string;
+  /** `qr`, `ean-13`, `code-128`, ... */
+  format: string;
+}
+export type ImageSource = 'camera' | 'album';
+export const IMAGE_SOURCES: readonly ImageSource[];
+/** 4 MiB: the largest image, and `chooseImage`'s default `maxBytes`. */
+export const IMAGE_BYTES: number;
+/** Permission `camera` (consent asked once): the host's image picker and code scanner. */
+export interface Media {
+  /** QUOTA_EXCEEDED if the chosen image is over `maxBytes`; CANCELLED; UNAVAILABLE without a camera. */
+  chooseImage(choice?: { source?: ImageSource; maxBytes?: number }): Image;
+  scanCode(): ScannedCode;
+}
 /** Permission `notifications` (consent asked once). */
 export interface Notifications {
   requestPermission(): boolean;
@@ -317,6 +339,10 @@ export interface ComponentImports {
     schedule(id: string, title: string, body: string, at: bigint): void;
     subscribe(topic: string): void;
   };
+  media?: {
+    chooseImage(source: ImageSource, maxBytes: number): Image;
+    scanCode(): ScannedCode;
+  };
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -344,6 +370,7 @@ export interface Bridge {
   readonly files: Files;
   readonly biometrics: Biometrics;
   readonly notifications: Notifications;
+  readonly media: Media;
   readonly log: Log;
 }
 

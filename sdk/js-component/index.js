@@ -79,6 +79,8 @@ export const METHODS = Object.freeze({
   'notifications.requestPermission': 'notifications.requestPermission',
   'notifications.schedule': 'notifications.schedule',
   'notifications.subscribe': 'notifications.subscribe',
+  'media.chooseImage': 'media.chooseImage',
+  'media.scanCode': 'media.scanCode',
   'log.log': 'log.log',
 });
 
@@ -89,6 +91,10 @@ export const PERMISSION_STATES = Object.freeze(['granted', 'denied', 'notAsked']
 export const IMPACT_STYLES = Object.freeze(['light', 'medium', 'heavy']);
 /** The WIT `haptic-notification` enum (haptics.notify). */
 export const HAPTIC_NOTIFICATIONS = Object.freeze(['success', 'warning', 'error']);
+/** The WIT `image-source` enum (media.chooseImage). */
+export const IMAGE_SOURCES = Object.freeze(['camera', 'album']);
+/** The largest image `media.chooseImage` returns, and its default `maxBytes` (4 MiB). */
+export const IMAGE_BYTES = 4 * 1024 * 1024;
 
 const DEFAULT_MESSAGES = {
   PERMISSION_DENIED: 'permission denied: this mini-program was not granted the permission',
@@ -338,6 +344,21 @@ const wrappers = {
     Object.freeze({
       /** The platform's prompt with `reason`; CANCELLED if cancelled or not recognised. */
       authenticate: (reason) => run('biometrics.authenticate', () => b.authenticate(reason)),
+    }),
+  media: (m) =>
+    Object.freeze({
+      /**
+       * The host's image picker: `{source?: 'camera' | 'album', maxBytes?}` (defaults `'album'`,
+       * IMAGE_BYTES); `{mimeType, data: Uint8Array, width, height}` (the encoded file's bytes).
+       * QUOTA_EXCEEDED when the chosen image is over maxBytes; CANCELLED; UNAVAILABLE without a camera.
+       */
+      chooseImage({ source = 'album', maxBytes = IMAGE_BYTES } = {}) {
+        oneOf('media.chooseImage', 'source', source, IMAGE_SOURCES);
+        const i = run('media.chooseImage', () => m.chooseImage(source, maxBytes));
+        return { mimeType: i.mimeType, data: i.data, width: i.width, height: i.height };
+      },
+      /** The host's code scanner: `{text, format}` of the first code read; CANCELLED; UNAVAILABLE. */
+      scanCode: () => run('media.scanCode', () => m.scanCode()),
     }),
   notifications: (n) =>
     Object.freeze({

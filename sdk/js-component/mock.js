@@ -55,6 +55,7 @@ const witFileInfo = (f) => ({ path: f.path, size: u64(f.size), modifiedAt: u64(f
 
 const IMPACT_STYLE = ['light', 'medium', 'heavy'];
 const HAPTIC_NOTIFICATION = ['success', 'warning', 'error'];
+const IMAGE_SOURCE = ['camera', 'album'];
 
 function requireBigInt(name, v) {
   if (typeof v !== 'bigint') throw new TypeError(`${name} is a u64: pass a BigInt, as ComponentizeJS requires`);
@@ -259,6 +260,14 @@ export function componentImports(bridge, interfaces) {
       subscribe: (topic) => {
         call('notifications.subscribe', { topic });
       },
+    },
+    media: {
+      chooseImage(source, maxBytes) {
+        const i = call('media.chooseImage', { source: requireCase('image-source', source, IMAGE_SOURCE), maxBytes });
+        // The web bridge carries the bytes in base64; a component receives them as a list<u8>.
+        return { mimeType: i.mimeType, data: Uint8Array.from(atob(i.data), (c) => c.charCodeAt(0)), width: i.width, height: i.height };
+      },
+      scanCode: () => call('media.scanCode', {}),
     },
     biometrics: {
       authenticate: (reason) => {

@@ -17,6 +17,7 @@ use miniapp_runtime::capabilities::device::{
 use miniapp_runtime::capabilities::haptics::{
     HapticEffect, HapticNotification, ImpactStyle, RecordingHaptics,
 };
+use miniapp_runtime::capabilities::media::{Image, SAMPLE_SCAN_TEXT, ScannedCode, ScriptedMedia};
 use miniapp_runtime::capabilities::navigation::{Navigation, RecordingNavigator};
 use miniapp_runtime::capabilities::notifications::RecordingNotifications;
 use miniapp_runtime::capabilities::secure_storage::MemoryKeystore;
@@ -464,9 +465,9 @@ fn status(permission: &str, state: &str, active: bool) -> Value {
 
 #[test]
 fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
-    // The launch asks payment, location, clipboard, biometrics, notifications in that order: the
-    // user declines location, then agrees when the mini-program asks again.
-    let consent = ScriptedAnswers::new(&[true, false, true, true, true, true]);
+    // The launch asks payment, location, clipboard, biometrics, notifications, camera in that
+    // order: the user declines location, then agrees when the mini-program asks again.
+    let consent = ScriptedAnswers::new(&[true, false, true, true, true, true, true]);
     let page = Arc::new(RecordingSettings::default());
     let services = HostServices {
         consent: consent.clone(),
@@ -512,6 +513,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
             Permission::Clipboard,
             Permission::Biometrics,
             Permission::Notifications,
+            Permission::Camera,
             Permission::Location
         ]
     );
@@ -532,13 +534,13 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
     assert_eq!(out[2], status("share", "denied", false));
     assert_eq!(out[3], json!({"err": "INVALID_ARGUMENT"}));
     assert_eq!(out[4], json!({"ok": null}));
-    assert_eq!(consent.asked().len(), 6);
+    assert_eq!(consent.asked().len(), 7);
     let probe = AppId::parse(PROBE).unwrap();
     assert_eq!(page.opened(), [probe.clone(), probe]);
 
     // A name no permission has: bad input on the JSON path; the SDK's type cannot carry it.
     for p in [
-        json!({"permission": "camera"}),
+        json!({"permission": "microphone"}),
         json!({"permission": ""}),
         json!({"permission": 7}),
         json!({}),
@@ -547,7 +549,7 @@ fn settings_report_and_ask_again_from_both_transports_for_the_next_launch() {
         assert_eq!(web(&rt, &calls), [json!({"err": "INVALID_ARGUMENT"})]);
         assert_eq!(component(&rt, &calls), [json!({"err": "BAD_REQUEST"})]);
     }
-    assert_eq!(consent.asked().len(), 6);
+    assert_eq!(consent.asked().len(), 7);
 }
 
 #[test]
@@ -956,4 +958,140 @@ fn notifications_schedule_subscribe_from_both_transports_after_consent() {
         json!({"err": "PERMISSION_DENIED"}),
     );
     assert_eq!(rec.topics().len(), 1);
+}
+
+/// The 1×1 PNG of development hosts, as the JSON bridge carries it (base64).
+const SAMPLE_PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP438DwHwAGgAJ/zxIJ8QAAAABJRU5ErkJggg==";
+
+#[test]
+fn media_picks_images_and_scans_codes_after_consent_from_both_transports() {
+    let jpeg = Image {
+        mime_type: "image/jpeg".into(),
+        data: vec![9; 3000],
+        width: 64,
+        height: 48,
+    };
+    let code = ScannedCode {
+        text: "4006381333931".into(),
+        format: "ean-13".into(),
+    };
+    // Per transport: cancelled, too large for maxBytes, the sample PNG; a code, cancelled.
+    let per_transport = [None, Some(jpeg.clone()), Some(Image::sample_png())];
+    let media = Arc::new(
+        ScriptedMedia::default()
+            .picking(per_transport.clone().into_iter().chain(per_transport))
+            .scanning([Some(code.clone()), None, Some(code), None]),
+    );
+    let consent = Arc::new(ScriptedConsent::allow_all());
+    let services = HostServices {
+        media: media.clone(),
+        consent: consent.clone(),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(services, &[]);
+    let calls = [
+        ("media.chooseImage", json!({})),
+        (
+            "media.chooseImage",
+            json!({"source": "camera", "maxBytes": 1000}),
+        ),
+        (
+            "media.chooseImage",
+            json!({"source": "album", "maxBytes": 4096}),
+        ),
+        ("media.scanCode", json!({})),
+        ("media.scanCode", json!({})),
+    ];
+    let out = both(&rt, &calls);
+    assert_eq!(
+        out,
+        [
+            json!({"err": "CANCELLED"}),
+            json!({"err": "QUOTA_EXCEEDED"}),
+            json!({"ok": {"mimeType": "image/png", "data": SAMPLE_PNG_BASE64, "width": 1, "height": 1}}),
+            json!({"ok": {"text": "4006381333931", "format": "ean-13"}}),
+            json!({"err": "CANCELLED"}),
+        ]
+    );
+    let shown: Vec<&str> = media.shown().iter().map(|s| s.1).collect();
+    assert_eq!(
+        shown,
+        [
+            "album", "camera", "album", "scanner", "scanner", "album", "camera", "album",
+            "scanner", "scanner"
+        ]
+    );
+    assert!(media.shown().iter().all(|(app, _)| app.as_str() == PROBE));
+    // Sensitive: the user was asked for consent once (the answer is remembered).
+    let asked = consent
+        .prompts()
+        .iter()
+        .filter(|(_, p)| *p == Permission::Camera)
+        .count();
+    assert_eq!(asked, 1);
+    // Past the script: the development picker's PNG and scanner's QR code.
+    let out = both(&rt, &[("media.scanCode", json!({}))]);
+    assert_eq!(
+        out,
+        [json!({"ok": {"text": SAMPLE_SCAN_TEXT, "format": "qr"}})]
+    );
+
+    // A bad bound: no picker shown.
+    let bad = [
+        ("media.chooseImage", json!({"maxBytes": 0})),
+        (
+            "media.chooseImage",
+            json!({"maxBytes": 4 * 1024 * 1024 + 1}),
+        ),
+    ];
+    all(&both(&rt, &bad), json!({"err": "INVALID_ARGUMENT"}));
+    assert_eq!(media.shown().len(), 12, "bad input showed no picker");
+
+    // The user declines consent: denied, nothing shown; the host withholds it: denied too.
+    let declining = HostServices {
+        media: media.clone(),
+        consent: Arc::new(ScriptedConsent::declining(&[Permission::Camera])),
+        ..HostServices::development()
+    };
+    let (_world, rt) = installed(declining, &[]);
+    let both_methods = [
+        ("media.chooseImage", json!({})),
+        ("media.scanCode", json!({})),
+    ];
+    all(
+        &both(&rt, &both_methods),
+        json!({"err": "PERMISSION_DENIED"}),
+    );
+    let (_world, rt) = installed(
+        HostServices {
+            media: media.clone(),
+            ..HostServices::development()
+        },
+        &[Permission::Camera],
+    );
+    all(
+        &both(&rt, &both_methods),
+        json!({"err": "PERMISSION_DENIED"}),
+    );
+    assert_eq!(media.shown().len(), 12);
+
+    // No camera: UNAVAILABLE for the scanner and the camera; the album still works.
+    let (_world, rt) = installed(
+        HostServices {
+            media: Arc::new(ScriptedMedia::without_camera()),
+            ..HostServices::development()
+        },
+        &[],
+    );
+    let out = both(
+        &rt,
+        &[
+            ("media.scanCode", json!({})),
+            ("media.chooseImage", json!({"source": "camera"})),
+            ("media.chooseImage", json!({"source": "album"})),
+        ],
+    );
+    assert_eq!(out[0], json!({"err": "UNAVAILABLE"}));
+    assert_eq!(out[1], json!({"err": "UNAVAILABLE"}));
+    assert_eq!(out[2]["ok"]["data"], SAMPLE_PNG_BASE64);
 }

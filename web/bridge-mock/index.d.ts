@@ -3,6 +3,8 @@
 import type {
   Bridge,
   BatteryInfo,
+  ChosenImage,
+  ScannedCode,
   BridgeErrorBody,
   DeviceInfo,
   NetworkType,
@@ -69,6 +71,12 @@ export interface MockFixtures {
   notifications?: 'on' | 'off';
   /** How biometric prompts end. Default "recognised". */
   biometrics?: BiometricOutcome | BiometricOutcome[];
+  /** `"unavailable"`: no camera (`media.scanCode` and `media.chooseImage` from the camera reject UNAVAILABLE). Default "available". */
+  camera?: 'available' | 'unavailable';
+  /** What image pickers return (`data` base64; over `maxBytes`: QUOTA_EXCEEDED). Default DEFAULT_IMAGE. */
+  images?: ImageAnswer | ImageAnswer[];
+  /** What code scanners read. Default DEFAULT_SCAN. */
+  scans?: ScanAnswer | ScanAnswer[];
   /** The user's answers to the profile sheet (`auth.profile`). Default "agree". */
   profile?: 'agree' | 'decline' | ('agree' | 'decline')[];
   /** `false`: nobody is signed in (`auth.loginCode` and `auth.profile` reject UNAVAILABLE). Default true. */
@@ -85,6 +93,10 @@ export interface MockFixtures {
 }
 
 export type BiometricOutcome = 'recognised' | 'cancel' | 'unavailable';
+/** The image the user chooses, or `"cancel"` (the call rejects CANCELLED). */
+export type ImageAnswer = ChosenImage | 'cancel';
+/** The code the scanner reads, or `"cancel"` (the call rejects CANCELLED). */
+export type ScanAnswer = ScannedCode | 'cancel';
 
 export interface MockOptions {
   /** The mini-program id: the `aud` of tokens. Default DEFAULT_APP_ID. */
@@ -166,6 +178,8 @@ export interface MockState {
   topics: string[];
   /** Reasons shown on biometric prompts, in order. */
   biometricPrompts: string[];
+  /** What `media` showed, in order. */
+  mediaShown: ('camera' | 'album' | 'scanner')[];
   /** Login codes minted (`auth.loginCode`), in order. */
   loginCodes: { code: string; expiresAt: number }[];
   /** The app's files (`files`): path -> content and last write (seconds); on the storage quota. */
@@ -225,3 +239,7 @@ export const DEFAULT_POSITION: Readonly<Position>;
 export const DEFAULT_DEVICE_INFO: Readonly<DeviceInfo>;
 export const DEFAULT_BATTERY: Readonly<BatteryInfo>;
 export const DEFAULT_SYSTEM_INFO: Readonly<SystemInfo>;
+/** A 1×1 PNG, base64: what the image picker returns unless `fixtures.images` says otherwise. */
+export const DEFAULT_IMAGE: Readonly<ChosenImage>;
+/** `{text: "https://example.com/miniapp", format: "qr"}`: what the scanner reads by default. */
+export const DEFAULT_SCAN: Readonly<ScannedCode>;

@@ -9,6 +9,8 @@ export {
   DEFAULT_DEVICE_INFO,
   DEFAULT_BATTERY,
   DEFAULT_SYSTEM_INFO,
+  DEFAULT_IMAGE,
+  DEFAULT_SCAN,
 } from './mock.js';
 export { BridgeError } from '@miniapp/bridge/errors';
 export { createMockBridge as default } from './mock.js';

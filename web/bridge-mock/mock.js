@@ -18,6 +18,15 @@ export const DEFAULT_SYSTEM_INFO = Object.freeze({
   theme: 'light',
   fontScale: 1,
 });
+/** What the mock's image picker returns by default: a 1×1 PNG (the development host's). */
+export const DEFAULT_IMAGE = Object.freeze({
+  mimeType: 'image/png',
+  data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP438DwHwAGgAJ/zxIJ8QAAAABJRU5ErkJggg==',
+  width: 1,
+  height: 1,
+});
+/** What the mock's code scanner reads by default. */
+export const DEFAULT_SCAN = Object.freeze({ text: 'https://example.com/miniapp', format: 'qr' });
 export const DEFAULT_DEVICE_INFO = Object.freeze({
   platform: 'mock',
   hostVersion: '0.1.0',
@@ -95,6 +104,8 @@ export function createMockBridge(options = {}) {
     topics: [],
     /** reasons shown on biometric prompts, in order */
     biometricPrompts: [],
+    /** what `media` showed, in order: "camera", "album" or "scanner" */
+    mediaShown: [],
     /** login codes minted (`auth.loginCode`), in order */
     loginCodes: [],
     /** path -> {data, modifiedAt}: the app's files (`files`), on the storage quota */
@@ -152,6 +163,16 @@ export function createMockBridge(options = {}) {
     if (fx.haptics !== 'available') throw badFixture('haptics', fx.haptics, '"available" or "unavailable"');
     state.haptics.push(effect);
     return null;
+  };
+
+  // media: the bytes a base64 string decodes to, and the camera fixture.
+  const base64Bytes = (s) => {
+    const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+    return Math.floor((s.length * 3) / 4) - pad;
+  };
+  const camera = () => {
+    if (fx.camera === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no camera (fixture)');
+    if (fx.camera !== 'available') throw badFixture('camera', fx.camera, '"available" or "unavailable"');
   };
 
   // notifications: ids and topics (limits::is_notification_name).
@@ -276,6 +297,35 @@ export function createMockBridge(options = {}) {
       return () => {
         if (!state.topics.includes(topic)) state.topics.push(topic);
         return null;
+      };
+    },
+    'media.chooseImage'(p) {
+      const extra = Object.keys(p).filter((k) => k !== 'source' && k !== 'maxBytes');
+      if (extra.length > 0) throw invalid(`unknown params: ${extra.join(', ')}`);
+      const source = p.source === undefined ? 'album' : oneOf(p, 'source', ['camera', 'album']);
+      const maxBytes = p.maxBytes === undefined ? LIMITS.imageBytes : p.maxBytes;
+      if (!Number.isSafeInteger(maxBytes) || maxBytes < 1 || maxBytes > LIMITS.imageBytes) {
+        throw invalid(`maxBytes must be 1 to ${LIMITS.imageBytes}`);
+      }
+      return () => {
+        if (source === 'camera') camera();
+        state.mediaShown.push(source);
+        const answer = take('images', DEFAULT_IMAGE);
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user closed the image picker (fixture)');
+        if (!answer || typeof answer.data !== 'string') throw badFixture('images', answer, 'a ChosenImage or "cancel"');
+        if (base64Bytes(answer.data) > maxBytes) throw new BridgeError('QUOTA_EXCEEDED', `the image is over maxBytes (${maxBytes})`);
+        return copy(answer);
+      };
+    },
+    'media.scanCode'(p) {
+      noParams(p);
+      return () => {
+        camera();
+        state.mediaShown.push('scanner');
+        const answer = take('scans', DEFAULT_SCAN);
+        if (answer === 'cancel') throw new BridgeError('CANCELLED', 'the user closed the scanner (fixture)');
+        if (!answer || typeof answer.text !== 'string') throw badFixture('scans', answer, 'a ScannedCode or "cancel"');
+        return copy(answer);
       };
     },
     'biometrics.authenticate'(p) {
@@ -899,6 +949,7 @@ export function createMockBridge(options = {}) {
       state.files.clear();
       state.loginCodes.length = 0;
       state.biometricPrompts.length = 0;
+      state.mediaShown.length = 0;
       state.notifications.clear();
       state.topics.length = 0;
       state.settingsOpened = 0;
@@ -951,6 +1002,9 @@ function normalizeFixtures(f) {
     keystore: f.keystore ?? 'available',
     profile: queue(f.profile),
     biometrics: queue(f.biometrics),
+    camera: f.camera ?? 'available',
+    images: queue(f.images),
+    scans: queue(f.scans),
     notifications: f.notifications ?? 'on',
     signedIn: f.signedIn ?? true,
     storage: { ...(f.storage ?? {}) },

@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `notifications`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `notifications`, `media`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -121,6 +121,17 @@ export function attachHelpers(target) {
 
   target.biometrics = {
     authenticate: (reason, options) => call('biometrics.authenticate', { reason }, options),
+  };
+
+  target.media = {
+    chooseImage: (choice, options) => {
+      const { source, maxBytes } = choice ?? {};
+      const params = {};
+      if (source !== undefined) params.source = source;
+      if (maxBytes !== undefined) params.maxBytes = maxBytes;
+      return call('media.chooseImage', params, options);
+    },
+    scanCode: (options) => call('media.scanCode', {}, options),
   };
 
   target.notifications = {

@@ -26,6 +26,9 @@ import type {
   StorageUsage,
   Token,
   UserProfile,
+  ChosenImage,
+  ImageSource,
+  ScannedCode,
 } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -184,6 +187,18 @@ export interface BiometricsApi {
   authenticate(reason: string, options?: CallOptions): Promise<null>;
 }
 
+/** Permission `camera` (consent asked once): the host's image picker and code scanner. */
+export interface MediaApi {
+  /**
+   * The host's picker on `source` (default `"album"`); the image's bytes come base64 in `data`.
+   * `maxBytes` 1 to `LIMITS.imageBytes` (default). Errors: INVALID_ARGUMENT (bad maxBytes),
+   * QUOTA_EXCEEDED (the chosen image is over maxBytes), CANCELLED, UNAVAILABLE (no camera).
+   */
+  chooseImage(choice?: { source?: ImageSource; maxBytes?: number }, options?: CallOptions): Promise<ChosenImage>;
+  /** The host's QR/bar code scanner. Errors: CANCELLED, UNAVAILABLE (no camera). */
+  scanCode(options?: CallOptions): Promise<ScannedCode>;
+}
+
 /** Permission `notifications` (consent asked once). Ids and topics: 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`. */
 export interface NotificationsApi {
   /** Asks the device's notification permission if not asked yet; whether notifications can show. */
@@ -220,6 +235,7 @@ export interface BridgeHelpers {
   files: FilesApi;
   biometrics: BiometricsApi;
   notifications: NotificationsApi;
+  media: MediaApi;
   log: LogApi;
 }
 
@@ -327,6 +343,7 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   files: FilesApi;
   biometrics: BiometricsApi;
   notifications: NotificationsApi;
+  media: MediaApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

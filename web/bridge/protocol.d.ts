@@ -29,6 +29,7 @@ export type Permission =
   | 'navigation'
   | 'biometrics'
   | 'notifications'
+  | 'camera'
   | 'network';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -88,6 +89,7 @@ export const LIMITS: Readonly<{
   notificationIdBytes: 64;
   notificationTitleBytes: 64;
   notificationBodyBytes: 256;
+  imageBytes: 4194304;
 }>;
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */
 export function storageEntryBytes(keyBytes: number, valueBytes: number): number;
@@ -97,6 +99,8 @@ export type NetworkType = 'wifi' | 'cellular' | 'ethernet' | 'none' | 'unknown';
 export type Theme = 'light' | 'dark';
 
 export type PermissionState = 'granted' | 'denied' | 'notAsked';
+
+export type ImageSource = 'camera' | 'album';
 
 export interface StorageUsage {
   usedBytes: number;
@@ -200,6 +204,24 @@ export interface PermissionStatus {
   active: boolean;
 }
 
+export interface ChosenImage {
+  /** `image/png`, `image/jpeg`, ... */
+  mimeType: string;
+  /** The encoded image, standard base64 with padding. */
+  data: string;
+  /** Pixels. */
+  width: number;
+  /** Pixels. */
+  height: number;
+}
+
+export interface ScannedCode {
+  /** The decoded content. */
+  text: string;
+  /** The symbology, lower-case: `qr`, `ean-13`, `code-128`, ... */
+  format: string;
+}
+
 /** Params and result of every method, by wire name. */
 export interface MethodMap {
   'storage.set': { params: { key: string; value: JsonValue }; result: null };
@@ -254,6 +276,8 @@ export interface MethodMap {
   'notifications.requestPermission': { params: Record<string, never>; result: boolean };
   'notifications.schedule': { params: { id: string; title: string; body: string; at: number }; result: null };
   'notifications.subscribe': { params: { topic: string }; result: null };
+  'media.chooseImage': { params: { source?: ImageSource; maxBytes?: number }; result: ChosenImage };
+  'media.scanCode': { params: Record<string, never>; result: ScannedCode };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

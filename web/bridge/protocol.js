@@ -31,6 +31,7 @@ export const PERMISSIONS = Object.freeze([
   'navigation',
   'biometrics',
   'notifications',
+  'camera',
   'network',
 ]);
 
@@ -41,6 +42,7 @@ export const SENSITIVE_PERMISSIONS = Object.freeze([
   'clipboard',
   'biometrics',
   'notifications',
+  'camera',
 ]);
 
 /** Every bridge method and the permission it needs (`null`: always allowed). */
@@ -97,6 +99,8 @@ export const METHODS = Object.freeze({
   'notifications.requestPermission': 'notifications',
   'notifications.schedule': 'notifications',
   'notifications.subscribe': 'notifications',
+  'media.chooseImage': 'camera',
+  'media.scanCode': 'camera',
   'log.log': null,
 });
 
@@ -135,6 +139,7 @@ export const LIMITS = Object.freeze({
   notificationIdBytes: 64,
   notificationTitleBytes: 64,
   notificationBodyBytes: 256,
+  imageBytes: 4194304,
 });
 
 /** What one storage entry counts against the quota: the host's rule, used by the mocks. */

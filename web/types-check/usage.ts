@@ -5,6 +5,7 @@ import connect, {
   LIMITS,
   METHODS,
   type Bridge,
+  type ChosenImage,
   type DeviceInfo,
   type FileInfo,
   type MethodParams,
@@ -50,10 +51,15 @@ async function page(bridge: Bridge): Promise<void> {
   const code: string = (await bridge.auth.loginCode()).code;
   const avatar: string | null = (await bridge.auth.profile()).avatarUrl;
   console.log(code, avatar, await bridge.biometrics.authenticate('Confirm the transfer'));
+  const image: ChosenImage = await bridge.media.chooseImage({ source: 'camera', maxBytes: 100_000 });
+  const scanned: string = (await bridge.media.scanCode()).text;
+  console.log(image.data.length, image.mimeType, scanned);
+  // @ts-expect-error: `screen` is not an image source.
+  await bridge.media.chooseImage({ source: 'screen' });
   const allowed: boolean = await bridge.notifications.requestPermission();
   console.log(allowed, await bridge.notifications.schedule({ id: 'due', title: 'Due', at: 2_000_000_000 }));
-  // @ts-expect-error: `camera` is not a permission.
-  await bridge.settings.request('camera');
+  // @ts-expect-error: `microphone` is not a permission.
+  await bridge.settings.request('microphone');
   // @ts-expect-error: `thunder` is not an impact style.
   await bridge.haptics.vibrateShort('thunder');
   // @ts-expect-error: the contract's params for storage.get have no `value`.

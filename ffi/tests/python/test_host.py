@@ -46,7 +46,7 @@ def test_install_run_consent_payment_inspector(home, root_pem):
     # The probe asks for every permission the host knows (see ffi/examples/fixtures.rs).
     assert set(app.permissions) == {
         "storage", "auth", "payment", "location", "ui", "device", "clipboard", "share",
-        "haptics", "navigation", "biometrics", "notifications"}
+        "haptics", "navigation", "biometrics", "notifications", "camera"}
     assert [a.id for a in host.list()] == [PROBE]
 
     pay = {"orderId": "o-1", "amountMinor": 1500, "currency": "EUR", "description": "fee"}
@@ -65,7 +65,7 @@ def test_install_run_consent_payment_inspector(home, root_pem):
     # The Python payment service saw the order; consent was asked once per sensitive permission.
     assert payments.orders == [(PROBE, "o-1", 1500, "EUR")]
     assert sorted(p for _, p in consent.prompts) == [
-        "biometrics", "clipboard", "location", "notifications", "payment"]
+        "biometrics", "camera", "clipboard", "location", "notifications", "payment"]
 
     # Every bridge call reached the Python inspector, denials included.
     seen = [(e.app_id, e.method, e.outcome) for e in inspector.events]
@@ -82,7 +82,7 @@ def test_install_run_consent_payment_inspector(home, root_pem):
     host.set_inspector(None)
     again = json.loads(arun(host.run(PROBE, script(("geolocation.currentPosition", {})))))
     assert again == [{"err": "PERMISSION_DENIED"}]
-    assert len(consent.prompts) == 5
+    assert len(consent.prompts) == 6
     assert len(inspector.events) == 4
 
 

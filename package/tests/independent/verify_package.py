@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 PERMISSIONS = [
     "storage", "auth", "payment", "location", "ui", "device", "clipboard", "share", "haptics",
-    "navigation", "biometrics", "notifications", "network",
+    "navigation", "biometrics", "notifications", "camera", "network",
 ]
 PAYLOAD_TYPE = "application/vnd.miniapp.package-entries.v2"
 SIGNATURE_PATH = "signature.dsse.json"

@@ -1,4 +1,5 @@
-//! Consent for sensitive permissions (payment, location, clipboard, biometrics): asked once per app and
+//! Consent for sensitive permissions (payment, location, clipboard, biometrics, notifications,
+//! camera): asked once per app and
 //! permission, remembered in `<home>/consent.json`, revocable by the host. After a "no" the
 //! permission is simply not granted at launch: calls fail fast with `permission-denied` and the
 //! user is not asked again.

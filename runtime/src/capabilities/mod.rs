@@ -23,6 +23,7 @@ pub mod files;
 pub mod geolocation;
 pub mod haptics;
 pub mod log;
+pub mod media;
 pub mod navigation;
 pub mod network;
 pub mod notifications;
@@ -56,6 +57,7 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     files::CAPABILITY,
     biometrics::CAPABILITY,
     notifications::CAPABILITY,
+    media::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -133,6 +135,8 @@ pub struct HostServices {
     pub biometrics: Arc<dyn biometrics::BiometricService>,
     /// Local notifications and push subscriptions (`notifications`).
     pub notifications: Arc<dyn notifications::NotificationService>,
+    /// The host's image picker and code scanner (`media`).
+    pub media: Arc<dyn media::MediaService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -163,6 +167,7 @@ impl HostServices {
             keystore: Arc::new(secure_storage::MemoryKeystore::default()),
             biometrics: Arc::new(biometrics::ScriptedBiometrics::default()),
             notifications: Arc::new(notifications::RecordingNotifications::default()),
+            media: Arc::new(media::ScriptedMedia::default()),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -186,6 +191,7 @@ impl HostServices {
         map.insert(self.keystore);
         map.insert(self.biometrics);
         map.insert(self.notifications);
+        map.insert(self.media);
         map.insert(self.consent);
         map.insert(self.network);
         map

@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(v, st(Permission::Storage, PermissionState::Granted, true));
         for p in [
             json!({"permission": "payment"}),
-            json!({"permission": "camera"}),
+            json!({"permission": "microphone"}),
             json!({"permission": ""}),
             json!({"permission": "location\u{0}"}),
             json!({"permission": 3}),

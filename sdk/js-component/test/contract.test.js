@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 
-import { ERROR_CODES, HAPTIC_NOTIFICATIONS, IMPACT_STYLES, LOG_LEVELS, METHODS } from '../index.js';
+import { ERROR_CODES, HAPTIC_NOTIFICATIONS, IMAGE_SOURCES, IMPACT_STYLES, LOG_LEVELS, METHODS } from '../index.js';
 import { componentImports, mockBridge } from '../mock.js';
 import { createMockBridge, protocol } from '../test-support/web-mock.js';
 
@@ -65,6 +65,7 @@ test('the SDK\'s enums are the WIT\'s', () => {
   assert.deepEqual([...IMPACT_STYLES], wit.haptics.enums['impact-style']);
   assert.deepEqual([...HAPTIC_NOTIFICATIONS], wit.haptics.enums['haptic-notification']);
   assert.deepEqual([...LOG_LEVELS], wit.log.enums.level);
+  assert.deepEqual([...IMAGE_SOURCES], wit.media.enums['image-source']);
   // The host's wire names for the device enums are the WIT case names, so the mock passes them on.
   assert.deepEqual(wit.device.enums.connection, ['wifi', 'cellular', 'ethernet', 'none', 'unknown']);
   assert.deepEqual(wit.device.enums.theme, ['light', 'dark']);
@@ -126,6 +127,8 @@ const SAMPLES = {
   'notifications.requestPermission': [],
   'notifications.schedule': [{ id: 'due', title: 'Payment due', at: 4_000_000_000 }],
   'notifications.subscribe': ['offers'],
+  'media.chooseImage': [{ source: 'camera', maxBytes: 1000 }],
+  'media.scanCode': [],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

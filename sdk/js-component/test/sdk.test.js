@@ -477,3 +477,26 @@ test('notifications: schedule (at as the WIT u64), subscribe; the past is INVALI
   const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['notifications']);
   assert.equal(code(() => denied.notifications.subscribe('x')), 'PERMISSION_DENIED');
 });
+
+test('media: the picker gives the bytes as a Uint8Array; over maxBytes QUOTA_EXCEEDED; cancel; scan', () => {
+  const jpeg = { mimeType: 'image/jpeg', data: Buffer.from('x'.repeat(3000)).toString('base64'), width: 64, height: 48 };
+  const web = createMockBridge({ fixtures: { images: ['cancel', jpeg, jpeg], scans: [{ text: '4006381333931', format: 'ean-13' }, 'cancel'] } });
+  const { media } = mockBridge(web, ['media']);
+  assert.equal(code(() => media.chooseImage()), 'CANCELLED');
+  const big = error(() => media.chooseImage({ source: 'camera', maxBytes: 2999 }));
+  assert.deepEqual([big.code, big.method], ['QUOTA_EXCEEDED', 'media.chooseImage']);
+  const image = media.chooseImage({ maxBytes: 3000 });
+  assert.ok(image.data instanceof Uint8Array);
+  assert.deepEqual([image.mimeType, image.data.length, image.width, image.height], ['image/jpeg', 3000, 64, 48]);
+  const png = media.chooseImage();
+  assert.deepEqual([...png.data.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+  assert.equal(code(() => media.chooseImage({ maxBytes: 0 })), 'INVALID_ARGUMENT');
+  assert.throws(() => media.chooseImage({ source: 'screen' }), TypeError);
+  assert.deepEqual(media.scanCode(), { text: '4006381333931', format: 'ean-13' });
+  assert.equal(code(() => media.scanCode()), 'CANCELLED');
+  assert.deepEqual(web.state.mediaShown, ['album', 'camera', 'album', 'album', 'scanner', 'scanner']);
+  const none = mockBridge(createMockBridge({ fixtures: { camera: 'unavailable' } }), ['media']);
+  assert.equal(code(() => none.media.scanCode()), 'UNAVAILABLE');
+  const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['media']);
+  assert.equal(code(() => denied.media.scanCode()), 'PERMISSION_DENIED');
+});

@@ -78,6 +78,8 @@ SDK_FUNCTIONS = {
     "notifications.requestPermission": miniapp.notifications.request_permission,
     "notifications.schedule": miniapp.notifications.schedule,
     "notifications.subscribe": miniapp.notifications.subscribe,
+    "media.chooseImage": miniapp.media.choose_image,
+    "media.scanCode": miniapp.media.scan_code,
     "log.log": miniapp.log.log,
 }
 

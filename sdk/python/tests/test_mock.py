@@ -448,7 +448,7 @@ def test_settings_report_and_ask_again_once_for_the_next_launch(bridge):
     assert code(geolocation.current_position) == "PERMISSION_DENIED"
     # `ui` needs no consent: withheld by the host, nobody is asked.
     assert settings.request("ui") == PermissionStatus("ui", "denied", False)
-    for bad in ("payment", "camera", "", 7):
+    for bad in ("payment", "microphone", "", 7):
         assert code(settings.request, bad) == "INVALID_ARGUMENT"
     assert bridge.consent_requests == ["location"]
     settings.open_host_settings()
@@ -558,3 +558,32 @@ def test_notifications_in_the_future_and_topics(bridge):
     assert code(notifications.schedule, "y", "t", 1_800_000_000) == "UNAVAILABLE"
     bridge.revoke("notifications")
     assert code(notifications.subscribe, "offers") == "PERMISSION_DENIED"
+
+
+def test_media_pick_bounded_cancel_scan_no_camera_and_consent(bridge):
+    from miniapp import media
+    from miniapp.testing import SAMPLE_IMAGE, SAMPLE_SCAN
+
+    jpeg = media.Image("image/jpeg", b"\xff\xd8" + b"x" * 2998, 64, 48)
+    ean = media.ScannedCode("4006381333931", "ean-13")
+    bridge.grant("camera").with_images("cancel", jpeg, jpeg).with_scans(ean, "cancel")
+    assert code(media.choose_image) == "CANCELLED"
+    assert code(media.choose_image, "camera", max_bytes=2999) == "QUOTA_EXCEEDED"
+    assert media.choose_image(max_bytes=3000) == jpeg
+    png = media.choose_image("camera")
+    assert png == SAMPLE_IMAGE and png.data[1:4] == b"PNG"
+    for bad in ({"max_bytes": 0}, {"max_bytes": 4 * 1024 * 1024 + 1}, {"source": "screen"}):
+        assert code(media.choose_image, **bad) == "INVALID_ARGUMENT"
+    assert media.scan_code() == ean
+    assert code(media.scan_code) == "CANCELLED"
+    assert media.scan_code() == SAMPLE_SCAN
+    assert bridge.media_shown == ["album", "camera", "album", "camera", "scanner", "scanner", "scanner"]
+    # Recorded as the JSON bridge carries it: the bytes in base64.
+    recorded = [c for c in bridge.calls if c["method"] == "media.chooseImage" and "result" in c][-1]
+    assert recorded["result"]["data"].startswith("iVBORw0KGgo")
+    bridge.without_camera()
+    assert code(media.scan_code) == "UNAVAILABLE"
+    assert code(media.choose_image, "camera") == "UNAVAILABLE"
+    assert media.choose_image("album") == SAMPLE_IMAGE
+    bridge.revoke("camera")
+    assert code(media.scan_code) == "PERMISSION_DENIED"

@@ -15,6 +15,8 @@ const VALID_PARAMS = {
   'auth.loginCode': {},
   'auth.profile': {},
   'biometrics.authenticate': { reason: 'Confirm' },
+  'media.chooseImage': { source: 'album', maxBytes: 1000 },
+  'media.scanCode': {},
   'notifications.requestPermission': {},
   'notifications.schedule': { id: 'due', title: 'Due', body: '', at: 4_000_000_000 },
   'notifications.subscribe': { topic: 'offers' },

@@ -19,7 +19,7 @@ test('settings.request asks again once per launch; a yes is active from the next
   await assert.rejects(m.geolocation.currentPosition(), { code: 'PERMISSION_DENIED' });
   // not sensitive: withheld by the host, nobody asked
   assert.deepEqual(await m.settings.request('ui'), { permission: 'ui', state: 'denied', active: false });
-  for (const bad of ['payment', 'camera', '', 7, undefined]) {
+  for (const bad of ['payment', 'microphone', '', 7, undefined]) {
     await assert.rejects(m.settings.request(bad), { code: 'INVALID_ARGUMENT' }, String(bad));
   }
   assert.deepEqual(m.state.consentRequests, ['location']);

@@ -12,7 +12,7 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, biometrics, clipboard, device, files, geolocation, haptics, log, navigation, notifications, payment, secure_storage, settings, share, storage, ui
+from . import auth, biometrics, clipboard, device, files, geolocation, haptics, log, media, navigation, notifications, payment, secure_storage, settings, share, storage, ui
 from .errors import CODES, BridgeError
 from .types import (
     BatteryInfo,
@@ -49,6 +49,7 @@ __all__ = [
     "haptics",
     "log",
     "navigation",
+    "media",
     "notifications",
     "payment",
     "secure_storage",

@@ -8,6 +8,7 @@ the Bridge Inspector's format.
 
 from __future__ import annotations
 
+import base64
 import importlib
 from typing import Any, Callable, Dict, Optional, Protocol
 
@@ -41,7 +42,7 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "haptics", "navigation", "settings", "secure-storage", "files", "biometrics", "notifications")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "haptics", "navigation", "settings", "secure-storage", "files", "biometrics", "notifications", "media")
 
 
 def _kebab(name: str) -> str:
@@ -174,6 +175,16 @@ def _notify(w, p):
     w.notify(_enum(w.HapticNotification, p["kind"], "kind"))
 
 
+def _choose_image(w, p):
+    max_bytes = p["maxBytes"]
+    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or not 0 <= max_bytes <= 0xFFFFFFFF:
+        raise BridgeError("INVALID_ARGUMENT", f"maxBytes must be 1 to 4194304, got {max_bytes!r}")
+    i = w.choose_image(_enum(w.ImageSource, p["source"], "source"), max_bytes)
+    # The JSON bridge's shape: the image's bytes in base64 (media.Image decodes them).
+    data = base64.b64encode(bytes(i.data)).decode("ascii")
+    return {"mimeType": i.mime_type, "data": data, "width": i.width, "height": i.height}
+
+
 def _permission_status(s) -> dict:
     # componentize-py names enum cases in upper snake case: NOT_ASKED -> notAsked.
     head, *rest = s.state.name.lower().split("_")
@@ -242,6 +253,8 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "notifications.requestPermission": lambda w, p: w.request_permission(),
     "notifications.schedule": lambda w, p: w.schedule(p["id"], p["title"], p["body"], p["at"]),
     "notifications.subscribe": lambda w, p: w.subscribe(p["topic"]),
+    "media.chooseImage": _choose_image,
+    "media.scanCode": lambda w, p: (lambda c: {"text": c.text, "format": c.format})(w.scan_code()),
     "log.log": _log,
 }
 

@@ -45,6 +45,8 @@ METHOD_PERMISSIONS = {
     "notifications.requestPermission": "notifications",
     "notifications.schedule": "notifications",
     "notifications.subscribe": "notifications",
+    "media.chooseImage": "camera",
+    "media.scanCode": "camera",
     "settings.permissions": None,
     "settings.request": None,
     "settings.openHostSettings": None,
@@ -73,11 +75,12 @@ PERMISSIONS = (
     "navigation",
     "biometrics",
     "notifications",
+    "camera",
     "network",
 )
 
 #: Permissions the user must consent to before a launch that needs them.
-SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard", "biometrics", "notifications")
+SENSITIVE_PERMISSIONS = ("payment", "location", "clipboard", "biometrics", "notifications", "camera")
 
 #: The host's limits, by their protocol.js names; UTF-8 bytes unless said otherwise.
 LIMITS = {
@@ -107,6 +110,7 @@ LIMITS = {
     "notificationIdBytes": 64,
     "notificationTitleBytes": 64,
     "notificationBodyBytes": 256,
+    "imageBytes": 4 * 1024 * 1024,
 }
 
 

@@ -39,7 +39,17 @@ from ._contract import (
     storage_entry_bytes,
 )
 from .errors import BridgeError
-from .types import HAPTIC_NOTIFICATIONS, IMPACT_STYLES, NETWORK_TYPES, THEMES
+from .types import HAPTIC_NOTIFICATIONS, IMAGE_SOURCES, IMPACT_STYLES, NETWORK_TYPES, THEMES, Image, ScannedCode
+
+#: What the mock's image picker returns unless told otherwise: a 1x1 PNG (the development host's).
+SAMPLE_IMAGE = Image(
+    "image/png",
+    base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP438DwHwAGgAJ/zxIJ8QAAAABJRU5ErkJggg=="),
+    1,
+    1,
+)
+#: What the mock's code scanner reads unless told otherwise.
+SAMPLE_SCAN = ScannedCode("https://example.com/miniapp", "qr")
 
 __all__ = ["MockBridge", "ReplayMismatch", "bridge"]
 
@@ -156,6 +166,14 @@ class MockBridge:
         self.biometric_answers: deque = deque()
         #: Reasons shown on biometric prompts, in order.
         self.biometric_prompts: List[str] = []
+        #: The device has a camera (``media``).
+        self.camera = True
+        #: Images the next pickers return (an ``Image``, or ``"cancel"``); SAMPLE_IMAGE once empty.
+        self.image_answers: deque = deque()
+        #: Codes the next scanners read (a ``ScannedCode``, or ``"cancel"``); SAMPLE_SCAN once empty.
+        self.scan_answers: deque = deque()
+        #: What ``media`` showed, in order: ``"camera"``, ``"album"`` or ``"scanner"``.
+        self.media_shown: List[str] = []
         #: Login codes minted (``auth.login_code``).
         self.login_codes: List[dict] = []
         #: The app's files (``files``): path -> ``{"data", "modifiedAt"}``; on the storage quota.
@@ -320,6 +338,27 @@ class MockBridge:
             if a not in ("recognised", "cancel", "unavailable"):
                 raise ValueError(f"biometric answer {a!r}: recognised, cancel or unavailable")
         self.biometric_answers.extend(answers)
+        return self
+
+    def without_camera(self) -> "MockBridge":
+        """No camera: ``scan_code`` and ``choose_image("camera")`` are ``UNAVAILABLE``."""
+        self.camera = False
+        return self
+
+    def with_images(self, *answers: Union[Image, str]) -> "MockBridge":
+        """What the next image pickers return: an ``Image`` or ``"cancel"``."""
+        for a in answers:
+            if not isinstance(a, Image) and a != "cancel":
+                raise ValueError(f"image answer {a!r}: an Image or 'cancel'")
+        self.image_answers.extend(answers)
+        return self
+
+    def with_scans(self, *answers: Union[ScannedCode, str]) -> "MockBridge":
+        """What the next code scanners read: a ``ScannedCode`` or ``"cancel"``."""
+        for a in answers:
+            if not isinstance(a, ScannedCode) and a != "cancel":
+                raise ValueError(f"scan answer {a!r}: a ScannedCode or 'cancel'")
+        self.scan_answers.extend(answers)
         return self
 
     def with_notifications_off(self) -> "MockBridge":
@@ -536,6 +575,32 @@ class MockBridge:
         topic = self._notification_name(p["topic"], "topic")
         if topic not in self.topics:
             self.topics.append(topic)
+
+    def _media_choose_image(self, p: dict) -> dict:
+        source, max_bytes = p["source"], p["maxBytes"]
+        if source not in IMAGE_SOURCES:
+            raise _invalid(f"source must be one of {', '.join(IMAGE_SOURCES)}, got {source!r}")
+        limit = LIMITS["imageBytes"]
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or not 1 <= max_bytes <= limit:
+            raise _invalid(f"maxBytes must be 1 to {limit}, got {max_bytes!r}")
+        if source == "camera" and not self.camera:
+            raise BridgeError("UNAVAILABLE", "no camera")
+        self.media_shown.append(source)
+        answer = self.image_answers.popleft() if self.image_answers else SAMPLE_IMAGE
+        if answer == "cancel":
+            raise BridgeError("CANCELLED")
+        if len(answer.data) > max_bytes:
+            raise BridgeError("QUOTA_EXCEEDED")
+        return answer.to_json()
+
+    def _media_scan_code(self, p: dict) -> dict:
+        if not self.camera:
+            raise BridgeError("UNAVAILABLE", "no camera")
+        self.media_shown.append("scanner")
+        answer = self.scan_answers.popleft() if self.scan_answers else SAMPLE_SCAN
+        if answer == "cancel":
+            raise BridgeError("CANCELLED")
+        return {"text": answer.text, "format": answer.format}
 
     def _biometrics_authenticate(self, p: dict) -> None:
         reason = p["reason"]

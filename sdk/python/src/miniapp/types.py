@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import List, Optional
 
@@ -138,6 +139,41 @@ class FileInfo:
     @classmethod
     def from_json(cls, v: dict) -> "FileInfo":
         return cls(v["path"], v["size"], v["modifiedAt"])
+
+
+@dataclass(frozen=True)
+class Image:
+    """The image the user chose (``media.choose_image``): ``data`` is the encoded file (PNG,
+    JPEG, ...), ``width`` and ``height`` in pixels. On the wire ``data`` is base64."""
+
+    mime_type: str
+    data: bytes
+    width: int
+    height: int
+
+    @classmethod
+    def from_json(cls, v: dict) -> "Image":
+        return cls(v["mimeType"], base64.b64decode(v["data"], validate=True), v["width"], v["height"])
+
+    def to_json(self) -> dict:
+        data = base64.b64encode(self.data).decode("ascii")
+        return {"mimeType": self.mime_type, "data": data, "width": self.width, "height": self.height}
+
+
+@dataclass(frozen=True)
+class ScannedCode:
+    """A scanned code (``media.scan_code``): its content and symbology (``qr``, ``ean-13``, ...)."""
+
+    text: str
+    format: str
+
+    @classmethod
+    def from_json(cls, v: dict) -> "ScannedCode":
+        return cls(v["text"], v["format"])
+
+
+#: Where ``media.choose_image`` takes the image from.
+IMAGE_SOURCES = ("camera", "album")
 
 
 #: Where a declared permission stands (``settings``).

@@ -10,7 +10,8 @@
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, biometrics, clipboard, device, files, geolocation,
-    haptics, log, navigation, notifications, payment, secure_storage, settings, share, storage, ui,
+    haptics, log, media, navigation, notifications, payment, secure_storage, settings, share,
+    storage, ui,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -114,6 +115,14 @@ mod params {
     #[serde(deny_unknown_fields)]
     pub struct Reason {
         pub reason: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct ChooseImage {
+        #[serde(default)]
+        pub source: miniapp_sdk::media::ImageSource,
+        pub max_bytes: Option<u32>,
     }
 
     #[derive(Deserialize)]
@@ -333,6 +342,12 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
             answer(notifications::schedule(&a.id, &a.title, &a.body, a.at))
         }
         "notifications.subscribe" => answer(notifications::subscribe(&args::<a::Topic>(p)?.topic)),
+        "media.chooseImage" => {
+            let a: a::ChooseImage = args(p)?;
+            let max = a.max_bytes.unwrap_or(media::IMAGE_BYTES as u32);
+            answer(media::choose_image(a.source, max))
+        }
+        "media.scanCode" => args::<a::None>(p).and_then(|_| answer(media::scan_code())),
         "biometrics.authenticate" => {
             answer(biometrics::authenticate(&args::<a::Reason>(p)?.reason))
         }

@@ -91,7 +91,7 @@ class HostTest {
         assertTrue(answer.contains("\"transactionId\":\"kt-tx-1\""), answer)
         assertTrue(answer.contains("{\"err\":\"PERMISSION_DENIED\"}"), answer)
         assertEquals(listOf(PROBE to "o-1"), payments.orders.map { it.first to it.second.orderId })
-        assertEquals(listOf("biometrics", "clipboard", "location", "notifications", "payment"), consent.prompts.sorted())
+        assertEquals(listOf("biometrics", "camera", "clipboard", "location", "notifications", "payment"), consent.prompts.sorted())
         assertEquals(
             listOf("payment.pay" to "ok", "geolocation.currentPosition" to "PERMISSION_DENIED", "storage.set" to "ok"),
             events.events.map { it.method to it.outcome },
