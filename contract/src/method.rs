@@ -28,12 +28,14 @@ pub enum Interface {
     Biometrics,
     Notifications,
     Media,
+    Updates,
+    Performance,
     Log,
 }
 
 impl Interface {
     /// Every interface, in a stable order.
-    pub const ALL: [Interface; 17] = [
+    pub const ALL: [Interface; 19] = [
         Interface::Storage,
         Interface::Auth,
         Interface::Payment,
@@ -50,6 +52,8 @@ impl Interface {
         Interface::Biometrics,
         Interface::Notifications,
         Interface::Media,
+        Interface::Updates,
+        Interface::Performance,
         Interface::Log,
     ];
 
@@ -73,6 +77,8 @@ impl Interface {
             Interface::Biometrics => "biometrics",
             Interface::Notifications => "notifications",
             Interface::Media => "media",
+            Interface::Updates => "updates",
+            Interface::Performance => "performance",
             Interface::Log => "log",
         }
     }
@@ -85,8 +91,8 @@ impl Interface {
         }
     }
 
-    /// The permission that grants it; `None` for `log` and `settings`, which every app may use
-    /// (`settings` only reports and asks about the app's own declared permissions).
+    /// The permission that grants it; `None` for `log`, `settings`, `updates` and `performance`,
+    /// which every app may use: they only report about (and ask for) the app itself.
     pub const fn permission(self) -> Option<Permission> {
         Some(match self {
             // The app's own secrets in the host's keystore: its own data, like storage.
@@ -104,7 +110,9 @@ impl Interface {
             Interface::Biometrics => Permission::Biometrics,
             Interface::Notifications => Permission::Notifications,
             Interface::Media => Permission::Camera,
-            Interface::Settings | Interface::Log => return None,
+            Interface::Settings | Interface::Updates | Interface::Performance | Interface::Log => {
+                return None;
+            }
         })
     }
 
@@ -241,6 +249,10 @@ methods! {
     MediaChooseImage => "media.chooseImage", Media,
         "{ source?: ImageSource; maxBytes?: number }" -> "ChosenImage";
     MediaScanCode => "media.scanCode", Media, "Record<string, never>" -> "ScannedCode";
+    UpdatesStatus => "updates.status", Updates, "Record<string, never>" -> "UpdateStatus";
+    UpdatesCheck => "updates.check", Updates, "Record<string, never>" -> "UpdateStatus";
+    PerformanceMetrics => "performance.metrics", Performance,
+        "Record<string, never>" -> "PerformanceMetrics";
     LogLog => "log.log", Log, "{ level: LogLevel; message: string }" -> "null";
 }
 

@@ -266,6 +266,45 @@ pub struct ScannedCode {
     pub format: String,
 }
 
+/// The app's own version and the one staged for its next launch (`updates.status`,
+/// `updates.check`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStatus {
+    /// The version this instance runs.
+    pub current: String,
+    /// A newer version downloaded, verified and staged: it runs from the next launch.
+    pub pending: Option<String>,
+}
+
+/// How long the launch of this instance took (`performance.metrics`), in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchMetrics {
+    /// Loading (or compiling) the component; 0 when this process had it in memory.
+    pub load_ms: f64,
+    /// Linking it to the granted bridge; 0 when cached.
+    pub link_ms: f64,
+    /// Creating the instance.
+    pub instantiate_ms: f64,
+    /// The app's own `on-launch`; `null` while it is still running.
+    pub on_launch_ms: Option<f64>,
+}
+
+/// The app's own figures for this instance (`performance.metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PerformanceMetrics {
+    /// `null` for a web page (the WebView measures its own load: `window.performance`).
+    pub launch: Option<LaunchMetrics>,
+    /// Bridge calls this instance made, this one included.
+    pub bridge_calls: u64,
+    /// Milliseconds the host spent serving them (waiting for the user or the network included).
+    pub bridge_host_ms: f64,
+    /// Milliseconds spent running the app's code in calls that returned; `null` for a web page.
+    pub guest_ms: Option<f64>,
+}
+
 /// A 1×1 PNG (one red pixel): what development hosts and the mocks' pickers return
 /// (base64 `iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP438DwHwAGgAJ/zxIJ8QAAAABJRU5ErkJggg==`).
 pub const SAMPLE_PNG: [u8; 70] = [
@@ -497,6 +536,63 @@ pub const TS_TYPES: &[TsType] = &[
             ),
         ],
     },
+    TsType {
+        name: "UpdateStatus",
+        fields: &[
+            ("current", "string", "The version this instance runs."),
+            (
+                "pending",
+                "string | null",
+                "A newer version downloaded, verified and staged: it runs from the next launch.",
+            ),
+        ],
+    },
+    TsType {
+        name: "LaunchMetrics",
+        fields: &[
+            (
+                "loadMs",
+                "number",
+                "Loading (or compiling) the component; 0 when the host had it in memory.",
+            ),
+            (
+                "linkMs",
+                "number",
+                "Linking it to the granted bridge; 0 when cached.",
+            ),
+            ("instantiateMs", "number", "Creating the instance."),
+            (
+                "onLaunchMs",
+                "number | null",
+                "The app's own `on-launch`; `null` while it is still running.",
+            ),
+        ],
+    },
+    TsType {
+        name: "PerformanceMetrics",
+        fields: &[
+            (
+                "launch",
+                "LaunchMetrics | null",
+                "`null` for a web page (the WebView measures its own load: `window.performance`).",
+            ),
+            (
+                "bridgeCalls",
+                "number",
+                "Bridge calls this instance made, this one included.",
+            ),
+            (
+                "bridgeHostMs",
+                "number",
+                "Milliseconds the host spent serving them (waiting for the user or the network included).",
+            ),
+            (
+                "guestMs",
+                "number | null",
+                "Milliseconds spent running the app's code in calls that returned; `null` for a web page.",
+            ),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -580,6 +676,22 @@ mod tests {
             json!(ScannedCode {
                 text: "t".into(),
                 format: "qr".into()
+            }),
+            json!(UpdateStatus {
+                current: "1.0.0".into(),
+                pending: None
+            }),
+            json!(LaunchMetrics {
+                load_ms: 0.0,
+                link_ms: 0.0,
+                instantiate_ms: 1.0,
+                on_launch_ms: None
+            }),
+            json!(PerformanceMetrics {
+                launch: None,
+                bridge_calls: 1,
+                bridge_host_ms: 0.0,
+                guest_ms: None
             }),
         ];
         assert_eq!(samples.len(), TS_TYPES.len());

@@ -794,6 +794,9 @@ impl HostServices {
             notifications: Arc::new(NoNotifications),
             // No foreign media trait yet: UNAVAILABLE (never a fixed image or code).
             media: Arc::new(NoMedia),
+            // No marketplace configured for in-app checks yet: `updates.check` is UNAVAILABLE
+            // (`updates.status` works; the host's own `update` call stages versions).
+            updates: Arc::new(miniapp_runtime::capabilities::updates::NoMarketplace),
             consent: match self.consent {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(DeclineAll),

@@ -6,7 +6,7 @@
 //! - one module per bridge interface with plain Rust functions and types: [`storage`],
 //!   [`auth`], [`payment`], [`geolocation`], [`ui`], [`device`], [`clipboard`], [`share`],
 //!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`files`],
-//!   [`biometrics`], [`notifications`], [`media`], [`log`]; every fallible call returns [`Error`];
+//!   [`biometrics`], [`notifications`], [`media`], [`updates`], [`performance`], [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
 //!   component's `lifecycle` export;
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
@@ -97,12 +97,14 @@ pub mod media;
 pub mod navigation;
 pub mod notifications;
 pub mod payment;
+pub mod performance;
 mod permission;
 pub mod secure_storage;
 pub mod settings;
 pub mod share;
 pub mod storage;
 pub mod ui;
+pub mod updates;
 
 #[cfg(feature = "mock")]
 pub mod mock;

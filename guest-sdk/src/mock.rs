@@ -262,6 +262,11 @@ struct Config {
     /// The user declines opening another mini-program or a web page.
     navigation_declined: bool,
     app_id: String,
+    /// The running version (`updates`).
+    version: String,
+    /// What the marketplace offers `updates::check` (`None`: nothing newer); `Err`: no
+    /// marketplace (`Unavailable`).
+    marketplace: Result<Option<String>, String>,
 }
 
 #[derive(Debug, Default)]
@@ -312,6 +317,9 @@ struct World {
     login_codes: u32,
     /// The keystore's content (`secure_storage`).
     secrets: BTreeMap<String, String>,
+    /// `updates::check` calls, and the version staged by one.
+    update_checks: u32,
+    staged: Option<String>,
     /// The app's files (`files`): path -> (content, last write).
     files: BTreeMap<String, (String, u64)>,
     logs: Vec<LogLine>,
@@ -391,6 +399,8 @@ impl MockBridge {
             known_apps: BTreeSet::new(),
             navigation_declined: false,
             app_id: "com.example.mock".into(),
+            version: "1.0.0".into(),
+            marketplace: Ok(None),
         };
         MockBridge {
             state: Rc::new(RefCell::new(State {
@@ -601,6 +611,23 @@ impl MockBridge {
         self.configure(|s| s.config.keystore = false)
     }
 
+    /// The running version (default `1.0.0`, what `updates::status` reports as `current`).
+    pub fn version(self, version: &str) -> Self {
+        let version = version.to_owned();
+        self.configure(|s| s.config.version = version)
+    }
+
+    /// The marketplace offers `version`: the next `updates::check` stages it.
+    pub fn update_available(self, version: &str) -> Self {
+        let version = version.to_owned();
+        self.configure(|s| s.config.marketplace = Ok(Some(version)))
+    }
+
+    /// The host has no marketplace (or is offline): `updates::check` is `Unavailable`.
+    pub fn no_marketplace(self) -> Self {
+        self.configure(|s| s.config.marketplace = Err("no marketplace".into()))
+    }
+
     /// The host has no settings page: `settings::open_host_settings` is `Unavailable`.
     pub fn no_settings_page(self) -> Self {
         self.configure(|s| s.config.settings_page = false)
@@ -742,6 +769,11 @@ impl MockBridge {
     /// The keystore's content now (`secure_storage`).
     pub fn secrets(&self) -> BTreeMap<String, String> {
         self.state.borrow().world.secrets.clone()
+    }
+
+    /// How many times `updates::check` asked the host.
+    pub fn update_checks(&self) -> u32 {
+        self.state.borrow().world.update_checks
     }
 
     /// How many times the host's settings page was opened.
@@ -1719,6 +1751,53 @@ pub(crate) mod backend {
         })
     }
 
+    fn update_status(config: &Config, world: &World) -> crate::updates::UpdateStatus {
+        crate::updates::UpdateStatus {
+            current: config.version.clone(),
+            pending: world.staged.clone(),
+        }
+    }
+
+    pub(crate) fn updates_status() -> Result<crate::updates::UpdateStatus, Error> {
+        call("updates.status", json!({}), |config, world| {
+            Ok(update_status(config, world))
+        })
+    }
+
+    pub(crate) fn updates_check() -> Result<crate::updates::UpdateStatus, Error> {
+        call("updates.check", json!({}), |config, world| {
+            world.update_checks += 1;
+            match &config.marketplace {
+                Err(why) => return Err(Error::Unavailable(why.clone())),
+                Ok(offered) => {
+                    if let Some(v) = offered {
+                        world.staged = Some(v.clone());
+                    }
+                }
+            }
+            Ok(update_status(config, world))
+        })
+    }
+
+    /// A mock has no launch to measure: zeros, and this instance's call count.
+    pub(crate) fn performance_metrics() -> crate::performance::PerformanceMetrics {
+        let calls = MockBridge::current().state.borrow().calls.len() as u64;
+        call("performance.metrics", json!({}), |_, _| {
+            Ok(crate::performance::PerformanceMetrics {
+                launch: Some(crate::performance::LaunchMetrics {
+                    load_ms: 0.0,
+                    link_ms: 0.0,
+                    instantiate_ms: 0.0,
+                    on_launch_ms: None,
+                }),
+                bridge_calls: calls + 1,
+                bridge_host_ms: 0.0,
+                guest_ms: Some(0.0),
+            })
+        })
+        .unwrap_or_else(|e| panic!("performance.metrics never fails, the mock said {e}"))
+    }
+
     pub(crate) fn navigation_exit() -> Result<(), Error> {
         call("navigation.exit", json!({}), |_, world| {
             world.opened.push(Opened::Exit);
@@ -2429,6 +2508,40 @@ mod tests {
             secure_storage::get("k"),
             Err(Error::Unavailable(_))
         ));
+    }
+
+    #[test]
+    fn updates_report_the_version_and_a_check_stages_what_the_marketplace_offers() {
+        use crate::updates;
+        // No permission needed: a bridge granting nothing answers.
+        let bridge = MockBridge::new()
+            .version("1.2.0")
+            .update_available("1.3.0")
+            .install();
+        let s = updates::status().unwrap();
+        assert_eq!((s.current.as_str(), s.pending), ("1.2.0", None));
+        let s = updates::check().unwrap();
+        assert_eq!(s.pending.as_deref(), Some("1.3.0"));
+        assert_eq!(updates::status().unwrap().pending.as_deref(), Some("1.3.0"));
+        assert_eq!(bridge.update_checks(), 1);
+
+        let bridge = MockBridge::new().install();
+        assert_eq!(updates::check().unwrap().pending, None, "nothing newer");
+        assert_eq!(bridge.update_checks(), 1);
+        MockBridge::new().no_marketplace().install();
+        assert!(matches!(updates::check(), Err(Error::Unavailable(_))));
+    }
+
+    #[test]
+    fn performance_counts_this_instances_calls() {
+        use crate::performance;
+        let bridge = MockBridge::new().grant(&[Permission::Storage]).install();
+        assert_eq!(performance::metrics().bridge_calls, 1);
+        storage::keys().unwrap();
+        let m = performance::metrics();
+        assert_eq!(m.bridge_calls, 3);
+        assert!(m.launch.is_some() && m.guest_ms.is_some());
+        assert_eq!(bridge.calls().len(), 3);
     }
 
     #[test]

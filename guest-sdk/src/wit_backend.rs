@@ -345,6 +345,38 @@ pub(crate) fn settings_open_host_settings() -> Result<(), Error> {
     Ok(wit::settings::open_host_settings()?)
 }
 
+impl From<wit::updates::UpdateStatus> for crate::updates::UpdateStatus {
+    fn from(s: wit::updates::UpdateStatus) -> Self {
+        crate::updates::UpdateStatus {
+            current: s.current,
+            pending: s.pending,
+        }
+    }
+}
+
+pub(crate) fn updates_status() -> Result<crate::updates::UpdateStatus, Error> {
+    Ok(wit::updates::status()?.into())
+}
+
+pub(crate) fn updates_check() -> Result<crate::updates::UpdateStatus, Error> {
+    Ok(wit::updates::check()?.into())
+}
+
+pub(crate) fn performance_metrics() -> crate::performance::PerformanceMetrics {
+    let f = wit::performance::metrics();
+    crate::performance::PerformanceMetrics {
+        launch: f.launch.map(|l| crate::performance::LaunchMetrics {
+            load_ms: l.load_ms,
+            link_ms: l.link_ms,
+            instantiate_ms: l.instantiate_ms,
+            on_launch_ms: l.on_launch_ms,
+        }),
+        bridge_calls: f.bridge_calls,
+        bridge_host_ms: f.bridge_host_ms,
+        guest_ms: f.guest_ms,
+    }
+}
+
 pub(crate) fn secure_storage_set(key: &str, value: &str) -> Result<(), Error> {
     Ok(wit::secure_storage::set(key, value)?)
 }

@@ -91,6 +91,7 @@ where
 /// The grant check both transports share: counts the call, and audits a denial.
 fn admit(ctx: &AppContext, method: Method, linked_granted: bool) -> Result<(), BridgeError> {
     ctx.usage.bridge_calls.fetch_add(1, Ordering::Relaxed);
+    ctx.instance.bridge_calls.fetch_add(1, Ordering::Relaxed);
     let granted = linked_granted && method.permission().is_none_or(|p| ctx.grants.contains(p));
     if granted {
         return Ok(());

@@ -58,6 +58,6 @@ pub use runtime::{
 pub use state::AppContext;
 pub use updates::{
     CodeUpdatePolicy, FetchBody, FetchError, FetchResponse, Fetcher, UpdateOutcome, UpdateProgress,
-    Updater,
+    Updater, UpdaterService,
 };
 pub use usage::UsageSnapshot;

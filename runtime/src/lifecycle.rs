@@ -363,3 +363,9 @@ impl Apps {
         }
     }
 }
+
+impl crate::state::InstalledVersions for Apps {
+    fn versions(&self, app: &AppId) -> Result<crate::install::AppVersions, RuntimeError> {
+        self.install_store().versions(app)
+    }
+}

@@ -28,7 +28,9 @@ use crate::error::RuntimeError;
 use crate::home::Home;
 use crate::install::{InstallOutcome, InstallStore, InstalledApp, LoadedApp};
 use crate::lifecycle::Apps;
-use crate::state::{AppContext, AppLimiter, AppState, HostContext};
+use crate::state::{
+    AppContext, AppLimiter, AppState, HostContext, InstalledVersions, InstanceInfo,
+};
 use crate::storage::{AppStorage, DEFAULT_QUOTA_BYTES};
 use crate::tokens::TokenPolicy;
 use crate::usage::{AppUsage, UsageSnapshot};
@@ -508,7 +510,7 @@ impl Runtime {
             .active
             .ok_or_else(|| RuntimeError::AppNotFound(app.to_string()))?;
         let record = self.install_store().record(app, &version)?;
-        self.context_for(app, record.declared()).await
+        self.context_for(app, record.declared(), version).await
     }
 
     /// The bridge context of a web app served from its source dir by the simulator (`miniapp dev`),
@@ -521,8 +523,12 @@ impl Runtime {
         package: &crate::DevPackage,
     ) -> Result<AppContext, RuntimeError> {
         let manifest = package.manifest();
-        self.context_for(&manifest.id, manifest.permissions.iter().collect())
-            .await
+        self.context_for(
+            &manifest.id,
+            manifest.permissions.iter().collect(),
+            manifest.version.clone(),
+        )
+        .await
     }
 
     /// For the simulator (`miniapp dev`): compiles a component built from source and makes it
@@ -562,8 +568,10 @@ impl Runtime {
         &self,
         app: &AppId,
         declared: PermissionSet,
+        version: semver::Version,
     ) -> Result<AppContext, RuntimeError> {
         let grants = self.grants(app, declared).await?;
+        let installed: Arc<dyn InstalledVersions> = self.apps.clone();
         Ok(AppContext {
             app: app.clone(),
             declared,
@@ -573,6 +581,7 @@ impl Runtime {
             host: self.host.clone(),
             host_wait_us: Default::default(),
             asked_again: Default::default(),
+            instance: Arc::new(InstanceInfo::new(version, Some(installed), false)),
         })
     }
 
@@ -622,6 +631,7 @@ impl Runtime {
         let start = Instant::now();
         let usage = self.usage_of(app);
         usage.launches.fetch_add(1, Ordering::Relaxed);
+        let installed: Arc<dyn InstalledVersions> = self.apps.clone();
         let ctx = AppContext {
             app: app.clone(),
             declared,
@@ -631,6 +641,11 @@ impl Runtime {
             host: self.host.clone(),
             host_wait_us: Default::default(),
             asked_again: Default::default(),
+            instance: Arc::new(InstanceInfo::new(
+                loaded.record.manifest.version.clone(),
+                Some(installed),
+                true,
+            )),
         };
         // No preopens, no env, no args, no network: WASI is only clocks, random and stdio.
         let wasi = WasiCtxBuilder::new()
@@ -712,6 +727,13 @@ impl Runtime {
         let bindings = instance.classify(bindings)?;
         instance.bindings = Some(bindings);
         instance.timings.instantiate_ms = start.elapsed().as_secs_f64() * 1e3;
+        let _ = instance
+            .store
+            .data()
+            .ctx
+            .instance
+            .launch
+            .set(instance.timings);
         Ok(instance)
     }
 
@@ -770,9 +792,12 @@ impl AppInstance {
     fn account(&self, call_start: Instant) {
         let data = self.store.data();
         let usage = &data.ctx.usage;
-        usage
+        let us = call_start.elapsed().as_micros() as u64;
+        usage.guest_time_us.fetch_add(us, Ordering::Relaxed);
+        data.ctx
+            .instance
             .guest_time_us
-            .fetch_add(call_start.elapsed().as_micros() as u64, Ordering::Relaxed);
+            .fetch_add(us, Ordering::Relaxed);
         usage
             .peak_memory_bytes
             .fetch_max(data.limiter.memory_peak as u64, Ordering::Relaxed);
@@ -823,7 +848,15 @@ impl AppInstance {
     /// first call's result is the launch's outcome for the app's version (see
     /// [`Runtime::launch`]).
     pub async fn on_launch(&mut self, params: &str) -> Result<String, RuntimeError> {
+        let start = Instant::now();
         let result = self.call_on_launch(params).await;
+        let _ = self
+            .store
+            .data()
+            .ctx
+            .instance
+            .on_launch_ms
+            .set(start.elapsed().as_secs_f64() * 1e3);
         if !self.launch_recorded {
             self.launch_recorded = true;
             let app = self.app().clone();

@@ -14,6 +14,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use crate::audit::AuditLog;
+use crate::error::RuntimeError;
 use crate::storage::AppStorage;
 use crate::tokens::TokenIssuer;
 use crate::usage::AppUsage;
@@ -79,6 +80,59 @@ pub struct AppContext {
     /// Permissions this instance already asked the user about again (`settings.request`): at
     /// most once each per launch, so a mini-program cannot nag.
     pub(crate) asked_again: Arc<std::sync::Mutex<PermissionSet>>,
+    /// The version this instance runs and its own figures (`updates`, `performance`).
+    pub(crate) instance: Arc<InstanceInfo>,
+}
+
+/// What one instance (or one web page's session) knows about itself: the version it runs,
+/// where to look for a staged one, and what it measured of its own launch and calls.
+pub(crate) struct InstanceInfo {
+    pub(crate) version: semver::Version,
+    /// The app's installed versions; `None` when nothing can be staged for it (a development
+    /// package served by the simulator).
+    pub(crate) installed: Option<Arc<dyn InstalledVersions>>,
+    /// A component instance (false: a web page, whose launch and code the WebView measures).
+    pub(crate) component: bool,
+    /// Set once the instance exists (components only).
+    pub(crate) launch: std::sync::OnceLock<crate::runtime::LaunchTimings>,
+    /// Set when the first `on-launch` returns.
+    pub(crate) on_launch_ms: std::sync::OnceLock<f64>,
+    pub(crate) bridge_calls: AtomicU64,
+    /// Guest calls that returned (`on-launch`, `on-event`, instantiation).
+    pub(crate) guest_time_us: AtomicU64,
+}
+
+impl InstanceInfo {
+    pub(crate) fn new(
+        version: semver::Version,
+        installed: Option<Arc<dyn InstalledVersions>>,
+        component: bool,
+    ) -> Self {
+        InstanceInfo {
+            version,
+            installed,
+            component,
+            launch: Default::default(),
+            on_launch_ms: Default::default(),
+            bridge_calls: AtomicU64::new(0),
+            guest_time_us: AtomicU64::new(0),
+        }
+    }
+}
+
+impl std::fmt::Debug for InstanceInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstanceInfo")
+            .field("version", &self.version)
+            .field("component", &self.component)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The install store's view of an app's versions, for `updates.status` (the runtime's `Apps`
+/// implements it; capabilities do not name the install store's owner).
+pub(crate) trait InstalledVersions: Send + Sync {
+    fn versions(&self, app: &AppId) -> Result<crate::install::AppVersions, RuntimeError>;
 }
 
 impl AppContext {

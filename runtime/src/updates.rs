@@ -115,6 +115,53 @@ pub enum UpdateOutcome {
     },
 }
 
+/// The runtime's answer to `updates.check` (a mini-program asking for its own update): this
+/// updater refreshes the revocation list and runs [`Updater::update`] for the app, so a newer
+/// version is downloaded, verified and staged for its next launch. It needs the runtime it
+/// stages into, which is built from the services that hold it: give it the runtime with
+/// [`UpdaterService::attach`] once built (until then, and after the runtime is dropped, a check
+/// is `UNAVAILABLE`).
+pub struct UpdaterService {
+    updater: Updater,
+    runtime: std::sync::OnceLock<std::sync::Weak<Runtime>>,
+}
+
+impl UpdaterService {
+    pub fn new(updater: Updater) -> Arc<UpdaterService> {
+        Arc::new(UpdaterService {
+            updater,
+            runtime: Default::default(),
+        })
+    }
+
+    /// The runtime to stage into (the first one given stays).
+    pub fn attach(&self, runtime: &Arc<Runtime>) {
+        let _ = self.runtime.set(Arc::downgrade(runtime));
+    }
+}
+
+#[async_trait]
+impl crate::capabilities::updates::UpdateService for UpdaterService {
+    async fn check(&self, app: &AppId) -> Result<(), miniapp_contract::BridgeError> {
+        use miniapp_contract::BridgeError;
+        let Some(rt) = self.runtime.get().and_then(|w| w.upgrade()) else {
+            return Err(BridgeError::Unavailable(
+                "the update service is not attached to a runtime".into(),
+            ));
+        };
+        let result = async {
+            self.updater.refresh_revocations(&rt).await?;
+            self.updater.update(&rt, app, &mut |_| {}).await
+        }
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            // The mini-program sees a stable code; the message keeps the runtime's code for logs.
+            Err(e) => Err(BridgeError::Unavailable(format!("{}: {e}", e.code()))),
+        }
+    }
+}
+
 /// `<home>/updates/<id>.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct SeenVersion {

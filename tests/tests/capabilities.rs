@@ -1095,3 +1095,47 @@ fn media_picks_images_and_scans_codes_after_consent_from_both_transports() {
     assert_eq!(out[1], json!({"err": "UNAVAILABLE"}));
     assert_eq!(out[2]["ok"]["data"], SAMPLE_PNG_BASE64);
 }
+
+/// `performance.metrics` from the component (its launch, measured by the host, and its calls)
+/// and from a web page (no launch or guest figures: the WebView measures those).
+#[test]
+fn performance_reports_the_launch_and_this_instances_calls_from_both_transports() {
+    let (_world, rt) = installed(HostServices::development(), &[]);
+    let calls = [
+        ("storage.keys", json!({})),
+        ("performance.metrics", json!({})),
+        ("performance.metrics", json!({"all": true})),
+    ];
+    let out = component(&rt, &calls);
+    let m = &out[1]["ok"];
+    assert_eq!(m["bridgeCalls"], 2, "{m}");
+    let launch = &m["launch"];
+    assert!(launch["instantiateMs"].as_f64().unwrap() > 0.0, "{m}");
+    assert!(launch["loadMs"].as_f64().is_some() && launch["linkMs"].as_f64().is_some());
+    assert_eq!(
+        launch["onLaunchMs"],
+        Value::Null,
+        "asked from inside on-launch"
+    );
+    assert!(m["guestMs"].as_f64().is_some() && m["bridgeHostMs"].as_f64().is_some());
+    // Bad params are caught by the SDK in the guest; the JSON path answers INVALID_ARGUMENT.
+    assert_eq!(out[2], json!({"err": "BAD_REQUEST"}));
+
+    let out = web(&rt, &calls);
+    let m = &out[1]["ok"];
+    assert_eq!(m["bridgeCalls"], 2, "{m}");
+    assert_eq!((&m["launch"], &m["guestMs"]), (&Value::Null, &Value::Null));
+    assert_eq!(out[2], json!({"err": "INVALID_ARGUMENT"}));
+
+    // A second launch counts from zero, and comes from the cache (nothing to load or link).
+    let out = component(&rt, &[("performance.metrics", json!({}))]);
+    let m = &out[0]["ok"];
+    assert_eq!(m["bridgeCalls"], 1);
+    assert_eq!(
+        (
+            m["launch"]["loadMs"].as_f64(),
+            m["launch"]["linkMs"].as_f64()
+        ),
+        (Some(0.0), Some(0.0))
+    );
+}

@@ -9,9 +9,10 @@ use bytes::Bytes;
 use miniapp_package::{AppId, RevocationList, VersionDocument};
 use miniapp_runtime::{
     FetchBody, FetchError, FetchResponse, Fetcher, HostServices, LaunchOptions, Runtime,
-    RuntimeError, UpdateOutcome, Updater,
+    RuntimeError, UpdateOutcome, Updater, UpdaterService, json_bridge,
 };
-use miniapp_scenarios::{ALL_BRIDGE, World, guests, keys, manifest, now, package};
+use miniapp_scenarios::{ALL_BRIDGE, World, guests, keys, manifest, now, package, probe_script};
+use serde_json::json;
 use sha2::Digest;
 
 const APP: &str = "com.acme.app";
@@ -167,6 +168,9 @@ fn v1() -> Vec<u8> {
 }
 fn v2() -> Vec<u8> {
     package(&manifest(APP, "2.0.0", ALL_BRIDGE), guests::PROBE)
+}
+fn v3() -> Vec<u8> {
+    package(&manifest(APP, "3.0.0", ALL_BRIDGE), guests::PROBE)
 }
 fn v2_hostile() -> Vec<u8> {
     package(&manifest(APP, "2.0.0", ALL_BRIDGE), guests::HOSTILE)
@@ -694,5 +698,71 @@ fn under_web_only_components_are_refused_over_the_air_while_web_apps_update() {
             .iter()
             .any(|l| l["details"]["code"] == "UPDATE_NOT_ALLOWED"),
         "the refusal is audited"
+    );
+}
+
+/// `updates.status` / `updates.check` from the probe component and from the JSON bridge: the
+/// app's own check goes through the runtime's `UpdaterService` (the same verified path as the
+/// host's updates) and stages the next version, which runs from the next launch.
+#[test]
+fn a_mini_program_checks_for_its_own_update_from_both_transports() {
+    let world = World::new();
+    let market = Arc::new(Market::default());
+    let service = UpdaterService::new(Updater::new(market.clone(), BASE));
+    let rt = Arc::new(world.runtime(HostServices {
+        updates: service.clone(),
+        ..HostServices::development()
+    }));
+    service.attach(&rt);
+    rt.install_package(&v2()).unwrap();
+    let tokio = tokio();
+    let component = |calls: &[(&str, serde_json::Value)]| -> Vec<serde_json::Value> {
+        let out = tokio
+            .block_on(rt.run(&id(), &probe_script(calls), LaunchOptions::default()))
+            .unwrap();
+        serde_json::from_str(&out).unwrap()
+    };
+    let web = |method: &str| -> serde_json::Value {
+        tokio.block_on(async {
+            let ctx = rt.app_context(&id()).await.unwrap();
+            let request = json!({"id": 1, "method": method, "params": {}});
+            json_bridge::dispatch(&ctx, &request).await
+        })
+    };
+    let status =
+        |current: &str, pending: Option<&str>| json!({"current": current, "pending": pending});
+
+    // The marketplace has nothing for the app yet: the check fails clearly, nothing changes.
+    let out = component(&[("updates.status", json!({})), ("updates.check", json!({}))]);
+    assert_eq!(out[0], json!({"ok": status("2.0.0", None)}));
+    assert_eq!(out[1], json!({"err": "UNAVAILABLE"}));
+    assert_eq!(web("updates.check")["error"]["code"], "UNAVAILABLE");
+
+    market.publish("3.0.0", &v3(), 3, "1.0.0", now() + 3600);
+    let out = component(&[("updates.check", json!({})), ("updates.status", json!({}))]);
+    let staged = json!({"ok": status("2.0.0", Some("3.0.0"))});
+    assert_eq!(out, [staged.clone(), staged]);
+    assert_eq!(
+        active(&rt),
+        "2.0.0",
+        "staged under the running instance, not applied"
+    );
+    // A web page of the same app sees the same; checking again finds it already staged.
+    assert_eq!(
+        web("updates.status")["result"],
+        status("2.0.0", Some("3.0.0"))
+    );
+    assert_eq!(
+        web("updates.check")["result"],
+        status("2.0.0", Some("3.0.0"))
+    );
+
+    // The next launch runs it.
+    let out = component(&[("updates.status", json!({}))]);
+    assert_eq!(out, [json!({"ok": status("3.0.0", None)})]);
+    assert_eq!(active(&rt), "3.0.0");
+    assert!(
+        world.audit().iter().any(|l| l["event"] == "activated"),
+        "activated like any update"
     );
 }

@@ -222,6 +222,35 @@ export interface ScannedCode {
   format: string;
 }
 
+export interface UpdateStatus {
+  /** The version this instance runs. */
+  current: string;
+  /** A newer version downloaded, verified and staged: it runs from the next launch. */
+  pending: string | null;
+}
+
+export interface LaunchMetrics {
+  /** Loading (or compiling) the component; 0 when the host had it in memory. */
+  loadMs: number;
+  /** Linking it to the granted bridge; 0 when cached. */
+  linkMs: number;
+  /** Creating the instance. */
+  instantiateMs: number;
+  /** The app's own `on-launch`; `null` while it is still running. */
+  onLaunchMs: number | null;
+}
+
+export interface PerformanceMetrics {
+  /** `null` for a web page (the WebView measures its own load: `window.performance`). */
+  launch: LaunchMetrics | null;
+  /** Bridge calls this instance made, this one included. */
+  bridgeCalls: number;
+  /** Milliseconds the host spent serving them (waiting for the user or the network included). */
+  bridgeHostMs: number;
+  /** Milliseconds spent running the app's code in calls that returned; `null` for a web page. */
+  guestMs: number | null;
+}
+
 /** Params and result of every method, by wire name. */
 export interface MethodMap {
   'storage.set': { params: { key: string; value: JsonValue }; result: null };
@@ -278,6 +307,9 @@ export interface MethodMap {
   'notifications.subscribe': { params: { topic: string }; result: null };
   'media.chooseImage': { params: { source?: ImageSource; maxBytes?: number }; result: ChosenImage };
   'media.scanCode': { params: Record<string, never>; result: ScannedCode };
+  'updates.status': { params: Record<string, never>; result: UpdateStatus };
+  'updates.check': { params: Record<string, never>; result: UpdateStatus };
+  'performance.metrics': { params: Record<string, never>; result: PerformanceMetrics };
   'log.log': { params: { level: LogLevel; message: string }; result: null };
 }
 

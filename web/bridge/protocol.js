@@ -101,6 +101,9 @@ export const METHODS = Object.freeze({
   'notifications.subscribe': 'notifications',
   'media.chooseImage': 'camera',
   'media.scanCode': 'camera',
+  'updates.status': null,
+  'updates.check': null,
+  'performance.metrics': null,
   'log.log': null,
 });
 

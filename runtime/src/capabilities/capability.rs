@@ -18,10 +18,11 @@ pub(crate) mod bindings {
     wasmtime::component::bindgen!({
         path: "wit",
         world: "mini-program",
-        // Storage and log never wait: plain host functions (no future per call).
+        // Storage, log and performance never wait: plain host functions (no future per call).
         imports: {
             "miniapp:bridge/storage": trappable,
             "miniapp:bridge/log": trappable,
+            "miniapp:bridge/performance": trappable,
             default: async | trappable,
         },
         exports: { default: async },

@@ -28,6 +28,7 @@ pub mod navigation;
 pub mod network;
 pub mod notifications;
 pub mod payment;
+pub mod performance;
 pub mod secure_storage;
 pub mod settings;
 pub mod share;
@@ -35,6 +36,7 @@ pub mod storage;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod ui;
+pub mod updates;
 
 pub(crate) use capability::bindings;
 use capability::{Capability, Linked, bridge};
@@ -58,6 +60,8 @@ pub(crate) const REGISTRY: [Capability; Interface::ALL.len()] = [
     biometrics::CAPABILITY,
     notifications::CAPABILITY,
     media::CAPABILITY,
+    updates::CAPABILITY,
+    performance::CAPABILITY,
     log::CAPABILITY,
 ];
 
@@ -81,7 +85,7 @@ pub fn permission_for_import(import: &str) -> Option<Permission> {
 }
 
 /// Links the bridge for one grant set: always `types` and the capabilities no permission guards
-/// (settings, log); each declared capability to its host service when granted, to the denial stub when
+/// (settings, updates, performance, log); each declared capability to its host service when granted, to the denial stub when
 /// not; undeclared ones not at all.
 pub(crate) fn link_bridge(
     linker: &mut Linker<AppState>,
@@ -137,6 +141,9 @@ pub struct HostServices {
     pub notifications: Arc<dyn notifications::NotificationService>,
     /// The host's image picker and code scanner (`media`).
     pub media: Arc<dyn media::MediaService>,
+    /// The app's own update check (`updates.check`); the runtime's, over the marketplace, is
+    /// [`crate::updates::UpdaterService`].
+    pub updates: Arc<dyn updates::UpdateService>,
     pub consent: Arc<dyn consent::ConsentService>,
     /// Name resolution and TLS for outbound `wasi:http` (the policy is the runtime's).
     pub network: Arc<dyn network::NetworkService>,
@@ -168,6 +175,7 @@ impl HostServices {
             biometrics: Arc::new(biometrics::ScriptedBiometrics::default()),
             notifications: Arc::new(notifications::RecordingNotifications::default()),
             media: Arc::new(media::ScriptedMedia::default()),
+            updates: Arc::new(updates::NoMarketplace),
             consent: Arc::new(consent::ScriptedConsent::allow_all()),
             network: Arc::new(network::SystemNetwork),
         }
@@ -192,6 +200,7 @@ impl HostServices {
         map.insert(self.biometrics);
         map.insert(self.notifications);
         map.insert(self.media);
+        map.insert(self.updates);
         map.insert(self.consent);
         map.insert(self.network);
         map

@@ -61,6 +61,11 @@ pub(crate) fn context_declaring(
         host: Arc::new(host),
         host_wait_us: Default::default(),
         asked_again: Default::default(),
+        instance: Arc::new(crate::state::InstanceInfo::new(
+            semver::Version::new(1, 0, 0),
+            None,
+            true,
+        )),
     };
     (ctx, tmp)
 }

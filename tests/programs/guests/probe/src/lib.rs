@@ -10,8 +10,8 @@
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, biometrics, clipboard, device, files, geolocation,
-    haptics, log, media, navigation, notifications, payment, secure_storage, settings, share,
-    storage, ui,
+    haptics, log, media, navigation, notifications, payment, performance, secure_storage, settings,
+    share, storage, ui, updates,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -348,6 +348,11 @@ fn dispatch(method: &str, p: Value) -> Result<Value, String> {
             answer(media::choose_image(a.source, max))
         }
         "media.scanCode" => args::<a::None>(p).and_then(|_| answer(media::scan_code())),
+        "updates.status" => args::<a::None>(p).and_then(|_| answer(updates::status())),
+        "updates.check" => args::<a::None>(p).and_then(|_| answer(updates::check())),
+        "performance.metrics" => {
+            args::<a::None>(p).and_then(|_| answer(Ok(performance::metrics())))
+        }
         "biometrics.authenticate" => {
             answer(biometrics::authenticate(&args::<a::Reason>(p)?.reason))
         }
