@@ -247,6 +247,27 @@ export interface Media {
   chooseImage(choice?: { source?: ImageSource; maxBytes?: number }): Image;
   scanCode(): ScannedCode;
 }
+/** No permission: this mini-program's own versions. A staged version runs from the next launch. */
+export interface UpdateStatus {
+  current: string;
+  pending: string | null;
+}
+export interface Updates {
+  status(): UpdateStatus;
+  /** Asks the host to look for a newer version now (staged before this returns); UNAVAILABLE. */
+  check(): UpdateStatus;
+}
+/** This instance's launch, in milliseconds (`onLaunchMs` null while `on-launch` runs). */
+export interface LaunchMetrics {
+  loadMs: number;
+  linkMs: number;
+  instantiateMs: number;
+  onLaunchMs: number | null;
+}
+/** No permission: this instance's own figures, as the host measured them. */
+export interface Performance {
+  metrics(): { launch: LaunchMetrics | null; bridgeCalls: number; bridgeHostMs: number; guestMs: number | null };
+}
 /** Permission `notifications` (consent asked once). */
 export interface Notifications {
   requestPermission(): boolean;
@@ -343,6 +364,18 @@ export interface ComponentImports {
     chooseImage(source: ImageSource, maxBytes: number): Image;
     scanCode(): ScannedCode;
   };
+  updates?: {
+    status(): { current: string; pending?: string };
+    check(): { current: string; pending?: string };
+  };
+  performance?: {
+    metrics(): {
+      launch?: { loadMs: number; linkMs: number; instantiateMs: number; onLaunchMs?: number };
+      bridgeCalls: bigint;
+      bridgeHostMs: number;
+      guestMs?: number;
+    };
+  };
   log?: { log(level: LogLevel, message: string): void };
 }
 export interface ComponentReceipt {
@@ -371,6 +404,8 @@ export interface Bridge {
   readonly biometrics: Biometrics;
   readonly notifications: Notifications;
   readonly media: Media;
+  readonly updates: Updates;
+  readonly performance: Performance;
   readonly log: Log;
 }
 

@@ -81,6 +81,9 @@ export const METHODS = Object.freeze({
   'notifications.subscribe': 'notifications.subscribe',
   'media.chooseImage': 'media.chooseImage',
   'media.scanCode': 'media.scanCode',
+  'updates.status': 'updates.status',
+  'updates.check': 'updates.check',
+  'performance.metrics': 'performance.metrics',
   'log.log': 'log.log',
 });
 
@@ -359,6 +362,30 @@ const wrappers = {
       },
       /** The host's code scanner: `{text, format}` of the first code read; CANCELLED; UNAVAILABLE. */
       scanCode: () => run('media.scanCode', () => m.scanCode()),
+    }),
+  updates: (u) => {
+    // WIT `update-status`: `pending` is an option (undefined in the imports), null here.
+    const status = (s) => ({ current: s.current, pending: s.pending ?? null });
+    return Object.freeze({
+      /** `{current, pending}`: the running version and the one staged for the next launch (or null). */
+      status: () => status(run('updates.status', () => u.status())),
+      /** Asks the host to look for a newer version now; one found is staged before this returns. UNAVAILABLE. */
+      check: () => status(run('updates.check', () => u.check())),
+    });
+  },
+  performance: (p) =>
+    Object.freeze({
+      /** This instance's figures in the web bridge's shape (options as null, `bridgeCalls` a number). Never fails. */
+      metrics() {
+        const f = p.metrics();
+        const l = f.launch;
+        return {
+          launch: l ? { loadMs: l.loadMs, linkMs: l.linkMs, instantiateMs: l.instantiateMs, onLaunchMs: l.onLaunchMs ?? null } : null,
+          bridgeCalls: num(f.bridgeCalls),
+          bridgeHostMs: f.bridgeHostMs,
+          guestMs: f.guestMs ?? null,
+        };
+      },
     }),
   notifications: (n) =>
     Object.freeze({

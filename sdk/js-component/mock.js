@@ -53,6 +53,9 @@ const witStatus = (s) => ({ permission: s.permission, state: s.state === 'notAsk
 /** A `file-info` record as a component receives it: u64 fields as BigInt. */
 const witFileInfo = (f) => ({ path: f.path, size: u64(f.size), modifiedAt: u64(f.modifiedAt) });
 
+/** An `update-status` record as a component receives it: `pending` an option. */
+const witUpdateStatus = (s) => ({ current: s.current, pending: s.pending ?? undefined });
+
 const IMPACT_STYLE = ['light', 'medium', 'heavy'];
 const HAPTIC_NOTIFICATION = ['success', 'warning', 'error'];
 const IMAGE_SOURCE = ['camera', 'album'];
@@ -268,6 +271,23 @@ export function componentImports(bridge, interfaces) {
         return { mimeType: i.mimeType, data: Uint8Array.from(atob(i.data), (c) => c.charCodeAt(0)), width: i.width, height: i.height };
       },
       scanCode: () => call('media.scanCode', {}),
+    },
+    updates: {
+      status: () => witUpdateStatus(call('updates.status', {})),
+      check: () => witUpdateStatus(call('updates.check', {})),
+    },
+    performance: {
+      // `metrics` returns no result: it cannot fail on the host, so a replayed error is a bug.
+      metrics() {
+        const m = bridge.callSync('performance.metrics', {});
+        const l = m.launch;
+        return {
+          launch: l ? { loadMs: l.loadMs, linkMs: l.linkMs, instantiateMs: l.instantiateMs, onLaunchMs: l.onLaunchMs ?? undefined } : undefined,
+          bridgeCalls: u64(m.bridgeCalls),
+          bridgeHostMs: m.bridgeHostMs,
+          guestMs: m.guestMs ?? undefined,
+        };
+      },
     },
     biometrics: {
       authenticate: (reason) => {

@@ -75,6 +75,10 @@ export interface MockFixtures {
   camera?: 'available' | 'unavailable';
   /** What image pickers return (`data` base64; over `maxBytes`: QUOTA_EXCEEDED). Default DEFAULT_IMAGE. */
   images?: ImageAnswer | ImageAnswer[];
+  /** The running version `updates.status` reports (default "1.0.0"). */
+  version?: string;
+  /** What `updates.check` finds: a version (staged), "none" (default) or "unavailable" (no marketplace). */
+  update?: UpdateAnswer | UpdateAnswer[];
   /** What code scanners read. Default DEFAULT_SCAN. */
   scans?: ScanAnswer | ScanAnswer[];
   /** The user's answers to the profile sheet (`auth.profile`). Default "agree". */
@@ -95,6 +99,7 @@ export interface MockFixtures {
 export type BiometricOutcome = 'recognised' | 'cancel' | 'unavailable';
 /** The image the user chooses, or `"cancel"` (the call rejects CANCELLED). */
 export type ImageAnswer = ChosenImage | 'cancel';
+export type UpdateAnswer = string | 'none' | 'unavailable';
 /** The code the scanner reads, or `"cancel"` (the call rejects CANCELLED). */
 export type ScanAnswer = ScannedCode | 'cancel';
 
@@ -178,6 +183,10 @@ export interface MockState {
   topics: string[];
   /** Reasons shown on biometric prompts, in order. */
   biometricPrompts: string[];
+  /** How many times `updates.check` asked the host. */
+  updateChecks: number;
+  /** The version an `updates.check` staged, if any. */
+  staged: string | null;
   /** What `media` showed, in order. */
   mediaShown: ('camera' | 'album' | 'scanner')[];
   /** Login codes minted (`auth.loginCode`), in order. */

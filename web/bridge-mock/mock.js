@@ -106,6 +106,9 @@ export function createMockBridge(options = {}) {
     biometricPrompts: [],
     /** what `media` showed, in order: "camera", "album" or "scanner" */
     mediaShown: [],
+    /** `updates.check` calls, and the version one staged (null: none) */
+    updateChecks: 0,
+    staged: null,
     /** login codes minted (`auth.loginCode`), in order */
     loginCodes: [],
     /** path -> {data, modifiedAt}: the app's files (`files`), on the storage quota */
@@ -317,6 +320,30 @@ export function createMockBridge(options = {}) {
         return copy(answer);
       };
     },
+    'updates.status'(p) {
+      noParams(p);
+      return () => ({ current: fx.version, pending: state.staged });
+    },
+    'updates.check'(p) {
+      noParams(p);
+      return () => {
+        state.updateChecks += 1;
+        const offer = take('update', 'none');
+        if (offer === 'unavailable') throw new BridgeError('UNAVAILABLE', 'no marketplace (fixture)');
+        if (offer !== 'none') {
+          if (typeof offer !== 'string' || !/^\d+\.\d+\.\d+/.test(offer)) throw badFixture('update', offer, 'a version, "none" or "unavailable"');
+          state.staged = offer;
+        }
+        return { current: fx.version, pending: state.staged };
+      };
+    },
+    'performance.metrics'(p) {
+      noParams(p);
+      // A web page: the WebView measures its own load and code (window.performance).
+      const bridgeCalls = calls.length + 1;
+      return () => ({ launch: null, bridgeCalls, bridgeHostMs: 0, guestMs: null });
+    },
+
     'media.scanCode'(p) {
       noParams(p);
       return () => {
@@ -950,6 +977,8 @@ export function createMockBridge(options = {}) {
       state.loginCodes.length = 0;
       state.biometricPrompts.length = 0;
       state.mediaShown.length = 0;
+      state.updateChecks = 0;
+      state.staged = null;
       state.notifications.clear();
       state.topics.length = 0;
       state.settingsOpened = 0;
@@ -1005,6 +1034,8 @@ function normalizeFixtures(f) {
     camera: f.camera ?? 'available',
     images: queue(f.images),
     scans: queue(f.scans),
+    version: f.version ?? '1.0.0',
+    update: queue(f.update),
     notifications: f.notifications ?? 'on',
     signedIn: f.signedIn ?? true,
     storage: { ...(f.storage ?? {}) },

@@ -6,7 +6,7 @@ import { LOG_LEVELS } from './protocol.js';
 
 /**
  * Adds one namespace per bridge interface (`storage`, `auth`, `payment`, `geolocation`, `ui`,
- * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `notifications`, `media`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
+ * `device`, `clipboard`, `share`, `haptics`, `navigation`, `settings`, `secureStorage`, `files`, `biometrics`, `notifications`, `media`, `updates`, `performance`, `log`) to `target` and returns `target`. The helpers look `target.call` up at each call.
  */
 export function attachHelpers(target) {
   if (!target || typeof target.call !== 'function') {
@@ -132,6 +132,15 @@ export function attachHelpers(target) {
       return call('media.chooseImage', params, options);
     },
     scanCode: (options) => call('media.scanCode', {}, options),
+  };
+
+  target.updates = {
+    status: (options) => call('updates.status', {}, options),
+    check: (options) => call('updates.check', {}, options),
+  };
+
+  target.performance = {
+    metrics: (options) => call('performance.metrics', {}, options),
   };
 
   target.notifications = {

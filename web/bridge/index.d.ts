@@ -29,6 +29,8 @@ import type {
   ChosenImage,
   ImageSource,
   ScannedCode,
+  UpdateStatus,
+  PerformanceMetrics,
 } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -199,6 +201,23 @@ export interface MediaApi {
   scanCode(options?: CallOptions): Promise<ScannedCode>;
 }
 
+/** No permission: this mini-program's own versions. A staged version runs from the next launch. */
+export interface UpdatesApi {
+  /** The running version and the one staged for the next launch (`pending`). INTERNAL: the host's records cannot be read. */
+  status(options?: CallOptions): Promise<UpdateStatus>;
+  /**
+   * Asks the host to look for a newer version now; one this host may run is downloaded, verified
+   * and staged before this resolves. UNAVAILABLE: offline, the marketplace failed, or the host has none.
+   */
+  check(options?: CallOptions): Promise<UpdateStatus>;
+}
+
+/** No permission: this instance's own figures as the host measured them (a web page gets `launch` and `guestMs` null: use `window.performance`). */
+export interface PerformanceApi {
+  /** Never rejects (but for TIMEOUT); this call counts in `bridgeCalls`. */
+  metrics(options?: CallOptions): Promise<PerformanceMetrics>;
+}
+
 /** Permission `notifications` (consent asked once). Ids and topics: 1 to 64 bytes of a-z, 0-9, `.`, `_`, `-`. */
 export interface NotificationsApi {
   /** Asks the device's notification permission if not asked yet; whether notifications can show. */
@@ -236,6 +255,8 @@ export interface BridgeHelpers {
   biometrics: BiometricsApi;
   notifications: NotificationsApi;
   media: MediaApi;
+  updates: UpdatesApi;
+  performance: PerformanceApi;
   log: LogApi;
 }
 
@@ -344,6 +365,8 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   biometrics: BiometricsApi;
   notifications: NotificationsApi;
   media: MediaApi;
+  updates: UpdatesApi;
+  performance: PerformanceApi;
   log: LogApi;
 
   /** Host entry point: completes request `requestId`. Returns whether it was pending. */

@@ -54,6 +54,9 @@ async function page(bridge: Bridge): Promise<void> {
   const image: ChosenImage = await bridge.media.chooseImage({ source: 'camera', maxBytes: 100_000 });
   const scanned: string = (await bridge.media.scanCode()).text;
   console.log(image.data.length, image.mimeType, scanned);
+  const pending: string | null = (await bridge.updates.check()).pending;
+  const launchMs: number | undefined = (await bridge.performance.metrics()).launch?.instantiateMs;
+  console.log(pending, launchMs, (await bridge.updates.status()).current);
   // @ts-expect-error: `screen` is not an image source.
   await bridge.media.chooseImage({ source: 'screen' });
   const allowed: boolean = await bridge.notifications.requestPermission();

@@ -129,6 +129,9 @@ const SAMPLES = {
   'notifications.subscribe': ['offers'],
   'media.chooseImage': [{ source: 'camera', maxBytes: 1000 }],
   'media.scanCode': [],
+  'updates.status': [],
+  'updates.check': [],
+  'performance.metrics': [],
   'log.log': ['info', 'hello'],
 };
 const sdkCall = (bridge, method) => {

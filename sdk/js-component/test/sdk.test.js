@@ -500,3 +500,15 @@ test('media: the picker gives the bytes as a Uint8Array; over maxBytes QUOTA_EXC
   const denied = mockBridge(createMockBridge({ permissions: ['ui'] }), ['media']);
   assert.equal(code(() => denied.media.scanCode()), 'PERMISSION_DENIED');
 });
+
+test('updates and performance: options as null, u64 as a number, no permission needed', () => {
+  const web = createMockBridge({ permissions: [], fixtures: { version: '1.2.0', update: ['none', '1.3.0', 'unavailable'] } });
+  const { updates, performance } = mockBridge(web, ['updates', 'performance']);
+  assert.deepEqual(updates.status(), { current: '1.2.0', pending: null });
+  assert.deepEqual(updates.check(), { current: '1.2.0', pending: null });
+  assert.deepEqual(updates.check(), { current: '1.2.0', pending: '1.3.0' });
+  assert.equal(code(() => updates.check()), 'UNAVAILABLE');
+  assert.equal(web.state.updateChecks, 3);
+  const m = performance.metrics();
+  assert.deepEqual(m, { launch: null, bridgeCalls: 5, bridgeHostMs: 0, guestMs: null });
+});

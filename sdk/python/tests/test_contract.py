@@ -80,6 +80,9 @@ SDK_FUNCTIONS = {
     "notifications.subscribe": miniapp.notifications.subscribe,
     "media.chooseImage": miniapp.media.choose_image,
     "media.scanCode": miniapp.media.scan_code,
+    "updates.status": miniapp.updates.status,
+    "updates.check": miniapp.updates.check,
+    "performance.metrics": miniapp.performance.metrics,
     "log.log": miniapp.log.log,
 }
 

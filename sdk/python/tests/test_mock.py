@@ -587,3 +587,29 @@ def test_media_pick_bounded_cancel_scan_no_camera_and_consent(bridge):
     assert media.choose_image("album") == SAMPLE_IMAGE
     bridge.revoke("camera")
     assert code(media.scan_code) == "PERMISSION_DENIED"
+
+
+def test_updates_report_the_version_and_a_check_stages_the_offer(bridge):
+    from miniapp import updates
+
+    # No permission needed: the fixture's bridge grants nothing here.
+    bridge.with_version("1.2.0")
+    assert updates.status() == updates.UpdateStatus("1.2.0", None)
+    assert updates.check().pending is None, "nothing newer"
+    bridge.with_update("1.3.0")
+    assert updates.check() == updates.UpdateStatus("1.2.0", "1.3.0")
+    assert updates.status().pending == "1.3.0"
+    assert bridge.update_checks == 2
+    bridge.with_update("unavailable")
+    assert code(updates.check) == "UNAVAILABLE"
+
+
+def test_performance_counts_this_instances_calls(bridge):
+    from miniapp import performance, storage
+
+    bridge.grant("storage")
+    assert performance.metrics().bridge_calls == 1
+    storage.keys()
+    m = performance.metrics()
+    assert m.bridge_calls == 3
+    assert m.launch is not None and m.launch.on_launch_ms is None and m.guest_ms == 0.0

@@ -12,7 +12,7 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, biometrics, clipboard, device, files, geolocation, haptics, log, media, navigation, notifications, payment, secure_storage, settings, share, storage, ui
+from . import auth, biometrics, clipboard, device, files, geolocation, haptics, log, media, navigation, notifications, payment, performance, secure_storage, settings, share, storage, ui, updates
 from .errors import CODES, BridgeError
 from .types import (
     BatteryInfo,
@@ -52,9 +52,11 @@ __all__ = [
     "media",
     "notifications",
     "payment",
+    "performance",
     "secure_storage",
     "settings",
     "share",
     "storage",
     "ui",
+    "updates",
 ]

@@ -42,7 +42,7 @@ def _code(variant: object) -> str:
 
 #: Interfaces with a world of their own in wit/worlds.wit (``-w storage-app``); the others are in
 #: ``mini-program`` (or a world of your own that includes them).
-_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "haptics", "navigation", "settings", "secure-storage", "files", "biometrics", "notifications", "media")
+_OWN_WORLDS = ("storage", "auth", "payment", "geolocation", "ui", "device", "clipboard", "share", "haptics", "navigation", "settings", "secure-storage", "files", "biometrics", "notifications", "media", "updates", "performance")
 
 
 def _kebab(name: str) -> str:
@@ -196,6 +196,22 @@ def _file_info(f) -> dict:
     return {"path": f.path, "size": f.size, "modifiedAt": f.modified_at}
 
 
+def _update_status(s) -> dict:
+    return {"current": s.current, "pending": s.pending}
+
+
+def _metrics(w, p):
+    f = w.metrics()
+    l = f.launch
+    launch = None if l is None else {
+        "loadMs": l.load_ms,
+        "linkMs": l.link_ms,
+        "instantiateMs": l.instantiate_ms,
+        "onLaunchMs": l.on_launch_ms,
+    }
+    return {"launch": launch, "bridgeCalls": f.bridge_calls, "bridgeHostMs": f.bridge_host_ms, "guestMs": f.guest_ms}
+
+
 def _log(w, p):
     w.log(w.Level[p["level"].upper()], p["message"])
 
@@ -255,6 +271,9 @@ _WIT_CALLS: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = {
     "notifications.subscribe": lambda w, p: w.subscribe(p["topic"]),
     "media.chooseImage": _choose_image,
     "media.scanCode": lambda w, p: (lambda c: {"text": c.text, "format": c.format})(w.scan_code()),
+    "updates.status": lambda w, p: _update_status(w.status()),
+    "updates.check": lambda w, p: _update_status(w.check()),
+    "performance.metrics": _metrics,
     "log.log": _log,
 }
 

@@ -58,6 +58,9 @@ METHOD_PERMISSIONS = {
     "files.list": "storage",
     "files.stat": "storage",
     "files.remove": "storage",
+    "updates.status": None,
+    "updates.check": None,
+    "performance.metrics": None,
     "log.log": None,
 }
 

@@ -174,6 +174,14 @@ class MockBridge:
         self.scan_answers: deque = deque()
         #: What ``media`` showed, in order: ``"camera"``, ``"album"`` or ``"scanner"``.
         self.media_shown: List[str] = []
+        #: The running version (``updates.status``'s ``current``).
+        self.version = "1.0.0"
+        #: What the next ``updates.check`` finds: a version (staged), ``None`` (nothing newer) or
+        #: ``"unavailable"`` (no marketplace).
+        self.update_offer: Optional[str] = None
+        #: ``updates.check`` calls, and the version one staged.
+        self.update_checks = 0
+        self.staged: Optional[str] = None
         #: Login codes minted (``auth.login_code``).
         self.login_codes: List[dict] = []
         #: The app's files (``files``): path -> ``{"data", "modifiedAt"}``; on the storage quota.
@@ -338,6 +346,17 @@ class MockBridge:
             if a not in ("recognised", "cancel", "unavailable"):
                 raise ValueError(f"biometric answer {a!r}: recognised, cancel or unavailable")
         self.biometric_answers.extend(answers)
+        return self
+
+    def with_version(self, version: str) -> "MockBridge":
+        """The running version ``updates.status`` reports (default ``1.0.0``)."""
+        self.version = version
+        return self
+
+    def with_update(self, offer: Optional[str]) -> "MockBridge":
+        """What ``updates.check`` finds: a version (it is staged), ``None`` (nothing newer) or
+        ``"unavailable"`` (no marketplace, or offline)."""
+        self.update_offer = offer
         return self
 
     def without_camera(self) -> "MockBridge":
@@ -601,6 +620,22 @@ class MockBridge:
         if answer == "cancel":
             raise BridgeError("CANCELLED")
         return {"text": answer.text, "format": answer.format}
+
+    def _updates_status(self, p: dict) -> dict:
+        return {"current": self.version, "pending": self.staged}
+
+    def _updates_check(self, p: dict) -> dict:
+        self.update_checks += 1
+        if self.update_offer == "unavailable":
+            raise BridgeError("UNAVAILABLE", "no marketplace")
+        if self.update_offer is not None:
+            self.staged = self.update_offer
+        return self._updates_status(p)
+
+    def _performance_metrics(self, p: dict) -> dict:
+        # A mock has no launch to measure: zeros, and this instance's calls (this one included).
+        launch = {"loadMs": 0.0, "linkMs": 0.0, "instantiateMs": 0.0, "onLaunchMs": None}
+        return {"launch": launch, "bridgeCalls": len(self.calls) + 1, "bridgeHostMs": 0.0, "guestMs": 0.0}
 
     def _biometrics_authenticate(self, p: dict) -> None:
         reason = p["reason"]

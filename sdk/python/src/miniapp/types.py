@@ -172,6 +172,46 @@ class ScannedCode:
         return cls(v["text"], v["format"])
 
 
+@dataclass(frozen=True)
+class UpdateStatus:
+    """This mini-program's versions (``updates``): the one running, and the one staged for the
+    next launch (``None``: none)."""
+
+    current: str
+    pending: Optional[str]
+
+    @classmethod
+    def from_json(cls, v: dict) -> "UpdateStatus":
+        return cls(v["current"], v["pending"])
+
+
+@dataclass(frozen=True)
+class LaunchMetrics:
+    """How long this instance's launch took, in milliseconds (``on_launch_ms``: ``None`` while
+    ``on_launch`` still runs)."""
+
+    load_ms: float
+    link_ms: float
+    instantiate_ms: float
+    on_launch_ms: Optional[float]
+
+
+@dataclass(frozen=True)
+class PerformanceMetrics:
+    """This instance's own figures (``performance.metrics``), as the host measured them."""
+
+    launch: Optional[LaunchMetrics]
+    bridge_calls: int
+    bridge_host_ms: float
+    guest_ms: Optional[float]
+
+    @classmethod
+    def from_json(cls, v: dict) -> "PerformanceMetrics":
+        l = v["launch"]
+        launch = None if l is None else LaunchMetrics(l["loadMs"], l["linkMs"], l["instantiateMs"], l["onLaunchMs"])
+        return cls(launch, v["bridgeCalls"], v["bridgeHostMs"], v["guestMs"])
+
+
 #: Where ``media.choose_image`` takes the image from.
 IMAGE_SOURCES = ("camera", "album")
 
