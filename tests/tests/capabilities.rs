@@ -1139,3 +1139,139 @@ fn performance_reports_the_launch_and_this_instances_calls_from_both_transports(
         (Some(0.0), Some(0.0))
     );
 }
+
+/// One well-formed call of every method (`(method, params)`), in an order where each succeeds on
+/// the development services: the table the next test checks against the contract's.
+fn every_method_once() -> Vec<(&'static str, Value)> {
+    vec![
+        ("storage.set", json!({"key": "k", "value": "v"})),
+        ("storage.get", json!({"key": "k"})),
+        ("storage.keys", json!({})),
+        ("storage.usage", json!({})),
+        ("storage.remove", json!({"key": "k"})),
+        ("storage.clear", json!({})),
+        ("auth.getToken", json!({"scopes": ["profile"]})),
+        ("auth.loginCode", json!({})),
+        ("auth.profile", json!({})),
+        (
+            "payment.pay",
+            json!({"orderId": "o-1", "amountMinor": 100, "currency": "EUR", "description": "d"}),
+        ),
+        ("payment.query", json!({"orderId": "o-1"})),
+        ("geolocation.currentPosition", json!({})),
+        ("ui.toast", json!({"message": "hi"})),
+        (
+            "ui.modal",
+            json!({"title": "t", "message": "m", "buttons": ["OK"]}),
+        ),
+        ("ui.navigate", json!({"route": "/x"})),
+        ("ui.setTitle", json!({"title": "T"})),
+        ("ui.actionSheet", json!({"items": ["a"]})),
+        ("ui.showLoading", json!({"title": "wait"})),
+        ("ui.hideLoading", json!({})),
+        (
+            "ui.setNavigationBarColor",
+            json!({"frontColor": "#000000", "backgroundColor": "#ffffff"}),
+        ),
+        ("ui.pickDate", json!({"initial": "2024-01-01"})),
+        ("device.info", json!({})),
+        ("device.vibrate", json!({"millis": 10})),
+        ("device.networkType", json!({})),
+        ("device.battery", json!({})),
+        ("device.setKeepScreenOn", json!({"keepOn": true})),
+        ("device.systemInfo", json!({})),
+        ("clipboard.writeText", json!({"text": "x"})),
+        ("clipboard.readText", json!({})),
+        ("share.share", json!({"text": "x"})),
+        ("haptics.vibrateShort", json!({"style": "light"})),
+        ("haptics.vibrateLong", json!({})),
+        ("haptics.notify", json!({"kind": "warning"})),
+        ("haptics.selectionChanged", json!({})),
+        ("navigation.openMiniProgram", json!({"appId": PROBE})),
+        ("navigation.openUrl", json!({"url": "https://acme.example"})),
+        ("settings.permissions", json!({})),
+        ("settings.request", json!({"permission": "location"})),
+        ("settings.openHostSettings", json!({})),
+        ("secureStorage.set", json!({"key": "k", "value": "v"})),
+        ("secureStorage.get", json!({"key": "k"})),
+        ("secureStorage.remove", json!({"key": "k"})),
+        ("files.write", json!({"path": "a.txt", "data": "x"})),
+        ("files.read", json!({"path": "a.txt"})),
+        ("files.list", json!({"dir": ""})),
+        ("files.stat", json!({"path": "a.txt"})),
+        ("files.remove", json!({"path": "a.txt"})),
+        ("biometrics.authenticate", json!({"reason": "Confirm"})),
+        ("notifications.requestPermission", json!({})),
+        (
+            "notifications.schedule",
+            json!({"id": "due", "title": "Due", "body": "", "at": 4_000_000_000u64}),
+        ),
+        ("notifications.subscribe", json!({"topic": "offers"})),
+        (
+            "media.chooseImage",
+            json!({"source": "album", "maxBytes": 1000}),
+        ),
+        ("media.scanCode", json!({})),
+        ("updates.status", json!({})),
+        ("updates.check", json!({})),
+        ("performance.metrics", json!({})),
+        ("log.log", json!({"level": "info", "message": "hi"})),
+        ("navigation.exit", json!({})),
+    ]
+}
+
+/// The done-when of the bridge's breadth: every method of the contract is reachable from a
+/// component and from the JSON bridge, answers alike on both, and is refused on both when its
+/// permission is not granted (without reaching any service: the permissionless ones answer).
+#[test]
+fn every_method_answers_from_both_transports_and_is_denied_on_both_without_its_permission() {
+    let calls = every_method_once();
+    let mut names: Vec<&str> = calls.iter().map(|c| c.0).collect();
+    names.sort();
+    let mut contract: Vec<&str> = miniapp_runtime::bridge::Method::ALL
+        .iter()
+        .map(|m| m.name())
+        .collect();
+    contract.sort();
+    assert_eq!(names, contract, "one call per method of the contract");
+    assert!(contract.len() >= 55, "{} methods", contract.len());
+
+    // A phone (the development device is a desktop: no vibrator, no battery).
+    let (_world, rt) = installed(with_device(&Phone::new(80)), &[]);
+    // Results differ where the host mints something new (tokens, codes, timings): compare how
+    // each call ended, which must be the same.
+    let outcome = |v: &Value| match v.get("err") {
+        Some(code) => code.as_str().unwrap().to_owned(),
+        None => "ok".to_owned(),
+    };
+    let from_component: Vec<String> = component(&rt, &calls).iter().map(outcome).collect();
+    let from_web: Vec<String> = web(&rt, &calls).iter().map(outcome).collect();
+    assert_eq!(from_component, from_web, "the transports disagree");
+    let failed: Vec<(&str, &String)> = calls
+        .iter()
+        .map(|c| c.0)
+        .zip(&from_component)
+        .filter(|(_, o)| *o != "ok")
+        .collect();
+    // The development host has no marketplace; a mini-program may not open itself.
+    assert_eq!(
+        failed,
+        [
+            ("navigation.openMiniProgram", &"INVALID_ARGUMENT".to_owned()),
+            ("updates.check", &"UNAVAILABLE".to_owned()),
+        ]
+    );
+
+    // The host withholds every permission: only the methods no permission guards answer.
+    let (_world, rt) = installed(HostServices::development(), ALL_BRIDGE);
+    for outcomes in [component(&rt, &calls), web(&rt, &calls)] {
+        for ((method, _), o) in calls.iter().zip(&outcomes) {
+            let m = miniapp_runtime::bridge::Method::from_name(method).unwrap();
+            if m.permission().is_some() {
+                assert_eq!(o, &json!({"err": "PERMISSION_DENIED"}), "{method}");
+            } else {
+                assert_ne!(o.get("err"), Some(&json!("PERMISSION_DENIED")), "{method}");
+            }
+        }
+    }
+}
