@@ -28,9 +28,9 @@ pub struct HostOptions {
     /// Linear memory of one instance (`MEMORY_LIMIT` past it).
     #[uniffi(default = 64)]
     pub memory_mb: u64,
-    /// How long an async host service (consent, payment, UI, location, share) may take before
-    /// the guest's call is answered `UNAVAILABLE`: a payment sheet waits for the user, so this
-    /// is generous by default.
+    /// How long a call to a host service (consent, payment, UI, biometrics, ...; sync ones too)
+    /// may take before the guest's call is answered `UNAVAILABLE`: a payment sheet waits for the
+    /// user, so this is generous by default.
     #[uniffi(default = 120000)]
     pub service_timeout_ms: u64,
     /// Run guest code on wasmtime's Pulley interpreter instead of native code: no executable

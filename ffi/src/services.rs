@@ -3,8 +3,10 @@
 //! A host implements only what it has and leaves the other fields of [`HostServices`] empty; an
 //! empty field gets a default (see each field). Whatever a foreign service does — throw, answer
 //! late, never answer — the guest sees a bridge error (`UNAVAILABLE`), never a crash: the
-//! adapters turn a thrown exception into `Unavailable`, and an async call that does not answer
-//! within [`HostOptions::service_timeout_ms`](crate::HostOptions) into `Unavailable` too.
+//! adapters turn a thrown exception into `Unavailable`, and a call that does not answer within
+//! [`HostOptions::service_timeout_ms`](crate::HostOptions) into `Unavailable` too. What a
+//! service may answer instead of a value is a [`ServiceError`], which the guest sees by its code
+//! (`CANCELLED`, `UNAVAILABLE`, `NOT_FOUND`).
 //! Validation of what a guest asks (amounts, lengths, ...) is the runtime's, before a service is
 //! reached.
 
@@ -29,6 +31,10 @@ pub enum ServiceError {
     /// The service cannot answer now (the guest sees `UNAVAILABLE`).
     #[error("unavailable: {reason}")]
     Unavailable { reason: String },
+    /// What the call names does not exist, e.g. a mini-program the host does not know (the
+    /// guest sees `NOT_FOUND`).
+    #[error("not found")]
+    NotFound,
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for ServiceError {
@@ -44,6 +50,7 @@ impl From<ServiceError> for BridgeError {
         match e {
             ServiceError::Cancelled => BridgeError::Cancelled,
             ServiceError::Unavailable { reason } => BridgeError::Unavailable(reason),
+            ServiceError::NotFound => BridgeError::NotFound,
         }
     }
 }
@@ -86,6 +93,103 @@ pub struct DeviceInfo {
     pub screen_scale: f32,
 }
 
+/// How the device reaches the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum NetworkType {
+    Wifi,
+    Cellular,
+    Ethernet,
+    None,
+    Unknown,
+}
+
+/// The battery: `level` in percent (0 to 100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct BatteryInfo {
+    pub level: u8,
+    pub charging: bool,
+}
+
+/// The user's colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// Maker, model, OS and display preferences.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SystemInfo {
+    pub brand: String,
+    pub model: String,
+    pub os_version: String,
+    pub theme: Theme,
+    /// The user's text size relative to the default (1.0).
+    pub font_scale: f32,
+}
+
+/// What the user agreed to share with one mini-program.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct UserProfile {
+    pub nickname: String,
+    pub avatar_url: Option<String>,
+}
+
+/// Strength of a short haptic tap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ImpactStyle {
+    Light,
+    Medium,
+    Heavy,
+}
+
+/// What a haptic notification pattern tells the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum HapticNotification {
+    Success,
+    Warning,
+    Error,
+}
+
+/// One local notification, checked by the runtime (id and title non-empty, `at` in the future).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LocalNotification {
+    /// Scheduling the same id again for the same app replaces it.
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    /// Unix seconds.
+    pub at: u64,
+}
+
+/// Where an image is taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ImageSource {
+    /// A new photo from the camera.
+    Camera,
+    /// A picture from the user's photo library.
+    Album,
+}
+
+/// The image the user chose: the encoded file (PNG, JPEG, ...), not pixels.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChosenImage {
+    /// `image/png`, `image/jpeg`, ...
+    pub mime_type: String,
+    pub data: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A scanned QR or bar code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ScannedCode {
+    /// The decoded content.
+    pub text: String,
+    /// `qr`, `ean-13`, `code-128`, ...: the symbology, lower-case.
+    pub format: String,
+}
+
 /// One HTTP response, whole. `range_start` is the first byte of a `206 Partial Content`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HttpResponse {
@@ -117,7 +221,9 @@ pub trait PaymentService: Send + Sync {
     ) -> Result<Option<Receipt>, ServiceError>;
 }
 
-/// The host's native UI. `modal` answers the index of the chosen button.
+/// The host's native UI. `modal` and `action_sheet` answer the index of the chosen entry and
+/// `pick_date` the chosen date, or `ServiceError::Cancelled` when the user dismisses them; a host
+/// without one piece of UI throws `ServiceError::Unavailable` from that method.
 #[uniffi::export(foreign)]
 #[async_trait]
 pub trait UiService: Send + Sync {
@@ -131,6 +237,24 @@ pub trait UiService: Send + Sync {
     ) -> Result<u32, ServiceError>;
     async fn navigate(&self, app_id: String, route: String) -> Result<(), ServiceError>;
     async fn set_title(&self, app_id: String, title: String) -> Result<(), ServiceError>;
+    async fn action_sheet(&self, app_id: String, items: Vec<String>) -> Result<u32, ServiceError>;
+    async fn show_loading(&self, app_id: String, title: String) -> Result<(), ServiceError>;
+    async fn hide_loading(&self, app_id: String) -> Result<(), ServiceError>;
+    /// `front_color` is `#ffffff` or `#000000`, `background_color` `#rrggbb`.
+    async fn set_navigation_bar_color(
+        &self,
+        app_id: String,
+        front_color: String,
+        background_color: String,
+    ) -> Result<(), ServiceError>;
+    /// Dates are `YYYY-MM-DD`; answer one within `start..=end` (the runtime checks it).
+    async fn pick_date(
+        &self,
+        app_id: String,
+        initial: String,
+        start: Option<String>,
+        end: Option<String>,
+    ) -> Result<String, ServiceError>;
 }
 
 #[uniffi::export(foreign)]
@@ -158,18 +282,118 @@ pub trait ShareService: Send + Sync {
     ) -> Result<(), ServiceError>;
 }
 
-/// Facts about the device. Called synchronously: answer at once.
+/// Facts about the device, the vibrator and the screen. Called synchronously: answer at once.
+/// A device that cannot tell throws `ServiceError::Unavailable` (`network_type`: `Unknown`).
 #[uniffi::export(foreign)]
 pub trait DeviceInfoProvider: Send + Sync {
     fn info(&self) -> Result<DeviceInfo, ServiceError>;
     fn vibrate(&self, millis: u32) -> Result<(), ServiceError>;
+    fn network_type(&self) -> Result<NetworkType, ServiceError>;
+    fn battery(&self) -> Result<BatteryInfo, ServiceError>;
+    /// Keep the screen on for `app_id` while it is in front; release it when `app_id` leaves.
+    fn set_keep_screen_on(&self, app_id: String, keep_on: bool) -> Result<(), ServiceError>;
+    fn system_info(&self) -> Result<SystemInfo, ServiceError>;
 }
 
 /// Who is signed in to the host app: the subject of the tokens guests get. Called
-/// synchronously: answer at once. `None` when nobody is signed in.
+/// synchronously (the runtime's identity service is). `current_user`: answer at once, `None`
+/// when nobody is signed in. `profile`: the user's profile for `app_id` once they agree to share
+/// it in the host's own sheet (`ServiceError::Cancelled` when they decline, `Unavailable` when
+/// the host shares no profile); the guest waits, up to the service timeout.
 #[uniffi::export(foreign)]
 pub trait UserIdentity: Send + Sync {
     fn current_user(&self) -> Result<Option<String>, ServiceError>;
+    fn profile(&self, app_id: String) -> Result<UserProfile, ServiceError>;
+}
+
+/// The haptic engine. Called synchronously: start the effect and return at once;
+/// `ServiceError::Unavailable` when the device has none.
+#[uniffi::export(foreign)]
+pub trait HapticsService: Send + Sync {
+    fn vibrate_short(&self, app_id: String, style: ImpactStyle) -> Result<(), ServiceError>;
+    fn vibrate_long(&self, app_id: String) -> Result<(), ServiceError>;
+    fn notify(&self, app_id: String, kind: HapticNotification) -> Result<(), ServiceError>;
+    fn selection_changed(&self, app_id: String) -> Result<(), ServiceError>;
+}
+
+/// Leaving a mini-program: opening another one or a web page asks the user first
+/// (`ServiceError::Cancelled` when they decline).
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait NavigationService: Send + Sync {
+    /// `ServiceError::NotFound` when the host knows no mini-program `target_app_id`.
+    async fn open_mini_program(
+        &self,
+        app_id: String,
+        target_app_id: String,
+        path: Option<String>,
+        extra_data: Option<String>,
+    ) -> Result<(), ServiceError>;
+    /// `url` is `http(s)://...` (the runtime checks it).
+    async fn open_url(&self, app_id: String, url: String) -> Result<(), ServiceError>;
+    /// Close `app_id` once its current launch or event returns.
+    async fn exit(&self, app_id: String) -> Result<(), ServiceError>;
+}
+
+/// The host's settings page for one mini-program (its permissions: the host records the user's
+/// changes with the runtime). Return once it is shown.
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait SettingsPage: Send + Sync {
+    async fn open_host_settings(&self, app_id: String) -> Result<(), ServiceError>;
+}
+
+/// The platform keystore (Android Keystore, iOS Keychain), one namespace per `app_id`. Keys and
+/// values arrive checked against the runtime's limits. Async: a hardware-backed keystore is
+/// slow I/O, not a quick query.
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait KeystoreService: Send + Sync {
+    async fn set(&self, app_id: String, key: String, value: String) -> Result<(), ServiceError>;
+    async fn get(&self, app_id: String, key: String) -> Result<Option<String>, ServiceError>;
+    /// Whether `key` was there.
+    async fn remove(&self, app_id: String, key: String) -> Result<bool, ServiceError>;
+    /// How many keys `app_id` holds (the runtime's per-app entry limit counts them).
+    async fn count(&self, app_id: String) -> Result<u32, ServiceError>;
+}
+
+/// The platform's biometric prompt, showing `reason`. Return when the user is recognised;
+/// `ServiceError::Cancelled` when they cancel or are not recognised, `Unavailable` without a
+/// sensor or enrolment.
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait BiometricService: Send + Sync {
+    async fn authenticate(&self, app_id: String, reason: String) -> Result<(), ServiceError>;
+}
+
+/// The device's notifications: `ServiceError::Unavailable` when the device does not allow them.
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait NotificationService: Send + Sync {
+    /// Ask the system permission if not asked yet; whether notifications can be shown.
+    async fn request_permission(&self, app_id: String) -> Result<bool, ServiceError>;
+    async fn schedule(
+        &self,
+        app_id: String,
+        notification: LocalNotification,
+    ) -> Result<(), ServiceError>;
+    /// Subscribe `app_id` to its partner's push `topic`.
+    async fn subscribe(&self, app_id: String, topic: String) -> Result<(), ServiceError>;
+}
+
+/// The host's image picker and code scanner: `ServiceError::Cancelled` when the user closes
+/// them, `Unavailable` without a camera (or photo library). `max_bytes` is a hint for the
+/// encoded image; the runtime refuses a larger one (`QUOTA_EXCEEDED`).
+#[uniffi::export(foreign)]
+#[async_trait]
+pub trait MediaService: Send + Sync {
+    async fn choose_image(
+        &self,
+        app_id: String,
+        source: ImageSource,
+        max_bytes: u64,
+    ) -> Result<ChosenImage, ServiceError>;
+    async fn scan_code(&self, app_id: String) -> Result<ScannedCode, ServiceError>;
 }
 
 /// The host's HTTP stack, for updates: one GET of `url`, from byte `range_from` on when given
@@ -190,7 +414,8 @@ pub struct HostServices {
     /// Default: `UNAVAILABLE` for every payment.
     #[uniffi(default = None)]
     pub payment: Option<Arc<dyn PaymentService>>,
-    /// Default: toasts, navigation and titles are dropped; a modal is `UNAVAILABLE`.
+    /// Default: toasts, navigation and titles are dropped; every other UI call is
+    /// `UNAVAILABLE`.
     #[uniffi(default = None)]
     pub ui: Option<Arc<dyn UiService>>,
     /// Default: `UNAVAILABLE`.
@@ -202,15 +427,38 @@ pub struct HostServices {
     /// Default: `UNAVAILABLE`.
     #[uniffi(default = None)]
     pub share: Option<Arc<dyn ShareService>>,
-    /// Default: this OS's name, `en-US`, a 1080×2340 screen, no vibrator.
+    /// Default: this OS's name, `en-US`, a 1080×2340 screen, no vibrator, no battery, ethernet.
     #[uniffi(default = None)]
     pub device: Option<Arc<dyn DeviceInfoProvider>>,
     /// Default: updates fail with `DOWNLOAD_FAILED`.
     #[uniffi(default = None)]
     pub http: Option<Arc<dyn HttpFetcher>>,
-    /// Default: nobody is signed in (`auth.getToken` is `UNAVAILABLE`).
+    /// Default: nobody is signed in (`auth.getToken` and `auth.profile` are `UNAVAILABLE`).
     #[uniffi(default = None)]
     pub identity: Option<Arc<dyn UserIdentity>>,
+    /// Default: `UNAVAILABLE` (no haptic engine).
+    #[uniffi(default = None)]
+    pub haptics: Option<Arc<dyn HapticsService>>,
+    /// Default: `UNAVAILABLE`, nothing opens.
+    #[uniffi(default = None)]
+    pub navigation: Option<Arc<dyn NavigationService>>,
+    /// Default: `settings.openHostSettings` is `UNAVAILABLE` (`settings.permissions` and
+    /// `settings.request` work without it: they read and ask through the runtime and `consent`).
+    #[uniffi(default = None)]
+    pub settings: Option<Arc<dyn SettingsPage>>,
+    /// Default: `secureStorage` is `UNAVAILABLE` (never a stand-in in memory, which would lose
+    /// secrets silently).
+    #[uniffi(default = None)]
+    pub keystore: Option<Arc<dyn KeystoreService>>,
+    /// Default: `UNAVAILABLE` (never a prompt that always passes).
+    #[uniffi(default = None)]
+    pub biometrics: Option<Arc<dyn BiometricService>>,
+    /// Default: `UNAVAILABLE`.
+    #[uniffi(default = None)]
+    pub notifications: Option<Arc<dyn NotificationService>>,
+    /// Default: `UNAVAILABLE` (never a fixed image or code).
+    #[uniffi(default = None)]
+    pub media: Option<Arc<dyn MediaService>>,
 }
 
 impl std::fmt::Debug for HostServices {
@@ -471,6 +719,50 @@ impl ui::UiService for Foreign<dyn UiService> {
         let call = async move { service.set_title(app, title).await };
         self.fire_and_log("setTitle", call).await;
     }
+    // The runtime checks what these answer (an index, a date in range) for every host.
+    async fn action_sheet(&self, app: &AppId, items: &[String]) -> Result<u32, BridgeError> {
+        let (service, app, items) = (self.service.clone(), app.to_string(), items.to_vec());
+        let call = async move { service.action_sheet(app, items).await };
+        bounded(self.timeout, "UI service", call).await
+    }
+    async fn show_loading(&self, app: &AppId, title: &str) -> Result<(), BridgeError> {
+        let (service, app, title) = (self.service.clone(), app.to_string(), title.to_owned());
+        let call = async move { service.show_loading(app, title).await };
+        bounded(self.timeout, "UI service", call).await
+    }
+    async fn hide_loading(&self, app: &AppId) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let call = async move { service.hide_loading(app).await };
+        bounded(self.timeout, "UI service", call).await
+    }
+    async fn set_navigation_bar_color(
+        &self,
+        app: &AppId,
+        front: &str,
+        background: &str,
+    ) -> Result<(), BridgeError> {
+        let service = self.service.clone();
+        let (app, front, background) = (app.to_string(), front.to_owned(), background.to_owned());
+        let call = async move {
+            service
+                .set_navigation_bar_color(app, front, background)
+                .await
+        };
+        bounded(self.timeout, "UI service", call).await
+    }
+    async fn pick_date(
+        &self,
+        app: &AppId,
+        initial: &str,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Result<String, BridgeError> {
+        let service = self.service.clone();
+        let (app, initial) = (app.to_string(), initial.to_owned());
+        let (start, end) = (start.map(str::to_owned), end.map(str::to_owned));
+        let call = async move { service.pick_date(app, initial, start, end).await };
+        bounded(self.timeout, "UI service", call).await
+    }
 }
 
 /// No UI: nothing is shown; a modal cannot be answered.
@@ -586,6 +878,57 @@ impl device::DeviceService for Foreign<dyn DeviceInfoProvider> {
         let service = self.service.clone();
         bounded_sync(self.timeout, "vibrator", move || service.vibrate(millis))
     }
+    fn network_type(&self) -> device::NetworkType {
+        let service = self.service.clone();
+        match bounded_sync(self.timeout, "device info", move || service.network_type()) {
+            Ok(n) => n.into(),
+            Err(e) => {
+                // The runtime's trait cannot fail here: a host that cannot tell says `unknown`.
+                tracing::warn!("device network type: {e}");
+                device::NetworkType::Unknown
+            }
+        }
+    }
+    fn battery(&self) -> Result<device::BatteryInfo, BridgeError> {
+        let service = self.service.clone();
+        let b = bounded_sync(self.timeout, "device info", move || service.battery())?;
+        Ok(device::BatteryInfo {
+            level: b.level,
+            charging: b.charging,
+        })
+    }
+    fn set_keep_screen_on(&self, app: &AppId, keep_on: bool) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        bounded_sync(self.timeout, "screen", move || {
+            service.set_keep_screen_on(app, keep_on)
+        })
+    }
+    fn system_info(&self) -> Result<device::SystemInfo, BridgeError> {
+        let service = self.service.clone();
+        let s = bounded_sync(self.timeout, "device info", move || service.system_info())?;
+        Ok(device::SystemInfo {
+            brand: s.brand,
+            model: s.model,
+            os_version: s.os_version,
+            theme: match s.theme {
+                Theme::Light => device::Theme::Light,
+                Theme::Dark => device::Theme::Dark,
+            },
+            font_scale: s.font_scale,
+        })
+    }
+}
+
+impl From<NetworkType> for device::NetworkType {
+    fn from(n: NetworkType) -> Self {
+        match n {
+            NetworkType::Wifi => device::NetworkType::Wifi,
+            NetworkType::Cellular => device::NetworkType::Cellular,
+            NetworkType::Ethernet => device::NetworkType::Ethernet,
+            NetworkType::None => device::NetworkType::None,
+            NetworkType::Unknown => device::NetworkType::Unknown,
+        }
+    }
 }
 
 impl auth::IdentityService for Foreign<dyn UserIdentity> {
@@ -594,6 +937,199 @@ impl auth::IdentityService for Foreign<dyn UserIdentity> {
         bounded_sync(self.timeout, "identity", move || service.current_user()).unwrap_or_else(|e| {
             tracing::warn!("identity: {e}");
             None
+        })
+    }
+    fn profile(&self, app: &AppId) -> Result<auth::UserProfile, BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let p = bounded_sync(self.timeout, "profile sheet", move || service.profile(app))?;
+        Ok(auth::UserProfile {
+            nickname: p.nickname,
+            avatar_url: p.avatar_url,
+        })
+    }
+}
+
+impl From<haptics::ImpactStyle> for ImpactStyle {
+    fn from(s: haptics::ImpactStyle) -> Self {
+        match s {
+            haptics::ImpactStyle::Light => ImpactStyle::Light,
+            haptics::ImpactStyle::Medium => ImpactStyle::Medium,
+            haptics::ImpactStyle::Heavy => ImpactStyle::Heavy,
+        }
+    }
+}
+
+impl From<haptics::HapticNotification> for HapticNotification {
+    fn from(k: haptics::HapticNotification) -> Self {
+        match k {
+            haptics::HapticNotification::Success => HapticNotification::Success,
+            haptics::HapticNotification::Warning => HapticNotification::Warning,
+            haptics::HapticNotification::Error => HapticNotification::Error,
+        }
+    }
+}
+
+impl haptics::HapticsService for Foreign<dyn HapticsService> {
+    fn vibrate_short(&self, app: &AppId, style: haptics::ImpactStyle) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        bounded_sync(self.timeout, "haptic engine", move || {
+            service.vibrate_short(app, style.into())
+        })
+    }
+    fn vibrate_long(&self, app: &AppId) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        bounded_sync(self.timeout, "haptic engine", move || {
+            service.vibrate_long(app)
+        })
+    }
+    fn notify(&self, app: &AppId, kind: haptics::HapticNotification) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        bounded_sync(self.timeout, "haptic engine", move || {
+            service.notify(app, kind.into())
+        })
+    }
+    fn selection_changed(&self, app: &AppId) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        bounded_sync(self.timeout, "haptic engine", move || {
+            service.selection_changed(app)
+        })
+    }
+}
+
+#[async_trait]
+impl navigation::NavigationService for Foreign<dyn NavigationService> {
+    async fn open_mini_program(
+        &self,
+        from: &AppId,
+        target: &AppId,
+        path: Option<&str>,
+        extra_data: Option<&str>,
+    ) -> Result<(), BridgeError> {
+        let service = self.service.clone();
+        let (app, target) = (from.to_string(), target.to_string());
+        let (path, extra_data) = (path.map(str::to_owned), extra_data.map(str::to_owned));
+        let call = async move {
+            service
+                .open_mini_program(app, target, path, extra_data)
+                .await
+        };
+        bounded(self.timeout, "navigation", call).await
+    }
+    async fn open_url(&self, app: &AppId, url: &str) -> Result<(), BridgeError> {
+        let (service, app, url) = (self.service.clone(), app.to_string(), url.to_owned());
+        let call = async move { service.open_url(app, url).await };
+        bounded(self.timeout, "navigation", call).await
+    }
+    async fn exit(&self, app: &AppId) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let call = async move { service.exit(app).await };
+        bounded(self.timeout, "navigation", call).await
+    }
+}
+
+#[async_trait]
+impl settings::SettingsService for Foreign<dyn SettingsPage> {
+    async fn open_host_settings(&self, app: &AppId) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let call = async move { service.open_host_settings(app).await };
+        bounded(self.timeout, "settings page", call).await
+    }
+}
+
+#[async_trait]
+impl secure_storage::KeystoreService for Foreign<dyn KeystoreService> {
+    async fn set(&self, app: &AppId, key: &str, value: &str) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let (key, value) = (key.to_owned(), value.to_owned());
+        let call = async move { service.set(app, key, value).await };
+        bounded(self.timeout, "keystore", call).await
+    }
+    async fn get(&self, app: &AppId, key: &str) -> Result<Option<String>, BridgeError> {
+        let (service, app, key) = (self.service.clone(), app.to_string(), key.to_owned());
+        let call = async move { service.get(app, key).await };
+        bounded(self.timeout, "keystore", call).await
+    }
+    async fn remove(&self, app: &AppId, key: &str) -> Result<bool, BridgeError> {
+        let (service, app, key) = (self.service.clone(), app.to_string(), key.to_owned());
+        let call = async move { service.remove(app, key).await };
+        bounded(self.timeout, "keystore", call).await
+    }
+    async fn count(&self, app: &AppId) -> Result<usize, BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let call = async move { service.count(app).await };
+        let n = bounded(self.timeout, "keystore", call).await?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+}
+
+#[async_trait]
+impl biometrics::BiometricService for Foreign<dyn BiometricService> {
+    async fn authenticate(&self, app: &AppId, reason: &str) -> Result<(), BridgeError> {
+        let (service, app, reason) = (self.service.clone(), app.to_string(), reason.to_owned());
+        let call = async move { service.authenticate(app, reason).await };
+        bounded(self.timeout, "biometric prompt", call).await
+    }
+}
+
+#[async_trait]
+impl notifications::NotificationService for Foreign<dyn NotificationService> {
+    async fn request_permission(&self, app: &AppId) -> Result<bool, BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let call = async move { service.request_permission(app).await };
+        bounded(self.timeout, "notifications", call).await
+    }
+    async fn schedule(
+        &self,
+        app: &AppId,
+        n: &notifications::LocalNotification,
+    ) -> Result<(), BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let notification = LocalNotification {
+            id: n.id.clone(),
+            title: n.title.clone(),
+            body: n.body.clone(),
+            at: n.at,
+        };
+        let call = async move { service.schedule(app, notification).await };
+        bounded(self.timeout, "notifications", call).await
+    }
+    async fn subscribe(&self, app: &AppId, topic: &str) -> Result<(), BridgeError> {
+        let (service, app, topic) = (self.service.clone(), app.to_string(), topic.to_owned());
+        let call = async move { service.subscribe(app, topic).await };
+        bounded(self.timeout, "notifications", call).await
+    }
+}
+
+#[async_trait]
+impl media::MediaService for Foreign<dyn MediaService> {
+    async fn choose_image(
+        &self,
+        app: &AppId,
+        source: media::ImageSource,
+        max_bytes: usize,
+    ) -> Result<media::Image, BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let source = match source {
+            media::ImageSource::Camera => ImageSource::Camera,
+            media::ImageSource::Album => ImageSource::Album,
+        };
+        let max_bytes = u64::try_from(max_bytes).unwrap_or(u64::MAX);
+        let call = async move { service.choose_image(app, source, max_bytes).await };
+        let image = bounded(self.timeout, "image picker", call).await?;
+        Ok(media::Image {
+            mime_type: image.mime_type,
+            data: image.data,
+            width: image.width,
+            height: image.height,
+        })
+    }
+    async fn scan_code(&self, app: &AppId) -> Result<media::ScannedCode, BridgeError> {
+        let (service, app) = (self.service.clone(), app.to_string());
+        let call = async move { service.scan_code(app).await };
+        let code = bounded(self.timeout, "code scanner", call).await?;
+        Ok(media::ScannedCode {
+            text: code.text,
+            format: code.format,
         })
     }
 }
@@ -779,21 +1315,35 @@ impl HostServices {
                 Some(s) => Arc::new(foreign(s, timeout)),
                 None => Arc::new(NoShare),
             },
-            // No foreign haptics trait yet: a phone host gets UNAVAILABLE, not a silent no-op.
-            haptics: Arc::new(haptics::RecordingHaptics::without_vibrator()),
-            // No foreign navigation trait yet: UNAVAILABLE, nothing opens.
-            navigation: Arc::new(NoNavigation),
-            // No foreign settings-page trait yet: UNAVAILABLE (settings.permissions and
-            // settings.request work: they read and ask through the runtime and `consent`).
-            settings: Arc::new(NoSettingsPage),
-            // No foreign keystore trait yet: secureStorage is UNAVAILABLE.
-            keystore: Arc::new(NoKeystore),
-            // No foreign biometrics trait yet: UNAVAILABLE (never a prompt that always passes).
-            biometrics: Arc::new(NoBiometrics),
-            // No foreign notifications trait yet: UNAVAILABLE.
-            notifications: Arc::new(NoNotifications),
-            // No foreign media trait yet: UNAVAILABLE (never a fixed image or code).
-            media: Arc::new(NoMedia),
+            // A phone host without haptics gets UNAVAILABLE, not a silent no-op.
+            haptics: match self.haptics {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(haptics::RecordingHaptics::without_vibrator()),
+            },
+            navigation: match self.navigation {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoNavigation),
+            },
+            settings: match self.settings {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoSettingsPage),
+            },
+            keystore: match self.keystore {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoKeystore),
+            },
+            biometrics: match self.biometrics {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoBiometrics),
+            },
+            notifications: match self.notifications {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoNotifications),
+            },
+            media: match self.media {
+                Some(s) => Arc::new(foreign(s, timeout)),
+                None => Arc::new(NoMedia),
+            },
             // No marketplace configured for in-app checks yet: `updates.check` is UNAVAILABLE
             // (`updates.status` works; the host's own `update` call stages versions).
             updates: Arc::new(miniapp_runtime::capabilities::updates::NoMarketplace),
@@ -828,6 +1378,20 @@ mod tests {
         match never.await {
             Err(BridgeError::Unavailable(m)) => assert!(m.contains("within 50 ms"), "{m}"),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn service_errors_reach_the_guest_by_their_code() {
+        let unavailable = ServiceError::Unavailable {
+            reason: "no sensor".into(),
+        };
+        for (e, code) in [
+            (ServiceError::Cancelled, "CANCELLED"),
+            (unavailable, "UNAVAILABLE"),
+            (ServiceError::NotFound, "NOT_FOUND"),
+        ] {
+            assert_eq!(BridgeError::from(e).code(), code);
         }
     }
 

@@ -11,15 +11,27 @@ import pytest
 import miniapp
 from conftest import FIXTURES, HOST_VERSION, arun, fixture_bytes
 from services import (
+    PNG,
+    Biometrics,
     BrokenPayments,
     Clipboard,
     Consent,
     FileFetcher,
+    Haptics,
+    Identity,
     Inspector,
+    Keystore,
+    LockedKeystore,
+    Media,
+    Navigator,
+    Notifications,
     Payments,
+    Phone,
     RaisingFetcher,
+    SettingsPage,
     SilentPayments,
     StuckDevice,
+    Ui,
     script,
 )
 
@@ -312,6 +324,149 @@ def test_a_payment_sheet_may_wait_longer_than_the_cpu_budget(home, root_pem):
     results = json.loads(arun(host.run(PROBE, script(("payment.pay", pay)))))
     assert results[0]["ok"]["transactionId"] == "py-tx-1"
 
+
+
+def test_haptics_keystore_biometrics_navigation_and_settings_reach_python(home, root_pem):
+    haptics, keystore, biometrics = Haptics(), Keystore(), Biometrics()
+    navigator, settings = Navigator(known={"com.globex.b"}), SettingsPage()
+    host = open_host(home, root_pem, consent=Consent(), haptics=haptics, keystore=keystore,
+                     biometrics=biometrics, navigation=navigator, settings=settings)
+    host.install(fixture_bytes("probe.zip"))
+    results = json.loads(arun(host.run(PROBE, script(
+        ("haptics.vibrateShort", {"style": "heavy"}),
+        ("haptics.vibrateLong", {}),
+        ("haptics.notify", {"kind": "warning"}),
+        ("haptics.selectionChanged", {}),
+        ("secureStorage.set", {"key": "token", "value": "s3cret"}),
+        ("secureStorage.get", {"key": "token"}),
+        ("secureStorage.remove", {"key": "token"}),
+        ("secureStorage.get", {"key": "token"}),
+        ("secureStorage.set", {"key": "pin", "value": "1234"}),
+        ("biometrics.authenticate", {"reason": "Confirm the transfer"}),
+        ("navigation.openMiniProgram", {"appId": "com.globex.b", "path": "/pay", "extraData": "{\"x\":1}"}),
+        ("navigation.openUrl", {"url": "https://acme.example/help"}),
+        ("settings.openHostSettings", {}),
+        ("navigation.exit", {}),
+    ))))
+    assert results == [{"ok": None}] * 4 + [
+        {"ok": None}, {"ok": "s3cret"}, {"ok": True}, {"ok": None}, {"ok": None},
+        {"ok": None}, {"ok": None}, {"ok": None}, {"ok": None}, {"ok": None}]
+    S, N = miniapp.ImpactStyle, miniapp.HapticNotification
+    assert haptics.played == [
+        (PROBE, ("short", S.HEAVY)), (PROBE, ("long",)), (PROBE, ("notify", N.WARNING)),
+        (PROBE, ("selection",))]
+    assert keystore.entries == {PROBE: {"pin": "1234"}}
+    assert biometrics.prompts == [(PROBE, "Confirm the transfer")]
+    assert navigator.done == [
+        (PROBE, "open", "com.globex.b", "/pay", '{"x":1}'),
+        (PROBE, "url", "https://acme.example/help"),
+        (PROBE, "exit")]
+    assert settings.opened == [PROBE]
+
+
+def test_media_notifications_ui_device_and_profile_reach_python(home, root_pem):
+    media, notes, ui, phone, identity = Media(), Notifications(), Ui(), Phone(), Identity()
+    host = open_host(home, root_pem, consent=Consent(), media=media, notifications=notes, ui=ui,
+                     device=phone, identity=identity)
+    host.install(fixture_bytes("probe.zip"))
+    at = int(time.time()) + 3600
+    results = json.loads(arun(host.run(PROBE, script(
+        ("media.chooseImage", {"source": "camera", "maxBytes": 1000}),
+        ("media.scanCode", {}),
+        ("notifications.requestPermission", {}),
+        ("notifications.schedule", {"id": "rent-due", "title": "Rent", "body": "Due tomorrow", "at": at}),
+        ("notifications.subscribe", {"topic": "offers"}),
+        ("ui.actionSheet", {"items": ["Edit", "Delete"]}),
+        ("ui.showLoading", {"title": "Loading"}),
+        ("ui.hideLoading", {}),
+        ("ui.setNavigationBarColor", {"frontColor": "#ffffff", "backgroundColor": "#112233"}),
+        ("ui.pickDate", {"initial": "2024-01-01", "end": "2024-12-31"}),
+        ("device.networkType", {}),
+        ("device.battery", {}),
+        ("device.setKeepScreenOn", {"keepOn": True}),
+        ("device.systemInfo", {}),
+        ("auth.profile", {}),
+    ))))
+    import base64
+    assert results[0] == {"ok": {"mimeType": "image/png", "data": base64.b64encode(PNG).decode(),
+                                 "width": 1, "height": 1}}
+    assert results[1] == {"ok": {"text": "https://acme.example/ticket/7", "format": "qr"}}
+    assert results[2:5] == [{"ok": True}, {"ok": None}, {"ok": None}]
+    assert results[5:10] == [{"ok": 1}, {"ok": None}, {"ok": None}, {"ok": None}, {"ok": "2024-06-01"}]
+    assert results[10:13] == [{"ok": "wifi"}, {"ok": {"level": 42, "charging": True}}, {"ok": None}]
+    assert results[13] == {"ok": {"brand": "Acme", "model": "Phone 9", "osVersion": "Android 15",
+                                  "theme": "dark", "fontScale": 1.25}}
+    assert results[14] == {"ok": {"nickname": "Ada", "avatarUrl": "https://img.example/ada.png"}}
+    assert media.shown == [(PROBE, miniapp.ImageSource.CAMERA, 1000), (PROBE, "scanner")]
+    assert notes.scheduled == [(PROBE, miniapp.LocalNotification(
+        id="rent-due", title="Rent", body="Due tomorrow", at=at))]
+    assert notes.topics == [(PROBE, "offers")]
+    assert ui.shown == [
+        ("actionSheet", ("Edit", "Delete")), ("loading", "Loading"), ("loading", None),
+        ("barColor", "#ffffff", "#112233"), ("datePicker", "2024-01-01", None, "2024-12-31")]
+    assert phone.keep_on == [(PROBE, True)]
+    assert identity.asked == [PROBE]
+
+
+def test_declining_or_failing_host_services_reach_the_guest_as_codes(home, root_pem):
+    at = int(time.time()) + 3600
+    host = open_host(
+        home, root_pem, consent=Consent(), haptics=Haptics(engine=False),
+        keystore=LockedKeystore(), biometrics=Biometrics(False),
+        navigation=Navigator(known={"com.globex.b"}, declines=True),
+        media=Media(image=None, camera=False), notifications=Notifications(denied=True),
+        ui=Ui(choice=None, date="2030-01-01"), identity=Identity(declines=True))
+    host.install(fixture_bytes("probe.zip"))
+    results = json.loads(arun(host.run(PROBE, script(
+        ("haptics.vibrateShort", {"style": "light"}),                 # no engine
+        ("secureStorage.set", {"key": "k", "value": "v"}),            # ServiceError.Unavailable
+        ("secureStorage.get", {"key": "k"}),                          # any other exception
+        ("biometrics.authenticate", {"reason": "Unlock"}),            # not recognised
+        ("navigation.openMiniProgram", {"appId": "com.globex.zz"}),   # unknown to the host
+        ("navigation.openUrl", {"url": "https://acme.example"}),      # the user declines
+        ("media.chooseImage", {"source": "album"}),                   # the user closes the picker
+        ("media.scanCode", {}),                                       # no camera
+        ("notifications.requestPermission", {}),                      # the system says no
+        ("notifications.schedule", {"id": "n1", "title": "t", "body": "", "at": at}),
+        ("ui.actionSheet", {"items": ["a", "b"]}),                    # dismissed
+        ("ui.pickDate", {"initial": "2024-01-01", "end": "2024-12-31"}),  # outside the range
+        ("auth.profile", {}),                                         # the user declines
+        ("storage.keys", {}),
+    ))))
+    assert results == [
+        {"err": "UNAVAILABLE"}, {"err": "UNAVAILABLE"}, {"err": "UNAVAILABLE"},
+        {"err": "CANCELLED"}, {"err": "NOT_FOUND"}, {"err": "CANCELLED"},
+        {"err": "CANCELLED"}, {"err": "UNAVAILABLE"},
+        {"ok": False}, {"err": "UNAVAILABLE"},
+        {"err": "CANCELLED"}, {"err": "INTERNAL"},
+        {"err": "CANCELLED"},
+        {"ok": []},
+    ], "every failure is a code, and the guest goes on"
+
+
+def test_an_image_larger_than_asked_is_refused(home, root_pem):
+    host = open_host(home, root_pem, consent=Consent(), media=Media(image=PNG * 10))
+    host.install(fixture_bytes("probe.zip"))
+    results = json.loads(arun(host.run(PROBE, script(
+        ("media.chooseImage", {"source": "album", "maxBytes": 100}),))))
+    assert results == [{"err": "QUOTA_EXCEEDED"}]
+
+
+def test_services_a_host_leaves_out_are_unavailable(home, root_pem):
+    host = open_host(home, root_pem, consent=Consent())  # consent only: every permission granted
+    host.install(fixture_bytes("probe.zip"))
+    results = json.loads(arun(host.run(PROBE, script(
+        ("haptics.vibrateLong", {}),
+        ("navigation.openUrl", {"url": "https://acme.example"}),
+        ("settings.openHostSettings", {}),
+        ("secureStorage.get", {"key": "k"}),
+        ("biometrics.authenticate", {"reason": "Unlock"}),
+        ("notifications.requestPermission", {}),
+        ("media.scanCode", {}),
+        ("ui.actionSheet", {"items": ["a"]}),
+        ("auth.profile", {}),
+    ))))
+    assert results == [{"err": "UNAVAILABLE"}] * 9
 
 
 def test_a_string_that_is_not_unicode_does_not_cross_the_boundary(home, root_pem):

@@ -656,6 +656,240 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * The platform's biometric prompt, showing `reason`. Return when the user is recognised;
+ * `ServiceError::Cancelled` when they cancel or are not recognised, `Unavailable` without a
+ * sensor or enrolment.
+ */
+public protocol BiometricService: AnyObject, Sendable {
+    
+    func authenticate(appId: String, reason: String) async throws 
+    
+}
+/**
+ * The platform's biometric prompt, showing `reason`. Return when the user is recognised;
+ * `ServiceError::Cancelled` when they cancel or are not recognised, `Unavailable` without a
+ * sensor or enrolment.
+ */
+open class BiometricServiceImpl: BiometricService, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_biometricservice(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_biometricservice(handle, $0) }
+    }
+
+    
+
+    
+open func authenticate(appId: String, reason: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_biometricservice_authenticate(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(reason)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceBiometricService {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceBiometricService = UniffiVTableCallbackInterfaceBiometricService(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeBiometricService.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface BiometricService: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeBiometricService.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface BiometricService: handle missing in uniffiClone")
+            }
+        },
+        authenticate: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            reason: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeBiometricService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.authenticate(
+                     appId: try FfiConverterString.lift(appId),
+                     reason: try FfiConverterString.lift(reason)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceBiometricService> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceBiometricService>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitBiometricService() {
+    uniffi_miniapp_ffi_fn_init_callback_vtable_biometricservice(UniffiCallbackInterfaceBiometricService.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBiometricService: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<BiometricService>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = BiometricService
+
+    public static func lift(_ handle: UInt64) throws -> BiometricService {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return BiometricServiceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: BiometricService) -> UInt64 {
+         if let rustImpl = value as? BiometricServiceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BiometricService {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: BiometricService, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBiometricService_lift(_ handle: UInt64) throws -> BiometricService {
+    return try FfiConverterTypeBiometricService.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBiometricService_lower(_ value: BiometricService) -> UInt64 {
+    return FfiConverterTypeBiometricService.lower(value)
+}
+
+
+
+
+
+
+/**
  * The system clipboard (text). Called synchronously: answer at once.
  */
 public protocol ClipboardService: AnyObject, Sendable {
@@ -1129,7 +1363,8 @@ public func FfiConverterTypeConsentPrompt_lower(_ value: ConsentPrompt) -> UInt6
 
 
 /**
- * Facts about the device. Called synchronously: answer at once.
+ * Facts about the device, the vibrator and the screen. Called synchronously: answer at once.
+ * A device that cannot tell throws `ServiceError::Unavailable` (`network_type`: `Unknown`).
  */
 public protocol DeviceInfoProvider: AnyObject, Sendable {
     
@@ -1137,9 +1372,21 @@ public protocol DeviceInfoProvider: AnyObject, Sendable {
     
     func vibrate(millis: UInt32) throws 
     
+    func networkType() throws  -> NetworkType
+    
+    func battery() throws  -> BatteryInfo
+    
+    /**
+     * Keep the screen on for `app_id` while it is in front; release it when `app_id` leaves.
+     */
+    func setKeepScreenOn(appId: String, keepOn: Bool) throws 
+    
+    func systemInfo() throws  -> SystemInfo
+    
 }
 /**
- * Facts about the device. Called synchronously: answer at once.
+ * Facts about the device, the vibrator and the screen. Called synchronously: answer at once.
+ * A device that cannot tell throws `ServiceError::Unavailable` (`network_type`: `Unknown`).
  */
 open class DeviceInfoProviderImpl: DeviceInfoProvider, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1212,6 +1459,46 @@ open func vibrate(millis: UInt32)throws   {try rustCallWithError(FfiConverterTyp
 }
 }
     
+open func networkType()throws  -> NetworkType  {
+    return try  FfiConverterTypeNetworkType_lift(try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_deviceinfoprovider_network_type(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func battery()throws  -> BatteryInfo  {
+    return try  FfiConverterTypeBatteryInfo_lift(try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_deviceinfoprovider_battery(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Keep the screen on for `app_id` while it is in front; release it when `app_id` leaves.
+     */
+open func setKeepScreenOn(appId: String, keepOn: Bool)throws   {try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_deviceinfoprovider_set_keep_screen_on(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(appId),
+        FfiConverterBool.lower(keepOn),uniffiCallStatus
+    )
+}
+}
+    
+open func systemInfo()throws  -> SystemInfo  {
+    return try  FfiConverterTypeSystemInfo_lift(try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_deviceinfoprovider_system_info(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -1281,6 +1568,102 @@ fileprivate struct UniffiCallbackInterfaceDeviceInfoProvider {
 
             
             let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        networkType: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> NetworkType in
+                guard let uniffiObj = try? FfiConverterTypeDeviceInfoProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.networkType(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeNetworkType_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        battery: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> BatteryInfo in
+                guard let uniffiObj = try? FfiConverterTypeDeviceInfoProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.battery(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBatteryInfo_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        setKeepScreenOn: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            keepOn: Int8,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeDeviceInfoProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.setKeepScreenOn(
+                     appId: try FfiConverterString.lift(appId),
+                     keepOn: try FfiConverterBool.lift(keepOn)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        systemInfo: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> SystemInfo in
+                guard let uniffiObj = try? FfiConverterTypeDeviceInfoProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.systemInfo(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeSystemInfo_lower($0) }
             uniffiTraitInterfaceCallWithError(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
@@ -1360,6 +1743,327 @@ public func FfiConverterTypeDeviceInfoProvider_lift(_ handle: UInt64) throws -> 
 #endif
 public func FfiConverterTypeDeviceInfoProvider_lower(_ value: DeviceInfoProvider) -> UInt64 {
     return FfiConverterTypeDeviceInfoProvider.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The haptic engine. Called synchronously: start the effect and return at once;
+ * `ServiceError::Unavailable` when the device has none.
+ */
+public protocol HapticsService: AnyObject, Sendable {
+    
+    func vibrateShort(appId: String, style: ImpactStyle) throws 
+    
+    func vibrateLong(appId: String) throws 
+    
+    func notify(appId: String, kind: HapticNotification) throws 
+    
+    func selectionChanged(appId: String) throws 
+    
+}
+/**
+ * The haptic engine. Called synchronously: start the effect and return at once;
+ * `ServiceError::Unavailable` when the device has none.
+ */
+open class HapticsServiceImpl: HapticsService, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_hapticsservice(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_hapticsservice(handle, $0) }
+    }
+
+    
+
+    
+open func vibrateShort(appId: String, style: ImpactStyle)throws   {try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_hapticsservice_vibrate_short(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(appId),
+        FfiConverterTypeImpactStyle_lower(style),uniffiCallStatus
+    )
+}
+}
+    
+open func vibrateLong(appId: String)throws   {try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_hapticsservice_vibrate_long(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(appId),uniffiCallStatus
+    )
+}
+}
+    
+open func notify(appId: String, kind: HapticNotification)throws   {try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_hapticsservice_notify(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(appId),
+        FfiConverterTypeHapticNotification_lower(kind),uniffiCallStatus
+    )
+}
+}
+    
+open func selectionChanged(appId: String)throws   {try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_hapticsservice_selection_changed(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(appId),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceHapticsService {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceHapticsService = UniffiVTableCallbackInterfaceHapticsService(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeHapticsService.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface HapticsService: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeHapticsService.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface HapticsService: handle missing in uniffiClone")
+            }
+        },
+        vibrateShort: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            style: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeHapticsService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.vibrateShort(
+                     appId: try FfiConverterString.lift(appId),
+                     style: try FfiConverterTypeImpactStyle_lift(style)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        vibrateLong: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeHapticsService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.vibrateLong(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        notify: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            kind: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeHapticsService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.notify(
+                     appId: try FfiConverterString.lift(appId),
+                     kind: try FfiConverterTypeHapticNotification_lift(kind)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        selectionChanged: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeHapticsService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.selectionChanged(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceHapticsService> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceHapticsService>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitHapticsService() {
+    uniffi_miniapp_ffi_fn_init_callback_vtable_hapticsservice(UniffiCallbackInterfaceHapticsService.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHapticsService: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<HapticsService>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = HapticsService
+
+    public static func lift(_ handle: UInt64) throws -> HapticsService {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return HapticsServiceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: HapticsService) -> UInt64 {
+         if let rustImpl = value as? HapticsServiceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HapticsService {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: HapticsService, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHapticsService_lift(_ handle: UInt64) throws -> HapticsService {
+    return try FfiConverterTypeHapticsService.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHapticsService_lower(_ value: HapticsService) -> UInt64 {
+    return FfiConverterTypeHapticsService.lower(value)
 }
 
 
@@ -2168,6 +2872,441 @@ public func FfiConverterTypeInspectorListener_lower(_ value: InspectorListener) 
 
 
 
+/**
+ * The platform keystore (Android Keystore, iOS Keychain), one namespace per `app_id`. Keys and
+ * values arrive checked against the runtime's limits. Async: a hardware-backed keystore is
+ * slow I/O, not a quick query.
+ */
+public protocol KeystoreService: AnyObject, Sendable {
+    
+    func set(appId: String, key: String, value: String) async throws 
+    
+    func get(appId: String, key: String) async throws  -> String?
+    
+    /**
+     * Whether `key` was there.
+     */
+    func remove(appId: String, key: String) async throws  -> Bool
+    
+    /**
+     * How many keys `app_id` holds (the runtime's per-app entry limit counts them).
+     */
+    func count(appId: String) async throws  -> UInt32
+    
+}
+/**
+ * The platform keystore (Android Keystore, iOS Keychain), one namespace per `app_id`. Keys and
+ * values arrive checked against the runtime's limits. Async: a hardware-backed keystore is
+ * slow I/O, not a quick query.
+ */
+open class KeystoreServiceImpl: KeystoreService, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_keystoreservice(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_keystoreservice(handle, $0) }
+    }
+
+    
+
+    
+open func set(appId: String, key: String, value: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_keystoreservice_set(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(key),FfiConverterString.lower(value)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+open func get(appId: String, key: String)async throws  -> String?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_keystoreservice_get(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(key)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionString.lift,
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+    /**
+     * Whether `key` was there.
+     */
+open func remove(appId: String, key: String)async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_keystoreservice_remove(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(key)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_i8,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_i8,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+    /**
+     * How many keys `app_id` holds (the runtime's per-app entry limit counts them).
+     */
+open func count(appId: String)async throws  -> UInt32  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_keystoreservice_count(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_u32,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_u32,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_u32,
+            liftFunc: FfiConverterUInt32.lift,
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceKeystoreService {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceKeystoreService = UniffiVTableCallbackInterfaceKeystoreService(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeKeystoreService.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface KeystoreService: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeKeystoreService.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface KeystoreService: handle missing in uniffiClone")
+            }
+        },
+        set: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            key: RustBuffer,
+            value: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeKeystoreService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.set(
+                     appId: try FfiConverterString.lift(appId),
+                     key: try FfiConverterString.lift(key),
+                     value: try FfiConverterString.lift(value)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        get: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            key: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteRustBuffer,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> String? in
+                guard let uniffiObj = try? FfiConverterTypeKeystoreService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.get(
+                     appId: try FfiConverterString.lift(appId),
+                     key: try FfiConverterString.lift(key)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: String?) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: FfiConverterOptionString.lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: RustBuffer.empty(),
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        remove: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            key: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteI8,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypeKeystoreService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.remove(
+                     appId: try FfiConverterString.lift(appId),
+                     key: try FfiConverterString.lift(key)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: Bool) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultI8(
+                        returnValue: FfiConverterBool.lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultI8(
+                        returnValue: 0,
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        count: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteU32,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> UInt32 in
+                guard let uniffiObj = try? FfiConverterTypeKeystoreService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.count(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: UInt32) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultU32(
+                        returnValue: FfiConverterUInt32.lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultU32(
+                        returnValue: 0,
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeystoreService> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeystoreService>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitKeystoreService() {
+    uniffi_miniapp_ffi_fn_init_callback_vtable_keystoreservice(UniffiCallbackInterfaceKeystoreService.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeystoreService: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<KeystoreService>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = KeystoreService
+
+    public static func lift(_ handle: UInt64) throws -> KeystoreService {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return KeystoreServiceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: KeystoreService) -> UInt64 {
+         if let rustImpl = value as? KeystoreServiceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeystoreService {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: KeystoreService, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeystoreService_lift(_ handle: UInt64) throws -> KeystoreService {
+    return try FfiConverterTypeKeystoreService.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeystoreService_lower(_ value: KeystoreService) -> UInt64 {
+    return FfiConverterTypeKeystoreService.lower(value)
+}
+
+
+
+
+
+
 public protocol LocationService: AnyObject, Sendable {
     
     func currentPosition(appId: String) async throws  -> Position
@@ -2385,6 +3524,1043 @@ public func FfiConverterTypeLocationService_lift(_ handle: UInt64) throws -> Loc
 #endif
 public func FfiConverterTypeLocationService_lower(_ value: LocationService) -> UInt64 {
     return FfiConverterTypeLocationService.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The host's image picker and code scanner: `ServiceError::Cancelled` when the user closes
+ * them, `Unavailable` without a camera (or photo library). `max_bytes` is a hint for the
+ * encoded image; the runtime refuses a larger one (`QUOTA_EXCEEDED`).
+ */
+public protocol MediaService: AnyObject, Sendable {
+    
+    func chooseImage(appId: String, source: ImageSource, maxBytes: UInt64) async throws  -> ChosenImage
+    
+    func scanCode(appId: String) async throws  -> ScannedCode
+    
+}
+/**
+ * The host's image picker and code scanner: `ServiceError::Cancelled` when the user closes
+ * them, `Unavailable` without a camera (or photo library). `max_bytes` is a hint for the
+ * encoded image; the runtime refuses a larger one (`QUOTA_EXCEEDED`).
+ */
+open class MediaServiceImpl: MediaService, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_mediaservice(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_mediaservice(handle, $0) }
+    }
+
+    
+
+    
+open func chooseImage(appId: String, source: ImageSource, maxBytes: UInt64)async throws  -> ChosenImage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_mediaservice_choose_image(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterTypeImageSource_lower(source),FfiConverterUInt64.lower(maxBytes)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeChosenImage_lift,
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+open func scanCode(appId: String)async throws  -> ScannedCode  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_mediaservice_scan_code(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeScannedCode_lift,
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceMediaService {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceMediaService = UniffiVTableCallbackInterfaceMediaService(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeMediaService.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface MediaService: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeMediaService.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface MediaService: handle missing in uniffiClone")
+            }
+        },
+        chooseImage: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            source: RustBuffer,
+            maxBytes: UInt64,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteRustBuffer,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> ChosenImage in
+                guard let uniffiObj = try? FfiConverterTypeMediaService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.chooseImage(
+                     appId: try FfiConverterString.lift(appId),
+                     source: try FfiConverterTypeImageSource_lift(source),
+                     maxBytes: try FfiConverterUInt64.lift(maxBytes)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ChosenImage) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: FfiConverterTypeChosenImage_lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: RustBuffer.empty(),
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        scanCode: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteRustBuffer,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> ScannedCode in
+                guard let uniffiObj = try? FfiConverterTypeMediaService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.scanCode(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ScannedCode) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: FfiConverterTypeScannedCode_lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: RustBuffer.empty(),
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceMediaService> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceMediaService>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitMediaService() {
+    uniffi_miniapp_ffi_fn_init_callback_vtable_mediaservice(UniffiCallbackInterfaceMediaService.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMediaService: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<MediaService>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = MediaService
+
+    public static func lift(_ handle: UInt64) throws -> MediaService {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return MediaServiceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: MediaService) -> UInt64 {
+         if let rustImpl = value as? MediaServiceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MediaService {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MediaService, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaService_lift(_ handle: UInt64) throws -> MediaService {
+    return try FfiConverterTypeMediaService.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaService_lower(_ value: MediaService) -> UInt64 {
+    return FfiConverterTypeMediaService.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Leaving a mini-program: opening another one or a web page asks the user first
+ * (`ServiceError::Cancelled` when they decline).
+ */
+public protocol NavigationService: AnyObject, Sendable {
+    
+    /**
+     * `ServiceError::NotFound` when the host knows no mini-program `target_app_id`.
+     */
+    func openMiniProgram(appId: String, targetAppId: String, path: String?, extraData: String?) async throws 
+    
+    /**
+     * `url` is `http(s)://...` (the runtime checks it).
+     */
+    func openUrl(appId: String, url: String) async throws 
+    
+    /**
+     * Close `app_id` once its current launch or event returns.
+     */
+    func exit(appId: String) async throws 
+    
+}
+/**
+ * Leaving a mini-program: opening another one or a web page asks the user first
+ * (`ServiceError::Cancelled` when they decline).
+ */
+open class NavigationServiceImpl: NavigationService, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_navigationservice(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_navigationservice(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * `ServiceError::NotFound` when the host knows no mini-program `target_app_id`.
+     */
+open func openMiniProgram(appId: String, targetAppId: String, path: String?, extraData: String?)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_navigationservice_open_mini_program(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(targetAppId),FfiConverterOptionString.lower(path),FfiConverterOptionString.lower(extraData)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+    /**
+     * `url` is `http(s)://...` (the runtime checks it).
+     */
+open func openUrl(appId: String, url: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_navigationservice_open_url(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(url)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+    /**
+     * Close `app_id` once its current launch or event returns.
+     */
+open func exit(appId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_navigationservice_exit(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceNavigationService {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceNavigationService = UniffiVTableCallbackInterfaceNavigationService(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeNavigationService.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface NavigationService: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeNavigationService.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface NavigationService: handle missing in uniffiClone")
+            }
+        },
+        openMiniProgram: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            targetAppId: RustBuffer,
+            path: RustBuffer,
+            extraData: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeNavigationService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.openMiniProgram(
+                     appId: try FfiConverterString.lift(appId),
+                     targetAppId: try FfiConverterString.lift(targetAppId),
+                     path: try FfiConverterOptionString.lift(path),
+                     extraData: try FfiConverterOptionString.lift(extraData)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        openUrl: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            url: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeNavigationService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.openUrl(
+                     appId: try FfiConverterString.lift(appId),
+                     url: try FfiConverterString.lift(url)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        exit: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeNavigationService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.exit(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceNavigationService> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceNavigationService>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitNavigationService() {
+    uniffi_miniapp_ffi_fn_init_callback_vtable_navigationservice(UniffiCallbackInterfaceNavigationService.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNavigationService: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<NavigationService>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = NavigationService
+
+    public static func lift(_ handle: UInt64) throws -> NavigationService {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return NavigationServiceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: NavigationService) -> UInt64 {
+         if let rustImpl = value as? NavigationServiceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NavigationService {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: NavigationService, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNavigationService_lift(_ handle: UInt64) throws -> NavigationService {
+    return try FfiConverterTypeNavigationService.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNavigationService_lower(_ value: NavigationService) -> UInt64 {
+    return FfiConverterTypeNavigationService.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The device's notifications: `ServiceError::Unavailable` when the device does not allow them.
+ */
+public protocol NotificationService: AnyObject, Sendable {
+    
+    /**
+     * Ask the system permission if not asked yet; whether notifications can be shown.
+     */
+    func requestPermission(appId: String) async throws  -> Bool
+    
+    func schedule(appId: String, notification: LocalNotification) async throws 
+    
+    /**
+     * Subscribe `app_id` to its partner's push `topic`.
+     */
+    func subscribe(appId: String, topic: String) async throws 
+    
+}
+/**
+ * The device's notifications: `ServiceError::Unavailable` when the device does not allow them.
+ */
+open class NotificationServiceImpl: NotificationService, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_notificationservice(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_notificationservice(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Ask the system permission if not asked yet; whether notifications can be shown.
+     */
+open func requestPermission(appId: String)async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_notificationservice_request_permission(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_i8,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_i8,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+open func schedule(appId: String, notification: LocalNotification)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_notificationservice_schedule(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterTypeLocalNotification_lower(notification)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+    /**
+     * Subscribe `app_id` to its partner's push `topic`.
+     */
+open func subscribe(appId: String, topic: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_notificationservice_subscribe(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(topic)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceNotificationService {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceNotificationService = UniffiVTableCallbackInterfaceNotificationService(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeNotificationService.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface NotificationService: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeNotificationService.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface NotificationService: handle missing in uniffiClone")
+            }
+        },
+        requestPermission: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteI8,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypeNotificationService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.requestPermission(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: Bool) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultI8(
+                        returnValue: FfiConverterBool.lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultI8(
+                        returnValue: 0,
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        schedule: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            notification: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeNotificationService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.schedule(
+                     appId: try FfiConverterString.lift(appId),
+                     notification: try FfiConverterTypeLocalNotification_lift(notification)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        subscribe: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            topic: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeNotificationService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.subscribe(
+                     appId: try FfiConverterString.lift(appId),
+                     topic: try FfiConverterString.lift(topic)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceNotificationService> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceNotificationService>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitNotificationService() {
+    uniffi_miniapp_ffi_fn_init_callback_vtable_notificationservice(UniffiCallbackInterfaceNotificationService.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotificationService: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<NotificationService>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = NotificationService
+
+    public static func lift(_ handle: UInt64) throws -> NotificationService {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return NotificationServiceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: NotificationService) -> UInt64 {
+         if let rustImpl = value as? NotificationServiceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotificationService {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: NotificationService, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationService_lift(_ handle: UInt64) throws -> NotificationService {
+    return try FfiConverterTypeNotificationService.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationService_lower(_ value: NotificationService) -> UInt64 {
+    return FfiConverterTypeNotificationService.lower(value)
 }
 
 
@@ -2690,6 +4866,236 @@ public func FfiConverterTypePaymentService_lower(_ value: PaymentService) -> UIn
 
 
 /**
+ * The host's settings page for one mini-program (its permissions: the host records the user's
+ * changes with the runtime). Return once it is shown.
+ */
+public protocol SettingsPage: AnyObject, Sendable {
+    
+    func openHostSettings(appId: String) async throws 
+    
+}
+/**
+ * The host's settings page for one mini-program (its permissions: the host records the user's
+ * changes with the runtime). Return once it is shown.
+ */
+open class SettingsPageImpl: SettingsPage, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_settingspage(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_settingspage(handle, $0) }
+    }
+
+    
+
+    
+open func openHostSettings(appId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_settingspage_open_host_settings(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSettingsPage {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSettingsPage = UniffiVTableCallbackInterfaceSettingsPage(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeSettingsPage.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface SettingsPage: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeSettingsPage.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface SettingsPage: handle missing in uniffiClone")
+            }
+        },
+        openHostSettings: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSettingsPage.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.openHostSettings(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSettingsPage> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSettingsPage>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSettingsPage() {
+    uniffi_miniapp_ffi_fn_init_callback_vtable_settingspage(UniffiCallbackInterfaceSettingsPage.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettingsPage: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<SettingsPage>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = SettingsPage
+
+    public static func lift(_ handle: UInt64) throws -> SettingsPage {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return SettingsPageImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: SettingsPage) -> UInt64 {
+         if let rustImpl = value as? SettingsPageImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettingsPage {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SettingsPage, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettingsPage_lift(_ handle: UInt64) throws -> SettingsPage {
+    return try FfiConverterTypeSettingsPage.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettingsPage_lower(_ value: SettingsPage) -> UInt64 {
+    return FfiConverterTypeSettingsPage.lower(value)
+}
+
+
+
+
+
+
+/**
  * The share sheet; returns when the user has shared, or `ServiceError::Cancelled`.
  */
 public protocol ShareService: AnyObject, Sendable {
@@ -2922,7 +5328,9 @@ public func FfiConverterTypeShareService_lower(_ value: ShareService) -> UInt64 
 
 
 /**
- * The host's native UI. `modal` answers the index of the chosen button.
+ * The host's native UI. `modal` and `action_sheet` answer the index of the chosen entry and
+ * `pick_date` the chosen date, or `ServiceError::Cancelled` when the user dismisses them; a host
+ * without one piece of UI throws `ServiceError::Unavailable` from that method.
  */
 public protocol UiService: AnyObject, Sendable {
     
@@ -2934,9 +5342,27 @@ public protocol UiService: AnyObject, Sendable {
     
     func setTitle(appId: String, title: String) async throws 
     
+    func actionSheet(appId: String, items: [String]) async throws  -> UInt32
+    
+    func showLoading(appId: String, title: String) async throws 
+    
+    func hideLoading(appId: String) async throws 
+    
+    /**
+     * `front_color` is `#ffffff` or `#000000`, `background_color` `#rrggbb`.
+     */
+    func setNavigationBarColor(appId: String, frontColor: String, backgroundColor: String) async throws 
+    
+    /**
+     * Dates are `YYYY-MM-DD`; answer one within `start..=end` (the runtime checks it).
+     */
+    func pickDate(appId: String, initial: String, start: String?, end: String?) async throws  -> String
+    
 }
 /**
- * The host's native UI. `modal` answers the index of the chosen button.
+ * The host's native UI. `modal` and `action_sheet` answer the index of the chosen entry and
+ * `pick_date` the chosen date, or `ServiceError::Cancelled` when the user dismisses them; a host
+ * without one piece of UI throws `ServiceError::Unavailable` from that method.
  */
 open class UiServiceImpl: UiService, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3051,6 +5477,92 @@ open func setTitle(appId: String, title: String)async throws   {
             completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
             freeFunc: ffi_miniapp_ffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+open func actionSheet(appId: String, items: [String])async throws  -> UInt32  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_uiservice_action_sheet(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterSequenceString.lower(items)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_u32,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_u32,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_u32,
+            liftFunc: FfiConverterUInt32.lift,
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+open func showLoading(appId: String, title: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_uiservice_show_loading(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(title)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+open func hideLoading(appId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_uiservice_hide_loading(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+    /**
+     * `front_color` is `#ffffff` or `#000000`, `background_color` `#rrggbb`.
+     */
+open func setNavigationBarColor(appId: String, frontColor: String, backgroundColor: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_uiservice_set_navigation_bar_color(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(frontColor),FfiConverterString.lower(backgroundColor)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeServiceError_lift
+        )
+}
+    
+    /**
+     * Dates are `YYYY-MM-DD`; answer one within `start..=end` (the runtime checks it).
+     */
+open func pickDate(appId: String, initial: String, start: String?, end: String?)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_uiservice_pick_date(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(appId),FfiConverterString.lower(initial),FfiConverterOptionString.lower(start),FfiConverterOptionString.lower(end)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeServiceError_lift
         )
 }
@@ -3260,6 +5772,229 @@ fileprivate struct UniffiCallbackInterfaceUiService {
                 lowerError: FfiConverterTypeServiceError_lower,
                 droppedCallback: uniffiOutDroppedCallback
             )
+        },
+        actionSheet: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            items: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteU32,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> UInt32 in
+                guard let uniffiObj = try? FfiConverterTypeUiService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.actionSheet(
+                     appId: try FfiConverterString.lift(appId),
+                     items: try FfiConverterSequenceString.lift(items)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: UInt32) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultU32(
+                        returnValue: FfiConverterUInt32.lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultU32(
+                        returnValue: 0,
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        showLoading: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            title: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeUiService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.showLoading(
+                     appId: try FfiConverterString.lift(appId),
+                     title: try FfiConverterString.lift(title)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        hideLoading: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeUiService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.hideLoading(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        setNavigationBarColor: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            frontColor: RustBuffer,
+            backgroundColor: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeUiService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.setNavigationBarColor(
+                     appId: try FfiConverterString.lift(appId),
+                     frontColor: try FfiConverterString.lift(frontColor),
+                     backgroundColor: try FfiConverterString.lift(backgroundColor)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: ()) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultVoid(
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        },
+        pickDate: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            initial: RustBuffer,
+            start: RustBuffer,
+            end: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteRustBuffer,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> String in
+                guard let uniffiObj = try? FfiConverterTypeUiService.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.pickDate(
+                     appId: try FfiConverterString.lift(appId),
+                     initial: try FfiConverterString.lift(initial),
+                     start: try FfiConverterOptionString.lift(start),
+                     end: try FfiConverterOptionString.lift(end)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: String) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: FfiConverterString.lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: RustBuffer.empty(),
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeServiceError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
         }
     )
 
@@ -3342,16 +6077,24 @@ public func FfiConverterTypeUiService_lower(_ value: UiService) -> UInt64 {
 
 /**
  * Who is signed in to the host app: the subject of the tokens guests get. Called
- * synchronously: answer at once. `None` when nobody is signed in.
+ * synchronously (the runtime's identity service is). `current_user`: answer at once, `None`
+ * when nobody is signed in. `profile`: the user's profile for `app_id` once they agree to share
+ * it in the host's own sheet (`ServiceError::Cancelled` when they decline, `Unavailable` when
+ * the host shares no profile); the guest waits, up to the service timeout.
  */
 public protocol UserIdentity: AnyObject, Sendable {
     
     func currentUser() throws  -> String?
     
+    func profile(appId: String) throws  -> UserProfile
+    
 }
 /**
  * Who is signed in to the host app: the subject of the tokens guests get. Called
- * synchronously: answer at once. `None` when nobody is signed in.
+ * synchronously (the runtime's identity service is). `current_user`: answer at once, `None`
+ * when nobody is signed in. `profile`: the user's profile for `app_id` once they agree to share
+ * it in the host's own sheet (`ServiceError::Cancelled` when they decline, `Unavailable` when
+ * the host shares no profile); the guest waits, up to the service timeout.
  */
 open class UserIdentityImpl: UserIdentity, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3415,6 +6158,16 @@ open func currentUser()throws  -> String?  {
 })
 }
     
+open func profile(appId: String)throws  -> UserProfile  {
+    return try  FfiConverterTypeUserProfile_lift(try rustCallWithError(FfiConverterTypeServiceError_lift) {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_useridentity_profile(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(appId),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -3459,6 +6212,31 @@ fileprivate struct UniffiCallbackInterfaceUserIdentity {
 
             
             let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionString.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeServiceError_lower
+            )
+        },
+        profile: { (
+            uniffiHandle: UInt64,
+            appId: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> UserProfile in
+                guard let uniffiObj = try? FfiConverterTypeUserIdentity.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.profile(
+                     appId: try FfiConverterString.lift(appId)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeUserProfile_lower($0) }
             uniffiTraitInterfaceCallWithError(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
@@ -3544,6 +6322,134 @@ public func FfiConverterTypeUserIdentity_lower(_ value: UserIdentity) -> UInt64 
 
 
 /**
+ * The battery: `level` in percent (0 to 100).
+ */
+public struct BatteryInfo: Equatable, Hashable {
+    public var level: UInt8
+    public var charging: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(level: UInt8, charging: Bool) {
+        self.level = level
+        self.charging = charging
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BatteryInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBatteryInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatteryInfo {
+        return
+            try BatteryInfo(
+                level: FfiConverterUInt8.read(from: &buf), 
+                charging: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BatteryInfo, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterBool.write(value.charging, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryInfo_lift(_ buf: RustBuffer) throws -> BatteryInfo {
+    return try FfiConverterTypeBatteryInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryInfo_lower(_ value: BatteryInfo) -> RustBuffer {
+    return FfiConverterTypeBatteryInfo.lower(value)
+}
+
+
+/**
+ * The image the user chose: the encoded file (PNG, JPEG, ...), not pixels.
+ */
+public struct ChosenImage: Equatable, Hashable {
+    /**
+     * `image/png`, `image/jpeg`, ...
+     */
+    public var mimeType: String
+    public var data: Data
+    public var width: UInt32
+    public var height: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `image/png`, `image/jpeg`, ...
+         */mimeType: String, data: Data, width: UInt32, height: UInt32) {
+        self.mimeType = mimeType
+        self.data = data
+        self.width = width
+        self.height = height
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChosenImage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChosenImage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChosenImage {
+        return
+            try ChosenImage(
+                mimeType: FfiConverterString.read(from: &buf), 
+                data: FfiConverterData.read(from: &buf), 
+                width: FfiConverterUInt32.read(from: &buf), 
+                height: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChosenImage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.mimeType, into: &buf)
+        FfiConverterData.write(value.data, into: &buf)
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterUInt32.write(value.height, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChosenImage_lift(_ buf: RustBuffer) throws -> ChosenImage {
+    return try FfiConverterTypeChosenImage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChosenImage_lower(_ value: ChosenImage) -> RustBuffer {
+    return FfiConverterTypeChosenImage.lower(value)
+}
+
+
+/**
  * What a guest learns about the device (the runtime adds the host version).
  */
 public struct DeviceInfo: Equatable, Hashable {
@@ -3625,9 +6531,9 @@ public struct HostOptions: Equatable, Hashable {
      */
     public var memoryMb: UInt64
     /**
-     * How long an async host service (consent, payment, UI, location, share) may take before
-     * the guest's call is answered `UNAVAILABLE`: a payment sheet waits for the user, so this
-     * is generous by default.
+     * How long a call to a host service (consent, payment, UI, biometrics, ...; sync ones too)
+     * may take before the guest's call is answered `UNAVAILABLE`: a payment sheet waits for the
+     * user, so this is generous by default.
      */
     public var serviceTimeoutMs: UInt64
     /**
@@ -3646,9 +6552,9 @@ public struct HostOptions: Equatable, Hashable {
          * Linear memory of one instance (`MEMORY_LIMIT` past it).
          */memoryMb: UInt64 = UInt64(64), 
         /**
-         * How long an async host service (consent, payment, UI, location, share) may take before
-         * the guest's call is answered `UNAVAILABLE`: a payment sheet waits for the user, so this
-         * is generous by default.
+         * How long a call to a host service (consent, payment, UI, biometrics, ...; sync ones too)
+         * may take before the guest's call is answered `UNAVAILABLE`: a payment sheet waits for the
+         * user, so this is generous by default.
          */serviceTimeoutMs: UInt64 = UInt64(120000), 
         /**
          * Run guest code on wasmtime's Pulley interpreter instead of native code: no executable
@@ -3720,7 +6626,8 @@ public struct HostServices {
      */
     public var payment: PaymentService?
     /**
-     * Default: toasts, navigation and titles are dropped; a modal is `UNAVAILABLE`.
+     * Default: toasts, navigation and titles are dropped; every other UI call is
+     * `UNAVAILABLE`.
      */
     public var ui: UiService?
     /**
@@ -3736,7 +6643,7 @@ public struct HostServices {
      */
     public var share: ShareService?
     /**
-     * Default: this OS's name, `en-US`, a 1080×2340 screen, no vibrator.
+     * Default: this OS's name, `en-US`, a 1080×2340 screen, no vibrator, no battery, ethernet.
      */
     public var device: DeviceInfoProvider?
     /**
@@ -3744,9 +6651,39 @@ public struct HostServices {
      */
     public var http: HttpFetcher?
     /**
-     * Default: nobody is signed in (`auth.getToken` is `UNAVAILABLE`).
+     * Default: nobody is signed in (`auth.getToken` and `auth.profile` are `UNAVAILABLE`).
      */
     public var identity: UserIdentity?
+    /**
+     * Default: `UNAVAILABLE` (no haptic engine).
+     */
+    public var haptics: HapticsService?
+    /**
+     * Default: `UNAVAILABLE`, nothing opens.
+     */
+    public var navigation: NavigationService?
+    /**
+     * Default: `settings.openHostSettings` is `UNAVAILABLE` (`settings.permissions` and
+     * `settings.request` work without it: they read and ask through the runtime and `consent`).
+     */
+    public var settings: SettingsPage?
+    /**
+     * Default: `secureStorage` is `UNAVAILABLE` (never a stand-in in memory, which would lose
+     * secrets silently).
+     */
+    public var keystore: KeystoreService?
+    /**
+     * Default: `UNAVAILABLE` (never a prompt that always passes).
+     */
+    public var biometrics: BiometricService?
+    /**
+     * Default: `UNAVAILABLE`.
+     */
+    public var notifications: NotificationService?
+    /**
+     * Default: `UNAVAILABLE` (never a fixed image or code).
+     */
+    public var media: MediaService?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3758,7 +6695,8 @@ public struct HostServices {
          * Default: `UNAVAILABLE` for every payment.
          */payment: PaymentService? = nil, 
         /**
-         * Default: toasts, navigation and titles are dropped; a modal is `UNAVAILABLE`.
+         * Default: toasts, navigation and titles are dropped; every other UI call is
+         * `UNAVAILABLE`.
          */ui: UiService? = nil, 
         /**
          * Default: `UNAVAILABLE`.
@@ -3770,14 +6708,37 @@ public struct HostServices {
          * Default: `UNAVAILABLE`.
          */share: ShareService? = nil, 
         /**
-         * Default: this OS's name, `en-US`, a 1080×2340 screen, no vibrator.
+         * Default: this OS's name, `en-US`, a 1080×2340 screen, no vibrator, no battery, ethernet.
          */device: DeviceInfoProvider? = nil, 
         /**
          * Default: updates fail with `DOWNLOAD_FAILED`.
          */http: HttpFetcher? = nil, 
         /**
-         * Default: nobody is signed in (`auth.getToken` is `UNAVAILABLE`).
-         */identity: UserIdentity? = nil) {
+         * Default: nobody is signed in (`auth.getToken` and `auth.profile` are `UNAVAILABLE`).
+         */identity: UserIdentity? = nil, 
+        /**
+         * Default: `UNAVAILABLE` (no haptic engine).
+         */haptics: HapticsService? = nil, 
+        /**
+         * Default: `UNAVAILABLE`, nothing opens.
+         */navigation: NavigationService? = nil, 
+        /**
+         * Default: `settings.openHostSettings` is `UNAVAILABLE` (`settings.permissions` and
+         * `settings.request` work without it: they read and ask through the runtime and `consent`).
+         */settings: SettingsPage? = nil, 
+        /**
+         * Default: `secureStorage` is `UNAVAILABLE` (never a stand-in in memory, which would lose
+         * secrets silently).
+         */keystore: KeystoreService? = nil, 
+        /**
+         * Default: `UNAVAILABLE` (never a prompt that always passes).
+         */biometrics: BiometricService? = nil, 
+        /**
+         * Default: `UNAVAILABLE`.
+         */notifications: NotificationService? = nil, 
+        /**
+         * Default: `UNAVAILABLE` (never a fixed image or code).
+         */media: MediaService? = nil) {
         self.consent = consent
         self.payment = payment
         self.ui = ui
@@ -3787,6 +6748,13 @@ public struct HostServices {
         self.device = device
         self.http = http
         self.identity = identity
+        self.haptics = haptics
+        self.navigation = navigation
+        self.settings = settings
+        self.keystore = keystore
+        self.biometrics = biometrics
+        self.notifications = notifications
+        self.media = media
     }
 
     
@@ -3813,7 +6781,14 @@ public struct FfiConverterTypeHostServices: FfiConverterRustBuffer {
                 share: FfiConverterOptionTypeShareService.read(from: &buf), 
                 device: FfiConverterOptionTypeDeviceInfoProvider.read(from: &buf), 
                 http: FfiConverterOptionTypeHttpFetcher.read(from: &buf), 
-                identity: FfiConverterOptionTypeUserIdentity.read(from: &buf)
+                identity: FfiConverterOptionTypeUserIdentity.read(from: &buf), 
+                haptics: FfiConverterOptionTypeHapticsService.read(from: &buf), 
+                navigation: FfiConverterOptionTypeNavigationService.read(from: &buf), 
+                settings: FfiConverterOptionTypeSettingsPage.read(from: &buf), 
+                keystore: FfiConverterOptionTypeKeystoreService.read(from: &buf), 
+                biometrics: FfiConverterOptionTypeBiometricService.read(from: &buf), 
+                notifications: FfiConverterOptionTypeNotificationService.read(from: &buf), 
+                media: FfiConverterOptionTypeMediaService.read(from: &buf)
         )
     }
 
@@ -3827,6 +6802,13 @@ public struct FfiConverterTypeHostServices: FfiConverterRustBuffer {
         FfiConverterOptionTypeDeviceInfoProvider.write(value.device, into: &buf)
         FfiConverterOptionTypeHttpFetcher.write(value.http, into: &buf)
         FfiConverterOptionTypeUserIdentity.write(value.identity, into: &buf)
+        FfiConverterOptionTypeHapticsService.write(value.haptics, into: &buf)
+        FfiConverterOptionTypeNavigationService.write(value.navigation, into: &buf)
+        FfiConverterOptionTypeSettingsPage.write(value.settings, into: &buf)
+        FfiConverterOptionTypeKeystoreService.write(value.keystore, into: &buf)
+        FfiConverterOptionTypeBiometricService.write(value.biometrics, into: &buf)
+        FfiConverterOptionTypeNotificationService.write(value.notifications, into: &buf)
+        FfiConverterOptionTypeMediaService.write(value.media, into: &buf)
     }
 }
 
@@ -4050,6 +7032,83 @@ public func FfiConverterTypeInstalledApp_lift(_ buf: RustBuffer) throws -> Insta
 #endif
 public func FfiConverterTypeInstalledApp_lower(_ value: InstalledApp) -> RustBuffer {
     return FfiConverterTypeInstalledApp.lower(value)
+}
+
+
+/**
+ * One local notification, checked by the runtime (id and title non-empty, `at` in the future).
+ */
+public struct LocalNotification: Equatable, Hashable {
+    /**
+     * Scheduling the same id again for the same app replaces it.
+     */
+    public var id: String
+    public var title: String
+    public var body: String
+    /**
+     * Unix seconds.
+     */
+    public var at: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Scheduling the same id again for the same app replaces it.
+         */id: String, title: String, body: String, 
+        /**
+         * Unix seconds.
+         */at: UInt64) {
+        self.id = id
+        self.title = title
+        self.body = body
+        self.at = at
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalNotification: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalNotification: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalNotification {
+        return
+            try LocalNotification(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                at: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalNotification, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterUInt64.write(value.at, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalNotification_lift(_ buf: RustBuffer) throws -> LocalNotification {
+    return try FfiConverterTypeLocalNotification.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalNotification_lower(_ value: LocalNotification) -> RustBuffer {
+    return FfiConverterTypeLocalNotification.lower(value)
 }
 
 
@@ -4309,6 +7368,207 @@ public func FfiConverterTypeRollback_lower(_ value: Rollback) -> RustBuffer {
 
 
 /**
+ * A scanned QR or bar code.
+ */
+public struct ScannedCode: Equatable, Hashable {
+    /**
+     * The decoded content.
+     */
+    public var text: String
+    /**
+     * `qr`, `ean-13`, `code-128`, ...: the symbology, lower-case.
+     */
+    public var format: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The decoded content.
+         */text: String, 
+        /**
+         * `qr`, `ean-13`, `code-128`, ...: the symbology, lower-case.
+         */format: String) {
+        self.text = text
+        self.format = format
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScannedCode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScannedCode: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScannedCode {
+        return
+            try ScannedCode(
+                text: FfiConverterString.read(from: &buf), 
+                format: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScannedCode, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterString.write(value.format, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScannedCode_lift(_ buf: RustBuffer) throws -> ScannedCode {
+    return try FfiConverterTypeScannedCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScannedCode_lower(_ value: ScannedCode) -> RustBuffer {
+    return FfiConverterTypeScannedCode.lower(value)
+}
+
+
+/**
+ * Maker, model, OS and display preferences.
+ */
+public struct SystemInfo: Equatable, Hashable {
+    public var brand: String
+    public var model: String
+    public var osVersion: String
+    public var theme: Theme
+    /**
+     * The user's text size relative to the default (1.0).
+     */
+    public var fontScale: Float
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(brand: String, model: String, osVersion: String, theme: Theme, 
+        /**
+         * The user's text size relative to the default (1.0).
+         */fontScale: Float) {
+        self.brand = brand
+        self.model = model
+        self.osVersion = osVersion
+        self.theme = theme
+        self.fontScale = fontScale
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SystemInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSystemInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SystemInfo {
+        return
+            try SystemInfo(
+                brand: FfiConverterString.read(from: &buf), 
+                model: FfiConverterString.read(from: &buf), 
+                osVersion: FfiConverterString.read(from: &buf), 
+                theme: FfiConverterTypeTheme.read(from: &buf), 
+                fontScale: FfiConverterFloat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SystemInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.brand, into: &buf)
+        FfiConverterString.write(value.model, into: &buf)
+        FfiConverterString.write(value.osVersion, into: &buf)
+        FfiConverterTypeTheme.write(value.theme, into: &buf)
+        FfiConverterFloat.write(value.fontScale, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemInfo_lift(_ buf: RustBuffer) throws -> SystemInfo {
+    return try FfiConverterTypeSystemInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemInfo_lower(_ value: SystemInfo) -> RustBuffer {
+    return FfiConverterTypeSystemInfo.lower(value)
+}
+
+
+/**
+ * What the user agreed to share with one mini-program.
+ */
+public struct UserProfile: Equatable, Hashable {
+    public var nickname: String
+    public var avatarUrl: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(nickname: String, avatarUrl: String?) {
+        self.nickname = nickname
+        self.avatarUrl = avatarUrl
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UserProfile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUserProfile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserProfile {
+        return
+            try UserProfile(
+                nickname: FfiConverterString.read(from: &buf), 
+                avatarUrl: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UserProfile, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.nickname, into: &buf)
+        FfiConverterOptionString.write(value.avatarUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserProfile_lift(_ buf: RustBuffer) throws -> UserProfile {
+    return try FfiConverterTypeUserProfile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserProfile_lower(_ value: UserProfile) -> RustBuffer {
+    return FfiConverterTypeUserProfile.lower(value)
+}
+
+
+/**
  * What a WebView needs to show an installed web mini-program.
  */
 public struct WebApp: Equatable, Hashable {
@@ -4398,6 +7658,233 @@ public func FfiConverterTypeWebApp_lower(_ value: WebApp) -> RustBuffer {
 
 
 /**
+ * What a haptic notification pattern tells the user.
+ */
+
+public enum HapticNotification: Equatable, Hashable {
+    
+    case success
+    case warning
+    case error
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension HapticNotification: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHapticNotification: FfiConverterRustBuffer {
+    typealias SwiftType = HapticNotification
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HapticNotification {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success
+        
+        case 2: return .warning
+        
+        case 3: return .error
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: HapticNotification, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .success:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warning:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .error:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHapticNotification_lift(_ buf: RustBuffer) throws -> HapticNotification {
+    return try FfiConverterTypeHapticNotification.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHapticNotification_lower(_ value: HapticNotification) -> RustBuffer {
+    return FfiConverterTypeHapticNotification.lower(value)
+}
+
+
+
+/**
+ * Where an image is taken from.
+ */
+
+public enum ImageSource: Equatable, Hashable {
+    
+    /**
+     * A new photo from the camera.
+     */
+    case camera
+    /**
+     * A picture from the user's photo library.
+     */
+    case album
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImageSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImageSource: FfiConverterRustBuffer {
+    typealias SwiftType = ImageSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImageSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .camera
+        
+        case 2: return .album
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImageSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .camera:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .album:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImageSource_lift(_ buf: RustBuffer) throws -> ImageSource {
+    return try FfiConverterTypeImageSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImageSource_lower(_ value: ImageSource) -> RustBuffer {
+    return FfiConverterTypeImageSource.lower(value)
+}
+
+
+
+/**
+ * Strength of a short haptic tap.
+ */
+
+public enum ImpactStyle: Equatable, Hashable {
+    
+    case light
+    case medium
+    case heavy
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImpactStyle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImpactStyle: FfiConverterRustBuffer {
+    typealias SwiftType = ImpactStyle
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImpactStyle {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .light
+        
+        case 2: return .medium
+        
+        case 3: return .heavy
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImpactStyle, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .light:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .medium:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .heavy:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImpactStyle_lift(_ buf: RustBuffer) throws -> ImpactStyle {
+    return try FfiConverterTypeImpactStyle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImpactStyle_lower(_ value: ImpactStyle) -> RustBuffer {
+    return FfiConverterTypeImpactStyle.lower(value)
+}
+
+
+
+/**
  * A failed call into the runtime. `code` is the runtime's stable machine code
  * (`SIGNATURE_INVALID`, `GUEST_TRAP`, `APP_NOT_FOUND`, ...); `reason` is its message, what
  * happened. (Kotlin names it `MiniappException`, as UniFFI does for every error type; a field
@@ -4481,6 +7968,96 @@ public func FfiConverterTypeMiniappError_lower(_ value: MiniappError) -> RustBuf
 
 
 /**
+ * How the device reaches the network.
+ */
+
+public enum NetworkType: Equatable, Hashable {
+    
+    case wifi
+    case cellular
+    case ethernet
+    case none
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NetworkType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNetworkType: FfiConverterRustBuffer {
+    typealias SwiftType = NetworkType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NetworkType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .wifi
+        
+        case 2: return .cellular
+        
+        case 3: return .ethernet
+        
+        case 4: return .none
+        
+        case 5: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NetworkType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .wifi:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .cellular:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .ethernet:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .none:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkType_lift(_ buf: RustBuffer) throws -> NetworkType {
+    return try FfiConverterTypeNetworkType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkType_lower(_ value: NetworkType) -> RustBuffer {
+    return FfiConverterTypeNetworkType.lower(value)
+}
+
+
+
+/**
  * What a foreign service may answer instead of a value. Any other exception it throws arrives
  * as `Unavailable` with the exception's text.
  */
@@ -4498,6 +8075,11 @@ enum ServiceError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Unavailable(reason: String
     )
+    /**
+     * What the call names does not exist, e.g. a mini-program the host does not know (the
+     * guest sees `NOT_FOUND`).
+     */
+    case NotFound
 
     
 
@@ -4531,6 +8113,7 @@ public struct FfiConverterTypeServiceError: FfiConverterRustBuffer {
         case 2: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 3: return .NotFound
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4551,6 +8134,10 @@ public struct FfiConverterTypeServiceError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             
+        
+        case .NotFound:
+            writeInt(&buf, Int32(3))
+        
         }
     }
 }
@@ -4569,6 +8156,75 @@ public func FfiConverterTypeServiceError_lift(_ buf: RustBuffer) throws -> Servi
 public func FfiConverterTypeServiceError_lower(_ value: ServiceError) -> RustBuffer {
     return FfiConverterTypeServiceError.lower(value)
 }
+
+
+/**
+ * The user's colour scheme.
+ */
+
+public enum Theme: Equatable, Hashable {
+    
+    case light
+    case dark
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Theme: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTheme: FfiConverterRustBuffer {
+    typealias SwiftType = Theme
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Theme {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .light
+        
+        case 2: return .dark
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Theme, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .light:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .dark:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTheme_lift(_ buf: RustBuffer) throws -> Theme {
+    return try FfiConverterTypeTheme.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTheme_lower(_ value: Theme) -> RustBuffer {
+    return FfiConverterTypeTheme.lower(value)
+}
+
 
 
 /**
@@ -4777,6 +8433,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeBiometricService: FfiConverterRustBuffer {
+    typealias SwiftType = BiometricService?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBiometricService.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBiometricService.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeClipboardService: FfiConverterRustBuffer {
     typealias SwiftType = ClipboardService?
 
@@ -4849,6 +8529,30 @@ fileprivate struct FfiConverterOptionTypeDeviceInfoProvider: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeHapticsService: FfiConverterRustBuffer {
+    typealias SwiftType = HapticsService?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHapticsService.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHapticsService.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeHttpFetcher: FfiConverterRustBuffer {
     typealias SwiftType = HttpFetcher?
 
@@ -4897,6 +8601,30 @@ fileprivate struct FfiConverterOptionTypeInspectorListener: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKeystoreService: FfiConverterRustBuffer {
+    typealias SwiftType = KeystoreService?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKeystoreService.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKeystoreService.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLocationService: FfiConverterRustBuffer {
     typealias SwiftType = LocationService?
 
@@ -4921,6 +8649,78 @@ fileprivate struct FfiConverterOptionTypeLocationService: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMediaService: FfiConverterRustBuffer {
+    typealias SwiftType = MediaService?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMediaService.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMediaService.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNavigationService: FfiConverterRustBuffer {
+    typealias SwiftType = NavigationService?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNavigationService.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNavigationService.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNotificationService: FfiConverterRustBuffer {
+    typealias SwiftType = NotificationService?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNotificationService.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNotificationService.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePaymentService: FfiConverterRustBuffer {
     typealias SwiftType = PaymentService?
 
@@ -4937,6 +8737,30 @@ fileprivate struct FfiConverterOptionTypePaymentService: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypePaymentService.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSettingsPage: FfiConverterRustBuffer {
+    typealias SwiftType = SettingsPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettingsPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettingsPage.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5301,6 +9125,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_miniapp_ffi_checksum_method_inspectorlistener_on_call() != 12495) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_miniapp_ffi_checksum_method_biometricservice_authenticate() != 48959) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_miniapp_ffi_checksum_method_clipboardservice_read_text() != 61707) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5316,16 +9143,79 @@ private let initializationResult: InitializationResult = {
     if (uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_vibrate() != 54696) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_network_type() != 21692) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_battery() != 12583) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_set_keep_screen_on() != 26742) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_system_info() != 37327) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_hapticsservice_vibrate_short() != 56253) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_hapticsservice_vibrate_long() != 64864) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_hapticsservice_notify() != 46554) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_hapticsservice_selection_changed() != 13759) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_miniapp_ffi_checksum_method_httpfetcher_get() != 14643) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_miniapp_ffi_checksum_method_keystoreservice_set() != 62360) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_keystoreservice_get() != 5697) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_keystoreservice_remove() != 34953) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_keystoreservice_count() != 29165) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_miniapp_ffi_checksum_method_locationservice_current_position() != 36605) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_mediaservice_choose_image() != 30364) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_mediaservice_scan_code() != 14664) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_navigationservice_open_mini_program() != 31329) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_navigationservice_open_url() != 5094) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_navigationservice_exit() != 11628) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_notificationservice_request_permission() != 39432) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_notificationservice_schedule() != 55079) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_notificationservice_subscribe() != 49974) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_paymentservice_pay() != 45358) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_paymentservice_query() != 10377) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_settingspage_open_host_settings() != 7170) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_shareservice_share() != 57529) {
@@ -5343,20 +9233,45 @@ private let initializationResult: InitializationResult = {
     if (uniffi_miniapp_ffi_checksum_method_uiservice_set_title() != 27587) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_miniapp_ffi_checksum_method_uiservice_action_sheet() != 36408) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_uiservice_show_loading() != 12878) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_uiservice_hide_loading() != 3611) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_uiservice_set_navigation_bar_color() != 22107) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_uiservice_pick_date() != 32699) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_miniapp_ffi_checksum_method_useridentity_current_user() != 39458) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_useridentity_profile() != 11651) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_constructor_host_open() != 17970) {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitBiometricService()
     uniffiCallbackInitClipboardService()
     uniffiCallbackInitConsentPrompt()
     uniffiCallbackInitDeviceInfoProvider()
+    uniffiCallbackInitHapticsService()
     uniffiCallbackInitHttpFetcher()
     uniffiCallbackInitInspectorListener()
+    uniffiCallbackInitKeystoreService()
     uniffiCallbackInitLocationService()
+    uniffiCallbackInitMediaService()
+    uniffiCallbackInitNavigationService()
+    uniffiCallbackInitNotificationService()
     uniffiCallbackInitPaymentService()
+    uniffiCallbackInitSettingsPage()
     uniffiCallbackInitShareService()
     uniffiCallbackInitUiService()
     uniffiCallbackInitUserIdentity()

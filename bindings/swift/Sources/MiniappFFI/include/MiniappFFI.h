@@ -250,6 +250,12 @@ typedef void (*UniffiCallbackInterfaceInspectorListenerMethod0)(uint64_t, RustBu
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BIOMETRIC_SERVICE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BIOMETRIC_SERVICE_METHOD0
+typedef void (*UniffiCallbackInterfaceBiometricServiceMethod0)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CLIPBOARD_SERVICE_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CLIPBOARD_SERVICE_METHOD0
 typedef void (*UniffiCallbackInterfaceClipboardServiceMethod0)(uint64_t, RustBuffer* _Nonnull, 
@@ -284,15 +290,143 @@ typedef void (*UniffiCallbackInterfaceDeviceInfoProviderMethod1)(uint64_t, uint3
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD2
+typedef void (*UniffiCallbackInterfaceDeviceInfoProviderMethod2)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD3
+typedef void (*UniffiCallbackInterfaceDeviceInfoProviderMethod3)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD4
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD4
+typedef void (*UniffiCallbackInterfaceDeviceInfoProviderMethod4)(uint64_t, RustBuffer, int8_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD5
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEVICE_INFO_PROVIDER_METHOD5
+typedef void (*UniffiCallbackInterfaceDeviceInfoProviderMethod5)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD0
+typedef void (*UniffiCallbackInterfaceHapticsServiceMethod0)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD1
+typedef void (*UniffiCallbackInterfaceHapticsServiceMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD2
+typedef void (*UniffiCallbackInterfaceHapticsServiceMethod2)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_HAPTICS_SERVICE_METHOD3
+typedef void (*UniffiCallbackInterfaceHapticsServiceMethod3)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_HTTP_FETCHER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_HTTP_FETCHER_METHOD0
 typedef void (*UniffiCallbackInterfaceHttpFetcherMethod0)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD0
+typedef void (*UniffiCallbackInterfaceKeystoreServiceMethod0)(uint64_t, RustBuffer, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD1
+typedef void (*UniffiCallbackInterfaceKeystoreServiceMethod1)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD2
+typedef void (*UniffiCallbackInterfaceKeystoreServiceMethod2)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteI8 _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYSTORE_SERVICE_METHOD3
+typedef void (*UniffiCallbackInterfaceKeystoreServiceMethod3)(uint64_t, RustBuffer, UniffiForeignFutureCompleteU32 _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOCATION_SERVICE_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOCATION_SERVICE_METHOD0
 typedef void (*UniffiCallbackInterfaceLocationServiceMethod0)(uint64_t, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MEDIA_SERVICE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MEDIA_SERVICE_METHOD0
+typedef void (*UniffiCallbackInterfaceMediaServiceMethod0)(uint64_t, RustBuffer, RustBuffer, uint64_t, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MEDIA_SERVICE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MEDIA_SERVICE_METHOD1
+typedef void (*UniffiCallbackInterfaceMediaServiceMethod1)(uint64_t, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NAVIGATION_SERVICE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NAVIGATION_SERVICE_METHOD0
+typedef void (*UniffiCallbackInterfaceNavigationServiceMethod0)(uint64_t, RustBuffer, RustBuffer, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NAVIGATION_SERVICE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NAVIGATION_SERVICE_METHOD1
+typedef void (*UniffiCallbackInterfaceNavigationServiceMethod1)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NAVIGATION_SERVICE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NAVIGATION_SERVICE_METHOD2
+typedef void (*UniffiCallbackInterfaceNavigationServiceMethod2)(uint64_t, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFICATION_SERVICE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFICATION_SERVICE_METHOD0
+typedef void (*UniffiCallbackInterfaceNotificationServiceMethod0)(uint64_t, RustBuffer, UniffiForeignFutureCompleteI8 _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFICATION_SERVICE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFICATION_SERVICE_METHOD1
+typedef void (*UniffiCallbackInterfaceNotificationServiceMethod1)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFICATION_SERVICE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFICATION_SERVICE_METHOD2
+typedef void (*UniffiCallbackInterfaceNotificationServiceMethod2)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
     );
 
 #endif
@@ -305,6 +439,12 @@ typedef void (*UniffiCallbackInterfacePaymentServiceMethod0)(uint64_t, RustBuffe
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PAYMENT_SERVICE_METHOD1
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PAYMENT_SERVICE_METHOD1
 typedef void (*UniffiCallbackInterfacePaymentServiceMethod1)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SETTINGS_PAGE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SETTINGS_PAGE_METHOD0
+typedef void (*UniffiCallbackInterfaceSettingsPageMethod0)(uint64_t, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
     );
 
 #endif
@@ -338,9 +478,46 @@ typedef void (*UniffiCallbackInterfaceUiServiceMethod3)(uint64_t, RustBuffer, Ru
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD4
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD4
+typedef void (*UniffiCallbackInterfaceUiServiceMethod4)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteU32 _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD5
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD5
+typedef void (*UniffiCallbackInterfaceUiServiceMethod5)(uint64_t, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD6
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD6
+typedef void (*UniffiCallbackInterfaceUiServiceMethod6)(uint64_t, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD7
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD7
+typedef void (*UniffiCallbackInterfaceUiServiceMethod7)(uint64_t, RustBuffer, RustBuffer, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD8
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_UI_SERVICE_METHOD8
+typedef void (*UniffiCallbackInterfaceUiServiceMethod8)(uint64_t, RustBuffer, RustBuffer, RustBuffer, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_USER_IDENTITY_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_USER_IDENTITY_METHOD0
 typedef void (*UniffiCallbackInterfaceUserIdentityMethod0)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_USER_IDENTITY_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_USER_IDENTITY_METHOD1
+typedef void (*UniffiCallbackInterfaceUserIdentityMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
 
@@ -352,6 +529,15 @@ typedef struct UniffiVTableCallbackInterfaceInspectorListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceInspectorListenerMethod0 _Nonnull onCall;
 } UniffiVTableCallbackInterfaceInspectorListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BIOMETRIC_SERVICE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BIOMETRIC_SERVICE
+typedef struct UniffiVTableCallbackInterfaceBiometricService {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceBiometricServiceMethod0 _Nonnull authenticate;
+} UniffiVTableCallbackInterfaceBiometricService;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CLIPBOARD_SERVICE
@@ -380,7 +566,23 @@ typedef struct UniffiVTableCallbackInterfaceDeviceInfoProvider {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceDeviceInfoProviderMethod0 _Nonnull info;
     UniffiCallbackInterfaceDeviceInfoProviderMethod1 _Nonnull vibrate;
+    UniffiCallbackInterfaceDeviceInfoProviderMethod2 _Nonnull networkType;
+    UniffiCallbackInterfaceDeviceInfoProviderMethod3 _Nonnull battery;
+    UniffiCallbackInterfaceDeviceInfoProviderMethod4 _Nonnull setKeepScreenOn;
+    UniffiCallbackInterfaceDeviceInfoProviderMethod5 _Nonnull systemInfo;
 } UniffiVTableCallbackInterfaceDeviceInfoProvider;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_HAPTICS_SERVICE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_HAPTICS_SERVICE
+typedef struct UniffiVTableCallbackInterfaceHapticsService {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceHapticsServiceMethod0 _Nonnull vibrateShort;
+    UniffiCallbackInterfaceHapticsServiceMethod1 _Nonnull vibrateLong;
+    UniffiCallbackInterfaceHapticsServiceMethod2 _Nonnull notify;
+    UniffiCallbackInterfaceHapticsServiceMethod3 _Nonnull selectionChanged;
+} UniffiVTableCallbackInterfaceHapticsService;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_HTTP_FETCHER
@@ -392,6 +594,18 @@ typedef struct UniffiVTableCallbackInterfaceHttpFetcher {
 } UniffiVTableCallbackInterfaceHttpFetcher;
 
 #endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEYSTORE_SERVICE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEYSTORE_SERVICE
+typedef struct UniffiVTableCallbackInterfaceKeystoreService {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceKeystoreServiceMethod0 _Nonnull set;
+    UniffiCallbackInterfaceKeystoreServiceMethod1 _Nonnull get;
+    UniffiCallbackInterfaceKeystoreServiceMethod2 _Nonnull remove;
+    UniffiCallbackInterfaceKeystoreServiceMethod3 _Nonnull count;
+} UniffiVTableCallbackInterfaceKeystoreService;
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOCATION_SERVICE
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOCATION_SERVICE
 typedef struct UniffiVTableCallbackInterfaceLocationService {
@@ -399,6 +613,38 @@ typedef struct UniffiVTableCallbackInterfaceLocationService {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceLocationServiceMethod0 _Nonnull currentPosition;
 } UniffiVTableCallbackInterfaceLocationService;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MEDIA_SERVICE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MEDIA_SERVICE
+typedef struct UniffiVTableCallbackInterfaceMediaService {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceMediaServiceMethod0 _Nonnull chooseImage;
+    UniffiCallbackInterfaceMediaServiceMethod1 _Nonnull scanCode;
+} UniffiVTableCallbackInterfaceMediaService;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NAVIGATION_SERVICE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NAVIGATION_SERVICE
+typedef struct UniffiVTableCallbackInterfaceNavigationService {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceNavigationServiceMethod0 _Nonnull openMiniProgram;
+    UniffiCallbackInterfaceNavigationServiceMethod1 _Nonnull openUrl;
+    UniffiCallbackInterfaceNavigationServiceMethod2 _Nonnull exit;
+} UniffiVTableCallbackInterfaceNavigationService;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NOTIFICATION_SERVICE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NOTIFICATION_SERVICE
+typedef struct UniffiVTableCallbackInterfaceNotificationService {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceNotificationServiceMethod0 _Nonnull requestPermission;
+    UniffiCallbackInterfaceNotificationServiceMethod1 _Nonnull schedule;
+    UniffiCallbackInterfaceNotificationServiceMethod2 _Nonnull subscribe;
+} UniffiVTableCallbackInterfaceNotificationService;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PAYMENT_SERVICE
@@ -409,6 +655,15 @@ typedef struct UniffiVTableCallbackInterfacePaymentService {
     UniffiCallbackInterfacePaymentServiceMethod0 _Nonnull pay;
     UniffiCallbackInterfacePaymentServiceMethod1 _Nonnull query;
 } UniffiVTableCallbackInterfacePaymentService;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SETTINGS_PAGE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SETTINGS_PAGE
+typedef struct UniffiVTableCallbackInterfaceSettingsPage {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceSettingsPageMethod0 _Nonnull openHostSettings;
+} UniffiVTableCallbackInterfaceSettingsPage;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SHARE_SERVICE
@@ -429,6 +684,11 @@ typedef struct UniffiVTableCallbackInterfaceUiService {
     UniffiCallbackInterfaceUiServiceMethod1 _Nonnull modal;
     UniffiCallbackInterfaceUiServiceMethod2 _Nonnull navigate;
     UniffiCallbackInterfaceUiServiceMethod3 _Nonnull setTitle;
+    UniffiCallbackInterfaceUiServiceMethod4 _Nonnull actionSheet;
+    UniffiCallbackInterfaceUiServiceMethod5 _Nonnull showLoading;
+    UniffiCallbackInterfaceUiServiceMethod6 _Nonnull hideLoading;
+    UniffiCallbackInterfaceUiServiceMethod7 _Nonnull setNavigationBarColor;
+    UniffiCallbackInterfaceUiServiceMethod8 _Nonnull pickDate;
 } UniffiVTableCallbackInterfaceUiService;
 
 #endif
@@ -438,6 +698,7 @@ typedef struct UniffiVTableCallbackInterfaceUserIdentity {
     UniffiCallbackInterfaceFree _Nonnull uniffiFree;
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceUserIdentityMethod0 _Nonnull currentUser;
+    UniffiCallbackInterfaceUserIdentityMethod1 _Nonnull profile;
 } UniffiVTableCallbackInterfaceUserIdentity;
 
 #endif
@@ -531,6 +792,26 @@ void uniffi_miniapp_ffi_fn_init_callback_vtable_inspectorlistener(const UniffiVT
 void uniffi_miniapp_ffi_fn_method_inspectorlistener_on_call(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_BIOMETRICSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_BIOMETRICSERVICE
+uint64_t uniffi_miniapp_ffi_fn_clone_biometricservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_BIOMETRICSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_BIOMETRICSERVICE
+void uniffi_miniapp_ffi_fn_free_biometricservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_BIOMETRICSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_BIOMETRICSERVICE
+void uniffi_miniapp_ffi_fn_init_callback_vtable_biometricservice(const UniffiVTableCallbackInterfaceBiometricService* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_BIOMETRICSERVICE_AUTHENTICATE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_BIOMETRICSERVICE_AUTHENTICATE
+uint64_t uniffi_miniapp_ffi_fn_method_biometricservice_authenticate(uint64_t ptr, RustBuffer app_id, RustBuffer reason
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_CLIPBOARDSERVICE
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_CLIPBOARDSERVICE
 uint64_t uniffi_miniapp_ffi_fn_clone_clipboardservice(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -601,6 +882,61 @@ RustBuffer uniffi_miniapp_ffi_fn_method_deviceinfoprovider_info(uint64_t ptr, Ru
 void uniffi_miniapp_ffi_fn_method_deviceinfoprovider_vibrate(uint64_t ptr, uint32_t millis, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_NETWORK_TYPE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_NETWORK_TYPE
+RustBuffer uniffi_miniapp_ffi_fn_method_deviceinfoprovider_network_type(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_BATTERY
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_BATTERY
+RustBuffer uniffi_miniapp_ffi_fn_method_deviceinfoprovider_battery(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_SET_KEEP_SCREEN_ON
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_SET_KEEP_SCREEN_ON
+void uniffi_miniapp_ffi_fn_method_deviceinfoprovider_set_keep_screen_on(uint64_t ptr, RustBuffer app_id, int8_t keep_on, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_SYSTEM_INFO
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_DEVICEINFOPROVIDER_SYSTEM_INFO
+RustBuffer uniffi_miniapp_ffi_fn_method_deviceinfoprovider_system_info(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_HAPTICSSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_HAPTICSSERVICE
+uint64_t uniffi_miniapp_ffi_fn_clone_hapticsservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_HAPTICSSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_HAPTICSSERVICE
+void uniffi_miniapp_ffi_fn_free_hapticsservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_HAPTICSSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_HAPTICSSERVICE
+void uniffi_miniapp_ffi_fn_init_callback_vtable_hapticsservice(const UniffiVTableCallbackInterfaceHapticsService* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_VIBRATE_SHORT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_VIBRATE_SHORT
+void uniffi_miniapp_ffi_fn_method_hapticsservice_vibrate_short(uint64_t ptr, RustBuffer app_id, RustBuffer style, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_VIBRATE_LONG
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_VIBRATE_LONG
+void uniffi_miniapp_ffi_fn_method_hapticsservice_vibrate_long(uint64_t ptr, RustBuffer app_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_NOTIFY
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_NOTIFY
+void uniffi_miniapp_ffi_fn_method_hapticsservice_notify(uint64_t ptr, RustBuffer app_id, RustBuffer kind, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_SELECTION_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HAPTICSSERVICE_SELECTION_CHANGED
+void uniffi_miniapp_ffi_fn_method_hapticsservice_selection_changed(uint64_t ptr, RustBuffer app_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_HTTPFETCHER
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_HTTPFETCHER
 uint64_t uniffi_miniapp_ffi_fn_clone_httpfetcher(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -621,6 +957,41 @@ void uniffi_miniapp_ffi_fn_init_callback_vtable_httpfetcher(const UniffiVTableCa
 uint64_t uniffi_miniapp_ffi_fn_method_httpfetcher_get(uint64_t ptr, RustBuffer url, RustBuffer range_from
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_KEYSTORESERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_KEYSTORESERVICE
+uint64_t uniffi_miniapp_ffi_fn_clone_keystoreservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_KEYSTORESERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_KEYSTORESERVICE
+void uniffi_miniapp_ffi_fn_free_keystoreservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORESERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORESERVICE
+void uniffi_miniapp_ffi_fn_init_callback_vtable_keystoreservice(const UniffiVTableCallbackInterfaceKeystoreService* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_SET
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_SET
+uint64_t uniffi_miniapp_ffi_fn_method_keystoreservice_set(uint64_t ptr, RustBuffer app_id, RustBuffer key, RustBuffer value
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_GET
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_GET
+uint64_t uniffi_miniapp_ffi_fn_method_keystoreservice_get(uint64_t ptr, RustBuffer app_id, RustBuffer key
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_REMOVE
+uint64_t uniffi_miniapp_ffi_fn_method_keystoreservice_remove(uint64_t ptr, RustBuffer app_id, RustBuffer key
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_KEYSTORESERVICE_COUNT
+uint64_t uniffi_miniapp_ffi_fn_method_keystoreservice_count(uint64_t ptr, RustBuffer app_id
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_LOCATIONSERVICE
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_LOCATIONSERVICE
 uint64_t uniffi_miniapp_ffi_fn_clone_locationservice(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -639,6 +1010,91 @@ void uniffi_miniapp_ffi_fn_init_callback_vtable_locationservice(const UniffiVTab
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_LOCATIONSERVICE_CURRENT_POSITION
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_LOCATIONSERVICE_CURRENT_POSITION
 uint64_t uniffi_miniapp_ffi_fn_method_locationservice_current_position(uint64_t ptr, RustBuffer app_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_MEDIASERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_MEDIASERVICE
+uint64_t uniffi_miniapp_ffi_fn_clone_mediaservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_MEDIASERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_MEDIASERVICE
+void uniffi_miniapp_ffi_fn_free_mediaservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_MEDIASERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_MEDIASERVICE
+void uniffi_miniapp_ffi_fn_init_callback_vtable_mediaservice(const UniffiVTableCallbackInterfaceMediaService* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_MEDIASERVICE_CHOOSE_IMAGE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_MEDIASERVICE_CHOOSE_IMAGE
+uint64_t uniffi_miniapp_ffi_fn_method_mediaservice_choose_image(uint64_t ptr, RustBuffer app_id, RustBuffer source, uint64_t max_bytes
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_MEDIASERVICE_SCAN_CODE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_MEDIASERVICE_SCAN_CODE
+uint64_t uniffi_miniapp_ffi_fn_method_mediaservice_scan_code(uint64_t ptr, RustBuffer app_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_NAVIGATIONSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_NAVIGATIONSERVICE
+uint64_t uniffi_miniapp_ffi_fn_clone_navigationservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_NAVIGATIONSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_NAVIGATIONSERVICE
+void uniffi_miniapp_ffi_fn_free_navigationservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_NAVIGATIONSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_NAVIGATIONSERVICE
+void uniffi_miniapp_ffi_fn_init_callback_vtable_navigationservice(const UniffiVTableCallbackInterfaceNavigationService* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NAVIGATIONSERVICE_OPEN_MINI_PROGRAM
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NAVIGATIONSERVICE_OPEN_MINI_PROGRAM
+uint64_t uniffi_miniapp_ffi_fn_method_navigationservice_open_mini_program(uint64_t ptr, RustBuffer app_id, RustBuffer target_app_id, RustBuffer path, RustBuffer extra_data
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NAVIGATIONSERVICE_OPEN_URL
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NAVIGATIONSERVICE_OPEN_URL
+uint64_t uniffi_miniapp_ffi_fn_method_navigationservice_open_url(uint64_t ptr, RustBuffer app_id, RustBuffer url
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NAVIGATIONSERVICE_EXIT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NAVIGATIONSERVICE_EXIT
+uint64_t uniffi_miniapp_ffi_fn_method_navigationservice_exit(uint64_t ptr, RustBuffer app_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_NOTIFICATIONSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_NOTIFICATIONSERVICE
+uint64_t uniffi_miniapp_ffi_fn_clone_notificationservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_NOTIFICATIONSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_NOTIFICATIONSERVICE
+void uniffi_miniapp_ffi_fn_free_notificationservice(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_NOTIFICATIONSERVICE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_NOTIFICATIONSERVICE
+void uniffi_miniapp_ffi_fn_init_callback_vtable_notificationservice(const UniffiVTableCallbackInterfaceNotificationService* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NOTIFICATIONSERVICE_REQUEST_PERMISSION
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NOTIFICATIONSERVICE_REQUEST_PERMISSION
+uint64_t uniffi_miniapp_ffi_fn_method_notificationservice_request_permission(uint64_t ptr, RustBuffer app_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NOTIFICATIONSERVICE_SCHEDULE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NOTIFICATIONSERVICE_SCHEDULE
+uint64_t uniffi_miniapp_ffi_fn_method_notificationservice_schedule(uint64_t ptr, RustBuffer app_id, RustBuffer notification
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NOTIFICATIONSERVICE_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_NOTIFICATIONSERVICE_SUBSCRIBE
+uint64_t uniffi_miniapp_ffi_fn_method_notificationservice_subscribe(uint64_t ptr, RustBuffer app_id, RustBuffer topic
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_PAYMENTSERVICE
@@ -664,6 +1120,26 @@ uint64_t uniffi_miniapp_ffi_fn_method_paymentservice_pay(uint64_t ptr, RustBuffe
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_PAYMENTSERVICE_QUERY
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_PAYMENTSERVICE_QUERY
 uint64_t uniffi_miniapp_ffi_fn_method_paymentservice_query(uint64_t ptr, RustBuffer app_id, RustBuffer order_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_SETTINGSPAGE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_SETTINGSPAGE
+uint64_t uniffi_miniapp_ffi_fn_clone_settingspage(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_SETTINGSPAGE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_SETTINGSPAGE
+void uniffi_miniapp_ffi_fn_free_settingspage(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_SETTINGSPAGE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_INIT_CALLBACK_VTABLE_SETTINGSPAGE
+void uniffi_miniapp_ffi_fn_init_callback_vtable_settingspage(const UniffiVTableCallbackInterfaceSettingsPage* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_SETTINGSPAGE_OPEN_HOST_SETTINGS
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_SETTINGSPAGE_OPEN_HOST_SETTINGS
+uint64_t uniffi_miniapp_ffi_fn_method_settingspage_open_host_settings(uint64_t ptr, RustBuffer app_id
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_SHARESERVICE
@@ -721,6 +1197,31 @@ uint64_t uniffi_miniapp_ffi_fn_method_uiservice_navigate(uint64_t ptr, RustBuffe
 uint64_t uniffi_miniapp_ffi_fn_method_uiservice_set_title(uint64_t ptr, RustBuffer app_id, RustBuffer title
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_ACTION_SHEET
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_ACTION_SHEET
+uint64_t uniffi_miniapp_ffi_fn_method_uiservice_action_sheet(uint64_t ptr, RustBuffer app_id, RustBuffer items
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_SHOW_LOADING
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_SHOW_LOADING
+uint64_t uniffi_miniapp_ffi_fn_method_uiservice_show_loading(uint64_t ptr, RustBuffer app_id, RustBuffer title
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_HIDE_LOADING
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_HIDE_LOADING
+uint64_t uniffi_miniapp_ffi_fn_method_uiservice_hide_loading(uint64_t ptr, RustBuffer app_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_SET_NAVIGATION_BAR_COLOR
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_SET_NAVIGATION_BAR_COLOR
+uint64_t uniffi_miniapp_ffi_fn_method_uiservice_set_navigation_bar_color(uint64_t ptr, RustBuffer app_id, RustBuffer front_color, RustBuffer background_color
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_PICK_DATE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_UISERVICE_PICK_DATE
+uint64_t uniffi_miniapp_ffi_fn_method_uiservice_pick_date(uint64_t ptr, RustBuffer app_id, RustBuffer initial, RustBuffer start, RustBuffer end
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_USERIDENTITY
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_USERIDENTITY
 uint64_t uniffi_miniapp_ffi_fn_clone_useridentity(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -739,6 +1240,11 @@ void uniffi_miniapp_ffi_fn_init_callback_vtable_useridentity(const UniffiVTableC
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_USERIDENTITY_CURRENT_USER
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_USERIDENTITY_CURRENT_USER
 RustBuffer uniffi_miniapp_ffi_fn_method_useridentity_current_user(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_USERIDENTITY_PROFILE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_USERIDENTITY_PROFILE
+RustBuffer uniffi_miniapp_ffi_fn_method_useridentity_profile(uint64_t ptr, RustBuffer app_id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_MINIAPP_FFI_RUSTBUFFER_ALLOC
@@ -1073,6 +1579,12 @@ uint16_t uniffi_miniapp_ffi_checksum_method_inspectorlistener_on_call(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_BIOMETRICSERVICE_AUTHENTICATE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_BIOMETRICSERVICE_AUTHENTICATE
+uint16_t uniffi_miniapp_ffi_checksum_method_biometricservice_authenticate(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_CLIPBOARDSERVICE_READ_TEXT
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_CLIPBOARDSERVICE_READ_TEXT
 uint16_t uniffi_miniapp_ffi_checksum_method_clipboardservice_read_text(void
@@ -1103,15 +1615,135 @@ uint16_t uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_vibrate(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_NETWORK_TYPE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_NETWORK_TYPE
+uint16_t uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_network_type(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_BATTERY
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_BATTERY
+uint16_t uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_battery(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_SET_KEEP_SCREEN_ON
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_SET_KEEP_SCREEN_ON
+uint16_t uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_set_keep_screen_on(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_SYSTEM_INFO
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_DEVICEINFOPROVIDER_SYSTEM_INFO
+uint16_t uniffi_miniapp_ffi_checksum_method_deviceinfoprovider_system_info(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_VIBRATE_SHORT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_VIBRATE_SHORT
+uint16_t uniffi_miniapp_ffi_checksum_method_hapticsservice_vibrate_short(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_VIBRATE_LONG
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_VIBRATE_LONG
+uint16_t uniffi_miniapp_ffi_checksum_method_hapticsservice_vibrate_long(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_NOTIFY
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_NOTIFY
+uint16_t uniffi_miniapp_ffi_checksum_method_hapticsservice_notify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_SELECTION_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HAPTICSSERVICE_SELECTION_CHANGED
+uint16_t uniffi_miniapp_ffi_checksum_method_hapticsservice_selection_changed(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HTTPFETCHER_GET
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HTTPFETCHER_GET
 uint16_t uniffi_miniapp_ffi_checksum_method_httpfetcher_get(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_SET
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_SET
+uint16_t uniffi_miniapp_ffi_checksum_method_keystoreservice_set(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_GET
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_GET
+uint16_t uniffi_miniapp_ffi_checksum_method_keystoreservice_get(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_REMOVE
+uint16_t uniffi_miniapp_ffi_checksum_method_keystoreservice_remove(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_KEYSTORESERVICE_COUNT
+uint16_t uniffi_miniapp_ffi_checksum_method_keystoreservice_count(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_LOCATIONSERVICE_CURRENT_POSITION
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_LOCATIONSERVICE_CURRENT_POSITION
 uint16_t uniffi_miniapp_ffi_checksum_method_locationservice_current_position(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_MEDIASERVICE_CHOOSE_IMAGE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_MEDIASERVICE_CHOOSE_IMAGE
+uint16_t uniffi_miniapp_ffi_checksum_method_mediaservice_choose_image(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_MEDIASERVICE_SCAN_CODE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_MEDIASERVICE_SCAN_CODE
+uint16_t uniffi_miniapp_ffi_checksum_method_mediaservice_scan_code(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NAVIGATIONSERVICE_OPEN_MINI_PROGRAM
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NAVIGATIONSERVICE_OPEN_MINI_PROGRAM
+uint16_t uniffi_miniapp_ffi_checksum_method_navigationservice_open_mini_program(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NAVIGATIONSERVICE_OPEN_URL
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NAVIGATIONSERVICE_OPEN_URL
+uint16_t uniffi_miniapp_ffi_checksum_method_navigationservice_open_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NAVIGATIONSERVICE_EXIT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NAVIGATIONSERVICE_EXIT
+uint16_t uniffi_miniapp_ffi_checksum_method_navigationservice_exit(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NOTIFICATIONSERVICE_REQUEST_PERMISSION
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NOTIFICATIONSERVICE_REQUEST_PERMISSION
+uint16_t uniffi_miniapp_ffi_checksum_method_notificationservice_request_permission(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NOTIFICATIONSERVICE_SCHEDULE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NOTIFICATIONSERVICE_SCHEDULE
+uint16_t uniffi_miniapp_ffi_checksum_method_notificationservice_schedule(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NOTIFICATIONSERVICE_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_NOTIFICATIONSERVICE_SUBSCRIBE
+uint16_t uniffi_miniapp_ffi_checksum_method_notificationservice_subscribe(void
     
 );
 #endif
@@ -1124,6 +1756,12 @@ uint16_t uniffi_miniapp_ffi_checksum_method_paymentservice_pay(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_PAYMENTSERVICE_QUERY
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_PAYMENTSERVICE_QUERY
 uint16_t uniffi_miniapp_ffi_checksum_method_paymentservice_query(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_SETTINGSPAGE_OPEN_HOST_SETTINGS
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_SETTINGSPAGE_OPEN_HOST_SETTINGS
+uint16_t uniffi_miniapp_ffi_checksum_method_settingspage_open_host_settings(void
     
 );
 #endif
@@ -1157,9 +1795,45 @@ uint16_t uniffi_miniapp_ffi_checksum_method_uiservice_set_title(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_ACTION_SHEET
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_ACTION_SHEET
+uint16_t uniffi_miniapp_ffi_checksum_method_uiservice_action_sheet(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_SHOW_LOADING
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_SHOW_LOADING
+uint16_t uniffi_miniapp_ffi_checksum_method_uiservice_show_loading(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_HIDE_LOADING
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_HIDE_LOADING
+uint16_t uniffi_miniapp_ffi_checksum_method_uiservice_hide_loading(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_SET_NAVIGATION_BAR_COLOR
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_SET_NAVIGATION_BAR_COLOR
+uint16_t uniffi_miniapp_ffi_checksum_method_uiservice_set_navigation_bar_color(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_PICK_DATE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_UISERVICE_PICK_DATE
+uint16_t uniffi_miniapp_ffi_checksum_method_uiservice_pick_date(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_USERIDENTITY_CURRENT_USER
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_USERIDENTITY_CURRENT_USER
 uint16_t uniffi_miniapp_ffi_checksum_method_useridentity_current_user(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_USERIDENTITY_PROFILE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_USERIDENTITY_PROFILE
+uint16_t uniffi_miniapp_ffi_checksum_method_useridentity_profile(void
     
 );
 #endif

@@ -60,6 +60,57 @@ class SilentPayments : PaymentService {
         CompletableDeferred<Receipt?>().await()
 }
 
+/** A keystore in a map, one namespace per app (a host would use the Android Keystore). */
+class Keystore : KeystoreService {
+    val entries = mutableMapOf<String, MutableMap<String, String>>()
+    override suspend fun set(appId: String, key: String, value: String) {
+        synchronized(entries) { entries.getOrPut(appId) { mutableMapOf() }[key] = value }
+    }
+    override suspend fun get(appId: String, key: String): String? =
+        synchronized(entries) { entries[appId]?.get(key) }
+    override suspend fun remove(appId: String, key: String): Boolean =
+        synchronized(entries) { entries[appId]?.remove(key) != null }
+    override suspend fun count(appId: String): UInt =
+        synchronized(entries) { (entries[appId]?.size ?: 0).toUInt() }
+}
+
+/** A keystore that fails: locked, or a bug in the host's code. */
+class LockedKeystore : KeystoreService {
+    override suspend fun set(appId: String, key: String, value: String) =
+        throw ServiceException.Unavailable("the device is locked")
+    override suspend fun get(appId: String, key: String): String? =
+        throw IllegalStateException("keystore corrupted")
+    override suspend fun remove(appId: String, key: String): Boolean =
+        throw ServiceException.Unavailable("the device is locked")
+    override suspend fun count(appId: String): UInt =
+        throw ServiceException.Unavailable("the device is locked")
+}
+
+/** Answers prompts in order (false: the user cancels), recognised once the answers run out. */
+class Biometrics(vararg answers: Boolean) : BiometricService {
+    private val answers = ArrayDeque(answers.toList())
+    val prompts = mutableListOf<String>()
+    override suspend fun authenticate(appId: String, reason: String) {
+        val recognised = synchronized(prompts) {
+            prompts += reason
+            answers.removeFirstOrNull() ?: true
+        }
+        if (!recognised) throw ServiceException.Cancelled()
+    }
+}
+
+class Haptics(private val engine: Boolean = true) : HapticsService {
+    val played = mutableListOf<String>()
+    private fun play(effect: String) {
+        if (!engine) throw ServiceException.Unavailable("no haptic engine")
+        synchronized(played) { played += effect }
+    }
+    override fun vibrateShort(appId: String, style: ImpactStyle) = play("short:$style")
+    override fun vibrateLong(appId: String) = play("long")
+    override fun notify(appId: String, kind: HapticNotification) = play("notify:$kind")
+    override fun selectionChanged(appId: String) = play("selection")
+}
+
 class Events : InspectorListener {
     val events = mutableListOf<InspectorEvent>()
     override fun onCall(event: InspectorEvent) {
@@ -126,6 +177,49 @@ class HostTest {
         silent.install(bytes("probe.zip"))
         val answer = withTimeout(10_000) { silent.run(PROBE, script("payment.pay" to pay)) }
         assertEquals("""[{"err":"UNAVAILABLE"}]""", answer)
+    }
+
+    @Test
+    fun `keystore, biometrics and haptics written in Kotlin`() = runBlocking {
+        val keystore = Keystore()
+        val biometrics = Biometrics(true, false)
+        val haptics = Haptics()
+        val host = open(HostServices(consent = Consent(), keystore = keystore, biometrics = biometrics, haptics = haptics))
+        host.install(bytes("probe.zip"))
+        val answer = host.run(PROBE, script(
+            "secureStorage.set" to """{"key":"token","value":"s3cret"}""",
+            "secureStorage.get" to """{"key":"token"}""",
+            "secureStorage.remove" to """{"key":"missing"}""",
+            "biometrics.authenticate" to """{"reason":"Confirm the transfer"}""",
+            "biometrics.authenticate" to """{"reason":"Again"}""",
+            "haptics.vibrateShort" to """{"style":"light"}""",
+            "haptics.notify" to """{"kind":"error"}""",
+        ))
+        assertEquals(
+            """[{"ok":null},{"ok":"s3cret"},{"ok":false},{"ok":null},{"err":"CANCELLED"},{"ok":null},{"ok":null}]""",
+            answer,
+        )
+        assertEquals(mapOf(PROBE to mapOf("token" to "s3cret")), keystore.entries)
+        assertEquals(listOf("Confirm the transfer", "Again"), biometrics.prompts)
+        assertEquals(listOf("short:LIGHT", "notify:ERROR"), haptics.played)
+    }
+
+    @Test
+    fun `a failing keystore or a missing haptic engine is a code to the guest`() = runBlocking {
+        val host = open(HostServices(consent = Consent(), keystore = LockedKeystore(), haptics = Haptics(engine = false)))
+        host.install(bytes("probe.zip"))
+        val answer = host.run(PROBE, script(
+            "secureStorage.set" to """{"key":"k","value":"v"}""",
+            "secureStorage.get" to """{"key":"k"}""",
+            "haptics.vibrateLong" to "{}",
+            "biometrics.authenticate" to """{"reason":"Unlock"}""",
+            "storage.keys" to "{}",
+        ))
+        // No biometric service was given: UNAVAILABLE, never a prompt that always passes.
+        assertEquals(
+            """[{"err":"UNAVAILABLE"},{"err":"UNAVAILABLE"},{"err":"UNAVAILABLE"},{"err":"UNAVAILABLE"},{"ok":[]}]""",
+            answer,
+        )
     }
 
     @Test
