@@ -11,7 +11,7 @@ use std::time::Duration;
 use miniapp_runtime::package::{AppId, Permission};
 use miniapp_runtime::{
     Backend, EngineOptions, Home, LaunchOptions, Limits, Runtime, RuntimeConfig, RuntimeError,
-    Updater, json_bridge,
+    Updater, UpdaterService, json_bridge,
 };
 use tracing::instrument::WithSubscriber;
 
@@ -37,6 +37,11 @@ pub struct HostOptions {
     /// memory is mapped. Always on in an iOS build (iOS forbids JIT).
     #[uniffi(default = false)]
     pub pulley: bool,
+    /// The marketplace's root URL: when set, a mini-program's `updates.check` looks there for its
+    /// own update (through the host's `HttpFetcher`, verified like `Host::update`). Unset,
+    /// `updates.check` answers `UNAVAILABLE`; `updates.status` works either way.
+    #[uniffi(default = None)]
+    pub marketplace_url: Option<String>,
 }
 
 impl Default for HostOptions {
@@ -46,6 +51,7 @@ impl Default for HostOptions {
             memory_mb: 64,
             service_timeout_ms: 120_000,
             pulley: false,
+            marketplace_url: None,
         }
     }
 }
@@ -159,7 +165,7 @@ impl From<miniapp_runtime::UpdateOutcome> for UpdateOutcome {
 }
 
 struct Inner {
-    runtime: Runtime,
+    runtime: Arc<Runtime>,
     fetcher: Arc<ForeignFetcher>,
     inspector: Inspector,
 }
@@ -251,6 +257,15 @@ impl Host {
         let path = Path::new(&home);
         open_home(path, &host_version, &root_public_key_pem)?;
         let fetcher = Arc::new(ForeignFetcher(services.http.clone()));
+        let mut host_services =
+            services.into_runtime(Duration::from_millis(options.service_timeout_ms));
+        let in_app_updates = options
+            .marketplace_url
+            .as_deref()
+            .map(|url| UpdaterService::new(Updater::new(fetcher.clone(), url)));
+        if let Some(service) = &in_app_updates {
+            host_services.updates = service.clone();
+        }
         let config = RuntimeConfig {
             limits: Limits {
                 cpu: Duration::from_millis(options.cpu_ms),
@@ -265,11 +280,12 @@ impl Host {
                 },
                 ..EngineOptions::default()
             },
-            ..RuntimeConfig::new(
-                services.into_runtime(Duration::from_millis(options.service_timeout_ms)),
-            )
+            ..RuntimeConfig::new(host_services)
         };
-        let runtime = Runtime::new(path, config)?;
+        let runtime = Arc::new(Runtime::new(path, config)?);
+        if let Some(service) = &in_app_updates {
+            service.attach(&runtime);
+        }
         let tokio = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("miniapp-host")

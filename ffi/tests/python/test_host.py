@@ -284,6 +284,30 @@ def test_update_rollback_uninstall(home, root_pem):
     assert code_of(e) == "DOWNLOAD_FAILED"
 
 
+def test_a_mini_program_checks_for_its_own_update_at_the_hosts_marketplace(home, root_pem):
+    market = pathlib.Path(FIXTURES) / "market"
+    base = "https://market.example"
+    fetcher = FileFetcher(market, base)
+    options = miniapp.HostOptions(marketplace_url=base)
+    host = open_host(home, root_pem, options, consent=Consent(), http=fetcher)
+    host.install(fixture_bytes("probe.zip"))
+    calls = (("updates.status", {}), ("updates.check", {}), ("updates.status", {}))
+    answer = json.loads(arun(host.run(PROBE, script(*calls))))
+    staged = {"current": "1.0.0", "pending": "1.1.0"}
+    assert answer == [{"ok": {"current": "1.0.0", "pending": None}}, {"ok": staged}, {"ok": staged}]
+    assert f"{base}/mini-programs/{PROBE}/version" in fetcher.urls
+    assert [(a.id, a.version) for a in host.list()] == [(PROBE, "1.0.0")], "staged, not applied"
+    answer = json.loads(arun(host.run(PROBE, script(("updates.status", {})))))
+    assert answer == [{"ok": {"current": "1.1.0", "pending": None}}], "applied at the next launch"
+    del host
+    gc.collect()
+    # Without a marketplace URL the check is UNAVAILABLE (the host's own `update` still works).
+    plain = open_host(home + "-2", root_pem, http=fetcher)
+    plain.install(fixture_bytes("probe.zip"))
+    answer = json.loads(arun(plain.run(PROBE, script(("updates.check", {})))))
+    assert answer == [{"err": "UNAVAILABLE"}]
+
+
 def test_open_reopens_and_refuses_a_mismatched_home(home, root_pem):
     first = open_host(home, root_pem)
     first.install(fixture_bytes("probe.zip"))

@@ -6541,6 +6541,12 @@ public struct HostOptions: Equatable, Hashable {
      * memory is mapped. Always on in an iOS build (iOS forbids JIT).
      */
     public var pulley: Bool
+    /**
+     * The marketplace's root URL: when set, a mini-program's `updates.check` looks there for its
+     * own update (through the host's `HttpFetcher`, verified like `Host::update`). Unset,
+     * `updates.check` answers `UNAVAILABLE`; `updates.status` works either way.
+     */
+    public var marketplaceUrl: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6559,11 +6565,17 @@ public struct HostOptions: Equatable, Hashable {
         /**
          * Run guest code on wasmtime's Pulley interpreter instead of native code: no executable
          * memory is mapped. Always on in an iOS build (iOS forbids JIT).
-         */pulley: Bool = false) {
+         */pulley: Bool = false, 
+        /**
+         * The marketplace's root URL: when set, a mini-program's `updates.check` looks there for its
+         * own update (through the host's `HttpFetcher`, verified like `Host::update`). Unset,
+         * `updates.check` answers `UNAVAILABLE`; `updates.status` works either way.
+         */marketplaceUrl: String? = nil) {
         self.cpuMs = cpuMs
         self.memoryMb = memoryMb
         self.serviceTimeoutMs = serviceTimeoutMs
         self.pulley = pulley
+        self.marketplaceUrl = marketplaceUrl
     }
 
     
@@ -6585,7 +6597,8 @@ public struct FfiConverterTypeHostOptions: FfiConverterRustBuffer {
                 cpuMs: FfiConverterUInt64.read(from: &buf), 
                 memoryMb: FfiConverterUInt64.read(from: &buf), 
                 serviceTimeoutMs: FfiConverterUInt64.read(from: &buf), 
-                pulley: FfiConverterBool.read(from: &buf)
+                pulley: FfiConverterBool.read(from: &buf), 
+                marketplaceUrl: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6594,6 +6607,7 @@ public struct FfiConverterTypeHostOptions: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.memoryMb, into: &buf)
         FfiConverterUInt64.write(value.serviceTimeoutMs, into: &buf)
         FfiConverterBool.write(value.pulley, into: &buf)
+        FfiConverterOptionString.write(value.marketplaceUrl, into: &buf)
     }
 }
 
