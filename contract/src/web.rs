@@ -4,8 +4,11 @@
 
 use std::fmt::Write;
 
-use crate::wire::{Level, TS_ALIASES, TS_TYPES};
-use crate::{BridgeError, Method, Permission, TRANSPORT_ERROR_CODES, limits};
+use crate::lifecycle::{EVENT_DOCS, TS_EVENT_PAYLOADS, TS_EVENT_TYPES};
+use crate::wire::{Level, TS_ALIASES, TS_TYPES, TsType};
+use crate::{
+    BridgeError, LifecycleEvent, MemoryLevel, Method, Permission, TRANSPORT_ERROR_CODES, limits,
+};
 
 /// The command that regenerates the files, quoted in their headers and in the staleness test.
 pub const REGENERATE: &str = "cargo run -p miniapp-contract -- write-web web/bridge";
@@ -95,9 +98,32 @@ pub fn protocol_js() -> String {
     out.push_str(
         "/** What one storage entry counts against the quota: the host's rule, used by the mocks. */\n\
          export function storageEntryBytes(keyBytes, valueBytes) {\n  \
-         return LIMITS.storageEntryOverheadBytes + keyBytes + valueBytes;\n}\n",
+         return LIMITS.storageEntryOverheadBytes + keyBytes + valueBytes;\n}\n\n",
     );
+    out.push_str(
+        "/** The standard lifecycle events a host sends (`{\"event\": name, \"data\": {...}}`); hosts may send others. */\n\
+         export const LIFECYCLE_EVENTS = Object.freeze([",
+    );
+    out.push_str(&quoted(LifecycleEvent::NAMES.iter().copied()).join(", "));
+    out.push_str(
+        "]);\n\n/** `memoryWarning`'s levels. */\nexport const MEMORY_LEVELS = Object.freeze([",
+    );
+    out.push_str(&quoted(MemoryLevel::ALL.iter().map(|l| l.as_str())).join(", "));
+    out.push_str("]);\n");
     out
+}
+
+fn quoted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    names.map(|n| format!("'{n}'")).collect()
+}
+
+fn ts_interface(out: &mut String, ty: &TsType) {
+    let _ = writeln!(out, "export interface {} {{", ty.name);
+    for (name, ts, doc) in ty.fields {
+        doc_comment(out, "  ", doc);
+        let _ = writeln!(out, "  {name}: {ts};");
+    }
+    out.push_str("}\n\n");
 }
 
 fn doc_comment(out: &mut String, indent: &str, doc: &str) {
@@ -169,12 +195,7 @@ pub fn protocol_d_ts() -> String {
         let _ = writeln!(out, "export type {name} = {union};\n");
     }
     for ty in TS_TYPES {
-        let _ = writeln!(out, "export interface {} {{", ty.name);
-        for (name, ts, doc) in ty.fields {
-            doc_comment(&mut out, "  ", doc);
-            let _ = writeln!(out, "  {name}: {ts};");
-        }
-        out.push_str("}\n\n");
+        ts_interface(&mut out, ty);
     }
     out.push_str(
         "/** Params and result of every method, by wire name. */\nexport interface MethodMap {\n",
@@ -191,9 +212,38 @@ pub fn protocol_d_ts() -> String {
         "}\n\n\
          export type MethodName = keyof MethodMap;\n\
          export type MethodParams<M extends MethodName> = MethodMap[M]['params'];\n\
-         export type MethodResult<M extends MethodName> = MethodMap[M]['result'];\n",
+         export type MethodResult<M extends MethodName> = MethodMap[M]['result'];\n\n",
     );
+    lifecycle_d_ts(&mut out);
     out
+}
+
+/// The lifecycle events' part of `protocol.d.ts`: names, payloads, the event message.
+fn lifecycle_d_ts(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "/** `memoryWarning`'s levels. */\nexport type MemoryLevel = {};\n",
+        quoted(MemoryLevel::ALL.iter().map(|l| l.as_str())).join(" | ")
+    );
+    out.push_str("/** The payload of the events that carry nothing: `{}`. */\nexport type EmptyPayload = Record<string, never>;\n\n");
+    for ty in TS_EVENT_TYPES {
+        ts_interface(out, ty);
+    }
+    out.push_str("/** The payload of every standard lifecycle event, by wire name. */\nexport interface LifecycleEventMap {\n");
+    for ((name, ts), (_, doc)) in TS_EVENT_PAYLOADS.iter().zip(EVENT_DOCS) {
+        doc_comment(out, "  ", doc);
+        let _ = writeln!(out, "  {name}: {ts};");
+    }
+    out.push_str(
+        "}\n\n\
+         export type LifecycleEventName = keyof LifecycleEventMap;\n\
+         export const LIFECYCLE_EVENTS: readonly LifecycleEventName[];\n\
+         export const MEMORY_LEVELS: readonly MemoryLevel[];\n\n\
+         /** `{\"event\": \"memoryWarning\", \"data\": {\"level\": \"critical\"}}`: host → page, no `id`. Hosts may send events of other names. */\n\
+         export interface EventMessage<E extends string = LifecycleEventName> {\n  \
+         event: E;\n  \
+         data: E extends LifecycleEventName ? LifecycleEventMap[E] : JsonValue;\n}\n",
+    );
 }
 
 #[cfg(test)]
@@ -217,5 +267,13 @@ mod tests {
         assert!(js.contains("'payment.pay': 'payment',"));
         assert!(js.contains("'log.log': null,"));
         assert!(js.contains("storageKeyBytes: 1024,"));
+        assert!(js.contains("LIFECYCLE_EVENTS = Object.freeze(['show', 'hide', 'suspend', 'resume', 'memoryWarning', 'updateReady'])"));
+        for name in LifecycleEvent::NAMES {
+            assert!(
+                ts.contains(&format!("  {name}: ")),
+                "{name} missing from protocol.d.ts"
+            );
+        }
+        assert!(ts.contains("export type MemoryLevel = 'moderate' | 'critical';"));
     }
 }

@@ -17,6 +17,7 @@ use tracing::instrument::WithSubscriber;
 
 use crate::error::MiniappError;
 use crate::inspector::{Inspector, InspectorListener};
+use crate::lifecycle::{AppSession, DroppedCaches, MemoryLevel};
 use crate::services::{ForeignFetcher, HostServices};
 
 /// Limits and timeouts of a host. Every field has a default.
@@ -164,7 +165,7 @@ impl From<miniapp_runtime::UpdateOutcome> for UpdateOutcome {
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     runtime: Arc<Runtime>,
     fetcher: Arc<ForeignFetcher>,
     inspector: Inspector,
@@ -224,7 +225,10 @@ impl Host {
     }
 
     /// Runs `work` on the host's runtime (under its inspector when one listens) and waits.
-    async fn spawned<T, F>(&self, work: impl FnOnce(Arc<Inner>) -> F) -> Result<T, MiniappError>
+    pub(crate) async fn spawned<T, F>(
+        &self,
+        work: impl FnOnce(Arc<Inner>) -> F,
+    ) -> Result<T, MiniappError>
     where
         T: Send + 'static,
         F: Future<Output = Result<T, MiniappError>> + Send + 'static,
@@ -354,6 +358,27 @@ impl Host {
             Ok(answer)
         })
         .await
+    }
+
+    /// Launches a component mini-program and keeps it alive: call `on_launch` on the session,
+    /// then send it lifecycle events (`deliver_event`) while the app is open. `run` is launch +
+    /// `on_launch` + drop in one call.
+    pub async fn launch(self: Arc<Self>, id: String) -> Result<Arc<AppSession>, MiniappError> {
+        let host = self.clone();
+        let instance = self
+            .spawned(move |inner| async move {
+                let app = app_id(&id)?;
+                Ok(inner.runtime.launch(&app, LaunchOptions::default()).await?)
+            })
+            .await?;
+        Ok(Arc::new(AppSession::new(host, instance)))
+    }
+
+    /// The system's memory warning: drops what the runtime can rebuild (compiled components and
+    /// pre-linked instances; `Critical`: also linkers and idle storage handles) and says what.
+    /// Then deliver `LifecycleEvent::MemoryWarning` to live sessions and open web pages.
+    pub fn memory_warning(&self, level: MemoryLevel) -> DroppedCaches {
+        self.inner.runtime.memory_warning(level.into()).into()
     }
 
     /// Answers one JSON-bridge request of a web mini-program's page (`{"id", "method",

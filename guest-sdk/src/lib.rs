@@ -8,7 +8,7 @@
 //!   [`haptics`], [`navigation`], [`settings`], [`secure_storage`], [`files`],
 //!   [`biometrics`], [`notifications`], [`media`], [`updates`], [`performance`], [`log`]; every fallible call returns [`Error`];
 //! - the [`MiniProgram`] trait and the [`export_mini_program!`] macro that make your type the
-//!   component's `lifecycle` export;
+//!   component's `lifecycle` export, and the typed host events it receives ([`lifecycle::Event`]);
 //! - with the `mock` feature, an in-memory bridge (`mock::MockBridge`) so that `cargo test`
 //!   runs your mini-program natively, with the host's validation rules and permission checks.
 //!
@@ -56,9 +56,10 @@
 //!         ))
 //!     }
 //!
-//!     fn on_event(name: String, _payload: String) {
-//!         if name == "pause" {
-//!             let _ = storage::set("paused", b"1");
+//!     fn on_event(name: String, payload: String) {
+//!         use miniapp_sdk::lifecycle::Event;
+//!         if let Ok(Some(Event::Suspend)) = Event::parse(&name, &payload) {
+//!             let _ = storage::set("suspended", b"1");
 //!         }
 //!     }
 //! }
@@ -92,6 +93,7 @@ mod error;
 pub mod files;
 pub mod geolocation;
 pub mod haptics;
+pub mod lifecycle;
 pub mod log;
 pub mod media;
 pub mod navigation;
@@ -144,8 +146,35 @@ pub trait MiniProgram {
     /// is the mini-program's answer (usually JSON); an `Err` is shown as a failed launch.
     fn on_launch(params: String) -> Result<String, String>;
 
-    /// Called for host events (`pause`, `resume`, `back`, custom names) with a payload (usually
-    /// JSON). Ignores every event unless overridden.
+    /// Called for host events with their name and JSON payload (`{}` when the event carries
+    /// nothing). Ignores every event unless overridden. The standard events (`show`, `hide`,
+    /// `suspend`, `resume`, `memoryWarning`, `updateReady`; see `wit/lifecycle.wit`) parse into
+    /// a [`lifecycle::Event`]; any other name is a host's own event:
+    ///
+    /// ```
+    /// use miniapp_sdk::lifecycle::{Event, MemoryLevel};
+    /// use miniapp_sdk::{MiniProgram, log};
+    ///
+    /// struct Shop;
+    ///
+    /// impl MiniProgram for Shop {
+    ///     fn on_launch(_params: String) -> Result<String, String> {
+    ///         Ok("{}".into())
+    ///     }
+    ///
+    ///     fn on_event(name: String, payload: String) {
+    ///         match Event::parse(&name, &payload) {
+    ///             Ok(Some(Event::Suspend)) => { /* persist the draft now */ }
+    ///             Ok(Some(Event::MemoryWarning { level: MemoryLevel::Critical })) => { /* free everything */ }
+    ///             Ok(Some(Event::UpdateReady { version })) => { /* offer a restart into `version` */ let _ = version; }
+    ///             Ok(Some(_)) => {}                       // show, hide, resume, moderate warnings…
+    ///             Ok(None) if name == "back" => { /* a host's own event, by name */ }
+    ///             Ok(None) => {}                          // unknown to this app: ignore
+    ///             Err(e) => log::warn(&e.to_string()),    // a standard name with a bad payload
+    ///         }
+    ///     }
+    /// }
+    /// ```
     fn on_event(name: String, payload: String) {
         let _ = (name, payload);
     }

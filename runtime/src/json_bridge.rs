@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::bridge::Method;
 use crate::capabilities::dispatch_json;
 use crate::state::AppContext;
+use miniapp_contract::LifecycleEvent;
 
 /// Answers one request. Never fails: every problem becomes an error response.
 pub async fn dispatch(ctx: &AppContext, request: &Value) -> Value {
@@ -33,6 +34,13 @@ pub async fn dispatch(ctx: &AppContext, request: &Value) -> Value {
         Ok(result) => json!({"id": id, "result": result}),
         Err(e) => error(e.code(), e.to_string()),
     }
+}
+
+/// The host→page event message of a lifecycle event, `{"event": "show", "data": {}}`, as JSON
+/// text: what a native host hands `window.__miniappBridge._receive(...)` (or the simulator sends
+/// on the page's WebSocket). It has no `id`; the page dispatches it to its `on(name)` listeners.
+pub fn event_message(event: &LifecycleEvent) -> String {
+    event.message_json()
 }
 
 /// Parses a request from text and answers it as text.
@@ -85,5 +93,21 @@ mod tests {
         )
         .await;
         assert_eq!(r, json!({"id": 5, "result": null}));
+    }
+
+    #[test]
+    fn event_messages_carry_the_name_and_payload_and_no_id() {
+        let m: Value = serde_json::from_str(&event_message(&LifecycleEvent::MemoryWarning {
+            level: miniapp_contract::MemoryLevel::Moderate,
+        }))
+        .unwrap();
+        assert_eq!(
+            m,
+            json!({"event": "memoryWarning", "data": {"level": "moderate"}})
+        );
+        assert_eq!(
+            event_message(&LifecycleEvent::Show),
+            r#"{"event":"show","data":{}}"#
+        );
     }
 }

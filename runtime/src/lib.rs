@@ -50,10 +50,11 @@ pub use home::{Home, KeyRotation, RootRotation, TrustConfig};
 pub use install::{
     AppVersions, InstallOutcome, InstallRecord, InstallStore, InstalledApp, component_import_names,
 };
-pub use miniapp_contract::PermissionSet;
+pub use miniapp_contract::{LifecycleEvent, MemoryLevel, PermissionSet};
 pub use miniapp_package as package;
 pub use runtime::{
-    AppInstance, BlockingRuntime, LaunchOptions, LaunchTimings, Limits, Runtime, RuntimeConfig,
+    AppInstance, BlockingRuntime, DroppedCaches, LaunchOptions, LaunchTimings, Limits, Runtime,
+    RuntimeConfig,
 };
 pub use state::AppContext;
 pub use updates::{

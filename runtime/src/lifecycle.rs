@@ -220,6 +220,30 @@ impl Apps {
         }
     }
 
+    /// Drops the caches of every app's slot: compiled components and `InstancePre`s, and with
+    /// `storage` the storage handles no live instance or bridge context holds (one that is held
+    /// stays: two handles on one directory would count its quota twice). Live instances keep
+    /// what they hold; the next launch of each app is a cold start. Returns (components,
+    /// instance pres, storage handles) dropped.
+    pub(crate) fn drop_caches(&self, storage: bool) -> (usize, usize, usize) {
+        let mut dropped = (0, 0, 0);
+        self.each_slot(|_, s| {
+            dropped.0 += usize::from(s.loaded.take().is_some());
+            dropped.1 += s.pres.len();
+            s.pres = PreCache::new();
+            // Clones of the handle are made under the slots' lock only: a count of 1 stays 1.
+            if storage
+                && s.storage
+                    .as_ref()
+                    .is_some_and(|h| Arc::strong_count(h) == 1)
+            {
+                s.storage = None;
+                dropped.2 += 1;
+            }
+        });
+        dropped
+    }
+
     /// Drops what this process holds in memory for `app`'s code (its active version changed).
     pub(crate) fn forget(&self, app: &AppId) {
         self.slot(app, |s| {

@@ -35,7 +35,7 @@ use crate::storage::{AppStorage, DEFAULT_QUOTA_BYTES};
 use crate::tokens::TokenPolicy;
 use crate::usage::{AppUsage, UsageSnapshot};
 use crate::wasi_log::GuestOutput;
-use miniapp_contract::PermissionSet;
+use miniapp_contract::{LifecycleEvent, MemoryLevel, PermissionSet};
 
 /// Per-instance limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +102,20 @@ impl RuntimeConfig {
 pub struct LaunchOptions {
     /// Overrides the runtime's limits for this launch.
     pub limits: Option<Limits>,
+}
+
+/// What [`Runtime::memory_warning`] dropped; each is rebuilt on demand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DroppedCaches {
+    /// Compiled components (one per app that had one loaded).
+    pub components: usize,
+    /// `InstancePre`s (per app and grant set).
+    pub instance_pres: usize,
+    /// Linkers per grant set (`critical` only).
+    pub linkers: usize,
+    /// Storage handles of apps with no live instance or bridge context (`critical` only).
+    pub storage_handles: usize,
 }
 
 /// Timings of one launch, for the demo and benchmarks.
@@ -393,10 +407,32 @@ impl Runtime {
     /// Forgets compiled components and `InstancePre`s held in memory (the next launch of each app
     /// is a cold start). Linkers per grant set stay: they belong to no app.
     pub fn clear_caches(&self) {
-        self.apps.each_slot(|_, s| {
-            s.loaded = None;
-            s.pres.clear();
-        });
+        self.apps.drop_caches(false);
+    }
+
+    /// The host's answer to the system's memory warning: drops what this process can rebuild
+    /// and reports it. `Moderate`: every app's compiled component and `InstancePre`s (the next
+    /// launch of each app reloads its artifact from the home: a cold start). `Critical`: also
+    /// the linkers per grant set and the storage handles no live instance or bridge context
+    /// holds. Live instances keep running on what they hold. The runtime does not know the
+    /// host's live instances: deliver [`LifecycleEvent::MemoryWarning`] to them
+    /// ([`AppInstance::deliver`]) and to open pages ([`crate::json_bridge::event_message`]).
+    pub fn memory_warning(&self, level: MemoryLevel) -> DroppedCaches {
+        let critical = level == MemoryLevel::Critical;
+        let (components, instance_pres, storage_handles) = self.apps.drop_caches(critical);
+        let linkers = if critical {
+            std::mem::take(&mut *self.linkers.lock().unwrap()).len()
+        } else {
+            0
+        };
+        let dropped = DroppedCaches {
+            components,
+            instance_pres,
+            linkers,
+            storage_handles,
+        };
+        tracing::info!(target: "miniapp::memory", %level, ?dropped, "memory warning: caches dropped");
+        dropped
     }
 
     /// grants = declared ∩ consented (for sensitive permissions) ∩ not withheld by the host.
@@ -886,7 +922,13 @@ impl AppInstance {
         }
     }
 
-    /// Delivers a host event to the guest.
+    /// Delivers a standard lifecycle event: `on-event` with its wire name and JSON payload.
+    pub async fn deliver(&mut self, event: &LifecycleEvent) -> Result<(), RuntimeError> {
+        self.on_event(event.name(), &event.payload_json()).await
+    }
+
+    /// Delivers any host event to the guest, by name (the host's own events; for the standard
+    /// ones use [`AppInstance::deliver`]).
     pub async fn on_event(&mut self, name: &str, payload: &str) -> Result<(), RuntimeError> {
         self.arm()?;
         let bindings = self.bindings.as_ref().ok_or_else(Self::failed)?;

@@ -23,6 +23,35 @@ export const HAPTIC_NOTIFICATIONS: readonly HapticNotification[];
 /** Every bridge method of the contract's table -> the SDK function (`interface.function`) that calls it. */
 export const METHODS: Readonly<Record<string, string>>;
 
+/** `memoryWarning`'s levels. */
+export type MemoryLevel = 'moderate' | 'critical';
+/** The payload of each standard lifecycle event (wit/lifecycle.wit), by name. */
+export interface LifecycleEventMap {
+  show: Record<string, never>;
+  hide: Record<string, never>;
+  suspend: Record<string, never>;
+  resume: Record<string, never>;
+  memoryWarning: { level: MemoryLevel };
+  updateReady: { version: string };
+}
+export type LifecycleEventName = keyof LifecycleEventMap;
+/** A parsed standard event: `switch (event.name)` narrows `data`. */
+export type LifecycleEvent = { [N in LifecycleEventName]: { name: N; data: LifecycleEventMap[N] } }[LifecycleEventName];
+export const LIFECYCLE_EVENTS: readonly LifecycleEventName[];
+export const MEMORY_LEVELS: readonly MemoryLevel[];
+/** A standard event whose payload does not fit. */
+export class InvalidEventPayload extends Error {
+  name: 'InvalidEventPayload';
+  /** The event's name. */
+  event: LifecycleEventName;
+  reason: string;
+}
+/**
+ * `onEvent(name, payload)` as a standard event, or `null` for another name (a host's own event).
+ * Throws InvalidEventPayload for a standard name whose payload does not fit.
+ */
+export function parseEvent(name: string, payload: string): LifecycleEvent | null;
+
 /** Where a declared permission stands (`settings`), as the web bridge names it. */
 export type PermissionState = 'granted' | 'denied' | 'notAsked';
 export const PERMISSION_STATES: readonly PermissionState[];

@@ -99,6 +99,56 @@ export const IMAGE_SOURCES = Object.freeze(['camera', 'album']);
 /** The largest image `media.chooseImage` returns, and its default `maxBytes` (4 MiB). */
 export const IMAGE_BYTES = 4 * 1024 * 1024;
 
+/** The standard lifecycle events `lifecycle.onEvent(name, payload)` receives (wit/lifecycle.wit). */
+export const LIFECYCLE_EVENTS = Object.freeze(['show', 'hide', 'suspend', 'resume', 'memoryWarning', 'updateReady']);
+/** `memoryWarning`'s levels. */
+export const MEMORY_LEVELS = Object.freeze(['moderate', 'critical']);
+
+/** A standard event whose payload does not fit (a host bug); `name` is the event's. */
+export class InvalidEventPayload extends Error {
+  constructor(name, reason) {
+    super(`payload of \`${name}\` event: ${reason}`);
+    this.name = 'InvalidEventPayload';
+    this.event = name;
+    this.reason = reason;
+  }
+}
+
+/**
+ * Parses `onEvent(name, payload)` into `{name, data}` for a standard event (`data` its payload:
+ * `{}`, `{level}` for `memoryWarning`, `{version}` for `updateReady`), or `null` when `name` is
+ * not one (a host's own event, or one newer than this SDK: handle it by name). Throws
+ * InvalidEventPayload for a standard name whose payload does not fit. Empty payload = `{}`;
+ * unknown payload fields are ignored.
+ */
+export function parseEvent(name, payload) {
+  if (!LIFECYCLE_EVENTS.includes(name)) return null;
+  let data = {};
+  if (typeof payload === 'string' && payload.trim() !== '') {
+    try {
+      data = JSON.parse(payload);
+    } catch (e) {
+      throw new InvalidEventPayload(name, `not JSON: ${e.message}`);
+    }
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InvalidEventPayload(name, `expected a JSON object, got ${payload}`);
+  }
+  if (name === 'memoryWarning') {
+    if (!MEMORY_LEVELS.includes(data.level)) {
+      throw new InvalidEventPayload(name, `level must be one of ${MEMORY_LEVELS.join(', ')}, got ${JSON.stringify(data.level)}`);
+    }
+    return { name, data: { level: data.level } };
+  }
+  if (name === 'updateReady') {
+    if (typeof data.version !== 'string') {
+      throw new InvalidEventPayload(name, `version must be a string, got ${JSON.stringify(data.version)}`);
+    }
+    return { name, data: { version: data.version } };
+  }
+  return { name, data: {} };
+}
+
 const DEFAULT_MESSAGES = {
   PERMISSION_DENIED: 'permission denied: this mini-program was not granted the permission',
   NOT_FOUND: 'not found',

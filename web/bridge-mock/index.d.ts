@@ -17,6 +17,8 @@ import type {
   ImpactStyle,
   Receipt,
   Token,
+  EventData,
+  LifecycleEventName,
 } from '@miniapp/bridge';
 
 export { BridgeError } from '@miniapp/bridge';
@@ -117,6 +119,8 @@ export interface MockOptions {
   fixtures?: MockFixtures;
   /** Clock for `paidAt` and token times, ms since the epoch. Default Date.now. */
   now?: () => number;
+  /** Gets what an event listener threw during `emit`. Default: `reportError`, else `console.error`. */
+  onListenerError?: (error: unknown, name: string) => void;
 }
 
 export type CallOutcome = { result: JsonValue } | { error: BridgeErrorBody };
@@ -224,9 +228,18 @@ export interface MockBridge extends Bridge {
   /** The calls so far as a recording. */
   recording(): RecordingEntry[];
 
+  /**
+   * Simulates the host sending an event to the page: calls the `on(name)` and `on('*')`
+   * listeners with `data` (default `{}`) and returns how many. A standard event's data must be
+   * its payload (TypeError otherwise); a host's own name takes any JSON object.
+   */
+  emit<N extends LifecycleEventName | (string & {})>(name: N, data?: EventData<N>): number;
+  /** The events `emit` sent, in order. */
+  readonly events: { event: string; data: JsonValue }[];
+
   /** Stored values, parsed, keys sorted. */
   storageSnapshot(): Record<string, JsonValue>;
-  /** Empties storage, payments, UI effects and the calls log. */
+  /** Empties storage, payments, UI effects and the calls and events logs (listeners stay). */
   reset(): this;
   /** Sets `target.__miniappBridge` (default globalThis) so `connect()` returns this mock; returns an undo function. */
   install(target?: object): () => void;

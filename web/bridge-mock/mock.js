@@ -2,7 +2,17 @@
 
 import { attachHelpers } from '@miniapp/bridge/helpers';
 import { BridgeError } from '@miniapp/bridge/errors';
-import { LIMITS, LOG_LEVELS, PERMISSIONS, SENSITIVE_PERMISSIONS, permissionFor, storageEntryBytes } from '@miniapp/bridge/protocol';
+import { attachEvents } from '@miniapp/bridge/events';
+import {
+  LIFECYCLE_EVENTS,
+  LIMITS,
+  LOG_LEVELS,
+  MEMORY_LEVELS,
+  PERMISSIONS,
+  SENSITIVE_PERMISSIONS,
+  permissionFor,
+  storageEntryBytes,
+} from '@miniapp/bridge/protocol';
 
 import { base64url, canonicalJson, compareCodePoints, fromBase64url, truncateUtf8, utf8Length } from './text.js';
 
@@ -117,6 +127,8 @@ export function createMockBridge(options = {}) {
     tokens: [],
   };
   const calls = [];
+  /** event messages `emit` sent, in order */
+  const events = [];
   let transactions = 0;
   let tokensIssued = 0;
   let loginCodes = 0;
@@ -983,7 +995,28 @@ export function createMockBridge(options = {}) {
       state.topics.length = 0;
       state.settingsOpened = 0;
       calls.length = 0;
+      events.length = 0;
       return mock;
+    },
+
+    /**
+     * Simulates the host sending event `name` with `data` (`{}` by default) to the page: calls the
+     * `on(name)` and `on('*')` listeners and returns how many. A standard event's data must be its
+     * payload (`memoryWarning`: `{level: 'moderate' | 'critical'}`, `updateReady`: `{version}`);
+     * any other name is a host's own event and takes any JSON object.
+     */
+    emit(name, data = {}) {
+      if (typeof name !== 'string' || name === '') throw new TypeError('emit: name must be a non-empty string');
+      if (!isPlainObject(data)) throw new TypeError(`emit: data of ${JSON.stringify(name)} must be a JSON object`);
+      checkEventData(name, data);
+      const message = copy({ event: name, data });
+      events.push(message);
+      return mock._dispatchEvent(message.event, message.data);
+    },
+
+    /** The events `emit` sent, in order: `[{event, data}]`. */
+    get events() {
+      return copy(events);
     },
 
     /** Publishes the mock as `target.__miniappBridge`, where `connect()` finds it. Returns an undo function. */
@@ -997,7 +1030,18 @@ export function createMockBridge(options = {}) {
       };
     },
   };
-  return attachHelpers(mock);
+  return attachEvents(attachHelpers(mock), { onListenerError: options.onListenerError });
+}
+
+/** The host's rule for a standard event's payload (a host's own names take any object). */
+function checkEventData(name, data) {
+  if (!LIFECYCLE_EVENTS.includes(name)) return;
+  if (name === 'memoryWarning' && !MEMORY_LEVELS.includes(data.level)) {
+    throw new TypeError(`emit: memoryWarning needs {level: ${MEMORY_LEVELS.map((l) => `'${l}'`).join(' | ')}}`);
+  }
+  if (name === 'updateReady' && typeof data.version !== 'string') {
+    throw new TypeError('emit: updateReady needs {version: string}');
+  }
 }
 
 /** Splits a mock token into its parsed header and claims. */

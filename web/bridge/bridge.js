@@ -1,6 +1,7 @@
 // MiniAppBridge: request ids, the pending map, timeouts, and the entry points the host calls.
 
 import { BridgeError } from './errors.js';
+import { attachEvents, isEventMessage } from './events.js';
 import { attachHelpers } from './helpers.js';
 import { TIMEOUT } from './protocol.js';
 
@@ -9,9 +10,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export class MiniAppBridge {
   /**
    * @param {{send(json: string): void, onMessage?(cb: (message: unknown) => void): void}} transport
-   * @param {{timeoutMs?: number}} [options] `timeoutMs`: per call; 0 or Infinity = no timeout.
+   * @param {{timeoutMs?: number, onListenerError?: (error: unknown, name: string) => void}} [options]
+   *   `timeoutMs`: per call; 0 or Infinity = no timeout. `onListenerError`: gets what an event
+   *   listener threw (default: `reportError`, else `console.error`).
    */
-  constructor(transport, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  constructor(transport, { timeoutMs = DEFAULT_TIMEOUT_MS, onListenerError } = {}) {
     if (!transport || typeof transport.send !== 'function') {
       throw new TypeError('MiniAppBridge: transport must have a send(jsonString) function');
     }
@@ -21,6 +24,7 @@ export class MiniAppBridge {
     this._nextId = 1;
     /** @type {Map<number, {method: string, resolve: Function, reject: Function, timer: any}>} */
     this._pending = new Map();
+    attachEvents(this, { onListenerError });
     if (typeof transport.onMessage === 'function') {
       transport.onMessage((message) => this._receive(message));
     }
@@ -85,9 +89,10 @@ export class MiniAppBridge {
   }
 
   /**
-   * Host entry point: a whole response, as an object or its JSON text. Routes it by `id`;
-   * responses for unknown (or already settled / timed-out) ids and unparsable input are ignored.
-   * Returns whether a pending call was settled.
+   * Host entry point: a whole response or event message, as an object or its JSON text. Routes a
+   * response by `id`; responses for unknown (or already settled / timed-out) ids and unparsable
+   * input are ignored. An event message (`{event, data}`, no `id`) goes to the `on(event)`
+   * listeners. Returns whether a pending call was settled or a listener got the event.
    */
   _receive(response) {
     let msg = response;
@@ -98,6 +103,7 @@ export class MiniAppBridge {
         return false;
       }
     }
+    if (isEventMessage(msg)) return this._dispatchEvent(msg.event, msg.data ?? {}) > 0;
     if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return false;
     const id = msg.id;
     if (typeof id !== 'number' || !this._pending.has(id)) return false;

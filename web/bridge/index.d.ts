@@ -31,6 +31,8 @@ import type {
   ScannedCode,
   UpdateStatus,
   PerformanceMetrics,
+  LifecycleEventMap,
+  LifecycleEventName,
 } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -260,8 +262,48 @@ export interface BridgeHelpers {
   log: LogApi;
 }
 
-/** A caller with its helpers: what `connect()` and `createMockBridge()` return. */
-export type Bridge = BridgeCaller & BridgeHelpers;
+// ---------------------------------------------------------------------------------------------
+// Events: host → page messages `{"event": "show", "data": {}}` (web/PROTOCOL.md)
+
+/** What an `on(name)` listener gets: the standard payload for a standard event, any JSON for a host's own. */
+export type EventData<N extends string> = N extends LifecycleEventName ? LifecycleEventMap[N] : JsonValue;
+/** A listener of `name` events: `(data, name)`. */
+export type EventListener<N extends string = string> = (data: EventData<N>, name: N) => void;
+
+/** Listens to every event, whatever its name. */
+export const ANY_EVENT: '*';
+
+export interface BridgeEvents {
+  /**
+   * Calls `listener(data, name)` for every event the host sends (including its own names),
+   * in registration order. Returns a function that removes it.
+   */
+  on(name: typeof ANY_EVENT, listener: (data: JsonValue, name: string) => void): () => void;
+  /**
+   * Calls `listener(data, name)` for each `name` event the host sends: a standard event
+   * (`show`, `hide`, `suspend`, `resume`, `memoryWarning`, `updateReady`: `data` typed) or a
+   * host's own name (`data` any JSON). Adding the same listener twice adds it once. A listener
+   * that throws is reported and the others still run. Returns a function that removes it.
+   */
+  on<N extends LifecycleEventName | (string & {})>(name: N, listener: EventListener<N>): () => void;
+  /** Removes a listener; whether it was registered. */
+  off(name: typeof ANY_EVENT, listener: (data: JsonValue, name: string) => void): boolean;
+  off<N extends LifecycleEventName | (string & {})>(name: N, listener: EventListener<N>): boolean;
+}
+
+/** Adds `on`, `off` and `_dispatchEvent(name, data)` (returns how many listeners were called) to `target`. */
+export function attachEvents<T extends object>(
+  target: T,
+  options?: { onListenerError?: (error: unknown, name: string) => void },
+): T & BridgeEvents & { _dispatchEvent(name: string, data?: JsonValue): number };
+
+/** Whether a parsed message is an event message (a string `event`, no `id`). */
+export function isEventMessage(message: unknown): message is { event: string; data?: JsonValue };
+/** Whether `name` is one of the standard lifecycle events. */
+export function isLifecycleEvent(name: string): name is LifecycleEventName;
+
+/** A caller with its helpers and events: what `connect()` and `createMockBridge()` return. */
+export type Bridge = BridgeCaller & BridgeHelpers & BridgeEvents;
 
 /** Adds the typed helpers to `target` (which must have `call`) and returns it. */
 export function attachHelpers<T extends { call(method: string, params?: any, options?: CallOptions): Promise<any> }>(
@@ -336,11 +378,13 @@ export function webSocketTransport(url: string, options?: WebSocketTransportOpti
 export interface MiniAppBridgeOptions {
   /** Per-call timeout in ms; 0 or Infinity: none. Default 30000. */
   timeoutMs?: number;
+  /** Gets what an event listener threw. Default: `reportError`, else `console.error`. */
+  onListenerError?: (error: unknown, name: string) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS: 30000;
 
-export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
+export class MiniAppBridge implements BridgeCaller, BridgeHelpers, BridgeEvents {
   constructor(transport: Transport, options?: MiniAppBridgeOptions);
   readonly transport: Transport;
   readonly timeoutMs: number;
@@ -373,8 +417,18 @@ export class MiniAppBridge implements BridgeCaller, BridgeHelpers {
   _resolve(requestId: number, result: unknown): boolean;
   /** Host entry point: fails request `requestId` with `{code, message}`. */
   _reject(requestId: number, error: BridgeErrorBody | string): boolean;
-  /** Host entry point: a response object or its JSON text; unknown ids are ignored. */
-  _receive(response: unknown): boolean;
+  on(name: typeof ANY_EVENT, listener: (data: JsonValue, name: string) => void): () => void;
+  on<N extends LifecycleEventName | (string & {})>(name: N, listener: EventListener<N>): () => void;
+  off(name: typeof ANY_EVENT, listener: (data: JsonValue, name: string) => void): boolean;
+  off<N extends LifecycleEventName | (string & {})>(name: N, listener: EventListener<N>): boolean;
+  /** Calls the listeners of `name` (and `'*'`) with `data`; how many were called. */
+  _dispatchEvent(name: string, data?: JsonValue): number;
+
+  /**
+   * Host entry point: a response or an event message (`{event, data}`, no `id`), as an object or
+   * its JSON text; unknown ids are ignored. Whether a call was settled or a listener got the event.
+   */
+  _receive(message: unknown): boolean;
   /** Rejects every pending call with UNAVAILABLE and closes the transport. */
   close(reason?: string): void;
 }
@@ -389,6 +443,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   WebSocket?: any;
   targetOrigin?: string;
+  /** Gets what an event listener threw. Default: `reportError`, else `console.error`. */
+  onListenerError?: (error: unknown, name: string) => void;
 }
 
 /**

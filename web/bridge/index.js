@@ -5,6 +5,7 @@ import { webSocketTransport, webViewTransport } from './transports.js';
 
 export { MiniAppBridge, DEFAULT_TIMEOUT_MS } from './bridge.js';
 export { BridgeError } from './errors.js';
+export { attachEvents, isEventMessage, isLifecycleEvent, ANY_EVENT } from './events.js';
 export { attachHelpers } from './helpers.js';
 export { webViewTransport, webSocketTransport } from './transports.js';
 export * from './protocol.js';
@@ -20,7 +21,8 @@ export const GLOBAL_NAME = '__miniappBridge';
  * Transport: the simulator's WebSocket (`ws(s)://<host>:<port>/__bridge`) when `location.port` is
  * set and `window.__MINIAPP_SIMULATOR__ === true`; otherwise the WebView transport.
  *
- * @param {{window?: any, timeoutMs?: number, WebSocket?: any, targetOrigin?: string}} [options]
+ * @param {{window?: any, timeoutMs?: number, WebSocket?: any, targetOrigin?: string,
+ *          onListenerError?: (error: unknown, name: string) => void}} [options]
  */
 export default function connect(options = {}) {
   const win = options.window ?? globalThis.window ?? globalThis;
@@ -37,7 +39,7 @@ export default function connect(options = {}) {
   } else {
     transport = webViewTransport({ window: win, targetOrigin: options.targetOrigin });
   }
-  const bridge = new MiniAppBridge(transport, { timeoutMs: options.timeoutMs });
+  const bridge = new MiniAppBridge(transport, { timeoutMs: options.timeoutMs, onListenerError: options.onListenerError });
   win[GLOBAL_NAME] = bridge;
   return bridge;
 }

@@ -316,3 +316,45 @@ export interface MethodMap {
 export type MethodName = keyof MethodMap;
 export type MethodParams<M extends MethodName> = MethodMap[M]['params'];
 export type MethodResult<M extends MethodName> = MethodMap[M]['result'];
+
+/** `memoryWarning`'s levels. */
+export type MemoryLevel = 'moderate' | 'critical';
+
+/** The payload of the events that carry nothing: `{}`. */
+export type EmptyPayload = Record<string, never>;
+
+export interface MemoryWarningPayload {
+  /** `moderate`: drop what you can rebuild; `critical`: free everything you can now. */
+  level: MemoryLevel;
+}
+
+export interface UpdateReadyPayload {
+  /** The version active from the next launch (semver). */
+  version: string;
+}
+
+/** The payload of every standard lifecycle event, by wire name. */
+export interface LifecycleEventMap {
+  /** The mini-program came to the front (after its launch, or back from the background). */
+  show: EmptyPayload;
+  /** The mini-program left the front (another screen, or the host went to the background); it keeps running. */
+  hide: EmptyPayload;
+  /** The host is about to stop giving the mini-program time and may end it without another event: persist what must survive now. */
+  suspend: EmptyPayload;
+  /** The host runs the mini-program again after a `suspend`. */
+  resume: EmptyPayload;
+  /** The device is short of memory: drop caches (`critical`: everything you can). */
+  memoryWarning: MemoryWarningPayload;
+  /** A new version of this mini-program is installed; it becomes active at the next launch. */
+  updateReady: UpdateReadyPayload;
+}
+
+export type LifecycleEventName = keyof LifecycleEventMap;
+export const LIFECYCLE_EVENTS: readonly LifecycleEventName[];
+export const MEMORY_LEVELS: readonly MemoryLevel[];
+
+/** `{"event": "memoryWarning", "data": {"level": "critical"}}`: host → page, no `id`. Hosts may send events of other names. */
+export interface EventMessage<E extends string = LifecycleEventName> {
+  event: E;
+  data: E extends LifecycleEventName ? LifecycleEventMap[E] : JsonValue;
+}

@@ -149,3 +149,9 @@ export const LIMITS = Object.freeze({
 export function storageEntryBytes(keyBytes, valueBytes) {
   return LIMITS.storageEntryOverheadBytes + keyBytes + valueBytes;
 }
+
+/** The standard lifecycle events a host sends (`{"event": name, "data": {...}}`); hosts may send others. */
+export const LIFECYCLE_EVENTS = Object.freeze(['show', 'hide', 'suspend', 'resume', 'memoryWarning', 'updateReady']);
+
+/** `memoryWarning`'s levels. */
+export const MEMORY_LEVELS = Object.freeze(['moderate', 'critical']);

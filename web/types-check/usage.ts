@@ -81,3 +81,30 @@ async function test(): Promise<void> {
 }
 
 void test;
+
+// Events: a standard name types its data; a host's own name gets any JSON; '*' hears all.
+function events(bridge: Bridge): void {
+  const stop: () => void = bridge.on('memoryWarning', (data) => {
+    const level: 'moderate' | 'critical' = data.level;
+    void level;
+  });
+  bridge.on('updateReady', (data, name) => {
+    const version: string = data.version;
+    const n: 'updateReady' = name;
+    void version;
+    void n;
+  });
+  bridge.on('back', (data) => void data);
+  bridge.on('*', (_data, name: string) => void name);
+  // @ts-expect-error memoryWarning's data has no `version`
+  bridge.on('memoryWarning', (data) => data.version);
+  stop();
+  const mock = createMockBridge();
+  mock.emit('memoryWarning', { level: 'critical' });
+  mock.emit('show');
+  // @ts-expect-error an unknown level
+  mock.emit('memoryWarning', { level: 'severe' });
+  const sent: number = mock.events.length;
+  void sent;
+}
+void events;

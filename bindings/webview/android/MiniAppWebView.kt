@@ -11,7 +11,9 @@
 //   - the bridge: `WebViewCompat.addWebMessageListener` injects `MiniAppNative` (the channel the
 //     `@miniapp/bridge` shim in web/bridge posts to) into frames of the app's origin only; each
 //     request goes to `Host.dispatchJson` and the response back to `window.__miniappBridge`;
-//   - navigation outside the app's origin is refused (CSP does not cover navigation).
+//   - navigation outside the app's origin is refused (CSP does not cover navigation);
+//   - lifecycle events (`sendEvent`): the host's screen shown or hidden, memory warnings, ... reach
+//     the page's `bridge.on(name)` listeners as `{"event", "data"}` messages.
 package dev.miniapp.webview
 
 import android.annotation.SuppressLint
@@ -28,8 +30,10 @@ import androidx.webkit.WebViewAssetLoader
 import androidx.webkit.WebViewCompat
 import androidx.webkit.WebViewFeature
 import dev.miniapp.Host
+import dev.miniapp.LifecycleEvent
 import dev.miniapp.MiniappException
 import dev.miniapp.WebApp
+import dev.miniapp.lifecycleEventMessage
 import java.io.File
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -144,6 +148,17 @@ class MiniAppWebView private constructor(
     }
 
     fun load() = webView.loadUrl("$origin/${app.entryPoint}")
+
+    /**
+     * Sends a lifecycle event to the page (`{"event": ..., "data": ...}`, web/PROTOCOL.md) for its
+     * `bridge.on(name)` listeners. Call it on the main thread: `Show` once the page has loaded
+     * (onPageFinished) and when the screen comes back, `Hide` when it leaves, `MemoryWarning` from
+     * `onTrimMemory` (after `Host.memoryWarning`).
+     */
+    fun sendEvent(event: LifecycleEvent) {
+        val message = JSONObject.quote(lifecycleEventMessage(event))
+        webView.evaluateJavascript("window.__miniappBridge && window.__miniappBridge._receive($message);", null)
+    }
 
     fun destroy() {
         scope.cancel()

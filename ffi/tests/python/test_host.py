@@ -503,3 +503,40 @@ def test_a_string_that_is_not_unicode_does_not_cross_the_boundary(home, root_pem
         arun(host.dispatch_json("com.acme.shop", "\ud800"))
     answer = json.loads(arun(host.dispatch_json("com.acme.shop", '{"id":1,"method":"storage.keys"}')))
     assert answer == {"id": 1, "result": []}, "the host keeps working"
+
+
+def test_a_session_receives_lifecycle_events_and_memory_warnings_drop_caches(home, root_pem):
+    host = open_host(home, root_pem)
+    host.install(fixture_bytes("probe.zip"))
+
+    async def session_flow():
+        session = await host.launch(PROBE)
+        assert json.loads(await session.on_launch(script())) == []
+        await session.deliver_event(miniapp.LifecycleEvent.SHOW())
+        await session.deliver_event(miniapp.LifecycleEvent.MEMORY_WARNING(level=miniapp.MemoryLevel.CRITICAL))
+        await session.deliver_event(miniapp.LifecycleEvent.UPDATE_READY(version="1.1.0"))
+        await session.send_event("back", '{"from":"/cart"}')
+        # The probe records each event in storage (tests/programs/guests/probe).
+        out = json.loads(await session.on_launch(script(("storage.get", {"key": "probe.events"}))))
+        return json.loads(out[0]["ok"])
+
+    events = arun(session_flow())
+    assert [(e["name"], e["payload"]) for e in events] == [
+        ("show", "{}"),
+        ("memoryWarning", '{"level":"critical"}'),
+        ("updateReady", '{"version":"1.1.0"}'),
+        ("back", '{"from":"/cart"}'),
+    ]
+    assert events[1]["parsed"] == {"name": "memoryWarning", "payload": {"level": "critical"}}
+    assert events[3]["parsed"] is None, "a host's own event is no standard one"
+    gc.collect()  # the session's instance goes back to the pool
+
+    dropped = host.memory_warning(miniapp.MemoryLevel.MODERATE)
+    assert (dropped.components, dropped.instance_pres, dropped.linkers) == (1, 1, 0)
+    assert json.loads(arun(host.run(PROBE, script()))) == [], "a later launch still works"
+
+    # What a WebView host evaluates as window.__miniappBridge._receive(...).
+    assert json.loads(miniapp.lifecycle_event_message(
+        miniapp.LifecycleEvent.MEMORY_WARNING(level=miniapp.MemoryLevel.MODERATE)
+    )) == {"event": "memoryWarning", "data": {"level": "moderate"}}
+    assert miniapp.lifecycle_event_message(miniapp.LifecycleEvent.HIDE()) == '{"event":"hide","data":{}}'

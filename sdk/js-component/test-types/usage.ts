@@ -60,3 +60,17 @@ mockBridge(web, ['haptics', 'navigation', 'log']).navigation.exit();
 // @ts-expect-error not an interface
 componentImports(web, ['network']);
 export { net, info, level, index, date };
+
+// Lifecycle events: the parsed event narrows its data by name.
+import { parseEvent, LIFECYCLE_EVENTS, type LifecycleEventName } from '../index.js';
+const event = parseEvent('memoryWarning', '{"level":"critical"}');
+if (event?.name === 'memoryWarning') {
+  const level: 'moderate' | 'critical' = event.data.level;
+  void level;
+}
+if (event?.name === 'updateReady') {
+  const version: string = event.data.version;
+  void version;
+}
+const names: readonly LifecycleEventName[] = LIFECYCLE_EVENTS;
+void names;

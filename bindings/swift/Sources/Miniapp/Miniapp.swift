@@ -656,6 +656,194 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * A live instance of a component mini-program (`Host::launch`): call `on_launch` once, then
+ * send it events while it lives. It holds one slot of the host's instance pool until it is
+ * dropped (Kotlin `close()`, Swift release, Python garbage collection).
+ */
+public protocol AppSessionProtocol: AnyObject, Sendable {
+    
+    /**
+     * Delivers a standard lifecycle event (`on-event` with its wire name and JSON payload).
+     */
+    func deliverEvent(event: LifecycleEvent) async throws 
+    
+    /**
+     * The app's `on-launch(params)`: its answer. The first call is the launch's outcome.
+     */
+    func onLaunch(paramsJson: String) async throws  -> String
+    
+    /**
+     * Delivers a host's own event by name (`payload_json`: usually a JSON object).
+     */
+    func sendEvent(name: String, payloadJson: String) async throws 
+    
+}
+/**
+ * A live instance of a component mini-program (`Host::launch`): call `on_launch` once, then
+ * send it events while it lives. It holds one slot of the host's instance pool until it is
+ * dropped (Kotlin `close()`, Swift release, Python garbage collection).
+ */
+open class AppSession: AppSessionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_miniapp_ffi_fn_clone_appsession(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_miniapp_ffi_fn_free_appsession(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Delivers a standard lifecycle event (`on-event` with its wire name and JSON payload).
+     */
+open func deliverEvent(event: LifecycleEvent)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_appsession_deliver_event(
+                        self.uniffiCloneHandle(),FfiConverterTypeLifecycleEvent_lower(event)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeMiniappError_lift
+        )
+}
+    
+    /**
+     * The app's `on-launch(params)`: its answer. The first call is the launch's outcome.
+     */
+open func onLaunch(paramsJson: String)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_appsession_on_launch(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(paramsJson)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeMiniappError_lift
+        )
+}
+    
+    /**
+     * Delivers a host's own event by name (`payload_json`: usually a JSON object).
+     */
+open func sendEvent(name: String, payloadJson: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_appsession_send_event(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(name),FfiConverterString.lower(payloadJson)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_void,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeMiniappError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppSession: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AppSession
+
+    public static func lift(_ handle: UInt64) throws -> AppSession {
+        return AppSession(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AppSession) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AppSession {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AppSession, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppSession_lift(_ handle: UInt64) throws -> AppSession {
+    return try FfiConverterTypeAppSession.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppSession_lower(_ value: AppSession) -> UInt64 {
+    return FfiConverterTypeAppSession.lower(value)
+}
+
+
+
+
+
+
+/**
  * The platform's biometric prompt, showing `reason`. Return when the user is recognised;
  * `ServiceError::Cancelled` when they cancel or are not recognised, `Unavailable` without a
  * sensor or enrolment.
@@ -2090,9 +2278,23 @@ public protocol HostProtocol: AnyObject, Sendable {
     func install(packageBytes: Data) throws  -> InstalledApp
     
     /**
+     * Launches a component mini-program and keeps it alive: call `on_launch` on the session,
+     * then send it lifecycle events (`deliver_event`) while the app is open. `run` is launch +
+     * `on_launch` + drop in one call.
+     */
+    func launch(id: String) async throws  -> AppSession
+    
+    /**
      * The installed mini-programs (their active versions).
      */
     func list() throws  -> [InstalledApp]
+    
+    /**
+     * The system's memory warning: drops what the runtime can rebuild (compiled components and
+     * pre-linked instances; `Critical`: also linkers and idle storage handles) and says what.
+     * Then deliver `LifecycleEvent::MemoryWarning` to live sessions and open web pages.
+     */
+    func memoryWarning(level: MemoryLevel)  -> DroppedCaches
     
     /**
      * Adds this process's usage counters to each app's `usage.json` (call it when the host app
@@ -2248,6 +2450,27 @@ open func install(packageBytes: Data)throws  -> InstalledApp  {
 }
     
     /**
+     * Launches a component mini-program and keeps it alive: call `on_launch` on the session,
+     * then send it lifecycle events (`deliver_event`) while the app is open. `run` is launch +
+     * `on_launch` + drop in one call.
+     */
+open func launch(id: String)async throws  -> AppSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_host_launch(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_u64,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_u64,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeAppSession_lift,
+            errorHandler: FfiConverterTypeMiniappError_lift
+        )
+}
+    
+    /**
      * The installed mini-programs (their active versions).
      */
 open func list()throws  -> [InstalledApp]  {
@@ -2255,6 +2478,21 @@ open func list()throws  -> [InstalledApp]  {
         uniffiCallStatus in
     uniffi_miniapp_ffi_fn_method_host_list(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The system's memory warning: drops what the runtime can rebuild (compiled components and
+     * pre-linked instances; `Critical`: also linkers and idle storage handles) and says what.
+     * Then deliver `LifecycleEvent::MemoryWarning` to live sessions and open web pages.
+     */
+open func memoryWarning(level: MemoryLevel) -> DroppedCaches  {
+    return try!  FfiConverterTypeDroppedCaches_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_method_host_memory_warning(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMemoryLevel_lower(level),uniffiCallStatus
     )
 })
 }
@@ -6519,6 +6757,95 @@ public func FfiConverterTypeDeviceInfo_lower(_ value: DeviceInfo) -> RustBuffer 
 
 
 /**
+ * What `Host::memory_warning` dropped; each is rebuilt on demand.
+ */
+public struct DroppedCaches: Equatable, Hashable {
+    /**
+     * Compiled components.
+     */
+    public var components: UInt64
+    /**
+     * Pre-linked instances (per app and grant set).
+     */
+    public var instancePres: UInt64
+    /**
+     * Linkers per grant set (`Critical` only).
+     */
+    public var linkers: UInt64
+    /**
+     * Storage handles of apps with no live instance (`Critical` only).
+     */
+    public var storageHandles: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Compiled components.
+         */components: UInt64, 
+        /**
+         * Pre-linked instances (per app and grant set).
+         */instancePres: UInt64, 
+        /**
+         * Linkers per grant set (`Critical` only).
+         */linkers: UInt64, 
+        /**
+         * Storage handles of apps with no live instance (`Critical` only).
+         */storageHandles: UInt64) {
+        self.components = components
+        self.instancePres = instancePres
+        self.linkers = linkers
+        self.storageHandles = storageHandles
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DroppedCaches: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDroppedCaches: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DroppedCaches {
+        return
+            try DroppedCaches(
+                components: FfiConverterUInt64.read(from: &buf), 
+                instancePres: FfiConverterUInt64.read(from: &buf), 
+                linkers: FfiConverterUInt64.read(from: &buf), 
+                storageHandles: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DroppedCaches, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.components, into: &buf)
+        FfiConverterUInt64.write(value.instancePres, into: &buf)
+        FfiConverterUInt64.write(value.linkers, into: &buf)
+        FfiConverterUInt64.write(value.storageHandles, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDroppedCaches_lift(_ buf: RustBuffer) throws -> DroppedCaches {
+    return try FfiConverterTypeDroppedCaches.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDroppedCaches_lower(_ value: DroppedCaches) -> RustBuffer {
+    return FfiConverterTypeDroppedCaches.lower(value)
+}
+
+
+/**
  * Limits and timeouts of a host. Every field has a default.
  */
 public struct HostOptions: Equatable, Hashable {
@@ -7899,6 +8226,202 @@ public func FfiConverterTypeImpactStyle_lower(_ value: ImpactStyle) -> RustBuffe
 
 
 /**
+ * A standard lifecycle event (`wit/lifecycle.wit`, `web/PROTOCOL.md`).
+ */
+
+public enum LifecycleEvent: Equatable, Hashable {
+    
+    /**
+     * The mini-program came to the front.
+     */
+    case show
+    /**
+     * It left the front; it keeps running.
+     */
+    case hide
+    /**
+     * The host is about to stop giving it time: it should persist what must survive.
+     */
+    case suspend
+    /**
+     * It runs again after a `Suspend`.
+     */
+    case resume
+    /**
+     * The device is short of memory.
+     */
+    case memoryWarning(level: MemoryLevel
+    )
+    /**
+     * A new version of it is installed and becomes active at its next launch.
+     */
+    case updateReady(version: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LifecycleEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLifecycleEvent: FfiConverterRustBuffer {
+    typealias SwiftType = LifecycleEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LifecycleEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .show
+        
+        case 2: return .hide
+        
+        case 3: return .suspend
+        
+        case 4: return .resume
+        
+        case 5: return .memoryWarning(level: try FfiConverterTypeMemoryLevel.read(from: &buf)
+        )
+        
+        case 6: return .updateReady(version: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LifecycleEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .show:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .hide:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .suspend:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .resume:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .memoryWarning(level):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeMemoryLevel.write(level, into: &buf)
+            
+        
+        case let .updateReady(version):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(version, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLifecycleEvent_lift(_ buf: RustBuffer) throws -> LifecycleEvent {
+    return try FfiConverterTypeLifecycleEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLifecycleEvent_lower(_ value: LifecycleEvent) -> RustBuffer {
+    return FfiConverterTypeLifecycleEvent.lower(value)
+}
+
+
+
+/**
+ * How urgently the system asks for memory back.
+ */
+
+public enum MemoryLevel: Equatable, Hashable {
+    
+    /**
+     * Memory is getting short: drop caches that can be rebuilt.
+     */
+    case moderate
+    /**
+     * The system is about to end processes: free everything possible now.
+     */
+    case critical
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MemoryLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMemoryLevel: FfiConverterRustBuffer {
+    typealias SwiftType = MemoryLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MemoryLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .moderate
+        
+        case 2: return .critical
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MemoryLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .moderate:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .critical:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemoryLevel_lift(_ buf: RustBuffer) throws -> MemoryLevel {
+    return try FfiConverterTypeMemoryLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemoryLevel_lower(_ value: MemoryLevel) -> RustBuffer {
+    return FfiConverterTypeMemoryLevel.lower(value)
+}
+
+
+
+/**
  * A failed call into the runtime. `code` is the runtime's stable machine code
  * (`SIGNATURE_INVALID`, `GUEST_TRAP`, `APP_NOT_FOUND`, ...); `reason` is its message, what
  * happened. (Kotlin names it `MiniappException`, as UniFFI does for every error type; a field
@@ -9087,6 +9610,18 @@ private func uniffiForeignFutureDroppedCallback(handle: UInt64) {
 public func uniffiForeignFutureHandleCountMiniapp() -> Int {
     UNIFFI_FOREIGN_FUTURE_HANDLE_MAP.count
 }
+/**
+ * The web bridge's event message for `event`, `{"event": "show", "data": {}}`: evaluate
+ * `window.__miniappBridge._receive(<this JSON as a JS string>)` in the app's WebView.
+ */
+public func lifecycleEventMessage(event: LifecycleEvent) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_miniapp_ffi_fn_func_lifecycle_event_message(
+        FfiConverterTypeLifecycleEvent_lower(event),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -9103,13 +9638,22 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_miniapp_ffi_checksum_func_lifecycle_event_message() != 27737) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_miniapp_ffi_checksum_method_host_dispatch_json() != 41045) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_host_install() != 33034) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_miniapp_ffi_checksum_method_host_launch() != 25836) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_miniapp_ffi_checksum_method_host_list() != 38301) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_host_memory_warning() != 21745) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_host_persist_usage() != 17195) {
@@ -9137,6 +9681,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_inspectorlistener_on_call() != 12495) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_appsession_deliver_event() != 44917) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_appsession_on_launch() != 29779) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_appsession_send_event() != 13484) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_biometricservice_authenticate() != 48959) {

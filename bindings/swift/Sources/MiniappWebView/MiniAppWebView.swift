@@ -9,7 +9,9 @@
 //     `@miniapp/bridge` shim in web/bridge posts to), in the page content world; each request
 //     goes to `Host.dispatchJson` and the response back to `window.__miniappBridge._receive`
 //     (and as the message's reply);
-//   - navigation outside the app's origin is refused (CSP does not cover navigation).
+//   - navigation outside the app's origin is refused (CSP does not cover navigation);
+//   - lifecycle events (`sendEvent`): the screen shown or hidden, memory warnings, ... reach the
+//     page's `bridge.on(name)` listeners as `{"event", "data"}` messages.
 import CryptoKit
 import Foundation
 import Miniapp
@@ -51,6 +53,16 @@ public final class MiniAppWebView: NSObject {
 
     public func load() {
         webView.load(URLRequest(url: URL(string: "\(miniAppScheme)://\(appId)/\(app.entryPoint)")!))
+    }
+
+    /// Sends a lifecycle event to the page (`{"event": ..., "data": ...}`, web/PROTOCOL.md) for its
+    /// `bridge.on(name)` listeners: `.show` once the page has loaded and when the screen comes
+    /// back, `.hide` when it leaves, `.memoryWarning` on `didReceiveMemoryWarning` (after
+    /// `Host.memoryWarning`).
+    public func sendEvent(_ event: LifecycleEvent) async {
+        _ = try? await webView.callAsyncJavaScript(
+            "window.__miniappBridge && window.__miniappBridge._receive(m)",
+            arguments: ["m": lifecycleEventMessage(event: event)], in: nil, contentWorld: .page)
     }
 
     static func storeId(_ appId: String) -> UUID {

@@ -12,7 +12,7 @@ Import the modules of the interfaces your world imports; calling one your world 
 ``ImportError`` naming the world to build against.
 """
 
-from . import auth, biometrics, clipboard, device, files, geolocation, haptics, log, media, navigation, notifications, payment, performance, secure_storage, settings, share, storage, ui, updates
+from . import auth, biometrics, clipboard, device, files, geolocation, haptics, lifecycle, log, media, navigation, notifications, payment, performance, secure_storage, settings, share, storage, ui, updates
 from .errors import CODES, BridgeError
 from .types import (
     BatteryInfo,
@@ -47,6 +47,7 @@ __all__ = [
     "files",
     "geolocation",
     "haptics",
+    "lifecycle",
     "log",
     "navigation",
     "media",

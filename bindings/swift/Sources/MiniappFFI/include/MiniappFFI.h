@@ -727,9 +727,19 @@ uint64_t uniffi_miniapp_ffi_fn_method_host_dispatch_json(uint64_t ptr, RustBuffe
 RustBuffer uniffi_miniapp_ffi_fn_method_host_install(uint64_t ptr, RustBuffer package_bytes, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HOST_LAUNCH
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HOST_LAUNCH
+uint64_t uniffi_miniapp_ffi_fn_method_host_launch(uint64_t ptr, RustBuffer id
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HOST_LIST
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HOST_LIST
 RustBuffer uniffi_miniapp_ffi_fn_method_host_list(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HOST_MEMORY_WARNING
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HOST_MEMORY_WARNING
+RustBuffer uniffi_miniapp_ffi_fn_method_host_memory_warning(uint64_t ptr, RustBuffer level, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_HOST_PERSIST_USAGE
@@ -790,6 +800,31 @@ void uniffi_miniapp_ffi_fn_init_callback_vtable_inspectorlistener(const UniffiVT
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_INSPECTORLISTENER_ON_CALL
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_INSPECTORLISTENER_ON_CALL
 void uniffi_miniapp_ffi_fn_method_inspectorlistener_on_call(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_APPSESSION
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_APPSESSION
+uint64_t uniffi_miniapp_ffi_fn_clone_appsession(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_APPSESSION
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FREE_APPSESSION
+void uniffi_miniapp_ffi_fn_free_appsession(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_DELIVER_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_DELIVER_EVENT
+uint64_t uniffi_miniapp_ffi_fn_method_appsession_deliver_event(uint64_t ptr, RustBuffer event
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_ON_LAUNCH
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_ON_LAUNCH
+uint64_t uniffi_miniapp_ffi_fn_method_appsession_on_launch(uint64_t ptr, RustBuffer params_json
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_SEND_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_SEND_EVENT
+uint64_t uniffi_miniapp_ffi_fn_method_appsession_send_event(uint64_t ptr, RustBuffer name, RustBuffer payload_json
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_CLONE_BIOMETRICSERVICE
@@ -1247,6 +1282,11 @@ RustBuffer uniffi_miniapp_ffi_fn_method_useridentity_current_user(uint64_t ptr, 
 RustBuffer uniffi_miniapp_ffi_fn_method_useridentity_profile(uint64_t ptr, RustBuffer app_id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FUNC_LIFECYCLE_EVENT_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_FUNC_LIFECYCLE_EVENT_MESSAGE
+RustBuffer uniffi_miniapp_ffi_fn_func_lifecycle_event_message(RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_MINIAPP_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_MINIAPP_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_miniapp_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -1507,6 +1547,12 @@ void ffi_miniapp_ffi_rust_future_free_void(uint64_t handle
 void ffi_miniapp_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_FUNC_LIFECYCLE_EVENT_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_FUNC_LIFECYCLE_EVENT_MESSAGE
+uint16_t uniffi_miniapp_ffi_checksum_func_lifecycle_event_message(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_DISPATCH_JSON
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_DISPATCH_JSON
 uint16_t uniffi_miniapp_ffi_checksum_method_host_dispatch_json(void
@@ -1519,9 +1565,21 @@ uint16_t uniffi_miniapp_ffi_checksum_method_host_install(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_LAUNCH
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_LAUNCH
+uint16_t uniffi_miniapp_ffi_checksum_method_host_launch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_LIST
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_LIST
 uint16_t uniffi_miniapp_ffi_checksum_method_host_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_MEMORY_WARNING
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_HOST_MEMORY_WARNING
+uint16_t uniffi_miniapp_ffi_checksum_method_host_memory_warning(void
     
 );
 #endif
@@ -1576,6 +1634,24 @@ uint16_t uniffi_miniapp_ffi_checksum_method_host_web_app(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_INSPECTORLISTENER_ON_CALL
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_INSPECTORLISTENER_ON_CALL
 uint16_t uniffi_miniapp_ffi_checksum_method_inspectorlistener_on_call(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_DELIVER_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_DELIVER_EVENT
+uint16_t uniffi_miniapp_ffi_checksum_method_appsession_deliver_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_ON_LAUNCH
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_ON_LAUNCH
+uint16_t uniffi_miniapp_ffi_checksum_method_appsession_on_launch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_SEND_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_SEND_EVENT
+uint16_t uniffi_miniapp_ffi_checksum_method_appsession_send_event(void
     
 );
 #endif

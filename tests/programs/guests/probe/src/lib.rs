@@ -6,12 +6,13 @@
 //! `{"err": "<CODE>"}` — a bridge error code (`PERMISSION_DENIED`, ...), `BAD_REQUEST` for
 //! params that do not fit the method, `METHOD_NOT_FOUND` for an unknown method.
 //! Because it can call every bridge function, its component imports every bridge interface.
+//! Host events (`on-event`) are appended to storage key `probe.events` (see `on_event`).
 #![forbid(unsafe_code)]
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, biometrics, clipboard, device, files, geolocation,
-    haptics, log, media, navigation, notifications, payment, performance, secure_storage, settings,
-    share, storage, ui, updates,
+    haptics, lifecycle, log, media, navigation, notifications, payment, performance,
+    secure_storage, settings, share, storage, ui, updates,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -389,7 +390,29 @@ impl MiniProgram for Probe {
             .collect();
         Ok(Value::Array(outcomes).to_string())
     }
+
+    /// Appends `{"name", "payload", "parsed"}` to the JSON array under storage key
+    /// `probe.events`: `parsed` is the typed event's name and payload as the SDK parsed them,
+    /// `null` for a name that is no standard event, or `{"error": ...}`.
+    fn on_event(name: String, payload: String) {
+        let parsed = match lifecycle::Event::parse(&name, &payload) {
+            Ok(Some(e)) => json!({ "name": e.name(), "payload": e.payload() }),
+            Ok(None) => Value::Null,
+            Err(e) => json!({ "error": e.to_string() }),
+        };
+        let mut events: Vec<Value> = storage::get_json(EVENTS_KEY)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        events.push(json!({ "name": name, "payload": payload, "parsed": parsed }));
+        if let Err(e) = storage::set_json(EVENTS_KEY, &events) {
+            log::warn(&format!("probe: events not stored: {e}"));
+        }
+    }
 }
+
+/// Where `on_event` records the events it received.
+const EVENTS_KEY: &str = "probe.events";
 
 miniapp_sdk::export_mini_program!(Probe);
 

@@ -243,4 +243,26 @@ class HostTest {
         assertEquals("index.html", web.entryPoint)
         assertTrue(File(web.filesDir, "index.html").isFile)
     }
+
+    @Test
+    fun `a session receives lifecycle events, memory warnings drop caches`() = runBlocking {
+        val host = open()
+        host.install(bytes("probe.zip"))
+        host.launch(PROBE).use { session ->
+            assertEquals("[]", session.onLaunch(script()))
+            session.deliverEvent(LifecycleEvent.Suspend)
+            session.deliverEvent(LifecycleEvent.MemoryWarning(MemoryLevel.CRITICAL))
+            session.sendEvent("back", "{}")
+            // The probe records each event in storage (tests/programs/guests/probe), as JSON text.
+            val out = session.onLaunch(script("storage.get" to """{"key":"probe.events"}"""))
+                .replace("\\\\", "").replace("\\\"", "\"")
+            assertTrue(out.contains(""""name":"suspend""""), out)
+            assertTrue(out.contains(""""payload":{"level":"critical"}"""), out)
+            assertTrue(out.contains(""""name":"back""""), out)
+        }
+        val dropped = host.memoryWarning(MemoryLevel.MODERATE)
+        assertEquals(1uL, dropped.components)
+        assertEquals("[]", host.run(PROBE, script()))
+        assertEquals("""{"event":"hide","data":{}}""", lifecycleEventMessage(LifecycleEvent.Hide))
+    }
 }

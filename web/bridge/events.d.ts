@@ -1,0 +1,1 @@
+export { attachEvents, isEventMessage, isLifecycleEvent, ANY_EVENT, BridgeEvents, EventListener } from './index.js';
