@@ -130,6 +130,19 @@ impl AppSession {
             .await
     }
 
+    /// Tells the app, once, of a newer version staged for it that it does not know of yet (the
+    /// `updateReady` event): call it after `Host::update` staged one while the app runs. The
+    /// version told, or none.
+    pub async fn notify_update_ready(&self) -> Result<Option<String>, MiniappError> {
+        let instance = self.instance.clone();
+        self.host
+            .spawned(move |_| async move {
+                let told = instance.lock().await.notify_update_ready().await?;
+                Ok(told.map(|v| v.to_string()))
+            })
+            .await
+    }
+
     /// Delivers a host's own event by name (`payload_json`: usually a JSON object).
     pub async fn send_event(&self, name: String, payload_json: String) -> Result<(), MiniappError> {
         let instance = self.instance.clone();

@@ -927,6 +927,30 @@ impl AppInstance {
         self.on_event(event.name(), &event.payload_json()).await
     }
 
+    /// Tells the app of a newer version staged for it (by the host's updater, another process,
+    /// or the app's own `updates.check`) that it does not know of yet: delivers `updateReady`
+    /// and returns the version, once per version and instance. A host calls it after its
+    /// updater staged a version while the app runs (and may whenever it shows the app). The
+    /// version runs from the app's next launch, never under this instance.
+    pub async fn notify_update_ready(&mut self) -> Result<Option<semver::Version>, RuntimeError> {
+        let info = self.store.data().ctx.instance.clone();
+        let Some(staged) = info.staged(self.app())? else {
+            return Ok(None);
+        };
+        {
+            let mut known = info.update_known.lock().unwrap();
+            if known.as_ref() == Some(&staged) {
+                return Ok(None);
+            }
+            *known = Some(staged.clone());
+        }
+        let event = LifecycleEvent::UpdateReady {
+            version: staged.to_string(),
+        };
+        self.deliver(&event).await?;
+        Ok(Some(staged))
+    }
+
     /// Delivers any host event to the guest, by name (the host's own events; for the standard
     /// ones use [`AppInstance::deliver`]).
     pub async fn on_event(&mut self, name: &str, payload: &str) -> Result<(), RuntimeError> {

@@ -100,6 +100,9 @@ pub(crate) struct InstanceInfo {
     pub(crate) bridge_calls: AtomicU64,
     /// Guest calls that returned (`on-launch`, `on-event`, instantiation).
     pub(crate) guest_time_us: AtomicU64,
+    /// The staged version this instance already knows of (told by `updateReady`, or seen in an
+    /// `updates` answer): it is not told again.
+    pub(crate) update_known: std::sync::Mutex<Option<semver::Version>>,
 }
 
 impl InstanceInfo {
@@ -116,7 +119,21 @@ impl InstanceInfo {
             on_launch_ms: Default::default(),
             bridge_calls: AtomicU64::new(0),
             guest_time_us: AtomicU64::new(0),
+            update_known: Default::default(),
         }
+    }
+}
+
+impl InstanceInfo {
+    /// The staged version newer than this instance's, if any.
+    pub(crate) fn staged(&self, app: &AppId) -> Result<Option<semver::Version>, RuntimeError> {
+        let Some(installed) = &self.installed else {
+            return Ok(None);
+        };
+        Ok(installed
+            .versions(app)?
+            .pending
+            .filter(|p| *p > self.version))
     }
 }
 

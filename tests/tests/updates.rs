@@ -766,3 +766,63 @@ fn a_mini_program_checks_for_its_own_update_from_both_transports() {
         "activated like any update"
     );
 }
+
+/// A version staged while the app runs (the host's updater) is told to the running instance
+/// once, as the `updateReady` lifecycle event; an instance that already saw it in an `updates`
+/// answer is not told again.
+#[test]
+fn a_running_app_is_told_once_of_a_version_staged_under_it() {
+    let world = World::new();
+    let rt = Arc::new(world.runtime(HostServices::development()));
+    rt.install_package(&v2()).unwrap();
+    let market = Arc::new(Market::default());
+    let updater = Updater::new(market.clone(), BASE);
+    let tokio = tokio();
+    let events = |rt: &Runtime| -> Vec<serde_json::Value> {
+        tokio.block_on(async {
+            let ctx = rt.app_context(&id()).await.unwrap();
+            let request =
+                json!({"id": 1, "method": "storage.get", "params": {"key": "probe.events"}});
+            let r = json_bridge::dispatch(&ctx, &request).await;
+            serde_json::from_value(r["result"].clone()).unwrap_or_default()
+        })
+    };
+
+    let mut running = tokio
+        .block_on(rt.launch(&id(), LaunchOptions::default()))
+        .unwrap();
+    tokio.block_on(running.on_launch(SCRIPT)).unwrap();
+    assert_eq!(tokio.block_on(running.notify_update_ready()).unwrap(), None);
+    market.publish("3.0.0", &v3(), 3, "1.0.0", now() + 3600);
+    tokio.block_on(update(&rt, &updater)).unwrap();
+    let told = tokio.block_on(running.notify_update_ready()).unwrap();
+    assert_eq!(told.map(|v| v.to_string()).as_deref(), Some("3.0.0"));
+    assert_eq!(
+        tokio.block_on(running.notify_update_ready()).unwrap(),
+        None,
+        "once"
+    );
+    let seen = events(&rt);
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["name"], "updateReady");
+    assert_eq!(seen[0]["parsed"]["payload"], json!({"version": "3.0.0"}));
+    drop(running);
+
+    // The next launch runs 3.0.0; a 4.0.0 staged under it, seen by the app itself first.
+    let mut running = tokio
+        .block_on(rt.launch(&id(), LaunchOptions::default()))
+        .unwrap();
+    let v4 = package(&manifest(APP, "4.0.0", ALL_BRIDGE), guests::PROBE);
+    market.publish("4.0.0", &v4, 4, "1.0.0", now() + 3600);
+    tokio.block_on(update(&rt, &updater)).unwrap();
+    let answer = tokio
+        .block_on(running.on_launch(&probe_script(&[("updates.status", json!({}))])))
+        .unwrap();
+    assert!(answer.contains(r#""pending":"4.0.0""#), "{answer}");
+    assert_eq!(
+        tokio.block_on(running.notify_update_ready()).unwrap(),
+        None,
+        "already known"
+    );
+    assert_eq!(events(&rt).len(), 1);
+}

@@ -308,6 +308,27 @@ def test_a_mini_program_checks_for_its_own_update_at_the_hosts_marketplace(home,
     assert answer == [{"err": "UNAVAILABLE"}]
 
 
+def test_a_session_is_told_once_of_a_version_the_host_staged_under_it(home, root_pem):
+    market = pathlib.Path(FIXTURES) / "market"
+    base = "https://market.example"
+    host = open_host(home, root_pem, consent=Consent(), http=FileFetcher(market, base))
+    host.install(fixture_bytes("probe.zip"))
+
+    async def flow():
+        session = await host.launch(PROBE)
+        await session.on_launch(script())
+        before = await session.notify_update_ready()
+        await host.update(PROBE, base)
+        told = await session.notify_update_ready()
+        again = await session.notify_update_ready()
+        out = json.loads(await session.on_launch(script(("storage.get", {"key": "probe.events"}))))
+        return before, told, again, json.loads(out[0]["ok"])
+
+    before, told, again, events = arun(flow())
+    assert (before, told, again) == (None, "1.1.0", None)
+    assert [(e["name"], e["payload"]) for e in events] == [("updateReady", '{"version":"1.1.0"}')]
+
+
 def test_open_reopens_and_refuses_a_mismatched_home(home, root_pem):
     first = open_host(home, root_pem)
     first.install(fixture_bytes("probe.zip"))

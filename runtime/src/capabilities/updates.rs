@@ -40,17 +40,16 @@ impl UpdateService for NoMarketplace {
 }
 
 pub(crate) fn status(ctx: &AppContext) -> Result<UpdateStatus, BridgeError> {
-    let current = &ctx.instance.version;
-    let pending = match &ctx.instance.installed {
-        Some(installed) => installed
-            .versions(&ctx.app)
-            .map_err(|e| BridgeError::Internal(format!("reading the app's versions: {e}")))?
-            .pending
-            .filter(|p| p > current),
-        None => None,
-    };
+    let pending = ctx
+        .instance
+        .staged(&ctx.app)
+        .map_err(|e| BridgeError::Internal(format!("reading the app's versions: {e}")))?;
+    if let Some(p) = &pending {
+        // The app has seen it: the host's `updateReady` for it would be news to nobody.
+        *ctx.instance.update_known.lock().unwrap() = Some(p.clone());
+    }
     Ok(UpdateStatus {
-        current: current.to_string(),
+        current: ctx.instance.version.to_string(),
         pending: pending.map(|p| p.to_string()),
     })
 }

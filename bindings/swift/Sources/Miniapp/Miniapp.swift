@@ -668,6 +668,13 @@ public protocol AppSessionProtocol: AnyObject, Sendable {
     func deliverEvent(event: LifecycleEvent) async throws 
     
     /**
+     * Tells the app, once, of a newer version staged for it that it does not know of yet (the
+     * `updateReady` event): call it after `Host::update` staged one while the app runs. The
+     * version told, or none.
+     */
+    func notifyUpdateReady() async throws  -> String?
+    
+    /**
      * The app's `on-launch(params)`: its answer. The first call is the launch's outcome.
      */
     func onLaunch(paramsJson: String) async throws  -> String
@@ -751,6 +758,27 @@ open func deliverEvent(event: LifecycleEvent)async throws   {
             completeFunc: ffi_miniapp_ffi_rust_future_complete_void,
             freeFunc: ffi_miniapp_ffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeMiniappError_lift
+        )
+}
+    
+    /**
+     * Tells the app, once, of a newer version staged for it that it does not know of yet (the
+     * `updateReady` event): call it after `Host::update` staged one while the app runs. The
+     * version told, or none.
+     */
+open func notifyUpdateReady()async throws  -> String?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_miniapp_ffi_fn_method_appsession_notify_update_ready(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_miniapp_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_miniapp_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_miniapp_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionString.lift,
             errorHandler: FfiConverterTypeMiniappError_lift
         )
 }
@@ -9684,6 +9712,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_appsession_deliver_event() != 44917) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_miniapp_ffi_checksum_method_appsession_notify_update_ready() != 42890) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_miniapp_ffi_checksum_method_appsession_on_launch() != 29779) {

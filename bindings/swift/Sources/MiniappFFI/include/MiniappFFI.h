@@ -817,6 +817,11 @@ void uniffi_miniapp_ffi_fn_free_appsession(uint64_t handle, RustCallStatus *_Non
 uint64_t uniffi_miniapp_ffi_fn_method_appsession_deliver_event(uint64_t ptr, RustBuffer event
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_NOTIFY_UPDATE_READY
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_NOTIFY_UPDATE_READY
+uint64_t uniffi_miniapp_ffi_fn_method_appsession_notify_update_ready(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_ON_LAUNCH
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_FN_METHOD_APPSESSION_ON_LAUNCH
 uint64_t uniffi_miniapp_ffi_fn_method_appsession_on_launch(uint64_t ptr, RustBuffer params_json
@@ -1640,6 +1645,12 @@ uint16_t uniffi_miniapp_ffi_checksum_method_inspectorlistener_on_call(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_DELIVER_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_DELIVER_EVENT
 uint16_t uniffi_miniapp_ffi_checksum_method_appsession_deliver_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_NOTIFY_UPDATE_READY
+#define UNIFFI_FFIDEF_UNIFFI_MINIAPP_FFI_CHECKSUM_METHOD_APPSESSION_NOTIFY_UPDATE_READY
+uint16_t uniffi_miniapp_ffi_checksum_method_appsession_notify_update_ready(void
     
 );
 #endif
