@@ -130,7 +130,8 @@ enum Command {
     /// Verify packages and precompile them for a target into a read-only bundle directory that a
     /// host ships inside its binary (iOS: `--engine pulley`).
     Bundle(commands::bundle::Args),
-    /// List every bridge method (from the contract's table) with its interface and permission.
+    /// List every bridge method (from the contract's table) with its interface and permission,
+    /// and the lifecycle events a host delivers.
     Methods(commands::methods::Args),
     /// List installed mini-programs.
     List(commands::list::Args),

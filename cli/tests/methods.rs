@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use miniapp_contract::{Interface, Method};
+use miniapp_contract::{Interface, LifecycleEvent, Method};
 use serde_json::Value;
 
 fn methods(args: &[&str]) -> String {
@@ -65,4 +65,8 @@ fn human_output_has_one_line_per_method_and_a_count() {
         Method::ALL.len(),
         Interface::ALL.len()
     )));
+    let events = out.lines().find(|l| l.starts_with("events")).unwrap();
+    for name in LifecycleEvent::NAMES {
+        assert!(events.contains(name), "{events}");
+    }
 }

@@ -1,7 +1,7 @@
 //! `miniapp methods`: the bridge methods from the contract's table, with their interface and the
-//! permission each needs.
+//! permission each needs, and the lifecycle events the host delivers.
 
-use miniapp_contract::{Interface, Method};
+use miniapp_contract::{Interface, LifecycleEvent, Method};
 use serde_json::{Value, json};
 
 use crate::output::{CliError, print_json};
@@ -44,6 +44,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
         "\n{} methods in {} interfaces",
         Method::ALL.len(),
         Interface::ALL.len()
+    );
+    println!(
+        "events the host delivers (the app's `lifecycle.on-event`; the page's `bridge.on`): {}",
+        LifecycleEvent::NAMES.join(", ")
     );
     Ok(())
 }
