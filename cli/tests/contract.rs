@@ -748,6 +748,13 @@ fn the_demo_runs_and_refuses_the_tampered_package() {
         "error[SIGNATURE_INVALID]",
         "PERMISSION_DENIED",
         "\"draftSaved\": true",
+        // The first launch logs in by code exchange and the backend redeems the code once;
+        // the second reuses the session in secure storage.
+        "\"session\": \"loginCode\"",
+        "session from loginCode: kept in secure storage",
+        "user `dev-user`, app com.acme.loans; once only (again → error[TOKEN_INVALID])",
+        "[bridge] auth.loginCode",
+        "session from secureStorage: 0 new login code(s)",
         "verified with",
         "warm launch",
     ] {

@@ -11,7 +11,9 @@ use std::process::{Command, Stdio};
 mod support;
 
 use miniapp_sdk::mock::MockBridge;
-use miniapp_sdk::{Error, PaymentRequest, auth, geolocation, log, payment, storage, ui};
+use miniapp_sdk::{
+    Error, PaymentRequest, auth, geolocation, log, payment, secure_storage, storage, ui,
+};
 use serde_json::{Value, json};
 use support::Simulator;
 
@@ -474,6 +476,9 @@ fn dev_serves_a_prebuilt_component_and_reloads_it_when_it_or_the_manifest_change
         [
             "log.log",
             "ui.setTitle",
+            "secureStorage.get",
+            "auth.loginCode",
+            "secureStorage.set",
             "storage.set",
             "storage.get",
             "auth.getToken",
@@ -484,19 +489,30 @@ fn dev_serves_a_prebuilt_component_and_reloads_it_when_it_or_the_manifest_change
         ],
         "{body}"
     );
+    // No session in secure storage yet: logged in by code, the session kept; neither the code
+    // nor the stored value is in the records.
+    assert_eq!(answer["session"], "loginCode", "{answer}");
+    assert_eq!(session[2]["result"], Value::Null, "{body}");
+    let code = session[3]["result"]["code"].as_str().unwrap();
+    assert!(code.ends_with(".redacted"), "{code}");
     assert_eq!(
-        session[2],
+        session[4],
+        json!({"method": "secureStorage.set", "params": {"key": "session", "value": "redacted"},
+               "result": null})
+    );
+    assert_eq!(
+        session[5],
         json!({"method": "storage.set", "params": {"key": "draft", "value": DRAFT}, "result": null})
     );
-    assert_eq!(session[3]["result"], DRAFT);
+    assert_eq!(session[6]["result"], DRAFT);
     assert_eq!(
-        session[5]["params"],
+        session[8]["params"],
         json!({"orderId": "fee-ada", "amountMinor": 1500, "currency": "EUR",
                "description": "Loan application fee"})
     );
-    assert_eq!(session[5]["result"], answer["receipt"]);
+    assert_eq!(session[8]["result"], answer["receipt"]);
     // The token's claims and expiry are kept, its signature is not.
-    let token = &session[4]["result"];
+    let token = &session[7]["result"];
     assert_eq!(token["scopes"], json!(["profile"]));
     assert_eq!(token["expiresAt"], answer["tokenExpiresAt"]);
     let value = token["value"].as_str().unwrap();
@@ -510,6 +526,9 @@ fn dev_serves_a_prebuilt_component_and_reloads_it_when_it_or_the_manifest_change
         .install();
     log::info("loan application: Ada asks 100000 over 12 months");
     ui::set_title("Loan application").unwrap();
+    assert_eq!(secure_storage::get("session").unwrap(), None);
+    assert!(auth::login_code().unwrap().code.ends_with(".redacted"));
+    secure_storage::set("session", "replayed").unwrap();
     storage::set("draft", DRAFT.as_bytes()).unwrap();
     assert_eq!(storage::get("draft").unwrap().unwrap(), DRAFT.as_bytes());
     let token = auth::token(&["profile", "payments:write"]).unwrap();

@@ -1,5 +1,5 @@
 import connect from '@miniapp/bridge';
-import { PRODUCTS, addToCart, checkout, loadCart, totalMinor } from './cart.js';
+import { PRODUCTS, addToCart, checkout, loadCart, scanProduct, totalMinor } from './cart.js';
 
 const bridge = connect();
 const $ = (id) => document.getElementById(id);
@@ -35,6 +35,21 @@ function renderProducts() {
   );
 }
 
+$('scan').onclick = async () => {
+  $('scan').disabled = true;
+  try {
+    const result = await scanProduct(bridge);
+    $('scan-message').textContent = result.message;
+    $('scan-message').dataset.status = result.status;
+    if (result.cart) renderCart(result.cart);
+  } catch (e) {
+    $('scan-message').textContent = `Scan failed: ${e.code ?? e.message}`;
+    $('scan-message').dataset.status = 'failed';
+  } finally {
+    $('scan').disabled = false;
+  }
+};
+
 $('checkout').onclick = async () => {
   const result = await checkout(bridge, `order-${Date.now()}`);
   if (result.status === 'paid') {
@@ -44,7 +59,7 @@ $('checkout').onclick = async () => {
 };
 
 // For the browser tests and the DevTools console.
-window.shop = { bridge, addToCart, checkout, loadCart };
+window.shop = { bridge, addToCart, checkout, loadCart, scanProduct };
 
 renderProducts();
 try {

@@ -7,8 +7,9 @@ use miniapp_runtime::HostServices;
 use miniapp_runtime::capabilities::auth::DevIdentity;
 use miniapp_runtime::capabilities::consent::ScriptedConsent;
 use miniapp_runtime::capabilities::payment::DevPaymentProcessor;
+use miniapp_runtime::capabilities::secure_storage::MemoryKeystore;
 use miniapp_runtime::capabilities::ui::{RecordingUi, UiEvent};
-use miniapp_runtime::tokens::verify_token;
+use miniapp_runtime::tokens::{LoginCodes, verify_token};
 use miniapp_scenarios::{ALL_BRIDGE, World, guests, manifest, package, probe_script, run_app};
 use serde_json::{Value, json};
 
@@ -21,21 +22,25 @@ struct Host {
     payments: Arc<DevPaymentProcessor>,
     consent: Arc<ScriptedConsent>,
     ui: Arc<RecordingUi>,
+    keystore: Arc<MemoryKeystore>,
 }
 
 fn host(declined: &[Permission]) -> Host {
     let payments = Arc::new(DevPaymentProcessor::default());
     let consent = Arc::new(ScriptedConsent::declining(declined));
     let ui = Arc::new(RecordingUi::default());
+    let keystore = Arc::new(MemoryKeystore::default());
     let mut services = HostServices::development();
     services.payment = payments.clone();
     services.consent = consent.clone();
     services.ui = ui.clone();
+    services.keystore = keystore.clone();
     Host {
         services,
         payments,
         consent,
         ui,
+        keystore,
     }
 }
 
@@ -73,6 +78,10 @@ fn loans_runs_end_to_end_and_handles_declined_location() {
     let out: Value =
         serde_json::from_str(&run(&rt, "com.acme.loans", r#"{"applicant":"Ada"}"#).unwrap())
             .unwrap();
+    assert_eq!(
+        out["session"], "loginCode",
+        "the first launch logs in by code: {out}"
+    );
     assert_eq!(out["draftSaved"], true, "{out}");
     assert_eq!(
         out["tokenScopes"],
@@ -88,10 +97,36 @@ fn loans_runs_end_to_end_and_handles_declined_location() {
             .any(|(_, e)| matches!(e, UiEvent::Toast(_)))
     );
 
-    // Consent was asked once per sensitive permission; a second launch asks nothing and pays nothing new.
+    // The session went to the keystore, not to the app's storage; its code is what Acme's
+    // backend redeems, once, with the host's key.
+    let loans = id("com.acme.loans");
+    let stored = h.keystore.entries(&loans);
+    let session: Value = serde_json::from_str(&stored["session"]).unwrap();
+    let code = session["loginCode"].as_str().unwrap();
+    let codes = LoginCodes::default();
+    let claims = codes
+        .redeem(code, rt.token_public_key_pem(), "com.acme.loans")
+        .unwrap();
+    assert_eq!(claims.sub, "dev-user");
+    assert!(
+        codes
+            .redeem(code, rt.token_public_key_pem(), "com.acme.loans")
+            .is_err()
+    );
+
+    // Consent was asked once per sensitive permission; a second launch asks nothing, pays
+    // nothing new and reuses the session in secure storage (no new login code).
     let prompts = h.consent.prompts();
     assert_eq!(prompts.len(), 2, "{prompts:?}");
-    run(&rt, "com.acme.loans", r#"{"applicant":"Ada"}"#).unwrap();
+    let again: Value =
+        serde_json::from_str(&run(&rt, "com.acme.loans", r#"{"applicant":"Ada"}"#).unwrap())
+            .unwrap();
+    assert_eq!(again["session"], "secureStorage", "{again}");
+    assert_eq!(
+        h.keystore.entries(&loans),
+        stored,
+        "the stored session is kept as it was"
+    );
     assert_eq!(
         h.consent.prompts().len(),
         2,

@@ -122,6 +122,42 @@ test('the cart persists in bridge storage, a payment goes through and the cart e
   await page.close();
 });
 
+test('"Scan product": the host\'s scanner behind camera consent, the cart and a haptic', async () => {
+  const page = await openApp('com.acme.shop', 'shop');
+  // `camera` is sensitive: the simulator's consent says yes; `haptics` needs no prompt.
+  const states = await page.evaluate(() => window.shop.bridge.settings.permissions());
+  const state = (p) => states.find((s) => s.permission === p)?.state;
+  assert.deepEqual([state('camera'), state('haptics')], ['granted', 'granted'], JSON.stringify(states));
+
+  // The simulator's scanner reads its sample QR code, which is no product: the page says so,
+  // buzzes an error and leaves the cart alone.
+  await page.click('#scan');
+  await page.waitForFunction(() => document.getElementById('scan-message').dataset.status === 'unknown');
+  assert.equal(await page.textContent('#scan-message'), 'No product has the code https://example.com/miniapp');
+  assert.equal(await page.textContent('#total'), '0.00 EUR');
+
+  // A product's barcode: the scanner's answer is scripted in the page (the simulator's scanner
+  // reads only its sample); storage and haptics are the host's. Added, with a success haptic.
+  const added = await page.evaluate(async () => {
+    const bridge = { ...window.shop.bridge, media: { scanCode: async () => ({ text: '4006381333931', format: 'ean-13' }) } };
+    return window.shop.scanProduct(bridge);
+  });
+  assert.deepEqual([added.status, added.sku, added.haptic, added.message], ['added', 'tea', true, 'Added Green tea']);
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  assert.equal(await page.textContent('#total'), '4.50 EUR', 'the scanned tea is in the cart in bridge storage');
+
+  const recording = await (await fetch(`http://localhost:${port}/__inspector/recording.json?app=com.acme.shop`)).json();
+  const scans = recording.filter((c) => c.method === 'media.scanCode');
+  assert.deepEqual(scans.at(-1).result, { text: 'https://example.com/miniapp', format: 'qr' });
+  const haptics = recording.filter((c) => c.method === 'haptics.notify').map((c) => [c.params.kind, c.error?.code ?? 'ok']);
+  assert.deepEqual(haptics.slice(-2), [['error', 'ok'], ['success', 'ok']]);
+
+  // Empty the cart again for the tests after this one.
+  await page.evaluate(() => window.shop.bridge.storage.set('cart', []));
+  await page.close();
+});
+
 test('a method the manifest does not declare answers PERMISSION_DENIED', async () => {
   const page = await openApp('com.acme.shop', 'shop');
   const error = await page.evaluate(() => window.shop.bridge.geolocation.currentPosition().then(

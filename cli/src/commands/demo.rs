@@ -13,7 +13,7 @@ use consent_prompt::ConsentPrinter;
 use miniapp_package::{Archive, PartnerRecord, Permission, UnsignedPartnerRecord, keys};
 use miniapp_runtime::inspector::{BridgeCallRecord, BridgeInspector};
 use miniapp_runtime::json_bridge;
-use miniapp_runtime::tokens::verify_token;
+use miniapp_runtime::tokens::{LoginCodes, verify_token};
 use miniapp_runtime::{Home, HostServices, LaunchOptions, Runtime, RuntimeConfig};
 use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;
@@ -41,6 +41,7 @@ mod loans {
 
 const APP: &str = "com.acme.loans";
 const HOST_VERSION: &str = "1.4.0";
+const PARAMS: &str = r#"{"applicant":"Ada","amountMinor":500000,"termMonths":24}"#;
 
 fn step(n: u32, title: &str, text: impl std::fmt::Display) {
     println!("{n:>2}. {title:<14} {text}");
@@ -208,12 +209,15 @@ pub fn run(a: Args) -> Result<(), CliError> {
     Home::init(&home, &root_pub, host_version.clone())?;
     let ui = Arc::new(miniapp_runtime::capabilities::ui::RecordingUi::default());
     let payments = Arc::new(miniapp_runtime::capabilities::payment::DevPaymentProcessor::default());
+    let keystore =
+        Arc::new(miniapp_runtime::capabilities::secure_storage::MemoryKeystore::default());
     let mut services = HostServices::development();
     services.consent = Arc::new(ConsentPrinter {
         declined: vec![Permission::Location],
     });
     services.ui = ui.clone();
     services.payment = payments.clone();
+    services.keystore = keystore.clone();
     let rt = Runtime::new(
         &home,
         RuntimeConfig {
@@ -290,9 +294,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let cold_ms = ms(start);
     let launch_timings = instance.timings();
     let start = Instant::now();
-    let answer = tokio.block_on(
-        instance.on_launch(r#"{"applicant":"Ada","amountMinor":500000,"termMonths":24}"#),
-    )?;
+    let answer = tokio.block_on(instance.on_launch(PARAMS))?;
     let on_launch_ms = ms(start);
     drop(guard);
     let answer: Value = serde_json::from_str(&answer).unwrap_or(Value::String(answer));
@@ -321,7 +323,64 @@ pub fn run(a: Args) -> Result<(), CliError> {
         );
     }
 
-    // 10. A token, through the JSON bridge (the web path shares the same capability code).
+    // 10. The login: the app keeps its session, the login code it exchanges, in the keystore.
+    // The demo plays Acme's backend, which redeems the code once, checked with the host's key.
+    let session: Value = keystore
+        .entries(&app)
+        .get("session")
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default();
+    let code = session["loginCode"].as_str().unwrap_or_default();
+    let codes = LoginCodes::default();
+    let identity = codes.redeem(code, rt.token_public_key_pem(), APP)?;
+    let again = codes
+        .redeem(code, rt.token_public_key_pem(), APP)
+        .expect_err("a login code is one-time");
+    step(
+        10,
+        "Login",
+        format!(
+            "session from {}: kept in secure storage (`session`, redacted in records)\n                   \
+             Acme's backend (played here) redeems its code with the host's key: user `{}`, app {}; \
+             once only (again → error[{}])",
+            answer["session"].as_str().unwrap_or("?"),
+            identity.sub,
+            identity.aud,
+            again.code()
+        ),
+    );
+
+    // 11. A second launch reuses the stored session: no new login code.
+    let relaunch: Arc<Mutex<Vec<BridgeCallRecord>>> = Arc::default();
+    let sink = relaunch.clone();
+    let guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(
+        BridgeInspector::new(move |r: &BridgeCallRecord| {
+            sink.lock().expect("not poisoned").push(r.clone())
+        }),
+    ));
+    let mut second = tokio.block_on(rt.launch(&app, LaunchOptions::default()))?;
+    let second_answer = tokio.block_on(second.on_launch(PARAMS))?;
+    drop(second);
+    drop(guard);
+    let second_answer: Value =
+        serde_json::from_str(&second_answer).unwrap_or(Value::String(second_answer));
+    let relaunch = relaunch.lock().expect("not poisoned").clone();
+    let new_codes = relaunch
+        .iter()
+        .filter(|c| c.method == "auth.loginCode")
+        .count();
+    step(
+        11,
+        "Relaunch",
+        format!(
+            "session from {}: {new_codes} new login code(s) in {} bridge calls; {} payment(s) charged in all",
+            second_answer["session"].as_str().unwrap_or("?"),
+            relaunch.len(),
+            payments.charges().len()
+        ),
+    );
+
+    // 12. A token, through the JSON bridge (the web path shares the same capability code).
     let ctx = tokio.block_on(rt.app_context(&app))?;
     let response = tokio.block_on(json_bridge::dispatch(
         &ctx,
@@ -333,7 +392,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         .to_owned();
     let claims = verify_token(&token, rt.token_public_key_pem(), APP)?;
     step(
-        10,
+        12,
         "Token",
         format!(
             "asked profile + payments:write, got `{}`; verified with {}/host-key.pub:\n                   {}",
@@ -343,7 +402,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ),
     );
 
-    // 11. What landed in storage.
+    // 13. What landed in storage.
     let keys_resp = tokio.block_on(json_bridge::dispatch(
         &ctx,
         &json!({"id": 2, "method": "storage.keys"}),
@@ -354,7 +413,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     ));
     let (used, quota) = rt.storage_usage(&app)?;
     step(
-        11,
+        13,
         "Storage",
         format!(
             "keys {} in {} ({used} of {quota} bytes)\n                   draft = {}",
@@ -370,7 +429,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ui.events().len()
     );
 
-    // 12. Timings.
+    // 14. Timings.
     let mut warm = Vec::with_capacity(a.warm_launches);
     for _ in 0..a.warm_launches {
         let start = Instant::now();
@@ -384,7 +443,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         .map(|c| c.duration_us as f64)
         .collect();
     step(
-        12,
+        14,
         "Timings",
         format!(
             "compile {:.0} ms | cold launch {:.2} ms (load artifact {:.2} + link {:.2} + instantiate {:.2}) | warm launch {:.0} µs (median of {}) | on-launch {:.1} ms for {} bridge calls, median call {:.0} µs",

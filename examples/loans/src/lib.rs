@@ -1,11 +1,14 @@
 //! `com.acme.loans`: a small loan application, the example mini-program.
 //!
-//! One launch walks through most of the bridge: it logs, sets the title, saves the draft
-//! application and reads it back, gets an identity token (asking for more scopes than it is
-//! allowed, to show the host's narrowing), pays the application fee, asks for the location
-//! (which the user may decline; the application goes on without it), shows a toast, and
-//! answers with a JSON summary. An `on_event("submit", ..)` marks the application submitted.
+//! One launch walks through most of the bridge: it logs, sets the title, logs in (the session
+//! kept in secure storage by an earlier launch, or a new one by code exchange: [`session`]),
+//! saves the draft application and reads it back, gets an identity token (asking for more scopes
+//! than it is allowed, to show the host's narrowing), pays the application fee, asks for the
+//! location (which the user may decline; the application goes on without it), shows a toast,
+//! and answers with a JSON summary. An `on_event("submit", ..)` marks the application submitted.
 #![forbid(unsafe_code)]
+
+pub mod session;
 
 use miniapp_sdk::{
     Error, MiniProgram, PaymentRequest, auth, geolocation, log, payment, storage, ui,
@@ -69,6 +72,7 @@ impl MiniProgram for Loans {
             application.applicant, application.amount_minor, application.term_months
         ));
         ui::set_title("Loan application").map_err(|e| failure("set title", &e))?;
+        let (_, session_origin) = session::open().map_err(|e| failure("log in", &e))?;
 
         storage::set_json("draft", &application).map_err(|e| failure("save draft", &e))?;
         let saved: Option<Application> =
@@ -100,6 +104,7 @@ impl MiniProgram for Loans {
         let storage_keys = storage::keys().map_err(|e| failure("list keys", &e))?;
 
         Ok(json!({
+            "session": session_origin,
             "draftSaved": draft_saved,
             "tokenScopes": token.scopes,
             "tokenExpiresAt": token.expires_at,
@@ -160,6 +165,7 @@ mod tests {
 
         let summary = launch(ADA).unwrap();
 
+        assert_eq!(summary["session"], "loginCode");
         assert_eq!(summary["draftSaved"], true);
         assert_eq!(summary["tokenScopes"], json!(["profile"]));
         assert_eq!(summary["tokenExpiresAt"], 1_700_000_000u64 + 900);
@@ -195,6 +201,86 @@ mod tests {
         let second = launch(ADA).unwrap();
         assert_eq!(first["receipt"], second["receipt"]);
         assert_eq!(bridge.payments().len(), 1);
+    }
+
+    fn methods(bridge: &MockBridge) -> Vec<String> {
+        bridge.calls().into_iter().map(|c| c.method).collect()
+    }
+
+    #[test]
+    fn first_launch_logs_in_by_code_and_the_next_reuses_the_stored_session() {
+        let bridge = declared_without_location().install();
+
+        let first = launch(ADA).unwrap();
+
+        assert_eq!(first["session"], "loginCode");
+        let login: Vec<String> = methods(&bridge).into_iter().skip(2).take(3).collect();
+        assert_eq!(
+            login,
+            ["secureStorage.get", "auth.loginCode", "secureStorage.set"]
+        );
+        let stored: session::Session =
+            serde_json::from_str(&bridge.secrets()[session::SESSION_KEY]).unwrap();
+        assert_eq!(stored.login_code, "mock-login-code-1");
+        assert_eq!(stored.code_expires_at, 1_700_000_000 + 300);
+        // The session is a secret: not in the app's plain storage.
+        assert!(!bridge.storage_snapshot().contains_key("session"));
+
+        let calls_before = bridge.calls().len();
+        let second = launch(ADA).unwrap();
+
+        assert_eq!(second["session"], "secureStorage");
+        let relaunch = &methods(&bridge)[calls_before..];
+        assert_eq!(relaunch[2], "secureStorage.get");
+        assert!(
+            !relaunch.iter().any(|m| m == "auth.loginCode"),
+            "{relaunch:?}"
+        );
+        assert!(
+            !relaunch.iter().any(|m| m == "secureStorage.set"),
+            "{relaunch:?}"
+        );
+        assert_eq!(
+            bridge.secrets()[session::SESSION_KEY],
+            serde_json::to_string(&stored).unwrap()
+        );
+    }
+
+    #[test]
+    fn an_unreadable_stored_session_is_replaced_by_a_new_login() {
+        let bridge = declared_without_location().install();
+        miniapp_sdk::secure_storage::set(session::SESSION_KEY, "not json").unwrap();
+
+        assert_eq!(launch(ADA).unwrap()["session"], "loginCode");
+
+        assert!(bridge.secrets()[session::SESSION_KEY].contains("mock-login-code-1"));
+        assert!(bridge.logs().iter().any(|l| l.level == Level::Warn));
+    }
+
+    #[test]
+    fn without_a_keystore_every_launch_logs_in_by_code() {
+        let bridge = declared_without_location().no_keystore().install();
+
+        assert_eq!(launch(ADA).unwrap()["session"], "loginCode");
+        assert_eq!(launch(ADA).unwrap()["session"], "loginCode");
+
+        let codes = methods(&bridge)
+            .into_iter()
+            .filter(|m| m == "auth.loginCode")
+            .count();
+        assert_eq!(codes, 2);
+        assert!(!methods(&bridge).iter().any(|m| m == "secureStorage.set"));
+    }
+
+    #[test]
+    fn a_signed_out_user_cannot_log_in_and_nothing_is_paid() {
+        let bridge = declared_without_location().signed_out().install();
+
+        let err = launch(ADA).unwrap_err();
+
+        assert!(err.starts_with("UNAVAILABLE: log in"), "{err}");
+        assert!(bridge.secrets().is_empty());
+        assert!(bridge.payments().is_empty());
     }
 
     #[test]
@@ -254,8 +340,10 @@ mod tests {
 
         let err = launch(ADA).unwrap_err();
 
-        assert!(err.starts_with("PERMISSION_DENIED: save draft"), "{err}");
+        // Secure storage shares the `storage` permission: the login is the first to fail.
+        assert!(err.starts_with("PERMISSION_DENIED: log in"), "{err}");
         assert!(bridge.storage_snapshot().is_empty());
+        assert!(!methods(&bridge).iter().any(|m| m == "auth.loginCode"));
         assert!(bridge.payments().is_empty());
         assert!(bridge.tokens().is_empty());
     }

@@ -198,7 +198,8 @@ def test_foreign_sync_service_and_clipboard(home, root_pem):
 def test_dispatch_json_for_a_web_app(home, root_pem):
     payments = Payments()
     inspector = Inspector()
-    host = open_host(home, root_pem, consent=Consent(), payment=payments)
+    consent = Consent()
+    host = open_host(home, root_pem, consent=consent, payment=payments)
     host.set_inspector(inspector)
     shop = host.install(fixture_bytes("shop.zip"))
     assert shop.id == "com.acme.shop"
@@ -222,6 +223,8 @@ def test_dispatch_json_for_a_web_app(home, root_pem):
     assert denied["error"]["code"] == "PERMISSION_DENIED"
     assert [e.method for e in inspector.events] == [
         "storage.set", "storage.get", "payment.pay", "geolocation.currentPosition"]
+    # The shop's sensitive permissions, asked once each: payment and camera (its scanner).
+    assert sorted(p for _, p in consent.prompts) == ["camera", "payment"]
 
     # Bad input: answered as error responses, never an exception; the host keeps working.
     assert ask("{nope")["error"]["code"] == "BAD_REQUEST"

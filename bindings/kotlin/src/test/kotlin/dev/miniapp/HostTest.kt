@@ -225,7 +225,8 @@ class HostTest {
     @Test
     fun `dispatchJson for a web app, bad input answered`() = runBlocking {
         val payments = Payments()
-        val host = open(HostServices(consent = Consent(), payment = payments))
+        val consent = Consent()
+        val host = open(HostServices(consent = consent, payment = payments))
         host.install(bytes("shop.zip"))
         val shop = "com.acme.shop"
         assertEquals("""{"id":1,"result":null}""",
@@ -237,6 +238,8 @@ class HostTest {
         assertTrue(paid.contains("kt-tx-1"), paid)
         assertTrue(host.dispatchJson(shop, "{nope").contains("BAD_REQUEST"))
         assertTrue(host.dispatchJson(shop, """{"id":4,"method":"geolocation.currentPosition"}""").contains("PERMISSION_DENIED"))
+        // The shop's sensitive permissions, asked once each: payment and camera (its scanner).
+        assertEquals(listOf("camera", "payment"), consent.prompts.sorted())
         val missing = runCatching { host.dispatchJson("com.acme.nothere", "{}") }.exceptionOrNull() as MiniappException
         assertEquals("APP_NOT_FOUND", code(missing))
         val web = host.webApp(shop)
