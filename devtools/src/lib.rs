@@ -103,6 +103,7 @@ const SDK: &[(&str, &str)] = &[
     ("index.js", include_str!("../web-bridge/index.js")),
     ("bridge.js", include_str!("../web-bridge/bridge.js")),
     ("errors.js", include_str!("../web-bridge/errors.js")),
+    ("events.js", include_str!("../web-bridge/events.js")),
     ("helpers.js", include_str!("../web-bridge/helpers.js")),
     ("protocol.js", include_str!("../web-bridge/protocol.js")),
     ("transports.js", include_str!("../web-bridge/transports.js")),
@@ -1014,6 +1015,22 @@ mod tests {
         assert!(!same_origin(&h));
         h.insert(header::HOST, "localhost:9".parse().unwrap());
         assert!(is_simulator_host(&h));
+    }
+
+    #[test]
+    fn every_module_the_served_sdk_imports_is_served() {
+        for (file, source) in SDK {
+            for line in source.lines() {
+                let Some(rest) = line.split(" from './").nth(1) else {
+                    continue;
+                };
+                let imported = rest.split('\'').next().unwrap();
+                assert!(
+                    SDK.iter().any(|(name, _)| *name == imported),
+                    "{file} imports ./{imported}, which /__sdk/ does not serve"
+                );
+            }
+        }
     }
 
     #[test]
