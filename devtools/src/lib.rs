@@ -10,6 +10,7 @@
 
 mod component;
 mod error;
+mod events;
 mod pages;
 mod watch;
 
@@ -83,6 +84,13 @@ reloads when a build finishes. A failed build (error[DEV_BUILD_FAILED]) keeps th
 component running. JSON: GET /__status, POST /__launch (body = params).
 A DIR with a prebuilt component at the entryPoint and no Cargo.toml (componentize-py, jco) is
 served as it is and reloaded when the file changes.
+
+Lifecycle events, as a host sends them: `miniapp dev event hide` (see `miniapp dev event --help`),
+or `curl -d '{\"event\":\"hide\"}' 'http://localhost:PORT/__event?app=ID'` (no app: every app).
+Every open page of the app gets {\"event\":\"hide\",\"data\":{}} on its bridge socket (its
+bridge.on('hide', ...) listeners); a component app's running instance (the one its last launch
+left) gets it through on-event. A payload that does not fit a standard event is
+error[EVENT_INVALID]; other names are sent untouched, as the host's own events.
 
 Every bridge call, build and launch is listed at http://localhost:PORT/__inspector; its
 recording (/__inspector/recording.json?app=ID) holds the bridge calls of web and component apps
@@ -261,6 +269,8 @@ struct DevApp {
     manifest: Mutex<Manifest>,
     ctx: Mutex<AppContext>,
     reload: broadcast::Sender<()>,
+    /// Event messages (`POST /__event`) for every page on the app's bridge socket.
+    events: broadcast::Sender<String>,
     /// Set for a component app: its build and launches.
     component: Option<component::ComponentApp>,
 }
@@ -409,6 +419,7 @@ async fn serve(
                 manifest: Mutex::new(manifest),
                 ctx: Mutex::new(ctx),
                 reload: broadcast::channel(16).0,
+                events: broadcast::channel(64).0,
                 component: component
                     .map(|source| component::ComponentApp::new(source, params.clone())),
             }),
@@ -488,6 +499,7 @@ fn router(sim: Shared) -> Router {
         .route("/__bridge", get(bridge_ws).post(bridge_post))
         .route("/__status", get(component::status))
         .route("/__launch", post(component::launch_post))
+        .route("/__event", post(events::push))
         .route("/__livereload", get(livereload_ws))
         .route("/__sdk/{file}", get(sdk_file))
         .route("/__inspector", get(inspector_page))
@@ -646,15 +658,32 @@ async fn bridge_ws(
     if !same_origin(&headers) {
         return cross_origin();
     }
-    ws.on_upgrade(move |socket| bridge_socket(sim, app, socket))
+    // Subscribed before the handshake's answer: an event pushed once the page is connected
+    // reaches it.
+    let events = app.events.subscribe();
+    ws.on_upgrade(move |socket| bridge_socket(sim, app, socket, events))
 }
 
 /// Requests are answered concurrently (a payment may wait for the user); responses go back in
-/// the order they finish, as the protocol allows.
-async fn bridge_socket(sim: Shared, app: Arc<DevApp>, mut socket: WebSocket) {
+/// the order they finish, as the protocol allows. Event messages pushed with `POST /__event`
+/// go out between them.
+async fn bridge_socket(
+    sim: Shared,
+    app: Arc<DevApp>,
+    mut socket: WebSocket,
+    mut events: broadcast::Receiver<String>,
+) {
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
     loop {
         tokio::select! {
+            event = events.recv() => match event {
+                Ok(message) => if socket.send(Message::Text(message.into())).await.is_err() {
+                    break;
+                },
+                // A page that fell 64 events behind misses some, as a frozen WebView would.
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(t))) => {
                     let (sim, app, tx) = (sim.clone(), app.clone(), tx.clone());
