@@ -346,6 +346,10 @@ fn dev_pushes_lifecycle_events_to_the_open_pages_of_an_app() {
         json!({"id": 9, "result": null})
     );
 
+    // The inspector sends the standard events too.
+    let (_, _, inspector) = sim.http("GET", "localhost", "/__inspector", &[], "");
+    assert!(inspector.contains("'/__event'") && inspector.contains("memoryWarning critical"));
+
     // The CLI's client: the same endpoint, the same checks.
     let cli = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_miniapp"))

@@ -3,6 +3,8 @@
 //! over a WebSocket (`/__bridge`) through the runtime's one JSON dispatcher, reloads pages when
 //! files change, and shows every bridge call on the Bridge Inspector (`/__inspector`). Component
 //! mini-programs are rebuilt from their crate on change and launched (see `component.rs`).
+//! Lifecycle events are pushed to an app's pages and running component instance with
+//! `POST /__event` (see `events.rs`).
 //!
 //! Development only: it loads code through the runtime's `dev` feature, which checks no
 //! signature. The CLI has it with its cargo feature `dev`.
