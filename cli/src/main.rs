@@ -220,6 +220,7 @@ fn cli_wants_json(c: &Command) -> bool {
         Command::List(a) => a.json,
         Command::Status(a) => a.json,
         Command::Update(a) => a.json,
+        Command::Dev(a) => commands::dev::wants_json(a),
         _ => false,
     }
 }

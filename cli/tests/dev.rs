@@ -15,7 +15,7 @@ use miniapp_sdk::{
     Error, PaymentRequest, auth, geolocation, log, payment, secure_storage, storage, ui,
 };
 use serde_json::{Value, json};
-use support::Simulator;
+use support::{BridgeSocket, Simulator};
 
 fn web_app(dir: &Path, id: &str, permissions: &[&str]) {
     web_app_reaching(dir, id, permissions, &[]);
@@ -231,6 +231,230 @@ fn dev_serves_each_app_on_its_origin_with_the_bridge_and_a_replayable_recording(
     );
     assert_eq!(storage::get("missing").unwrap(), None);
     assert_eq!(mock.replay_remaining(), 0);
+}
+
+#[test]
+fn dev_pushes_lifecycle_events_to_the_open_pages_of_an_app() {
+    let src = tempfile::tempdir().unwrap();
+    let shop = src.path().join("shop");
+    let notes = src.path().join("notes");
+    web_app(&shop, "com.acme.shop", &["storage"]);
+    web_app(&notes, "com.acme.notes", &["storage"]);
+    let sim = Simulator::start(&[&shop, &notes]);
+    let mut pages = [
+        BridgeSocket::open(&sim, "com.acme.shop"),
+        BridgeSocket::open(&sim, "com.acme.shop"),
+    ];
+    let mut other = BridgeSocket::open(&sim, "com.acme.notes");
+
+    // One app's pages, each exactly once: the event message of the contract, and nothing
+    // else (the next frame on each socket is the answer to its own request).
+    let (status, answer) = sim.push_event(
+        Some("com.acme.shop"),
+        r#"{"event": "memoryWarning", "data": {"level": "critical"}}"#,
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["apps"],
+        json!([{"app": "com.acme.shop", "kind": "web", "pages": 2}])
+    );
+    assert_eq!(answer["standard"], true);
+    for (i, page) in pages.iter_mut().enumerate() {
+        assert_eq!(
+            serde_json::from_str::<Value>(&page.recv()).unwrap(),
+            json!({"event": "memoryWarning", "data": {"level": "critical"}})
+        );
+        let id = i as u64 + 1;
+        let response = page.call(id, "storage.get", json!({"key": "k"}));
+        assert_eq!(response, json!({"id": id, "result": null}));
+    }
+    let response = other.call(7, "storage.get", json!({"key": "k"}));
+    assert_eq!(
+        response,
+        json!({"id": 7, "result": null}),
+        "notes got shop's event"
+    );
+
+    // No app: every app's pages. A name that is no standard event passes through untouched.
+    let (status, answer) = sim.push_event(None, r#"{"event": "hide"}"#);
+    assert_eq!(status, 200, "{answer}");
+    let counts: Vec<(&str, u64)> = answer["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["app"].as_str().unwrap(), a["pages"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("com.acme.notes", 1), ("com.acme.shop", 2)]);
+    for page in pages.iter_mut().chain([&mut other]) {
+        assert_eq!(page.recv(), r#"{"event":"hide","data":{}}"#);
+    }
+    let (_, answer) = sim.push_event(
+        Some("com.acme.notes"),
+        r#"{"event": "back", "data": {"from": "tab"}}"#,
+    );
+    assert_eq!(answer["standard"], false);
+    assert!(
+        answer["note"]
+            .as_str()
+            .unwrap()
+            .contains("not a standard event")
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&other.recv()).unwrap(),
+        json!({"event": "back", "data": {"from": "tab"}})
+    );
+
+    // Refused with a stable code, and no page hears of it.
+    for (body, says) in [
+        (
+            r#"{"event": "memoryWarning", "data": {"level": "severe"}}"#,
+            "severe",
+        ),
+        (r#"{"event": "updateReady"}"#, "version"),
+        (r#"{"event": "hide", "data": [1]}"#, "JSON object"),
+        ("hide", "not JSON"),
+    ] {
+        let (status, answer) = sim.push_event(Some("com.acme.shop"), body);
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer["code"], "EVENT_INVALID", "{answer}");
+        assert!(
+            answer["message"].as_str().unwrap().contains(says),
+            "{answer}"
+        );
+        assert!(answer["hint"].as_str().unwrap().contains("memoryWarning"));
+    }
+    let (status, answer) = sim.push_event(Some("com.acme.nobody"), r#"{"event": "hide"}"#);
+    assert_eq!(status, 404);
+    assert_eq!(answer["code"], "DEV_APP_NOT_SERVED", "{answer}");
+    // Only on the simulator's origin, and not from another site's page.
+    let (status, _, _) = sim.http(
+        "POST",
+        "com.acme.shop.localhost",
+        "/__event",
+        &[],
+        r#"{"event": "hide"}"#,
+    );
+    assert_eq!(status, 404);
+    let (status, _, _) = sim.http(
+        "POST",
+        "localhost",
+        "/__event",
+        &[("Origin", "http://evil.example")],
+        r#"{"event": "hide"}"#,
+    );
+    assert_eq!(status, 403);
+    assert_eq!(
+        pages[0].call(9, "storage.get", json!({"key": "k"})),
+        json!({"id": 9, "result": null})
+    );
+
+    // The inspector sends the standard events too.
+    let (_, _, inspector) = sim.http("GET", "localhost", "/__inspector", &[], "");
+    assert!(inspector.contains("'/__event'") && inspector.contains("memoryWarning critical"));
+
+    // The CLI's client: the same endpoint, the same checks.
+    let cli = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_miniapp"))
+            .args(["dev", "event"])
+            .args(args)
+            .args(["--port", &sim.port.to_string()])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = cli(&["suspend", "--app", "com.acme.shop"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(stdout.trim(), "com.acme.shop: suspend {} → 2 page(s)");
+    for page in &mut pages {
+        assert_eq!(page.recv(), r#"{"event":"suspend","data":{}}"#);
+    }
+    let out = cli(&["updateReady", "--data", r#"{"version":"1.3.0"}"#, "--json"]);
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["data"], json!({"version": "1.3.0"}), "{answer}");
+    assert_eq!(answer["apps"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        other.recv(),
+        r#"{"event":"updateReady","data":{"version":"1.3.0"}}"#
+    );
+    let out = cli(&["memoryWarning", "--data", r#"{"level":"low"}"#]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[EVENT_INVALID]") && stderr.contains("hint:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn dev_delivers_lifecycle_events_to_a_component_apps_running_instance() {
+    let src = tempfile::tempdir().unwrap();
+    let app = "com.acme.probe";
+    let permissions: Vec<&str> = miniapp_scenarios::ALL_BRIDGE
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    replace(
+        &src.path().join("manifest.json"),
+        json!({"id": app, "version": "0.1.0", "minHostVersion": "1.0.0",
+               "entryPoint": "app.wasm", "permissions": permissions})
+        .to_string()
+        .as_bytes(),
+    );
+    replace(&src.path().join("app.wasm"), miniapp_guests::PROBE);
+    let sim = Simulator::start_with(
+        &[src.path()],
+        &["--no-reload", "--params", r#"{"calls":[]}"#],
+    );
+    let status = sim.wait_for_build(app, 0);
+    assert_eq!(status["launch"]["ok"], true, "{status:#}");
+
+    // The probe appends what its on-event gets to storage key probe.events.
+    let recorded = || {
+        let answer = sim.bridge(app, 1, "storage.get", json!({"key": "probe.events"}));
+        answer["result"].clone()
+    };
+    let (status, answer) = sim.push_event(Some(app), r#"{"event": "hide"}"#);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["apps"],
+        json!([{"app": app, "kind": "component", "pages": 0, "instances": 1}])
+    );
+    sim.push_event(
+        Some(app),
+        r#"{"event": "memoryWarning", "data": {"level": "moderate"}}"#,
+    );
+    sim.push_event(Some(app), r#"{"event": "back", "data": {"n": 1}}"#);
+    let events = recorded();
+    let got: Vec<(&str, &str)> = events
+        .as_array()
+        .unwrap_or_else(|| panic!("{events}"))
+        .iter()
+        .map(|e| (e["name"].as_str().unwrap(), e["payload"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("hide", "{}"),
+            ("memoryWarning", r#"{"level":"moderate"}"#),
+            ("back", r#"{"n":1}"#)
+        ]
+    );
+
+    // A failed launch leaves no instance running: the answer says so.
+    let report = sim.launch(app, "not a script");
+    assert_eq!(report["ok"], false, "{report:#}");
+    let (status, answer) = sim.push_event(Some(app), r#"{"event": "show"}"#);
+    assert_eq!(status, 200);
+    assert_eq!(answer["apps"][0]["instances"], 0, "{answer}");
+    let note = answer["apps"][0]["note"].as_str().unwrap();
+    assert!(note.contains("last launch failed"), "{note}");
+    assert_eq!(recorded().as_array().unwrap().len(), 3);
+    // The next launch runs again, and gets events again.
+    assert_eq!(sim.launch(app, r#"{"calls":[]}"#)["ok"], true);
+    let (_, answer) = sim.push_event(Some(app), r#"{"event": "show"}"#);
+    assert_eq!(answer["apps"][0]["instances"], 1, "{answer}");
+    assert_eq!(recorded().as_array().unwrap().len(), 4);
 }
 
 /// The workspace root (for the guest SDK, the lock file and the toolchain file).
@@ -591,6 +815,27 @@ fn dev_says_what_a_component_app_needs_and_its_help_teaches_it() {
         "DEV_BUILD_FAILED",
         "prebuilt component",
         "/__inspector",
+        "miniapp dev event hide",
+        "/__event",
+        "EVENT_INVALID",
+    ] {
+        assert!(help.contains(needed), "`{needed}` missing from:\n{help}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_miniapp"))
+        .args(["dev", "event", "--help"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for needed in [
+        "memoryWarning",
+        r#"{"level":"critical"}"#,
+        "updateReady",
+        "--app",
+        "--port",
+        "curl",
+        "EVENT_INVALID",
     ] {
         assert!(help.contains(needed), "`{needed}` missing from:\n{help}");
     }

@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::State;
-use miniapp_runtime::LaunchOptions;
+use miniapp_runtime::{AppInstance, LaunchOptions};
 
 use super::*;
 use crate::watch::DirWatch;
@@ -73,8 +73,8 @@ enum BuildState {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(super) struct ErrorReport {
-    code: String,
+pub(crate) struct ErrorReport {
+    pub(crate) code: String,
     message: String,
     hint: Option<String>,
 }
@@ -132,6 +132,10 @@ pub(super) struct ComponentApp {
     source: Source,
     status: Mutex<ComponentStatus>,
     launches: AtomicU64,
+    /// The instance the last launch left running, as a host keeps a launched app: lifecycle
+    /// events (`POST /__event`) go to it. The next launch replaces it; a failed launch or
+    /// event ends it.
+    running: tokio::sync::Mutex<Option<AppInstance>>,
 }
 
 impl ComponentApp {
@@ -145,6 +149,7 @@ impl ComponentApp {
                 params,
             }),
             launches: AtomicU64::new(0),
+            running: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -515,12 +520,19 @@ pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> Lau
     let id = app.manifest.lock().unwrap().id.clone();
     let first_seq = sim.hub.next_seq();
     let start = Instant::now();
+    let mut running = None;
     let result = match loaded {
-        Some(_) => sim
-            .runtime
-            .run(&id, &params, LaunchOptions::default())
-            .await
-            .map_err(|e| ErrorReport::from(DevError::from(e))),
+        Some(_) => match sim.runtime.launch(&id, LaunchOptions::default()).await {
+            Ok(mut instance) => {
+                let answer = instance.on_launch(&params).await;
+                if answer.is_ok() {
+                    running = Some(instance);
+                }
+                answer
+            }
+            Err(e) => Err(e),
+        }
+        .map_err(|e| ErrorReport::from(DevError::from(e))),
         None => Err(ErrorReport::from(DevError::new(
             "DEV_NOT_BUILT",
             format!("{id} has no component yet: no build has succeeded"),
@@ -528,6 +540,7 @@ pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> Lau
         ))),
     };
     let duration = start.elapsed();
+    *component.running.lock().await = running;
     let calls = sim.hub.since(first_seq, &app.id);
     sim.hub.publish(
         CallEntry {
@@ -562,6 +575,51 @@ pub(super) async fn launch(sim: &Simulator, app: &DevApp, params: String) -> Lau
     s.params = params;
     s.launch = Some(report.clone());
     report
+}
+
+/// Delivers a pushed event to the instance the last launch left running: how many got it (0 or
+/// 1), and why none did, in words, or how its `on-event` failed (the instance is then dropped,
+/// as a host drops a trapped app).
+pub(super) async fn deliver(
+    app: &DevApp,
+    event: &crate::events::PushedEvent,
+) -> (usize, Result<Option<String>, ErrorReport>) {
+    let component = app.component.as_ref().expect("a component app");
+    let mut running = component.running.lock().await;
+    let Some(instance) = running.as_mut() else {
+        let why = match component.status.lock().unwrap().launch.as_ref() {
+            None => "it has not launched yet (no build has succeeded)",
+            Some(l) if !l.ok => "its last launch failed",
+            Some(_) => "its last on-event failed",
+        };
+        return (
+            0,
+            Ok(Some(format!(
+                "no running instance of {}: {why}; the next build or POST /__launch starts one",
+                app.id
+            ))),
+        );
+    };
+    let delivered = match &event.standard {
+        Some(e) => instance.deliver(e).await,
+        None => {
+            instance
+                .on_event(&event.message.event, &event.payload_json())
+                .await
+        }
+    };
+    match delivered {
+        Ok(()) => (1, Ok(None)),
+        Err(e) => {
+            *running = None;
+            let e = DevError::from(e);
+            eprintln!(
+                "[dev] {}: on-event({}) failed: error[{}]: {}; instance dropped",
+                app.id, event.message.event, e.code, e.message
+            );
+            (1, Err(e.into()))
+        }
+    }
 }
 
 /// A JSON answer indented for reading; any other text as it is.

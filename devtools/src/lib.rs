@@ -3,6 +3,8 @@
 //! over a WebSocket (`/__bridge`) through the runtime's one JSON dispatcher, reloads pages when
 //! files change, and shows every bridge call on the Bridge Inspector (`/__inspector`). Component
 //! mini-programs are rebuilt from their crate on change and launched (see `component.rs`).
+//! Lifecycle events are pushed to an app's pages and running component instance with
+//! `POST /__event` (see `events.rs`).
 //!
 //! Development only: it loads code through the runtime's `dev` feature, which checks no
 //! signature. The CLI has it with its cargo feature `dev`.
@@ -10,6 +12,7 @@
 
 mod component;
 mod error;
+mod events;
 mod pages;
 mod watch;
 
@@ -84,6 +87,13 @@ component running. JSON: GET /__status, POST /__launch (body = params).
 A DIR with a prebuilt component at the entryPoint and no Cargo.toml (componentize-py, jco) is
 served as it is and reloaded when the file changes.
 
+Lifecycle events, as a host sends them: `miniapp dev event hide` (see `miniapp dev event --help`),
+or `curl -d '{\"event\":\"hide\"}' 'http://localhost:PORT/__event?app=ID'` (no app: every app).
+Every open page of the app gets {\"event\":\"hide\",\"data\":{}} on its bridge socket (its
+bridge.on('hide', ...) listeners); a component app's running instance (the one its last launch
+left) gets it through on-event. A payload that does not fit a standard event is
+error[EVENT_INVALID]; other names are sent untouched, as the host's own events.
+
 Every bridge call, build and launch is listed at http://localhost:PORT/__inspector; its
 recording (/__inspector/recording.json?app=ID) holds the bridge calls of web and component apps
 alike, token signatures redacted, for the web mock's and the Rust guest mock's replay.
@@ -103,6 +113,7 @@ const SDK: &[(&str, &str)] = &[
     ("index.js", include_str!("../web-bridge/index.js")),
     ("bridge.js", include_str!("../web-bridge/bridge.js")),
     ("errors.js", include_str!("../web-bridge/errors.js")),
+    ("events.js", include_str!("../web-bridge/events.js")),
     ("helpers.js", include_str!("../web-bridge/helpers.js")),
     ("protocol.js", include_str!("../web-bridge/protocol.js")),
     ("transports.js", include_str!("../web-bridge/transports.js")),
@@ -260,6 +271,8 @@ struct DevApp {
     manifest: Mutex<Manifest>,
     ctx: Mutex<AppContext>,
     reload: broadcast::Sender<()>,
+    /// Event messages (`POST /__event`) for every page on the app's bridge socket.
+    events: broadcast::Sender<String>,
     /// Set for a component app: its build and launches.
     component: Option<component::ComponentApp>,
 }
@@ -408,6 +421,7 @@ async fn serve(
                 manifest: Mutex::new(manifest),
                 ctx: Mutex::new(ctx),
                 reload: broadcast::channel(16).0,
+                events: broadcast::channel(64).0,
                 component: component
                     .map(|source| component::ComponentApp::new(source, params.clone())),
             }),
@@ -487,6 +501,7 @@ fn router(sim: Shared) -> Router {
         .route("/__bridge", get(bridge_ws).post(bridge_post))
         .route("/__status", get(component::status))
         .route("/__launch", post(component::launch_post))
+        .route("/__event", post(events::push))
         .route("/__livereload", get(livereload_ws))
         .route("/__sdk/{file}", get(sdk_file))
         .route("/__inspector", get(inspector_page))
@@ -645,15 +660,32 @@ async fn bridge_ws(
     if !same_origin(&headers) {
         return cross_origin();
     }
-    ws.on_upgrade(move |socket| bridge_socket(sim, app, socket))
+    // Subscribed before the handshake's answer: an event pushed once the page is connected
+    // reaches it.
+    let events = app.events.subscribe();
+    ws.on_upgrade(move |socket| bridge_socket(sim, app, socket, events))
 }
 
 /// Requests are answered concurrently (a payment may wait for the user); responses go back in
-/// the order they finish, as the protocol allows.
-async fn bridge_socket(sim: Shared, app: Arc<DevApp>, mut socket: WebSocket) {
+/// the order they finish, as the protocol allows. Event messages pushed with `POST /__event`
+/// go out between them.
+async fn bridge_socket(
+    sim: Shared,
+    app: Arc<DevApp>,
+    mut socket: WebSocket,
+    mut events: broadcast::Receiver<String>,
+) {
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
     loop {
         tokio::select! {
+            event = events.recv() => match event {
+                Ok(message) => if socket.send(Message::Text(message.into())).await.is_err() {
+                    break;
+                },
+                // A page that fell 64 events behind misses some, as a frozen WebView would.
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(t))) => {
                     let (sim, app, tx) = (sim.clone(), app.clone(), tx.clone());
@@ -1014,6 +1046,22 @@ mod tests {
         assert!(!same_origin(&h));
         h.insert(header::HOST, "localhost:9".parse().unwrap());
         assert!(is_simulator_host(&h));
+    }
+
+    #[test]
+    fn every_module_the_served_sdk_imports_is_served() {
+        for (file, source) in SDK {
+            for line in source.lines() {
+                let Some(rest) = line.split(" from './").nth(1) else {
+                    continue;
+                };
+                let imported = rest.split('\'').next().unwrap();
+                assert!(
+                    SDK.iter().any(|(name, _)| *name == imported),
+                    "{file} imports ./{imported}, which /__sdk/ does not serve"
+                );
+            }
+        }
     }
 
     #[test]

@@ -194,6 +194,17 @@ impl Simulator {
         serde_json::from_str(&body).unwrap()
     }
 
+    /// `POST /__event[?app=ID]` on the simulator's origin: status and the JSON answer.
+    pub fn push_event(&self, app: Option<&str>, body: &str) -> (u16, Value) {
+        let path = match app {
+            Some(app) => format!("/__event?app={app}"),
+            None => "/__event".to_owned(),
+        };
+        let (status, head, answer) = self.http("POST", "localhost", &path, &[], body);
+        assert!(head.contains("content-type: application/json"), "{head}");
+        (status, serde_json::from_str(&answer).unwrap())
+    }
+
     pub fn page(&self, host: &str) -> String {
         let (status, _, page) = self.http("GET", host, "/", &[], "");
         assert_eq!(status, 200, "{page}");
@@ -211,5 +222,87 @@ fn dechunk(mut body: &str) -> String {
         }
         out.push_str(&rest[..size]);
         body = &rest[size + 2..];
+    }
+}
+
+/// A page's end of `/__bridge`, as a browser opens it: a WebSocket client of text frames.
+pub struct BridgeSocket {
+    stream: TcpStream,
+}
+
+impl BridgeSocket {
+    /// Opens the bridge socket of `app` from a page of its own origin.
+    pub fn open(sim: &Simulator, app: &str) -> BridgeSocket {
+        let mut stream = TcpStream::connect(("127.0.0.1", sim.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let host = format!("{app}.localhost:{}", sim.port);
+        let req = format!(
+            "GET /__bridge HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\
+             Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        );
+        stream.write_all(req.as_bytes()).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(
+                stream.read(&mut byte).unwrap(),
+                1,
+                "the handshake ended early"
+            );
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        BridgeSocket { stream }
+    }
+
+    /// The next text frame (the server sends whole, unmasked frames).
+    pub fn recv(&mut self) -> String {
+        let mut head = [0u8; 2];
+        self.stream.read_exact(&mut head).unwrap();
+        assert_eq!(head[0], 0x81, "expected one whole text frame, got {head:?}");
+        let len = match head[1] & 0x7f {
+            126 => {
+                let mut n = [0u8; 2];
+                self.stream.read_exact(&mut n).unwrap();
+                u16::from_be_bytes(n) as usize
+            }
+            127 => {
+                let mut n = [0u8; 8];
+                self.stream.read_exact(&mut n).unwrap();
+                u64::from_be_bytes(n) as usize
+            }
+            n => n as usize,
+        };
+        let mut payload = vec![0u8; len];
+        self.stream.read_exact(&mut payload).unwrap();
+        String::from_utf8(payload).unwrap()
+    }
+
+    /// Sends one text frame, masked as a client must.
+    pub fn send(&mut self, text: &str) {
+        let mask = [0x1f, 0x2e, 0x3d, 0x4c];
+        let bytes = text.as_bytes();
+        let mut frame = vec![0x81];
+        match bytes.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(u16::try_from(n).unwrap()).to_be_bytes());
+            }
+        }
+        frame.extend_from_slice(&mask);
+        frame.extend(bytes.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame).unwrap();
+    }
+
+    /// Sends a bridge request and returns the next frame, which must be its response: what
+    /// arrived before it (an event) would be returned instead and fail the caller's check.
+    pub fn call(&mut self, id: u64, method: &str, params: Value) -> Value {
+        self.send(&json!({"id": id, "method": method, "params": params}).to_string());
+        serde_json::from_str(&self.recv()).unwrap()
     }
 }
