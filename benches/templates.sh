@@ -9,6 +9,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# A partner's shell: the project builds into its own target/ (benches/run.sh exports
+# CARGO_TARGET_DIR for this repository's crates, which would move the project's app.wasm).
+unset CARGO_TARGET_DIR
 export CARGO_INCREMENTAL=0
 cargo build --release --locked -p miniapp -p miniapp-benches --bin miniapp --bin process </dev/null
 bin="$root/target/release"
