@@ -741,13 +741,7 @@ impl Runtime {
             bindings: None,
             ticker: self.ticker.clone(),
             apps: self.apps.clone(),
-            launch_recorded: false,
             limits,
-            timings: LaunchTimings {
-                load_ms,
-                link_ms,
-                instantiate_ms: 0.0,
-            },
         };
         instance.arm()?;
         let call_start = Instant::now();
@@ -762,14 +756,12 @@ impl Runtime {
         }
         let bindings = instance.classify(bindings)?;
         instance.bindings = Some(bindings);
-        instance.timings.instantiate_ms = start.elapsed().as_secs_f64() * 1e3;
-        let _ = instance
-            .store
-            .data()
-            .ctx
-            .instance
-            .launch
-            .set(instance.timings);
+        let timings = LaunchTimings {
+            load_ms,
+            link_ms,
+            instantiate_ms: start.elapsed().as_secs_f64() * 1e3,
+        };
+        let _ = instance.info().launch.set(timings);
         Ok(instance)
     }
 
@@ -791,9 +783,7 @@ pub struct AppInstance {
     ticker: Arc<EpochTicker>,
     /// Where the launch's outcome goes (once: the first `on-launch` is the launch).
     apps: Arc<Apps>,
-    launch_recorded: bool,
     limits: Limits,
-    timings: LaunchTimings,
 }
 
 impl AppInstance {
@@ -806,8 +796,15 @@ impl AppInstance {
         self.store.data().ctx.grants
     }
 
+    /// How long this launch took (set before the instance is handed out).
     pub fn timings(&self) -> LaunchTimings {
-        self.timings
+        self.info().launch.get().copied().unwrap_or_default()
+    }
+
+    /// What the instance knows about itself (shared with its bridge calls: `performance`,
+    /// `updates`).
+    fn info(&self) -> &InstanceInfo {
+        &self.store.data().ctx.instance
     }
 
     /// Sets the CPU budget (epoch deadline, and fuel when configured) for the next guest call.
@@ -886,15 +883,9 @@ impl AppInstance {
     pub async fn on_launch(&mut self, params: &str) -> Result<String, RuntimeError> {
         let start = Instant::now();
         let result = self.call_on_launch(params).await;
-        let _ = self
-            .store
-            .data()
-            .ctx
-            .instance
-            .on_launch_ms
-            .set(start.elapsed().as_secs_f64() * 1e3);
-        if !self.launch_recorded {
-            self.launch_recorded = true;
+        // The first `on-launch` is the launch: its time and its outcome are recorded once.
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        if self.info().on_launch_ms.set(ms).is_ok() {
             let app = self.app().clone();
             self.apps.record_launch(&app, result.as_ref().map(|_| ()));
         }
