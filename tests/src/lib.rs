@@ -173,6 +173,19 @@ pub fn probe_script(calls: &[(&str, serde_json::Value)]) -> String {
     serde_json::json!({ "calls": calls }).to_string()
 }
 
+/// The lifecycle events the `probe` guest recorded (its `probe.events` storage key), read
+/// through the JSON bridge on the app's context: `[{name, payload, parsed}]`, empty if none.
+pub fn probe_events(rt: &Runtime, app: &str) -> Vec<serde_json::Value> {
+    block_on(async {
+        let ctx = rt.app_context(&AppId::parse(app).unwrap()).await.unwrap();
+        let request = serde_json::json!(
+            {"id": 1, "method": "storage.get", "params": {"key": "probe.events"}}
+        );
+        let r = miniapp_runtime::json_bridge::dispatch(&ctx, &request).await;
+        serde_json::from_value(r["result"].clone()).unwrap_or_default()
+    })
+}
+
 /// Every permission that has a bridge interface (all but `network`).
 pub const ALL_BRIDGE: &[Permission] = Permission::WITH_INTERFACE;
 

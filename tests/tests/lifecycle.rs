@@ -4,10 +4,10 @@
 //! rebuild, live instances keep running, and later launches still work (cold).
 
 use miniapp_package::AppId;
-use miniapp_runtime::{
-    HostServices, LaunchOptions, LifecycleEvent, MemoryLevel, Runtime, json_bridge,
+use miniapp_runtime::{HostServices, LaunchOptions, LifecycleEvent, MemoryLevel, Runtime};
+use miniapp_scenarios::{
+    ALL_BRIDGE, World, block_on, guests, manifest, package, probe_events, probe_script,
 };
-use miniapp_scenarios::{ALL_BRIDGE, World, block_on, guests, manifest, package, probe_script};
 use serde_json::{Value, json};
 
 const PROBE: &str = "com.acme.probe";
@@ -24,19 +24,6 @@ fn probe_runtime(world: &World) -> Runtime {
 
 fn probe() -> AppId {
     AppId::parse(PROBE).unwrap()
-}
-
-/// What the probe recorded in `probe.events`, read through the JSON bridge.
-fn recorded_events(rt: &Runtime) -> Vec<Value> {
-    block_on(async {
-        let ctx = rt.app_context(&probe()).await.unwrap();
-        let r = json_bridge::dispatch(
-            &ctx,
-            &json!({"id": 1, "method": "storage.get", "params": {"key": "probe.events"}}),
-        )
-        .await;
-        serde_json::from_value(r["result"].clone()).unwrap_or_default()
-    })
 }
 
 fn every_event() -> Vec<LifecycleEvent> {
@@ -73,7 +60,7 @@ fn each_standard_event_reaches_the_component_with_its_name_and_payload() {
         inst.on_event("updateReady", "{}").await.unwrap();
     });
 
-    let got = recorded_events(&rt);
+    let got = probe_events(&rt, PROBE);
     assert_eq!(got.len(), events.len() + 2, "{got:#?}");
     for (e, rec) in events.iter().zip(&got) {
         assert_eq!(rec["name"], e.name());
@@ -169,7 +156,7 @@ fn memory_warnings_drop_caches_and_later_launches_still_work() {
         let (used, _) = rt.storage_usage(&app).unwrap();
         assert!(used > 0, "the reopened handle counts what is stored");
     });
-    let events = recorded_events(&rt);
+    let events = probe_events(&rt, PROBE);
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["parsed"]["payload"], json!({"level": "critical"}));
 }

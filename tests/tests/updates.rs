@@ -11,7 +11,9 @@ use miniapp_runtime::{
     FetchBody, FetchError, FetchResponse, Fetcher, HostServices, LaunchOptions, Runtime,
     RuntimeError, UpdateOutcome, Updater, UpdaterService, json_bridge,
 };
-use miniapp_scenarios::{ALL_BRIDGE, World, guests, keys, manifest, now, package, probe_script};
+use miniapp_scenarios::{
+    ALL_BRIDGE, World, guests, keys, manifest, now, package, probe_events, probe_script,
+};
 use serde_json::json;
 use sha2::Digest;
 
@@ -778,15 +780,6 @@ fn a_running_app_is_told_once_of_a_version_staged_under_it() {
     let market = Arc::new(Market::default());
     let updater = Updater::new(market.clone(), BASE);
     let tokio = tokio();
-    let events = |rt: &Runtime| -> Vec<serde_json::Value> {
-        tokio.block_on(async {
-            let ctx = rt.app_context(&id()).await.unwrap();
-            let request =
-                json!({"id": 1, "method": "storage.get", "params": {"key": "probe.events"}});
-            let r = json_bridge::dispatch(&ctx, &request).await;
-            serde_json::from_value(r["result"].clone()).unwrap_or_default()
-        })
-    };
 
     let mut running = tokio
         .block_on(rt.launch(&id(), LaunchOptions::default()))
@@ -802,7 +795,7 @@ fn a_running_app_is_told_once_of_a_version_staged_under_it() {
         None,
         "once"
     );
-    let seen = events(&rt);
+    let seen = probe_events(&rt, APP);
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["name"], "updateReady");
     assert_eq!(seen[0]["parsed"]["payload"], json!({"version": "3.0.0"}));
@@ -824,5 +817,5 @@ fn a_running_app_is_told_once_of_a_version_staged_under_it() {
         None,
         "already known"
     );
-    assert_eq!(events(&rt).len(), 1);
+    assert_eq!(probe_events(&rt, APP).len(), 1);
 }
