@@ -801,13 +801,7 @@ fn dev_says_what_a_component_app_needs_and_its_help_teaches_it() {
         "{stderr}"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_miniapp"))
-        .args(["dev", "--help"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let help = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
+    let help = help_of(&["dev", "--help"]);
     for needed in [
         "cargo build --release --target wasm32-wasip2",
         "--params",
@@ -821,13 +815,7 @@ fn dev_says_what_a_component_app_needs_and_its_help_teaches_it() {
     ] {
         assert!(help.contains(needed), "`{needed}` missing from:\n{help}");
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_miniapp"))
-        .args(["dev", "event", "--help"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let help = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
+    let help = help_of(&["dev", "event", "--help"]);
     for needed in [
         "memoryWarning",
         r#"{"level":"critical"}"#,
@@ -839,4 +827,15 @@ fn dev_says_what_a_component_app_needs_and_its_help_teaches_it() {
     ] {
         assert!(help.contains(needed), "`{needed}` missing from:\n{help}");
     }
+}
+
+/// The `--help` text of `miniapp ARGS`, which must succeed.
+fn help_of(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_miniapp"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
