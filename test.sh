@@ -21,7 +21,8 @@ exec </dev/null
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 step() {
-  if [ -n "${TEST_STEP_HOOK:-}" ]; then bash -c "$TEST_STEP_HOOK" "$1"; fi
+  # The step's name is the hook's first argument (`bash -c CMD NAME` would make it $0 instead).
+  if [ -n "${TEST_STEP_HOOK:-}" ]; then bash -c "$TEST_STEP_HOOK \"\$1\"" step-hook "$1"; fi
   echo "== $1"
 }
 missing() {
