@@ -84,7 +84,10 @@ python3 -m pytest -q sdk/python
 bash sdk/js-component/test.sh
 
 step "browser tests (miniapp dev in headless Chromium; fails if they did not run)"
-bash web/e2e/run.sh
+# With the `miniapp` the workspace tests built (with `dev`, its default feature).
+target_dir="$(cargo metadata --format-version 1 --no-deps --locked \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+MINIAPP_BIN="$target_dir/debug/miniapp" bash web/e2e/run.sh
 
 step "phone limits (the device profile, Python and JavaScript guests under ulimit -v 2097152)"
 bash .ci/phone-limits
