@@ -153,9 +153,13 @@ pub fn plan(a: &Args) -> Result<Plan, CliError> {
         .map(|(ns, _)| ns.to_string())
         .expect("an app id has two labels");
 
-    let interfaces: Vec<Interface> = permissions
-        .iter()
-        .filter_map(|p| Interface::for_permission(*p))
+    // Every interface the declared permissions grant (`storage` grants `secureStorage` and
+    // `files` too) and the ones no permission guards (`settings`, `updates`, `performance`);
+    // `log` comes with the world `base`.
+    let interfaces: Vec<Interface> = Interface::ALL
+        .into_iter()
+        .filter(|i| *i != Interface::Log)
+        .filter(|i| i.permission().is_none_or(|p| permissions.contains(&p)))
         .collect();
     let vars = Vars {
         name: name.clone(),
@@ -174,16 +178,17 @@ pub fn plan(a: &Args) -> Result<Plan, CliError> {
         sdk_dependency_mock: String::new(),
         world_imports: interfaces
             .iter()
-            .map(|i| format!("    import {};", i.name()))
+            .map(|i| format!("    import {};", i.wit_ident()))
             .collect::<Vec<_>>()
             .join("\n"),
         js_imports: std::iter::once(Interface::Log)
             .chain(interfaces.iter().copied())
             .map(|i| {
                 format!(
-                    "import * as {n} from '{}/{n}@0.1.0';",
+                    "import * as {} from '{}/{}@0.1.0';",
+                    i.name(),
                     miniapp_contract::WIT_PACKAGE,
-                    n = i.name()
+                    i.wit_ident()
                 )
             })
             .collect::<Vec<_>>()
@@ -481,8 +486,26 @@ mod tests {
             serde_json::json!(["storage", "payment"])
         );
         let world = file(&plan, "wit/app.wit");
-        assert!(world.contains("import storage;") && world.contains("import payment;"));
+        // What `storage` grants is all imported, and what no permission guards.
+        for import in [
+            "storage",
+            "secure-storage",
+            "files",
+            "payment",
+            "settings",
+            "updates",
+            "performance",
+        ] {
+            assert!(
+                world.contains(&format!("    import {import};\n")),
+                "{import}: {world}"
+            );
+        }
         assert!(!world.contains("import geolocation;"), "{world}");
+        assert!(
+            !world.contains("import log;"),
+            "log comes with `base`: {world}"
+        );
         assert!(paths(&plan).contains(&"wit/storage.wit"));
         assert!(paths(&plan).contains(&"miniapp/storage.py"));
         assert!(file(&plan, "main.py").contains("storage.set_json"));
@@ -490,7 +513,20 @@ mod tests {
 
         let none = plan_of(&tmp, Lang::Js, &[]);
         assert!(!file(&none, "main.js").contains("storage"));
-        assert!(file(&none, "main.js").contains("createBridge({ log })"));
+        assert!(
+            file(&none, "main.js")
+                .contains("createBridge({ log, settings, updates, performance })"),
+            "{}",
+            file(&none, "main.js")
+        );
+        // A JS name is the bridge's camelCase name, the module its WIT interface.
+        let stored = plan_of(&tmp, Lang::Js, &["storage"]);
+        assert!(
+            file(&stored, "main.js")
+                .contains("import * as secureStorage from 'miniapp:bridge/secure-storage@0.1.0';"),
+            "{}",
+            file(&stored, "main.js")
+        );
         assert!(paths(&none).contains(&"sdk/index.js"));
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(file(&none, "app/manifest.json")).unwrap()["permissions"],
